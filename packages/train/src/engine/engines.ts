@@ -1,0 +1,97 @@
+/**
+ * The engine table: one loader per engine name, in one place (after transformers.js'
+ * deviceToExecutionProviders). Adding an engine (e.g. 'webgpu') means adding a loader here and, if
+ * 'auto' should try it, a place in AUTO_ORDER.
+ *
+ * A loader makes its tfjs backend available and active, or throws an Error saying why it cannot.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { cpus } from 'node:os';
+import { registerWasmTrainingKernels } from './kernels/register.ts';
+import { wasmDistDir } from './wasm-paths.ts';
+
+export type EngineName = 'auto' | 'tfjs-node-gpu' | 'tfjs-node' | 'wasm' | 'cpu';
+export type ConcreteEngine = Exclude<EngineName, 'auto'>;
+
+export interface EngineInfo {
+  name: ConcreteEngine;
+  /** The tfjs backend name that runs the kernels ('tensorflow', 'wasm', 'cpu'). */
+  backend: string;
+  /** Threads the backend computes with (the wasm backend is single-threaded in Node). */
+  threads: number;
+  detail: string;
+}
+
+export type EngineLoader = () => Promise<EngineInfo>;
+
+/**
+ * Imports an optional native package by a computed name, so TypeScript and bundlers do not try to
+ * resolve it when it is absent (it is an optional peer dependency).
+ */
+async function importOptional(name: string): Promise<unknown> {
+  const specifier: string = name;
+  return import(specifier);
+}
+
+function nativeLoader(name: 'tfjs-node-gpu' | 'tfjs-node'): EngineLoader {
+  const pkg = `@tensorflow/${name}`;
+  return async () => {
+    try {
+      await importOptional(pkg);
+    } catch (error) {
+      const e = error as NodeJS.ErrnoException;
+      const why = e.code === 'ERR_MODULE_NOT_FOUND' || e.code === 'MODULE_NOT_FOUND'
+        ? `${pkg} is not installed (optional; \`pnpm --filter @latentkit/train add ${pkg}\` installs it where libtensorflow can be downloaded)`
+        : `${pkg} is installed but failed to load: ${e.message.split('\n')[0]}`;
+      throw new Error(why);
+    }
+    if (!(await tf.setBackend('tensorflow'))) {
+      throw new Error(`${pkg} loaded but its 'tensorflow' backend did not initialise`);
+    }
+    const gpu = name === 'tfjs-node-gpu';
+    return {
+      name,
+      backend: 'tensorflow',
+      threads: cpus().length,
+      detail: `${pkg} (libtensorflow${gpu ? ' with CUDA' : ', CPU'})`,
+    };
+  };
+}
+
+let wasmPathsSet = false;
+
+const loadWasm: EngineLoader = async () => {
+  const wasm = await import('@tensorflow/tfjs-backend-wasm');
+  if (!wasmPathsSet) {
+    wasm.setWasmPaths(wasmDistDir());
+    wasmPathsSet = true;
+  }
+  const kernels = registerWasmTrainingKernels();
+  if (!(await tf.setBackend('wasm'))) {
+    throw new Error('the wasm backend did not initialise (see the warning tfjs printed above); try --engine cpu');
+  }
+  const simd = await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT');
+  const threads = wasm.getThreadsCount();
+  return {
+    name: 'wasm',
+    backend: 'wasm',
+    threads,
+    detail: `@tensorflow/tfjs-backend-wasm ${wasm.version_wasm} (SIMD ${simd ? 'on' : 'off'}, ${threads} thread${threads === 1 ? '' : 's'}; our kernels: ${kernels.join(', ')})`,
+  };
+};
+
+const loadCpu: EngineLoader = async () => {
+  await import('@tensorflow/tfjs-backend-cpu');
+  if (!(await tf.setBackend('cpu'))) throw new Error('the pure-JS cpu backend did not initialise');
+  return { name: 'cpu', backend: 'cpu', threads: 1, detail: '@tensorflow/tfjs-backend-cpu (pure JavaScript; far too slow to train convnets)' };
+};
+
+export const ENGINE_LOADERS: Readonly<Record<ConcreteEngine, EngineLoader>> = {
+  'tfjs-node-gpu': nativeLoader('tfjs-node-gpu'),
+  'tfjs-node': nativeLoader('tfjs-node'),
+  wasm: loadWasm,
+  cpu: loadCpu,
+};
+
+/** What 'auto' tries, best first. The cpu backend is never picked automatically: it cannot train. */
+export const AUTO_ORDER: readonly ConcreteEngine[] = ['tfjs-node-gpu', 'tfjs-node', 'wasm'];
