@@ -1,0 +1,207 @@
+/**
+ * One training step of the book's models: gradients of the book's loss over the trainable weights,
+ * optionally accumulated over micro-batches, then an Adam update.
+ *
+ * Micro-batches: the loss of a batch is a mean over its images, so the gradient of a batch of N is
+ * sum_k (n_k / N) * gradient of micro-batch k. Without BatchNormalization (AE, Fashion VAE) this is the
+ * one-big-batch gradient up to float32 summation order (tested to ~1e-6 relative).
+ * With BatchNormalization (faces VAE) each micro-batch normalises with its own batch statistics
+ * ("ghost batch norm", what Keras does per replica under MirroredStrategy without SyncBatchNorm):
+ * exact full-batch statistics would need the whole batch's activations at every BN layer, which is
+ * the memory the split exists to avoid (batch 128 exhausts wasm's 4 GB). The moving statistics are
+ * updated once per step with the average of the micro-batches' statistics:
+ *   moving = momentum * moving + (1 - momentum) * mean_k(stat_k)
+ * (the moving mean then equals the full-batch update exactly; the moving variance misses the
+ * between-micro-batch part of the variance).
+ *
+ * VAE noise: z = z_mean + exp(0.5 z_log_var) * eps with `eps` given by the caller (seeded in the
+ * training loop so a resumed run draws the same noise), through the encoder's own Sampling layer.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import * as tfl from '@tensorflow/tfjs-layers';
+import { ValueError } from '../errors.ts';
+import type { ModelPair } from '../models/model-pair.ts';
+import type { Losses } from '../types.ts';
+import type { Adam } from './adam.ts';
+import { modelLoss, DEFAULT_BETA, type LossTensors } from './losses.ts';
+import { nonTrainableVariables, trainableVariables } from './weights.ts';
+
+export interface GradientOptions {
+  /** VAE noise, [images, latentDim] row-major; omitted: unseeded N(0, 1) draws. Ignored for the AE. */
+  eps?: Float32Array | tf.Tensor2D;
+  /** Reconstruction weight; defaults to the book's (VAE 500, faces VAE 2000). */
+  beta?: number;
+  /** Largest micro-batch; the batch is split and gradients accumulated. Default: no split. */
+  microBatch?: number;
+}
+
+export interface GradientResult {
+  /** Losses of the whole batch (size-weighted means over micro-batches). */
+  losses: Losses;
+  /** Gradient per trainable weight, keyed as in trainableVariables(). Caller disposes. */
+  grads: tf.NamedTensorMap;
+  /** Number of images. */
+  count: number;
+}
+
+const trunks = new WeakMap<tfl.LayersModel, tfl.LayersModel>();
+
+/** The VAE encoder up to [z_mean, z_log_var] (shares its layers and weights). */
+function vaeTrunk(pair: ModelPair): tfl.LayersModel {
+  let trunk = trunks.get(pair.encoder);
+  if (trunk === undefined) {
+    trunk = tfl.model({ inputs: pair.encoder.inputs, outputs: pair.encoder.outputs.slice(0, 2) });
+    trunks.set(pair.encoder, trunk);
+  }
+  return trunk;
+}
+
+function epsTensor(pair: ModelPair, n: number, eps: GradientOptions['eps']): tf.Tensor2D {
+  if (eps === undefined) return tf.randomNormal([n, pair.latentDim]);
+  if (eps instanceof Float32Array) {
+    if (eps.length !== n * pair.latentDim) {
+      throw new ValueError(`eps holds ${eps.length} values; ${n} images x latentDim ${pair.latentDim} = ${n * pair.latentDim} expected`);
+    }
+    return tf.tensor2d(eps, [n, pair.latentDim]);
+  }
+  if (eps.shape[0] !== n || eps.shape[1] !== pair.latentDim) {
+    throw new ValueError(`eps has shape [${eps.shape}]; [${n}, ${pair.latentDim}] expected`);
+  }
+  return eps.clone();
+}
+
+/** Forward pass and loss tensors of one (micro-)batch. `training` selects BN batch statistics. */
+export function forwardLoss(
+  pair: ModelPair,
+  images: tf.Tensor4D,
+  eps: tf.Tensor2D | undefined,
+  beta: number,
+  training: boolean,
+): LossTensors {
+  return tf.tidy((): tf.TensorContainer => {
+    if (pair.kind === 'ae') {
+      const z = pair.encoder.apply(images, { training }) as tf.Tensor;
+      const reconstruction = pair.decoder.apply(z, { training }) as tf.Tensor;
+      return modelLoss('ae', { images, reconstruction }) as unknown as tf.TensorContainer;
+    }
+    const [zMean, zLogVar] = vaeTrunk(pair).apply(images, { training }) as tf.Tensor2D[];
+    const z = pair.encoder.getLayer('z').apply([zMean, zLogVar, eps!]) as tf.Tensor;
+    const reconstruction = pair.decoder.apply(z, { training }) as tf.Tensor;
+    return modelLoss(pair.kind, { images, reconstruction, zMean, zLogVar }, beta) as unknown as tf.TensorContainer;
+  }) as unknown as LossTensors;
+}
+
+function checkImages(pair: ModelPair, images: tf.Tensor4D): number {
+  const [n, h, w, c] = images.shape;
+  const [eh, ew, ec] = pair.imageShape;
+  if (h !== eh || w !== ew || c !== ec) {
+    throw new ValueError(`images have shape [${images.shape}]; the ${pair.kind} model takes [n, ${eh}, ${ew}, ${ec}]`);
+  }
+  if (n < 1) throw new ValueError('computeGradients: empty batch');
+  return n;
+}
+
+function lossNumbers(t: LossTensors): Losses {
+  const out: Losses = { total: t.total.dataSync()[0], reconstruction: t.reconstruction.dataSync()[0] };
+  if (t.kl !== undefined) out.kl = t.kl.dataSync()[0];
+  return out;
+}
+
+/**
+ * Gradients of the book's loss for one batch (BN in training mode, moving statistics updated).
+ * Split into micro-batches of at most `options.microBatch` images when given.
+ */
+export function computeGradients(pair: ModelPair, images: tf.Tensor4D, options: GradientOptions = {}): GradientResult {
+  const n = checkImages(pair, images);
+  const beta = options.beta ?? DEFAULT_BETA[pair.kind];
+  const micro = options.microBatch ?? n;
+  if (!Number.isInteger(micro) || micro < 1) throw new ValueError(`microBatch must be a positive integer, received ${micro}`);
+  const variables = trainableVariables(pair);
+  const keyOfName = new Map<string, string>();
+  for (const [key, v] of variables) keyOfName.set(v.name, key);
+  const varList = [...variables.values()];
+  const eps = pair.kind === 'ae' ? undefined : epsTensor(pair, n, options.eps);
+
+  const moving = nonTrainableVariables(pair);
+  const chunks = Math.ceil(n / micro);
+  const snapshot = chunks > 1 && moving.size > 0 ? new Map([...moving].map(([k, v]) => [k, v.clone()])) : undefined;
+  const movingSum = new Map<string, tf.Tensor>();
+
+  const grads: tf.NamedTensorMap = {};
+  const sums = { total: 0, reconstruction: 0, kl: 0 };
+  try {
+    for (let start = 0; start < n; start += micro) {
+      const size = Math.min(micro, n - start);
+      const weight = chunks === 1 ? 1 : size / n;
+      if (snapshot) for (const [k, v] of moving) v.assign(snapshot.get(k)!);
+      let parts: LossTensors | undefined;
+      const result = tf.tidy(() => {
+        const x = chunks === 1 ? images : tf.slice(images, [start, 0, 0, 0], [size, -1, -1, -1]);
+        const e = eps === undefined ? undefined : chunks === 1 ? eps : tf.slice(eps, [start, 0], [size, -1]);
+        return tf.variableGrads(() => {
+          const l = forwardLoss(pair, x, e, beta, true);
+          parts = { total: l.total, reconstruction: tf.keep(l.reconstruction), kl: l.kl && tf.keep(l.kl) };
+          return l.total;
+        }, varList);
+      });
+      const numbers = lossNumbers({ ...parts!, total: result.value });
+      sums.total += numbers.total * weight;
+      sums.reconstruction += numbers.reconstruction * weight;
+      sums.kl += (numbers.kl ?? 0) * weight;
+      tf.dispose([result.value, parts!.reconstruction, parts!.kl].filter((t): t is tf.Scalar => t !== undefined));
+      for (const [name, g] of Object.entries(result.grads)) {
+        const key = keyOfName.get(name)!;
+        if (weight === 1) {
+          grads[key] = g;
+          continue;
+        }
+        const prev = grads[key];
+        grads[key] = tf.tidy(() => (prev === undefined ? tf.mul(g, weight) : tf.add(prev, tf.mul(g, weight))));
+        tf.dispose([g, prev].filter((t) => t !== undefined));
+      }
+      if (snapshot) {
+        for (const [k, v] of moving) {
+          const prev = movingSum.get(k);
+          movingSum.set(k, tf.tidy(() => (prev === undefined ? tf.mul(v, weight) : tf.add(prev, tf.mul(v, weight)))));
+          prev?.dispose();
+        }
+      }
+    }
+    if (snapshot) for (const [k, v] of moving) v.assign(movingSum.get(k)!);
+  } finally {
+    eps?.dispose();
+    if (snapshot) tf.dispose([...snapshot.values()]);
+    tf.dispose([...movingSum.values()]);
+  }
+  const losses: Losses = { total: sums.total, reconstruction: sums.reconstruction };
+  if (pair.kind !== 'ae') losses.kl = sums.kl;
+  return { losses, grads, count: n };
+}
+
+/** computeGradients followed by one Adam update of the pair's trainable weights. */
+export function trainStep(pair: ModelPair, optimizer: Adam, images: tf.Tensor4D, options: GradientOptions = {}): Losses {
+  const { losses, grads } = computeGradients(pair, images, options);
+  try {
+    optimizer.apply(trainableVariables(pair), grads);
+  } finally {
+    tf.dispose(Object.values(grads));
+  }
+  return losses;
+}
+
+/** Losses of one batch in inference mode (BN moving statistics; VAE z sampled with `eps`), as Keras's test_step. */
+export function evaluateBatch(pair: ModelPair, images: tf.Tensor4D, options: Omit<GradientOptions, 'microBatch'> = {}): Losses {
+  const n = checkImages(pair, images);
+  const eps = pair.kind === 'ae' ? undefined : epsTensor(pair, n, options.eps);
+  try {
+    const t = forwardLoss(pair, images, eps, options.beta ?? DEFAULT_BETA[pair.kind], false);
+    const out = lossNumbers(t);
+    tf.dispose([t.total, t.reconstruction, t.kl].filter((x): x is tf.Scalar => x !== undefined));
+    return out;
+  } finally {
+    eps?.dispose();
+  }
+}
+
+/** The book's learning rates: Keras Adam's default 1e-3 for the AE, 5e-4 for both VAEs. */
+export const DEFAULT_LEARNING_RATE = { ae: 1e-3, vae: 5e-4, 'faces-vae': 5e-4 } as const;
