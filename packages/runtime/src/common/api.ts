@@ -1,0 +1,23 @@
+/**
+ * The public value + type pair (as onnxruntime-common's Tensor): `LatentModel.load(...)` and the
+ * `LatentModel` interface share one name. Entry points re-export from here.
+ */
+import { LatentModelImpl } from './latent-model-impl.ts';
+import type { LatentModel as LatentModelContract, LatentModelConstructor } from './latent-model.ts';
+
+export type LatentModel = LatentModelContract;
+export const LatentModel: LatentModelConstructor = LatentModelImpl;
+
+export type * from './latent-model.ts';
+export type { TensorData } from './tensor-data.ts';
+export type { BundleManifest } from './manifest.ts';
+export type { BundleFiles, BundleSource } from './bundle.ts';
+export type { Backend, SessionHandle, SessionOptions } from './backend.ts';
+export type { Device } from './device.ts';
+export { DEVICES, deviceToExecutionProviders } from './device.ts';
+export { registerBackend, registeredBackends } from './backend.ts';
+export { env, apis } from './env.ts';
+export { providerFailures, resetProviderFailures } from './session-factory.ts';
+export { createRng, randomNormal } from './rng.ts';
+export { AttributeMeans } from './attribute-vector.ts';
+export { InputError, BundleError, UnsupportedDeviceError, DisposedError } from './errors.ts';

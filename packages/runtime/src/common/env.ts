@@ -1,0 +1,53 @@
+/**
+ * Settings in one place, with documented defaults, plus a frozen record of what this platform can do.
+ * Change `env` before the first LatentModel.load(); later changes apply to later loads.
+ */
+export type LogLevel = 'silent' | 'warn' | 'info';
+
+export interface Env {
+  /** 'warn' (default) prints fallbacks once; 'silent' prints nothing; 'info' also prints session choices. */
+  logLevel: LogLevel;
+  /** Where messages go. Default: console.warn. Tests replace it to count fallback messages. */
+  logger: (message: string) => void;
+  /** onnxruntime intra-op threads; 0 (default) = onnxruntime's own default (all cores). */
+  threads: number;
+  /**
+   * onnxruntime-web: where ort-wasm-*.wasm/.mjs live (a URL prefix ending in '/'). Empty (default):
+   * onnxruntime-web's own default (next to its script, or the bundled copy).
+   */
+  wasmPaths: string;
+  /**
+   * onnxruntime-web: the wasm binary's bytes, when the page already has them (e.g. from the Cache
+   * API); onnxruntime-web then skips fetching the .wasm. Undefined (default): it fetches from wasmPaths.
+   */
+  wasmBinary?: ArrayBuffer | Uint8Array;
+}
+
+export const env: Env = {
+  logLevel: 'warn',
+  logger: (m) => console.warn(m),
+  threads: 0,
+  wasmPaths: '',
+};
+
+export interface Apis {
+  /** True when `navigator.gpu` exists (an adapter may still be refused). */
+  readonly webgpu: boolean;
+  /** True in Node/Bun/Deno-with-process (not a browser or a worker). */
+  readonly node: boolean;
+  readonly wasm: boolean;
+}
+
+const g = globalThis as { navigator?: { gpu?: unknown }; process?: { versions?: { node?: string } }; WebAssembly?: unknown };
+
+export const apis: Apis = Object.freeze({
+  webgpu: typeof g.navigator !== 'undefined' && !!g.navigator?.gpu,
+  node: typeof g.process?.versions?.node === 'string',
+  wasm: typeof g.WebAssembly !== 'undefined',
+});
+
+export function log(level: Exclude<LogLevel, 'silent'>, message: string): void {
+  if (env.logLevel === 'silent') return;
+  if (level === 'info' && env.logLevel !== 'info') return;
+  env.logger(message);
+}

@@ -1,0 +1,121 @@
+/**
+ * The LatentModel contract: one API in Node and the browser. The class is in latent-model-impl.ts.
+ * All results are plain Float32Arrays with a batch-first shape; images are NHWC in [0, 1].
+ */
+import type { BundleManifest } from './manifest.ts';
+import type { TensorData } from './tensor-data.ts';
+import type { Device } from './device.ts';
+
+/** Latents: a [N, latentDim] tensor, a flat Float32Array of N * latentDim, or N rows of numbers. */
+export type LatentInput = TensorData | Float32Array | readonly (readonly number[])[] | readonly number[][];
+
+/** Images: a [N, H, W, C] tensor in [0, 1], or a flat Float32Array of N * H * W * C. */
+export type ImageInput = TensorData | Float32Array;
+
+export interface LoadOptions {
+  /** Default 'auto'. Node: CUDA if it loads, else CPU (said once). Browser: WebGPU if present, else wasm. */
+  device?: Device;
+  /** Largest batch one session run gets; bigger inputs are split. Default 256. */
+  maxSessionBatch?: number;
+}
+
+export interface SampleOptions {
+  /** Same seed -> same latents, in Node and the browser. Default: a random seed (reported back). */
+  seed?: number;
+  /** Scales the N(0, 1) draws; 1 (default) is the prior, < 1 sharper and less varied. */
+  temperature?: number;
+}
+
+export interface SampleResult {
+  z: TensorData;
+  images: TensorData;
+  seed: number;
+}
+
+export interface EncodeResult {
+  /** [N, latentDim]. For a plain autoencoder, the code z itself. */
+  mean: TensorData;
+  /** [N, latentDim] log variance for a VAE; null for a plain autoencoder. */
+  logVar: TensorData | null;
+}
+
+export interface MorphOptions {
+  /** Include t = 1 (default true). false gives the book's t = 0, 1/steps, ..., (steps-1)/steps. */
+  endpoint?: boolean;
+}
+
+export interface MorphResult {
+  t: Float32Array;
+  z: TensorData;
+  images: TensorData;
+}
+
+export interface AttributeVectorOptions {
+  /** Batch size of the running means (book: 128). */
+  batchSize?: number;
+  /** Stop when the positive and negative means together move less than this in a batch (book: 0.08). */
+  threshold?: number;
+  /** Seed of the batch shuffle and of the sampled z. Default 0. */
+  seed?: number;
+}
+
+export interface AttributeVectorResult {
+  /** Unit vector mean(z | +1) - mean(z | -1). */
+  vector: Float32Array;
+  /** Norm of the difference before normalising. */
+  distance: number;
+  positives: number;
+  negatives: number;
+  batches: number;
+  /** False when the data ran out before the means settled. */
+  converged: boolean;
+}
+
+export interface GridOptions {
+  /** Images per side (default 10). */
+  size?: number;
+  /** Grid range on both latent axes (default [-2, 2]: +-2 standard deviations of the prior). */
+  range?: [number, number];
+}
+
+export interface GridResult {
+  /** [size * size, 2], row-major from the top-left; y decreases down the rows. */
+  z: TensorData;
+  images: TensorData;
+  size: number;
+}
+
+export interface LatentModel {
+  readonly manifest: BundleManifest;
+  readonly latentDim: number;
+  /** [H, W, C] */
+  readonly imageShape: readonly [number, number, number];
+  /** The execution provider the decoder runs on, after any fallback (e.g. 'cpu' when 'cuda' was asked). */
+  readonly provider: string;
+  readonly hasEncoder: boolean;
+  /** Stored attribute vectors from attributes.json, by name. */
+  readonly attributes: Readonly<Record<string, Float32Array>>;
+
+  /** N(0, temperature^2) latents, seeded; no decoding. */
+  sampleLatents(n: number, options?: SampleOptions): { z: TensorData; seed: number };
+  sample(n: number, options?: SampleOptions): Promise<SampleResult>;
+  decode(z: LatentInput): Promise<TensorData>;
+  encode(images: ImageInput): Promise<EncodeResult>;
+  /** decode(encode(images).mean). */
+  reconstruct(images: ImageInput): Promise<TensorData>;
+  /** z_a * (1 - t) + z_b * t for `steps` values of t; a and b are latents or single images. */
+  morph(a: Float32Array | readonly number[] | TensorData, b: Float32Array | readonly number[] | TensorData, steps: number, options?: MorphOptions): Promise<MorphResult>;
+  /** The book's get_vector_from_label over images with +1/-1 labels (0 and false count as -1). */
+  attributeVector(images: ImageInput, labels: ArrayLike<number | boolean>, options?: AttributeVectorOptions): Promise<AttributeVectorResult>;
+  /** For every z row and every factor f: decode(z + f * vector). Output rows are z-major. */
+  applyAttribute(z: LatentInput, vector: Float32Array | readonly number[] | string, factors: readonly number[]): Promise<{ z: TensorData; images: TensorData }>;
+  /** A size x size grid over a 2-d latent space. */
+  latentGrid(options?: GridOptions): Promise<GridResult>;
+  /** Releases the sessions; any later call throws DisposedError. */
+  dispose(): Promise<void>;
+}
+
+export interface LatentModelConstructor {
+  /** Load a bundle: a folder path (Node), a URL, or in-memory files { 'manifest.json', 'decoder.onnx', ... }. */
+  load(source: import('./bundle.ts').BundleSource, options?: LoadOptions): Promise<LatentModel>;
+}

@@ -1,0 +1,80 @@
+/** The OpenAPI 3.1 document, with request schemas generated from the same zod schemas that validate. */
+import { z } from 'zod';
+import type { LatentModel } from '../common/latent-model.ts';
+import type { Limits, Schemas } from './schemas.ts';
+
+export function openApiDocument(model: LatentModel, schemas: Schemas, limits: Limits): Record<string, unknown> {
+  const json = (s: z.ZodType) => z.toJSONSchema(s, { io: 'input', unrepresentable: 'any' });
+  const imagesOut = {
+    description: 'Images as JSON ({ images: { shape, encoding, data } }) or one PNG contact sheet (Accept: image/png or ?format=png).',
+    content: {
+      'application/json': { schema: { type: 'object' } },
+      'image/png': { schema: { type: 'string', format: 'binary' } },
+    },
+  };
+  const err = { description: 'Error: { error: { code, message, issues? } }', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } };
+  const errors = { '400': err, '404': err, '406': err, '413': err, '415': err, '422': err };
+  const upload = {
+    required: true,
+    content: {
+      'multipart/form-data': { schema: { type: 'object', additionalProperties: { type: 'string', format: 'binary' } } },
+      'image/png': { schema: { type: 'string', format: 'binary' } },
+    },
+  };
+  const formatParam = { name: 'format', in: 'query', required: false, schema: { enum: ['json', 'png'] } };
+  const colsParam = { name: 'cols', in: 'query', required: false, schema: { type: 'integer', minimum: 1, maximum: 1024 } };
+  const body = (s: z.ZodType) => ({ required: false, content: { 'application/json': { schema: json(s) } } });
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'Latentkit sampling API',
+      version: '1',
+      description: `${model.manifest.kind} with a ${model.latentDim}-d latent space, images ${model.imageShape.join('x')} (HWC). Limits: ${JSON.stringify(limits)}.`,
+    },
+    paths: {
+      '/v1/sample': { post: { summary: 'Decode seeded N(0, temperature^2) latents.', parameters: [formatParam, colsParam], requestBody: body(schemas.sample), responses: { '200': imagesOut, ...errors } } },
+      '/v1/decode': { post: { summary: 'Decode the given latents.', parameters: [formatParam, colsParam], requestBody: body(schemas.decode), responses: { '200': imagesOut, ...errors } } },
+      '/v1/encode': { post: { summary: 'Encode uploaded images to { mean, logVar }.', requestBody: upload, responses: { '200': { description: '{ fields, mean: number[][], logVar: number[][] | null }' }, ...errors } } },
+      '/v1/reconstruct': { post: { summary: 'decode(encode(image).mean) for uploaded images.', parameters: [formatParam, colsParam], requestBody: upload, responses: { '200': imagesOut, ...errors } } },
+      '/v1/morph': {
+        post: {
+          summary: 'z_a * (1 - t) + z_b * t: JSON latents a, b, or two uploaded images (multipart, ?steps=).',
+          parameters: [formatParam, colsParam, { name: 'steps', in: 'query', required: false, schema: { type: 'integer', minimum: 2, maximum: limits.maxSteps } }],
+          requestBody: { required: true, content: { ...body(schemas.morph).content, 'multipart/form-data': upload.content['multipart/form-data'] } },
+          responses: { '200': imagesOut, ...errors },
+        },
+      },
+      '/v1/attributes/{name}': {
+        post: {
+          summary: 'Decode z + f * vector(name) for each factor f (stored attribute vectors, attributes.json).',
+          parameters: [{ name: 'name', in: 'path', required: true, schema: { enum: Object.keys(model.attributes) } }, formatParam, colsParam],
+          requestBody: body(schemas.attribute),
+          responses: { '200': imagesOut, ...errors },
+        },
+      },
+      '/v1/model': { get: { summary: 'What this server runs: kind, shapes, provider, limits.', responses: { '200': { description: 'JSON' } } } },
+      '/healthz': { get: { summary: 'Liveness.', responses: { '200': { description: '{ status: "ok" }' } } } },
+      '/readyz': { get: { summary: 'Readiness: 503 while draining on shutdown.', responses: { '200': { description: 'ready' }, '503': { description: 'draining' } } } },
+      '/metrics': { get: { summary: 'Prometheus text format.', responses: { '200': { description: 'text/plain' } } } },
+      '/openapi.json': { get: { summary: 'This document.', responses: { '200': { description: 'JSON' } } } },
+    },
+    components: {
+      schemas: {
+        Error: {
+          type: 'object',
+          properties: {
+            error: {
+              type: 'object',
+              properties: {
+                code: { type: 'string' },
+                message: { type: 'string' },
+                issues: { type: 'array', items: { type: 'object', properties: { path: { type: 'string' }, message: { type: 'string' } } } },
+              },
+              required: ['code', 'message'],
+            },
+          },
+        },
+      },
+    },
+  };
+}
