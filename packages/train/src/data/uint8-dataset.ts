@@ -8,7 +8,7 @@ import { ValueError } from '../errors.ts';
 import { batchRanges, passOrder } from './batch-order.ts';
 
 /** v / 255 as float32 for every byte: the book's `astype("float32") / 255.0`, without a division a pixel. */
-const BYTE_TO_UNIT = (() => {
+export const BYTE_TO_UNIT = (() => {
   const t = new Float32Array(256);
   for (let v = 0; v < 256; v++) t[v] = v / 255;
   return t;
