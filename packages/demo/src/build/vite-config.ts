@@ -1,0 +1,67 @@
+/** The two Vite builds of the demo: the site, and the standalone element script. */
+import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { defaultClientConditions, type InlineConfig } from 'vite';
+import { ORT_EXTERN_WASM_CONDITION, ortExternWasm } from './ort-assets.ts';
+
+export const PACKAGE_DIR = fileURLToPath(new URL('../../', import.meta.url));
+export const SITE_ROOT = join(PACKAGE_DIR, 'site');
+export const DEFAULT_OUT_DIR = join(PACKAGE_DIR, 'dist', 'site');
+/** Where the element script lands inside the site: `<site>/elements/latent-elements.js`. */
+export const ELEMENTS_DIR = 'elements';
+export const ELEMENTS_FILE = 'latent-elements.js';
+
+const shared = (): InlineConfig => ({
+  configFile: false,
+  logLevel: 'warn',
+  build: {
+    rollupOptions: {
+      onwarn(warning, warn) {
+        // zod's sources carry comments Rollup cannot place; harmless, and noisy on every build.
+        if (warning.code === 'INVALID_ANNOTATION') return;
+        warn(warning);
+      },
+    },
+  },
+  plugins: [ortExternWasm()],
+  resolve: { conditions: [...defaultClientConditions, ORT_EXTERN_WASM_CONDITION] },
+});
+
+/** The explorer site: site/index.html -> <outDir>/index.html + hashed assets. */
+export function siteConfig(outDir: string = DEFAULT_OUT_DIR): InlineConfig {
+  return {
+    ...shared(),
+    root: SITE_ROOT,
+    // Relative asset URLs: the site works under any path prefix.
+    base: './',
+    build: {
+      ...shared().build,
+      outDir,
+      emptyOutDir: true,
+      target: 'es2022',
+      chunkSizeWarningLimit: 2000,
+      reportCompressedSize: false,
+    },
+  };
+}
+
+/** The custom elements as ONE ES module, loadable by `<script type="module" src=…>` from any page. */
+export function elementsConfig(outDir: string = DEFAULT_OUT_DIR): InlineConfig {
+  return {
+    ...shared(),
+    root: PACKAGE_DIR,
+    build: {
+      outDir: join(outDir, ELEMENTS_DIR),
+      emptyOutDir: false,
+      target: 'es2022',
+      reportCompressedSize: false,
+      chunkSizeWarningLimit: 2000,
+      lib: {
+        entry: join(PACKAGE_DIR, 'src', 'elements', 'index.ts'),
+        formats: ['es'],
+        fileName: () => ELEMENTS_FILE,
+      },
+      rollupOptions: { ...shared().build?.rollupOptions, output: { inlineDynamicImports: true } },
+    },
+  };
+}

@@ -1,0 +1,92 @@
+/**
+ * <latent-sample src=".../bundle" count="8" temperature="1" seed="1" device="auto" controls>
+ *
+ * A strip of random samples from a bundle; `controls` adds re-roll and temperature. Attributes in,
+ * events out (latent-ready, latent-first-image, latent-decoded, latent-error); `reroll()` draws again.
+ */
+import { h } from '../explorer/dom.ts';
+import { describeBackend } from '../explorer/explorer.ts';
+import { EXPLORER_CSS } from '../explorer/styles.ts';
+import { createSamplesView, type SamplesView } from '../explorer/samples-view.ts';
+import { loadExplorerModel, type DemoDevice } from '../model/load-bundle.ts';
+import { dispatcher } from './dispatch.ts';
+
+const SAMPLE_CSS = `.root { padding: 10px; } .card { padding: 10px; } .tiles { grid-template-columns: repeat(var(--cols, 4), 1fr); }
+.bar { margin-bottom: 8px; } .controls { margin: 8px 0 0; }`;
+
+export class LatentSampleElement extends HTMLElement {
+  static observedAttributes = ['src', 'device', 'count', 'temperature', 'seed', 'controls'];
+  private generation = 0;
+  private view: SamplesView | undefined;
+
+  connectedCallback(): void {
+    this.shadowRoot ?? this.attachShadow({ mode: 'open' });
+    void this.render();
+  }
+
+  attributeChangedCallback(_name: string, old: string | null, value: string | null): void {
+    if (old !== value && this.isConnected && this.shadowRoot) void this.render();
+  }
+
+  /** Draw a new set of samples (the same as pressing re-roll). */
+  reroll(): void {
+    this.shadowRoot?.querySelector<HTMLButtonElement>('[data-testid=reroll]')?.click();
+  }
+
+  private async render(): Promise<void> {
+    const generation = ++this.generation;
+    const live = () => generation === this.generation;
+    const emit = dispatcher(this, live);
+    const root = this.shadowRoot as ShadowRoot;
+    const src = this.getAttribute('src');
+    if (!src) {
+      root.innerHTML = '<p style="font:14px system-ui;color:#888">&lt;latent-sample&gt; needs a <code>src</code> attribute: the URL of a model bundle folder.</p>';
+      return;
+    }
+    const count = clampInt(this.getAttribute('count'), 8, 1, 64);
+    const temperature = Number(this.getAttribute('temperature') ?? 1);
+    const body = h('div', { class: 'root' }, h('div', { class: 'loading' }, h('div', { class: 'spinner' }), 'Loading model…'));
+    root.replaceChildren(h('style', {}, EXPLORER_CSS + SAMPLE_CSS), body);
+    try {
+      const model = await loadExplorerModel(src, (this.getAttribute('device') ?? 'auto') as DemoDevice);
+      if (!live()) return;
+      let first = true;
+      this.view = createSamplesView(model, emit, {
+        count,
+        temperature: Number.isFinite(temperature) ? temperature : 1,
+        seed: clampInt(this.getAttribute('seed'), 1, 0, 2 ** 31 - 1),
+        controls: this.hasAttribute('controls'),
+        onFirstImage: () => {
+          if (!first) return;
+          first = false;
+          emit('latent-first-image', { sinceNavigationMs: performance.now(), provider: model.backend.provider });
+        },
+      });
+      this.view.element.style.setProperty('--cols', String(Math.min(count, clampInt(this.getAttribute('columns'), 4, 1, 16))));
+      const chip = h('span', { class: `chip backend ${model.backend.provider}`, 'data-testid': 'backend' }, describeBackend(model));
+      body.replaceChildren(h('div', { class: 'bar' }, chip, h('span', { class: 'chip' }, `${model.manifest.kind} · ${model.manifest.latentDim}-d`)), this.view.element);
+      if (!this.hasAttribute('controls')) this.view.element.querySelector('.controls')?.setAttribute('hidden', '');
+      this.view.render();
+      emit('latent-ready', {
+        src: model.src,
+        provider: model.backend.provider,
+        threads: model.backend.threads,
+        crossOriginIsolated: model.backend.crossOriginIsolated,
+        kind: model.manifest.kind,
+        latentDim: model.manifest.latentDim,
+        loadMs: model.loadMs,
+        bytesFromCache: model.bytesFromCache,
+        bytesFromNetwork: model.bytesFromNetwork,
+      });
+    } catch (e) {
+      const message = (e as Error)?.message ?? String(e);
+      body.replaceChildren(h('div', { class: 'error', 'data-testid': 'error' }, `Could not load the model.\n\n${message}`));
+      emit('latent-error', { message });
+    }
+  }
+}
+
+function clampInt(v: string | null, fallback: number, lo: number, hi: number): number {
+  const n = v === null ? NaN : Math.trunc(Number(v));
+  return Number.isFinite(n) ? Math.min(hi, Math.max(lo, n)) : fallback;
+}

@@ -1,0 +1,155 @@
+/**
+ * The whole explorer UI for one bundle, mounted into a shadow root. Used by <latent-explorer> and
+ * by the demo site (which is just a page around that element). Views appear by model kind:
+ * 2-d models get the plane and the grid; every model gets samples and morph; the faces VAE gets
+ * attribute sliders when the bundle has attributes.json.
+ */
+import { h } from './dom.ts';
+import { EXPLORER_CSS } from './styles.ts';
+import { createPlaneView } from './plane-view.ts';
+import { createGridView } from './grid-view.ts';
+import { createSamplesView } from './samples-view.ts';
+import { createMorphView } from './morph-view.ts';
+import { createAttributesView } from './attributes-view.ts';
+import type { Emit } from './events.ts';
+import type { ExplorerModel } from './model-types.ts';
+
+export interface MountOptions {
+  /** Resolves the bundle into a model (src/model/load-bundle.ts; injected so the UI stays model-free). */
+  load: () => Promise<ExplorerModel>;
+  emit: Emit;
+  seed?: number;
+}
+
+export function describeBackend(m: ExplorerModel): string {
+  const b = m.backend;
+  if (b.provider === 'webgpu') return 'WebGPU';
+  return `wasm · ${b.threads} thread${b.threads === 1 ? '' : 's'}`;
+}
+
+export async function mountExplorer(root: ShadowRoot, options: MountOptions): Promise<ExplorerModel | undefined> {
+  const style = h('style', {}, EXPLORER_CSS);
+  const body = h('div', { class: 'root' }, h('div', { class: 'loading' }, h('div', { class: 'spinner' }), 'Loading model…'));
+  root.replaceChildren(style, body);
+  let model: ExplorerModel;
+  try {
+    model = await options.load();
+  } catch (e) {
+    const message = (e as Error)?.message ?? String(e);
+    body.replaceChildren(h('div', { class: 'error', 'data-testid': 'error' }, `Could not load the model.\n\n${message}`));
+    options.emit('latent-error', { message });
+    return undefined;
+  }
+  const m = model.manifest;
+  const seed = options.seed ?? 1;
+  let firstDone = false;
+  const firstImage = () => {
+    if (firstDone) return;
+    firstDone = true;
+    options.emit('latent-first-image', { sinceNavigationMs: performance.now(), provider: model.backend.provider });
+  };
+
+  const mb = (n: number) => (n / 1e6).toFixed(1);
+  const bar = h(
+    'div',
+    { class: 'bar' },
+    h('h1', {}, 'Latent explorer'),
+    h('span', { class: `chip backend ${model.backend.provider}`, 'data-testid': 'backend' }, describeBackend(model)),
+    h('span', { class: 'chip' }, h('b', {}, m.kind), ` · ${m.latentDim}-d latent · ${m.imageShape.join('×')}`),
+    m.data ? h('span', { class: 'chip' }, `${m.data.name}${m.epochs !== undefined ? ` · ${m.epochs} epochs` : ''}`) : null,
+    h(
+      'span',
+      { class: 'chip', 'data-testid': 'load-info' },
+      `loaded in ${model.loadMs.toFixed(0)} ms · ${model.bytesFromNetwork > 0 ? `${mb(model.bytesFromNetwork)} MB fetched` : 'all from cache'}${model.bytesFromCache > 0 ? ` · ${mb(model.bytesFromCache)} MB cached` : ''}`,
+    ),
+  );
+
+  const morph = createMorphView(model, options.emit);
+  const cards: HTMLElement[] = [];
+  let afterFirst: (() => void)[] = [];
+
+  if (m.latentDim === 2) {
+    let nextPin: 0 | 1 = 0;
+    const plane = createPlaneView(
+      model,
+      options.emit,
+      (z) => {
+        morph.setEndpoint(nextPin, Float32Array.from(z));
+        nextPin = nextPin === 0 ? 1 : 0;
+        plane.setPins(morph.endpoints[0] && [...morph.endpoints[0]], morph.endpoints[1] && [...morph.endpoints[1]]);
+      },
+      firstImage,
+    );
+    const grid = createGridView(model, plane.extent, options.emit);
+    cards.push(plane.element, grid.element);
+    const [a, b] = defaultEndpoints(model);
+    plane.setPins(a, b);
+    plane.show([0, 0]);
+    afterFirst = [() => morph.setEndpoints(Float32Array.from(a), Float32Array.from(b)), () => void grid.render()];
+  }
+  const samples = createSamplesView(model, options.emit, {
+    count: 8,
+    temperature: 1,
+    seed,
+    controls: true,
+    onPick: (() => {
+      let next: 0 | 1 = 0;
+      return (z: Float32Array) => {
+        morph.setEndpoint(next, z);
+        next = next === 0 ? 1 : 0;
+      };
+    })(),
+    onFirstImage: () => {
+      firstImage();
+      if (m.latentDim !== 2) {
+        const a = samples.latent(0), b = samples.latent(1);
+        if (a && b) morph.setEndpoints(a, b);
+      }
+    },
+  });
+  cards.push(samples.element, morph.element);
+  if (model.attributes && Object.keys(model.attributes).length > 0) {
+    const attrs = createAttributesView(model, options.emit, seed + 100);
+    cards.push(attrs.element);
+    afterFirst.push(attrs.render);
+  }
+  body.replaceChildren(bar, h('div', { class: 'cards' }, ...cards));
+  samples.render();
+  // Work beyond the first image waits a frame so it does not delay time-to-first-image.
+  requestAnimationFrame(() => afterFirst.forEach((f) => f()));
+
+  options.emit('latent-ready', {
+    src: model.src,
+    provider: model.backend.provider,
+    threads: model.backend.threads,
+    crossOriginIsolated: model.backend.crossOriginIsolated,
+    kind: m.kind,
+    latentDim: m.latentDim,
+    loadMs: model.loadMs,
+    bytesFromCache: model.bytesFromCache,
+    bytesFromNetwork: model.bytesFromNetwork,
+  });
+  return model;
+}
+
+/** Morph endpoints for a 2-d model: the centroids of the two labels that lie farthest apart. */
+function defaultEndpoints(model: ExplorerModel): [number[], number[]] {
+  const pts = model.latents?.points ?? [];
+  const sums = new Map<number, [number, number, number]>();
+  for (const [x, y, l] of pts) {
+    const s = sums.get(l) ?? [0, 0, 0];
+    s[0] += x; s[1] += y; s[2]++;
+    sums.set(l, s);
+  }
+  const c = [...sums.values()].map(([x, y, n]) => [x / n, y / n]);
+  if (c.length < 2) return [[-1.5, -1], [1.5, 1]];
+  let best: [number[], number[]] = [c[0], c[1]];
+  let bestD = -1;
+  for (let i = 0; i < c.length; i++) {
+    for (let j = i + 1; j < c.length; j++) {
+      const d = (c[i][0] - c[j][0]) ** 2 + (c[i][1] - c[j][1]) ** 2;
+      if (d > bestD) { bestD = d; best = [c[i], c[j]]; }
+    }
+  }
+  return best;
+}

@@ -1,0 +1,63 @@
+/**
+ * What the explorer views need from a loaded bundle. `src/model/load-bundle.ts` builds it from the
+ * runtime's LatentModel plus the bundle's side files; the views never touch onnxruntime.
+ */
+export type ImageShape = [number, number, number];
+
+export interface BundleManifest {
+  format?: string;
+  kind: 'ae' | 'vae' | 'faces-vae';
+  latentDim: number;
+  imageShape: ImageShape;
+  labelNames?: string[];
+  attributeNames?: string[];
+  data?: { name: string; source: string; train: number; validation: number };
+  epochs?: number;
+  createdAt?: string;
+  finalLosses?: { val?: { total: number } };
+}
+
+/** latents.json of a 2-d run: the test-set scatter. */
+export interface LatentScatter {
+  points: [number, number, number][];
+  labelNames: string[];
+}
+
+export interface BackendInfo {
+  /** The execution provider that runs the decoder: 'webgpu' or 'wasm'. */
+  provider: string;
+  /** wasm threads in use (1 when the page is not cross-origin isolated). */
+  threads: number;
+  crossOriginIsolated: boolean;
+}
+
+export interface ExplorerModel {
+  readonly src: string;
+  readonly manifest: BundleManifest;
+  readonly backend: BackendInfo;
+  readonly latents?: LatentScatter;
+  /** Unit attribute vectors of the faces VAE, by name. */
+  readonly attributes?: Record<string, Float32Array>;
+  /** Milliseconds spent loading (fetch or cache + session creation). */
+  readonly loadMs: number;
+  /** Bytes that came from the Cache API vs. the network during this load. */
+  readonly bytesFromCache: number;
+  readonly bytesFromNetwork: number;
+  /** `count` latent vectors (flat, count x latentDim) -> images (flat, count x H x W x C). */
+  decode(z: Float32Array, count: number): Promise<Float32Array>;
+  /** Random latents from N(0, temperature^2) and their images. */
+  sample(count: number, temperature: number, seed: number): Promise<{ z: Float32Array; images: Float32Array }>;
+  /** Images along the straight line a -> b at the given fractions. */
+  morph(a: Float32Array, b: Float32Array, fractions: number[]): Promise<Float32Array>;
+  /** n x n images over [x0, x1] x [y0, y1] (rows from y1 at the top down to y0). 2-d models only. */
+  grid(n: number, extent: Extent): Promise<Float32Array>;
+  /** Image of z + sum(amount_i * vector_i). */
+  applyAttributes(z: Float32Array, amounts: Record<string, number>): Promise<Float32Array>;
+}
+
+export interface Extent {
+  x0: number;
+  x1: number;
+  y0: number;
+  y1: number;
+}

@@ -1,0 +1,134 @@
+/**
+ * A bundle URL -> ExplorerModel: fetch the files (model bytes through the Cache API), hand them to
+ * the runtime's LatentModel.load as in-memory files, and adapt its results to what the views need.
+ * This is the only file of the page that talks to the runtime's model API.
+ */
+import { LatentModel, type Device } from '@latentkit/runtime/web';
+import { cachedBytes, freshJson } from './byte-cache.ts';
+import { prepareRuntime } from './runtime-setup.ts';
+import { RunQueue, type Priority } from './run-queue.ts';
+import type { BundleManifest, Extent, ExplorerModel, LatentScatter } from '../explorer/model-types.ts';
+
+export type DemoDevice = Extract<Device, 'auto' | 'webgpu' | 'wasm'>;
+
+const loads = new Map<string, Promise<ExplorerModel>>();
+
+/** One load per (bundle, device) per page: several elements showing one bundle share a model. */
+export function loadExplorerModel(src: string, device: DemoDevice = 'auto'): Promise<ExplorerModel> {
+  const base = bundleBase(src);
+  const key = `${device} ${base}`;
+  let p = loads.get(key);
+  if (!p) {
+    p = load(base, device);
+    // A failed load may succeed later (server back up): do not keep the rejection.
+    p.catch(() => loads.delete(key));
+    loads.set(key, p);
+  }
+  return p;
+}
+
+export function bundleBase(src: string): string {
+  const u = new URL(src, location.href);
+  if (!u.pathname.endsWith('/')) u.pathname += '/';
+  return u.href;
+}
+
+async function load(base: string, device: DemoDevice): Promise<ExplorerModel> {
+  if (!['auto', 'webgpu', 'wasm'].includes(device)) {
+    throw new Error(`Unsupported device "${device}". Should be one of: auto, webgpu, wasm.`);
+  }
+  const t0 = performance.now();
+  const [runtime, manifestJson] = await Promise.all([prepareRuntime(), freshJson(new URL('manifest.json', base).href)]);
+  const manifest = manifestJson as BundleManifest;
+  const version = String(manifest?.createdAt ?? 'unversioned');
+  const [decoder, latentsBytes, attributesBytes] = await Promise.all([
+    cachedBytes(new URL('decoder.onnx', base).href, version),
+    cachedBytes(new URL('latents.json', base).href, version, true),
+    cachedBytes(new URL('attributes.json', base).href, version, true),
+  ]);
+  if (!decoder) throw new Error(`${base}decoder.onnx is missing.`);
+  // The runtime validates the manifest and attributes and creates the session; the encoder is not
+  // fetched: the explorer only decodes, and skipping it halves the bytes on a first visit.
+  const model = await LatentModel.load(
+    {
+      'manifest.json': manifestJson as object,
+      'decoder.onnx': decoder.bytes,
+      ...(attributesBytes ? { 'attributes.json': attributesBytes.bytes } : {}),
+    },
+    { device },
+  );
+  const latents = latentsBytes ? parseLatents(latentsBytes.bytes, `${base}latents.json`) : undefined;
+  const files = [decoder, latentsBytes, attributesBytes];
+  const fromCache = files.reduce((s, f) => s + (f?.fromCache ? f.bytes.byteLength : 0), 0) + (runtime.wasmFromCache ? runtime.wasmBytes : 0);
+  const fromNetwork = files.reduce((s, f) => s + (f && !f.fromCache ? f.bytes.byteLength : 0), 0) + (runtime.wasmFromCache ? 0 : runtime.wasmBytes);
+  const imageShape = [...model.imageShape] as [number, number, number];
+  const dim = model.latentDim;
+
+  const lerp = (a: Float32Array, b: Float32Array, fractions: number[]): Float32Array => {
+    const z = new Float32Array(fractions.length * dim);
+    fractions.forEach((t, i) => {
+      for (let j = 0; j < dim; j++) z[i * dim + j] = a[j] * (1 - t) + b[j] * t;
+    });
+    return z;
+  };
+
+  // The views decode independently; every model call goes through one queue (see run-queue.ts).
+  const queue = new RunQueue();
+  const serial = <T>(job: () => Promise<T>, priority?: Priority): Promise<T> => queue.run(job, priority);
+
+  return {
+    src: base,
+    manifest: { ...model.manifest, imageShape } as BundleManifest,
+    backend: { provider: model.provider, threads: model.provider === 'wasm' ? runtime.threads : 0, crossOriginIsolated: globalThis.crossOriginIsolated === true },
+    latents,
+    attributes: Object.keys(model.attributes).length ? { ...model.attributes } : undefined,
+    loadMs: performance.now() - t0,
+    bytesFromCache: fromCache,
+    bytesFromNetwork: fromNetwork,
+    decode: async (z, count) => {
+      const out = await serial(() => model.decode({ data: z, shape: [count, dim] }));
+      return out.data;
+    },
+    sample: async (count, temperature, seed) => {
+      const r = await serial(() => model.sample(count, { temperature, seed }));
+      return { z: r.z.data, images: r.images.data };
+    },
+    morph: async (a, b, fractions) => {
+      const even = fractions.length >= 2 && fractions.every((t, i) => Math.abs(t - i / (fractions.length - 1)) < 1e-6);
+      if (even) return (await serial(() => model.morph(a, b, fractions.length), 'background')).images.data;
+      return (await serial(() => model.decode({ data: lerp(a, b, fractions), shape: [fractions.length, dim] }))).data;
+    },
+    grid: async (n, extent: Extent) => {
+      // The plane's extent is square (see planeExtent), so one range serves both axes.
+      const r = await serial(() => model.latentGrid({ size: n, range: [Math.min(extent.x0, extent.y0), Math.max(extent.x1, extent.y1)] }), 'background');
+      return r.images.data;
+    },
+    applyAttributes: async (z, amounts) => {
+      // One combined offset, sum of amount x vector, then the runtime's applyAttribute at factor 1.
+      const v = new Float32Array(dim);
+      for (const [name, amount] of Object.entries(amounts)) {
+        const vec = model.attributes[name];
+        if (!vec || amount === 0) continue;
+        for (let j = 0; j < dim; j++) v[j] += amount * vec[j];
+      }
+      return (await serial(() => model.applyAttribute({ data: z, shape: [1, dim] }, v, [1]))).images.data;
+    },
+  };
+}
+
+function parseLatents(bytes: Uint8Array, where: string): LatentScatter {
+  let json: unknown;
+  try {
+    json = JSON.parse(new TextDecoder().decode(bytes));
+  } catch (e) {
+    throw new Error(`${where} is not valid JSON: ${(e as Error).message}`);
+  }
+  const j = json as Partial<LatentScatter>;
+  if (!j || !Array.isArray(j.points)) throw new Error(`${where} must be { points: [[x, y, label], ...], labelNames }, got no points array.`);
+  j.points.forEach((p, i) => {
+    if (!Array.isArray(p) || p.length < 3 || !p.every((v) => typeof v === 'number' && Number.isFinite(v))) {
+      throw new Error(`${where}: points[${i}] must be [x, y, label] finite numbers, got ${JSON.stringify(p)}.`);
+    }
+  });
+  return { points: j.points as [number, number, number][], labelNames: Array.isArray(j.labelNames) ? j.labelNames : [] };
+}

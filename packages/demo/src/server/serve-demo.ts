@@ -1,0 +1,90 @@
+/**
+ * serveDemo(): build the site (unless told not to) and serve it with a model bundle.
+ *
+ *   /                  the site (dist/site)
+ *   /bundle/           the chosen run's bundle/ folder (manifest.json, decoder.onnx, …)
+ *   /runs/NAME/bundle/ every run's bundle under the runs root (?bundle=/runs/NAME/bundle)
+ *   /demo-config.json  { bundle, apiUrl } for the page
+ */
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { buildSite } from '../build/build-site.ts';
+import { DEFAULT_OUT_DIR, PACKAGE_DIR } from '../build/vite-config.ts';
+import { startStaticServer, type RunningServer } from './static-server.ts';
+
+export interface ServeDemoOptions {
+  /** A run folder (with bundle/) or a bundle folder. Default: the newest runs/* with a bundle. */
+  run?: string;
+  /** Default 5173; 0 picks a free port. */
+  port?: number;
+  /** Default 127.0.0.1. */
+  host?: string;
+  /** Shown on the page as a link (the root `pnpm start` passes the API server's URL). */
+  apiUrl?: string;
+  /** Build the site first (default true). False serves an existing build in `siteDir`. */
+  build?: boolean;
+  /** Built site folder (default packages/demo/dist/site). */
+  siteDir?: string;
+  /** Send COOP/COEP so wasm threads work (default true). */
+  crossOriginIsolated?: boolean;
+  /** Where relative paths are resolved (default INIT_CWD, i.e. where `pnpm demo` was typed). */
+  cwd?: string;
+}
+
+export interface DemoServer extends RunningServer {
+  /** The bundle folder served at /bundle/, if any. */
+  bundleDir?: string;
+}
+
+export async function serveDemo(options: ServeDemoOptions = {}): Promise<DemoServer> {
+  const cwd = options.cwd ?? process.env.INIT_CWD ?? process.cwd();
+  const siteDir = resolve(options.siteDir ?? DEFAULT_OUT_DIR);
+  const bundleDir = options.run ? bundleFolder(resolve(cwd, options.run)) : newestBundle(defaultRunsRoot(cwd));
+  if (options.build ?? true) await buildSite(siteDir);
+  else if (!existsSync(join(siteDir, 'index.html'))) {
+    throw new Error(`No built site at ${siteDir} (index.html missing). Build it first, or call serveDemo({ build: true }).`);
+  }
+  const runsRoot = bundleDir ? dirname(dirname(bundleDir)) : defaultRunsRoot(cwd);
+  const server = await startStaticServer({
+    port: options.port ?? 5173,
+    host: options.host,
+    crossOriginIsolated: options.crossOriginIsolated,
+    mounts: [
+      { prefix: '/', dir: siteDir },
+      ...(bundleDir ? [{ prefix: '/bundle/', dir: bundleDir }] : []),
+      ...(existsSync(runsRoot) ? [{ prefix: '/runs/', dir: runsRoot, allow: (rel: string) => /^[^/]+\/bundle\/[^/]+$/.test(rel) }] : []),
+    ],
+    json: { '/demo-config.json': { bundle: bundleDir ? '/bundle/' : undefined, apiUrl: options.apiUrl } },
+  });
+  return Object.assign(server, { bundleDir });
+}
+
+/** Accepts a run folder (uses its bundle/) or a bundle folder itself; explains what is missing. */
+export function bundleFolder(path: string): string {
+  const candidates = [join(path, 'bundle'), path];
+  for (const c of candidates) if (existsSync(join(c, 'manifest.json')) && existsSync(join(c, 'decoder.onnx'))) return c;
+  if (!existsSync(path)) throw new Error(`--run ${path}: no such folder. Pass a run folder such as runs/vae (made by \`pnpm train\`).`);
+  throw new Error(
+    `--run ${path}: no bundle found (looked for ${candidates.map((c) => join(c, 'manifest.json')).join(' and ')} with decoder.onnx beside it). ` +
+      `Export the run first: \`pnpm export ${path}\`.`,
+  );
+}
+
+function defaultRunsRoot(cwd: string): string {
+  // `pnpm demo` from the repo root sets INIT_CWD to the root; from packages/demo fall back to ../../runs.
+  const here = join(cwd, 'runs');
+  return existsSync(here) ? here : join(PACKAGE_DIR, '..', '..', 'runs');
+}
+
+function newestBundle(runsRoot: string): string | undefined {
+  if (!existsSync(runsRoot)) return undefined;
+  let best: { dir: string; mtime: number } | undefined;
+  for (const name of readdirSync(runsRoot)) {
+    const manifest = join(runsRoot, name, 'bundle', 'manifest.json');
+    if (!existsSync(manifest) || !existsSync(join(runsRoot, name, 'bundle', 'decoder.onnx'))) continue;
+    const mtime = statSync(manifest).mtimeMs;
+    if (!best || mtime > best.mtime) best = { dir: dirname(manifest), mtime };
+  }
+  return best?.dir;
+}
+

@@ -1,0 +1,190 @@
+/**
+ * A small static file server for the built site and model bundles.
+ *
+ * Why our own and not `vite preview`: we need exact control over the headers that decide how
+ * onnxruntime-web runs (COOP/COEP make the page cross-origin isolated, which enables wasm threads),
+ * CORS + CORP so the custom element and bundle load from any other origin, and a request log the
+ * tests read to prove that a second visit fetches no model or wasm bytes.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { resolve, sep } from 'node:path';
+import { contentType } from './mime.ts';
+
+export interface Mount {
+  /** URL prefix ending in '/', e.g. '/bundle/'. The longest matching prefix wins. */
+  prefix: string;
+  /** Directory served under the prefix. */
+  dir: string;
+  /** Optional filter on the path below the prefix (e.g. only `NAME/bundle/...` under /runs/). */
+  allow?: (relativePath: string) => boolean;
+}
+
+export interface StaticServerOptions {
+  mounts: Mount[];
+  /** 0 picks a free port. */
+  port?: number;
+  host?: string;
+  /**
+   * Send COOP/COEP so pages are cross-origin isolated (SharedArrayBuffer, wasm threads). Default true.
+   * Either way every response carries CORS and CORP headers so other origins may embed it.
+   */
+  crossOriginIsolated?: boolean;
+  /** Extra JSON documents, by exact path (e.g. '/demo-config.json'). */
+  json?: Record<string, unknown>;
+}
+
+export interface RequestLogEntry {
+  method: string;
+  path: string;
+  status: number;
+}
+
+export interface RunningServer {
+  readonly url: string;
+  readonly port: number;
+  /** Every request served, in order; tests read it. */
+  readonly requests: RequestLogEntry[];
+  close(): Promise<void>;
+}
+
+/** Files whose names carry a content hash (Vite's `-XXXXXXXX.` suffix) never change: cache forever. */
+const HASHED = /[-.][A-Za-z0-9_-]{8,}\.(js|mjs|css|png|svg)$/;
+
+export async function startStaticServer(options: StaticServerOptions): Promise<RunningServer> {
+  const mounts = [...options.mounts]
+    .map((m) => {
+      if (!m.prefix.startsWith('/') || !m.prefix.endsWith('/')) {
+        throw new Error(`Mount prefix "${m.prefix}" must start and end with "/", e.g. "/bundle/".`);
+      }
+      return { ...m, dir: resolve(m.dir) };
+    })
+    .sort((a, b) => b.prefix.length - a.prefix.length);
+  const isolate = options.crossOriginIsolated ?? true;
+  const requests: RequestLogEntry[] = [];
+
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<number> => {
+    setCommonHeaders(res, isolate);
+    const method = req.method ?? 'GET';
+    if (method === 'OPTIONS') {
+      res.writeHead(204).end();
+      return 204;
+    }
+    if (method !== 'GET' && method !== 'HEAD') {
+      res.writeHead(405, { Allow: 'GET, HEAD, OPTIONS' }).end();
+      return 405;
+    }
+    let path: string;
+    try {
+      path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
+    } catch {
+      res.writeHead(400).end('bad URL');
+      return 400;
+    }
+    const doc = options.json?.[path];
+    if (doc !== undefined) {
+      const body = JSON.stringify(doc);
+      res.writeHead(200, { 'Content-Type': contentType('.json'), 'Cache-Control': 'no-cache' });
+      res.end(method === 'HEAD' ? undefined : body);
+      return 200;
+    }
+    const file = await resolveFile(mounts, path);
+    if (!file) {
+      res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' }).end(`not found: ${path}`);
+      return 404;
+    }
+    res.writeHead(200, {
+      'Content-Type': contentType(file.path),
+      'Content-Length': String(file.size),
+      // Hashed build assets are immutable; everything else (bundles, index.html) revalidates,
+      // so a retrained model shows up, and only the Cache API keeps model bytes between visits.
+      'Cache-Control': HASHED.test(file.path) ? 'public, max-age=31536000, immutable' : 'no-cache',
+      'Last-Modified': file.mtime.toUTCString(),
+    });
+    if (method === 'HEAD') {
+      res.end();
+      return 200;
+    }
+    await new Promise<void>((done, fail) => {
+      const stream = createReadStream(file.path);
+      stream.on('error', fail);
+      res.on('close', () => {
+        stream.destroy();
+        done();
+      });
+      stream.pipe(res);
+    });
+    return 200;
+  };
+
+  const server: Server = createServer((req, res) => {
+    handle(req, res).then(
+      (status) => requests.push({ method: req.method ?? 'GET', path: req.url ?? '/', status }),
+      (err: unknown) => {
+        requests.push({ method: req.method ?? 'GET', path: req.url ?? '/', status: 500 });
+        if (!res.headersSent) res.writeHead(500, { 'Content-Type': 'text/plain; charset=utf-8' });
+        res.end(String(err));
+      },
+    );
+  });
+  const host = options.host ?? '127.0.0.1';
+  await new Promise<void>((done, fail) => {
+    server.once('error', fail);
+    server.listen(options.port ?? 0, host, () => done());
+  });
+  const address = server.address();
+  if (!address || typeof address === 'string') throw new Error('server did not report a TCP address');
+  const shownHost = host === '0.0.0.0' || host === '::' ? 'localhost' : host;
+  return {
+    url: `http://${shownHost}:${address.port}`,
+    port: address.port,
+    requests,
+    close: () =>
+      new Promise<void>((done) => {
+        server.closeAllConnections();
+        server.close(() => done());
+      }),
+  };
+}
+
+function setCommonHeaders(res: ServerResponse, isolate: boolean): void {
+  // Any origin may load the element script, the wasm and the bundles (module scripts and fetch
+  // across origins need CORS; a COEP page embedding us needs CORP).
+  res.setHeader('Access-Control-Allow-Origin', '*');
+  res.setHeader('Access-Control-Allow-Methods', 'GET, HEAD, OPTIONS');
+  res.setHeader('Cross-Origin-Resource-Policy', 'cross-origin');
+  res.setHeader('X-Content-Type-Options', 'nosniff');
+  if (isolate) {
+    res.setHeader('Cross-Origin-Opener-Policy', 'same-origin');
+    res.setHeader('Cross-Origin-Embedder-Policy', 'require-corp');
+  }
+}
+
+async function resolveFile(
+  mounts: (Mount & { dir: string })[],
+  urlPath: string,
+): Promise<{ path: string; size: number; mtime: Date } | undefined> {
+  for (const mount of mounts) {
+    if (!urlPath.startsWith(mount.prefix) && urlPath + '/' !== mount.prefix) continue;
+    let rel = urlPath.slice(mount.prefix.length);
+    if (mount.allow && !mount.allow(rel)) return undefined;
+    if (rel === '' || rel.endsWith('/')) rel += 'index.html';
+    const full = resolve(mount.dir, rel);
+    // Refuse anything that escapes the mounted folder (`..`, absolute segments).
+    if (full !== mount.dir && !full.startsWith(mount.dir + sep)) return undefined;
+    try {
+      const s = await stat(full);
+      if (s.isDirectory()) {
+        const index = resolve(full, 'index.html');
+        const si = await stat(index);
+        return { path: index, size: si.size, mtime: si.mtime };
+      }
+      if (s.isFile()) return { path: full, size: s.size, mtime: s.mtime };
+    } catch {
+      return undefined;
+    }
+    return undefined;
+  }
+  return undefined;
+}
