@@ -1,0 +1,106 @@
+/**
+ * exportModel: a tfjs layers model (live, as artifacts, or composed) -> serialized ONNX ModelProto.
+ */
+import { readFileSync } from 'node:fs';
+import type { Sym } from './converter.ts';
+import { attr } from './graph/attributes.ts';
+import { GraphBuilder, type Dim } from './graph/graph-builder.ts';
+import { floatTensor } from './graph/tensor.ts';
+import { ioNames, NOISE_INPUT } from './io-names.ts';
+import { isImage, NCHW_TO_NHWC, NHWC_TO_NCHW } from './layout.ts';
+import { toSource, type ExportableModel } from './model-source.ts';
+import { irVersionFor, resolveOptions, type ExportOptions, type ResolvedOptions } from './options.ts';
+import { foldBatchNorm } from './passes/fold-batchnorm.ts';
+import { toFloat16 } from './passes/to-float16.ts';
+import { encodeModel } from './proto/onnx-proto.ts';
+import type { ModelProto } from './proto/onnx-types.ts';
+import { assertSupported, walkModel } from './walk.ts';
+import { ExportError } from './errors.ts';
+
+export const PRODUCER_NAME = 'latentkit';
+export const PRODUCER_VERSION: string = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version;
+
+/** The batch dimension's symbolic name in every exported graph. */
+export const BATCH_DIM = 'batch';
+
+/** Dims of a graph value: batch first, then the Keras shape (images in the chosen layout). */
+function boundaryDims(shape: (number | null)[], layout: 'nhwc' | 'nchw', name: string): Dim[] {
+  const dims = shape.map((d, i) => d ?? `${name}_dim${i + 1}`);
+  if (shape.length === 3 && layout === 'nchw') return [BATCH_DIM, dims[2], dims[0], dims[1]];
+  return [BATCH_DIM, ...dims];
+}
+
+/** Build the ModelProto object (not yet serialized). */
+export function buildModelProto(model: ExportableModel, options: ExportOptions = {}): ModelProto {
+  const opts: ResolvedOptions = resolveOptions(options);
+  const source = toSource(model);
+  const cfg = assertSupported(source, opts.opset);
+  const b = new GraphBuilder(opts.opset);
+  const names = ioNames(opts.role, cfg.input_layers ?? [], cfg.output_layers ?? []);
+  for (const n of [...names.inputs, ...names.outputs, NOISE_INPUT]) b.reserve(n);
+
+  // Graph inputs, moved into the graph's NCHW convention.
+  const inputs: Sym[] = (cfg.input_layers ?? []).map(([layerName], i) => {
+    const layer = cfg.layers.find((l) => l.config.name === layerName);
+    const batchShape = (layer?.config.batch_input_shape ?? layer?.config.batch_shape) as (number | null)[] | undefined;
+    if (!batchShape) throw new ExportError(`Input layer "${layerName}" has no batch_input_shape`);
+    const shape = batchShape.slice(1);
+    const name = names.inputs[i];
+    b.addInput(name, boundaryDims(shape, opts.layout, name));
+    const sym = { name, shape };
+    if (isImage(sym) && opts.layout === 'nhwc') return { name: b.op('Transpose', [name], [attr.ints('perm', NHWC_TO_NCHW)], `${name}/to_nchw`), shape };
+    return sym;
+  });
+
+  let noiseInputs = 0;
+  const outputs = walkModel(
+    {
+      b,
+      opset: opts.opset,
+      options: { gemm: opts.gemm },
+      source,
+      noiseInput(shape) {
+        const name = noiseInputs++ === 0 ? NOISE_INPUT : b.unique(NOISE_INPUT);
+        b.addInput(name, [BATCH_DIM, ...shape]);
+        // An initializer with the input's name is the input's default: zeros, so z = z_mean unless fed.
+        b.initializers.push(floatTensor(name, new Float32Array(shape.reduce((a, c) => a * c, 1)), [1, ...shape]));
+        b.keepFloat32.add(name);
+        return name;
+      },
+    },
+    cfg,
+    inputs,
+    [],
+  );
+
+  outputs.forEach((sym, i) => {
+    const name = names.outputs[i];
+    let tensor = sym.name;
+    if (isImage(sym) && opts.layout === 'nhwc') tensor = b.op('Transpose', [sym.name], [attr.ints('perm', NCHW_TO_NHWC)], `${name}/to_nhwc`);
+    b.addOutput(tensor, name, boundaryDims(sym.shape, opts.layout, name));
+  });
+
+  const graph = b.build(cfg.name || 'model');
+  if (opts.foldBatchNorm) foldBatchNorm(graph);
+  if (opts.precision === 'fp16') toFloat16(graph, b.keepFloat32);
+
+  const metadata: Record<string, string> = {
+    ...opts.metadata,
+    ...(opts.role ? { role: opts.role } : {}),
+    layout: opts.layout,
+    precision: opts.precision,
+  };
+  return {
+    ir_version: irVersionFor(opts.opset),
+    opset_import: [{ domain: '', version: opts.opset }],
+    producer_name: PRODUCER_NAME,
+    producer_version: PRODUCER_VERSION,
+    graph,
+    metadata_props: Object.entries(metadata).map(([key, value]) => ({ key, value })),
+  };
+}
+
+/** Export a tfjs layers model to ONNX; returns the serialized ModelProto (the .onnx file's bytes). */
+export function exportModel(model: ExportableModel, options: ExportOptions = {}): Uint8Array {
+  return encodeModel(buildModelProto(model, options));
+}

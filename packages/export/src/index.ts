@@ -1,0 +1,11 @@
+/** @latentkit/export: tfjs layers models -> ONNX ModelProto, written with protobufjs. */
+export { exportModel, buildModelProto, PRODUCER_NAME, PRODUCER_VERSION, BATCH_DIM } from './export-model.ts';
+export type { ExportOptions, Precision, Layout, ModelRole } from './options.ts';
+export { MIN_OPSET, MAX_OPSET } from './options.ts';
+export { decodeModel, encodeModel, decodeTensor } from './proto/onnx-proto.ts';
+export type { ModelProto, GraphProto, NodeProto, TensorProto, AttributeProto, ValueInfoProto } from './proto/onnx-types.ts';
+export { composeVae, loadModelFolder, fromArtifacts, fromLayersModel } from './model-source.ts';
+export type { ExportableModel, KerasModelSource, ModelArtifactsLike, LayersModelLike } from './model-source.ts';
+export { UnsupportedLayersError, ExportError } from './errors.ts';
+export { supportedClasses } from './registry.ts';
+export { NOISE_INPUT } from './io-names.ts';

@@ -1,0 +1,220 @@
+/**
+ * Everything exportModel accepts, reduced to one shape: a Keras topology plus a way to fetch a
+ * layer's weights. Sources: a live tfjs LayersModel, tfjs ModelArtifacts (model.json topology +
+ * weight specs + weight bytes), a model folder on disk, or an encoder + decoder composed into
+ * one image -> reconstruction model.
+ */
+import { readFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import type { WeightTensor } from './converter.ts';
+import { ExportError } from './errors.ts';
+import type { LayerJSON, ModelConfig, ModelTopologyJSON } from './keras-format.ts';
+
+/** Weights of one layer by Keras suffix ('kernel', 'bias', 'gamma', 'moving_mean', ...). */
+export type LayerWeights = Map<string, WeightTensor>;
+
+export interface KerasModelSource {
+  kind: 'keras-source';
+  topology: ModelTopologyJSON;
+  /** `path`: names of the nested models, then the layer's name. */
+  weightsFor(path: string[]): LayerWeights;
+}
+
+/** The parts of tfjs's io.ModelArtifacts the exporter reads. */
+export interface ModelArtifactsLike {
+  modelTopology: object;
+  weightSpecs?: { name: string; shape: number[]; dtype: string; quantization?: unknown }[];
+  weightData?: ArrayBuffer | ArrayBuffer[];
+}
+
+/** The parts of a tfjs LayersModel the exporter reads (structural, so tfjs stays a peer). */
+export interface LayersModelLike {
+  toJSON(unused?: unknown, returnString?: boolean): unknown;
+  getLayer(name: string): LayerLike;
+}
+interface LayerLike {
+  name: string;
+  weights: { originalName: string; shape: number[]; read(): { dataSync(): ArrayLike<number> } }[];
+  getLayer?: (name: string) => LayerLike;
+}
+
+export type ExportableModel = LayersModelLike | ModelArtifactsLike | KerasModelSource;
+
+function isLayersModel(m: unknown): m is LayersModelLike {
+  return typeof m === 'object' && m !== null && typeof (m as LayersModelLike).toJSON === 'function' && typeof (m as LayersModelLike).getLayer === 'function';
+}
+
+/** 'kernel_1' (tfjs uniquified) -> 'kernel'; the last path segment of a weight name. */
+function weightSuffix(name: string): string {
+  const last = name.split('/').pop() ?? name;
+  return last.replace(/_\d+$/, '');
+}
+
+function unwrapTopology(t: unknown, where: string): ModelTopologyJSON {
+  const obj = t as Record<string, unknown> | null;
+  if (obj && typeof obj === 'object' && 'model_config' in obj) return unwrapTopology(obj.model_config, where);
+  if (!obj || typeof obj !== 'object' || typeof obj.class_name !== 'string' || typeof obj.config !== 'object') {
+    throw new ExportError(`${where}: expected a Keras model topology { class_name, config }, received ${JSON.stringify(t)?.slice(0, 120)}`);
+  }
+  return obj as unknown as ModelTopologyJSON;
+}
+
+export function fromLayersModel(model: LayersModelLike): KerasModelSource {
+  const topology = unwrapTopology(model.toJSON(null, false), 'LayersModel.toJSON()');
+  return {
+    kind: 'keras-source',
+    topology,
+    weightsFor(path) {
+      let layer: LayerLike | undefined;
+      let container: { getLayer?: (n: string) => LayerLike } = model;
+      for (const name of path) {
+        if (!container.getLayer) throw new ExportError(`Layer path ${path.join('/')} does not lead to a layer`);
+        layer = container.getLayer(name);
+        container = layer;
+      }
+      const out: LayerWeights = new Map();
+      for (const w of layer?.weights ?? []) {
+        out.set(weightSuffix(w.originalName), { shape: w.shape.slice(), data: Float32Array.from(w.read().dataSync()) });
+      }
+      return out;
+    },
+  };
+}
+
+export function fromArtifacts(artifacts: ModelArtifactsLike, where = 'model artifacts'): KerasModelSource {
+  const topology = unwrapTopology(artifacts.modelTopology, where);
+  const specs = artifacts.weightSpecs ?? [];
+  const buffers = artifacts.weightData === undefined ? [] : Array.isArray(artifacts.weightData) ? artifacts.weightData : [artifacts.weightData];
+  const total = buffers.reduce((n, b) => n + b.byteLength, 0);
+  const bytes = new Uint8Array(total);
+  let at = 0;
+  for (const b of buffers) {
+    bytes.set(new Uint8Array(b), at);
+    at += b.byteLength;
+  }
+  // Layer name -> its weights. Weight names are '<scopes>/<layer>/<suffix>'.
+  const byLayer = new Map<string, LayerWeights>();
+  let offset = 0;
+  for (const spec of specs) {
+    const n = spec.shape.reduce((a, c) => a * c, 1);
+    if (spec.quantization) throw new ExportError(`${where}: weight "${spec.name}" is quantized; export from an unquantized model.json`);
+    if (spec.dtype !== 'float32') throw new ExportError(`${where}: weight "${spec.name}" has dtype ${spec.dtype}; only float32 weights are supported`);
+    if (offset + n * 4 > total) throw new ExportError(`${where}: weight data holds ${total} bytes, too few for "${spec.name}" at byte ${offset} (${n * 4} bytes)`);
+    const data = new Float32Array(bytes.buffer.slice(offset, offset + n * 4));
+    offset += n * 4;
+    const parts = spec.name.split('/');
+    const layer = parts.length >= 2 ? parts[parts.length - 2] : parts[0];
+    if (!byLayer.has(layer)) byLayer.set(layer, new Map());
+    byLayer.get(layer)!.set(weightSuffix(spec.name), { shape: spec.shape.slice(), data });
+  }
+  if (offset !== total) throw new ExportError(`${where}: weight specs describe ${offset} bytes but the weight data holds ${total}`);
+  return { kind: 'keras-source', topology, weightsFor: (path) => byLayer.get(path[path.length - 1]) ?? new Map() };
+}
+
+/** Read a tfjs layers model folder (model.json + its weight files) without tfjs. */
+export async function loadModelFolder(dirOrJson: string): Promise<KerasModelSource> {
+  const jsonPath = dirOrJson.endsWith('.json') ? dirOrJson : join(dirOrJson, 'model.json');
+  let json: { modelTopology?: object; weightsManifest?: { paths: string[]; weights: ModelArtifactsLike['weightSpecs'] }[] };
+  try {
+    json = JSON.parse(await readFile(jsonPath, 'utf8'));
+  } catch (err) {
+    throw new ExportError(`Cannot read the tfjs model ${jsonPath}: ${(err as Error).message}`);
+  }
+  if (!json.modelTopology || !Array.isArray(json.weightsManifest)) {
+    throw new ExportError(`${jsonPath} is not a tfjs layers model.json (needs modelTopology and weightsManifest)`);
+  }
+  const weightSpecs: NonNullable<ModelArtifactsLike['weightSpecs']> = [];
+  const weightData: ArrayBuffer[] = [];
+  for (const group of json.weightsManifest) {
+    weightSpecs.push(...(group.weights ?? []));
+    for (const p of group.paths) {
+      const buf = await readFile(join(dirname(jsonPath), p)).catch((err: Error) => {
+        throw new ExportError(`Cannot read weights file ${p} listed in ${jsonPath}: ${err.message}`);
+      });
+      weightData.push(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength) as ArrayBuffer);
+    }
+  }
+  return fromArtifacts({ modelTopology: json.modelTopology, weightSpecs, weightData }, jsonPath);
+}
+
+export function toSource(model: ExportableModel): KerasModelSource {
+  if ((model as KerasModelSource).kind === 'keras-source') return model as KerasModelSource;
+  if (isLayersModel(model)) return fromLayersModel(model);
+  if (typeof model === 'object' && model !== null && 'modelTopology' in model) return fromArtifacts(model as ModelArtifactsLike);
+  throw new ExportError('exportModel: expected a tfjs LayersModel, tfjs ModelArtifacts ({ modelTopology, weightSpecs, weightData }) or a source from loadModelFolder/composeVae');
+}
+
+/** A functional model's config, whatever the container class. */
+export function modelConfig(topology: { class_name: string; config: unknown }, where: string): ModelConfig {
+  const { class_name: cls, config } = topology;
+  if (cls === 'Sequential') {
+    const layers = Array.isArray(config) ? (config as LayerJSON[]) : (config as { layers: LayerJSON[] }).layers;
+    const name = Array.isArray(config) ? 'sequential' : ((config as { name?: string }).name ?? 'sequential');
+    return sequentialToFunctional(name, layers, where);
+  }
+  if (cls === 'Functional' || cls === 'Model') return config as ModelConfig;
+  throw new ExportError(`${where}: expected a Functional, Model or Sequential topology, received class_name "${cls}"`);
+}
+
+/** Sequential -> the equivalent functional config (an explicit InputLayer, then a chain). */
+function sequentialToFunctional(name: string, layers: LayerJSON[], where: string): ModelConfig {
+  if (!layers.length) throw new ExportError(`${where}: Sequential model "${name}" has no layers`);
+  const out: LayerJSON[] = [];
+  let prev: string;
+  let rest = layers;
+  if (layers[0].class_name === 'InputLayer') {
+    out.push({ ...layers[0], inbound_nodes: [] });
+    prev = layers[0].config.name;
+    rest = layers.slice(1);
+  } else {
+    const shape = layers[0].config.batch_input_shape;
+    if (!shape) throw new ExportError(`${where}: the first layer of Sequential model "${name}" has no batch_input_shape; build the model with an input shape`);
+    prev = `${name}_input`;
+    out.push({ class_name: 'InputLayer', config: { name: prev, batch_input_shape: shape }, inbound_nodes: [] });
+  }
+  for (const layer of rest) {
+    out.push({ ...layer, inbound_nodes: [[[prev, 0, 0, {}]]] } as LayerJSON);
+    prev = layer.config.name;
+  }
+  return { name, layers: out, input_layers: [[out[0].config.name, 0, 0]], output_layers: [[prev, 0, 0]] };
+}
+
+/** Input shape (batch excluded) of a model's first input layer. */
+export function inputShapeOf(topology: ModelTopologyJSON, where: string): (number | null)[] {
+  const cfg = modelConfig(topology, where);
+  const [name] = cfg.input_layers?.[0] ?? [];
+  const layer = cfg.layers.find((l) => l.config.name === name);
+  const shape = (layer?.config.batch_input_shape ?? (layer?.config as { batch_shape?: (number | null)[] })?.batch_shape) as (number | null)[] | undefined;
+  if (!shape) throw new ExportError(`${where}: cannot find the input shape of input layer "${name}"`);
+  return shape.slice(1);
+}
+
+/**
+ * One model image -> [reconstruction, ...encoder outputs], the decoder fed with the encoder's last
+ * output (z for VAEs: the Sampling output, which equals z_mean while `epsilon` is left at zero).
+ */
+export function composeVae(encoder: ExportableModel, decoder: ExportableModel): KerasModelSource {
+  const enc = toSource(encoder);
+  const dec = toSource(decoder);
+  const encCfg = modelConfig(enc.topology, 'encoder');
+  const decCfg = modelConfig(dec.topology, 'decoder');
+  const nOut = encCfg.output_layers?.length ?? 1;
+  const shape = inputShapeOf(enc.topology, 'encoder');
+  const layers: LayerJSON[] = [
+    { class_name: 'InputLayer', config: { name: 'image', batch_input_shape: [null, ...shape] }, inbound_nodes: [] },
+    { class_name: 'Functional', name: 'encoder', config: { ...encCfg, name: 'encoder' }, inbound_nodes: [[['image', 0, 0, {}]]] },
+    { class_name: 'Functional', name: 'decoder', config: { ...decCfg, name: 'decoder' }, inbound_nodes: [[['encoder', 0, nOut - 1, {}]]] },
+  ];
+  const outputs: [string, number, number][] = [['decoder', 0, 0]];
+  for (let i = 0; i < nOut; i++) outputs.push(['encoder', 0, i]);
+  return {
+    kind: 'keras-source',
+    topology: { class_name: 'Functional', config: { name: 'vae', layers, input_layers: [['image', 0, 0]], output_layers: outputs } },
+    weightsFor(path) {
+      const [head, ...rest] = path;
+      if (head === 'encoder') return enc.weightsFor(rest);
+      if (head === 'decoder') return dec.weightsFor(rest);
+      return new Map();
+    },
+  };
+}

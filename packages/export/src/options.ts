@@ -1,0 +1,61 @@
+/** exportModel options, their defaults and validation. */
+import { ExportError } from './errors.ts';
+
+export type Precision = 'fp32' | 'fp16';
+export type Layout = 'nhwc' | 'nchw';
+export type ModelRole = 'encoder' | 'decoder' | 'vae';
+
+export interface ExportOptions {
+  /** ONNX opset, 11..17 (default 17; 17 is the newest Debian's onnx 1.12 checker knows). */
+  opset?: number;
+  /** 'fp16' stores weights and computes in float16; inputs and outputs stay float32 (default 'fp32'). */
+  precision?: Precision;
+  /** Image inputs/outputs as tfjs does ('nhwc', default) or as the graph computes ('nchw'). */
+  layout?: Layout;
+  /** Fold inference BatchNormalization into the preceding Conv/ConvTranspose/Gemm (default true). */
+  foldBatchNorm?: boolean;
+  /** Dense on rank-2 inputs as Gemm (default true) rather than MatMul + Add. */
+  gemm?: boolean;
+  /** Extra metadata_props (e.g. manifestMetadata(manifest)). */
+  metadata?: Record<string, string>;
+  /** Names the graph's inputs and outputs (see README); without it, Keras layer names are used. */
+  role?: ModelRole;
+}
+
+export type ResolvedOptions = Required<Omit<ExportOptions, 'role'>> & { role?: ModelRole };
+
+export const MIN_OPSET = 11;
+export const MAX_OPSET = 17;
+
+export function resolveOptions(options: ExportOptions = {}): ResolvedOptions {
+  const opset = options.opset ?? 17;
+  if (!Number.isInteger(opset) || opset < MIN_OPSET || opset > MAX_OPSET) {
+    throw new ExportError(`opset must be an integer from ${MIN_OPSET} to ${MAX_OPSET}, received ${String(options.opset)}`);
+  }
+  const precision = options.precision ?? 'fp32';
+  if (precision !== 'fp32' && precision !== 'fp16') throw new ExportError(`precision must be "fp32" or "fp16", received "${String(precision)}"`);
+  const layout = options.layout ?? 'nhwc';
+  if (layout !== 'nhwc' && layout !== 'nchw') throw new ExportError(`layout must be "nhwc" or "nchw", received "${String(layout)}"`);
+  if (options.role !== undefined && !['encoder', 'decoder', 'vae'].includes(options.role)) {
+    throw new ExportError(`role must be "encoder", "decoder" or "vae", received "${String(options.role)}"`);
+  }
+  for (const [k, v] of Object.entries(options.metadata ?? {})) {
+    if (typeof v !== 'string') throw new ExportError(`metadata["${k}"] must be a string, received ${typeof v}; JSON.stringify arrays and objects`);
+  }
+  return {
+    opset,
+    precision,
+    layout,
+    foldBatchNorm: options.foldBatchNorm ?? true,
+    gemm: options.gemm ?? true,
+    metadata: options.metadata ?? {},
+    role: options.role,
+  };
+}
+
+/** ONNX IR version that goes with an opset (onnx/helper.py VERSION_TABLE). */
+export function irVersionFor(opset: number): number {
+  if (opset <= 11) return 6;
+  if (opset <= 14) return 7;
+  return 8;
+}
