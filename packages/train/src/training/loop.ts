@@ -1,0 +1,267 @@
+/**
+ * The training loop: epochs of shuffled batches (shuffle seed = seed + epoch), a validation pass per
+ * epoch, metrics.jsonl, last and best checkpoints, a PNG of decoded random latents per epoch, and the
+ * run folder's final artefacts (see types.ts for the layout).
+ *
+ * Metrics follow the book's Keras runs: train losses are the mean of the per-batch losses over the
+ * epoch (Keras's Mean trackers, one update per batch, weights changing as it goes); validation losses
+ * are the mean over every validation image (batches weighted by size). For the VAEs both passes sample
+ * z with eps (as Keras's test_step calls the model), from seeded noise (noise.ts).
+ *
+ * Resume: checkpoints/last holds the weights (BN statistics included), the Adam state and the epoch
+ * count; data order and noise depend only on (seed, epoch, step), so a resumed run reproduces an
+ * uninterrupted one exactly (tested by killing a real process with SIGKILL).
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { mkdir, readdir, stat } from 'node:fs/promises';
+import { ValueError } from '../errors.ts';
+import { buildModel } from '../models/build.ts';
+import type { ModelPair } from '../models/model-pair.ts';
+import { RUN_FORMAT, type Dataset, type EpochMetrics, type Losses, type ModelKind, type RunManifest } from '../types.ts';
+import { Adam } from './adam.ts';
+import { writeFinalArtifacts, writeEpochSamples } from './artifacts.ts';
+import { CHECKPOINT_FORMAT, hasCheckpoint, readCheckpoint, writeCheckpoint, type CheckpointState } from './checkpoint.ts';
+import { DEFAULT_BETA } from './losses.ts';
+import { batchNoise } from './noise.ts';
+import { createProgress, defaultProgressMode, type ProgressMode } from './progress.ts';
+import { runPaths, writeMetrics } from './run-folder.ts';
+import { DEFAULT_LEARNING_RATE, evaluateBatch, trainStep } from './step.ts';
+import { writeJsonAtomic } from '../models/fs-atomic.ts';
+
+export interface TrainOptions {
+  kind: ModelKind;
+  train: Dataset;
+  validation: Dataset;
+  /** The run folder. */
+  outDir: string;
+  /** Total epochs of the run (a resumed run continues up to this number). */
+  epochs: number;
+  batchSize: number;
+  /** Seeds weights, shuffles and noise; default 42. */
+  seed?: number;
+  /** Continue from outDir/checkpoints/last (starts afresh, saying so, when there is none). */
+  resume?: boolean;
+  /** Default: the book's (AE 1e-3, VAEs 5e-4). */
+  learningRate?: number;
+  /** Reconstruction weight of the VAEs; default the book's (500, 2000). */
+  beta?: number;
+  /** Default: the book's (2, 2, 200). */
+  latentDim?: number;
+  /** Largest micro-batch for gradient accumulation; default: the whole batch (faces VAE: 32). */
+  microBatch?: number;
+  /** Gradient workers (data parallelism, training/parallel.ts); default 1 (this thread only). */
+  workers?: number;
+  /** Name of the engine in use, for the manifest. */
+  engine: string;
+  progress?: ProgressMode;
+  log?: (msg: string) => void;
+  /** Decoded random latents per epoch PNG; default 18 for 2-d models (the book's 6 x 3), 30 for faces. */
+  sampleCount?: number;
+}
+
+export interface TrainResult {
+  manifest: RunManifest;
+  history: EpochMetrics[];
+  pair: ModelPair;
+}
+
+/** Faces VAE micro-batch default: batch 128 in one piece exhausts wasm's 4 GB memory. */
+export const FACES_MICRO_BATCH = 32;
+
+function checkPositiveInt(name: string, v: number | undefined): void {
+  if (v !== undefined && (!Number.isInteger(v) || v < 1)) throw new ValueError(`${name} must be a positive integer, received ${String(v)}`);
+}
+
+async function isNonEmptyDir(path: string): Promise<boolean> {
+  try {
+    return (await stat(path)).isDirectory() && (await readdir(path)).length > 0;
+  } catch {
+    return false;
+  }
+}
+
+function toTensor(images: Float32Array, count: number, pair: ModelPair): tf.Tensor4D {
+  return tf.tensor4d(images, [count, ...pair.imageShape]);
+}
+
+function lossLine(l: Losses): string {
+  const parts = [`loss ${l.total.toFixed(4)}`];
+  if (l.kl !== undefined) parts.push(`recon ${l.reconstruction.toFixed(4)}`, `kl ${l.kl.toFixed(4)}`);
+  return parts.join(' ');
+}
+
+export async function train(options: TrainOptions): Promise<TrainResult> {
+  const log = options.log ?? ((msg: string) => console.error(msg));
+  const { kind, epochs, batchSize } = options;
+  checkPositiveInt('epochs', epochs);
+  checkPositiveInt('batchSize', batchSize);
+  checkPositiveInt('microBatch', options.microBatch);
+  checkPositiveInt('workers', options.workers);
+  const seed = options.seed ?? 42;
+  const paths = runPaths(options.outDir);
+  const beta = kind === 'ae' ? undefined : (options.beta ?? DEFAULT_BETA[kind]);
+  const microBatch = options.microBatch ?? (kind === 'faces-vae' ? FACES_MICRO_BATCH : undefined);
+
+  let pair: ModelPair;
+  let optimizer: Adam;
+  let state: CheckpointState;
+  if (options.resume && (await hasCheckpoint(paths.lastCheckpoint))) {
+    ({ pair, optimizer, state } = await readCheckpoint(paths.lastCheckpoint));
+    if (state.kind !== kind) {
+      throw new ValueError(`${options.outDir} holds a ${state.kind} run; cannot resume it as ${kind} (use --model ${state.kind})`);
+    }
+    if (state.batchSize !== batchSize || state.seed !== seed) {
+      throw new ValueError(
+        `${options.outDir} was trained with batch ${state.batchSize} and seed ${state.seed}; resume with the same ` +
+          `(received batch ${batchSize}, seed ${seed}) so the run stays reproducible`,
+      );
+    }
+    log(`resuming ${options.outDir} after epoch ${state.epoch} of ${epochs}`);
+  } else {
+    if (options.resume) log(`no checkpoint in ${paths.lastCheckpoint}; starting a new run`);
+    else if (await isNonEmptyDir(paths.root)) {
+      throw new ValueError(`${options.outDir} already holds files; pass --resume to continue that run or choose another --out`);
+    }
+    pair = buildModel(kind, { seed, latentDim: options.latentDim });
+    const learningRate = options.learningRate ?? DEFAULT_LEARNING_RATE[kind];
+    optimizer = new Adam({ learningRate });
+    state = {
+      format: CHECKPOINT_FORMAT,
+      kind,
+      latentDim: pair.latentDim,
+      imageShape: pair.imageShape,
+      epoch: 0,
+      seed,
+      batchSize,
+      learningRate,
+      beta,
+      best: null,
+      history: [],
+    };
+  }
+  await mkdir(paths.root, { recursive: true });
+  await writeMetrics(paths.metrics, state.history);
+
+  const checkShape = (d: Dataset, what: string) => {
+    if (d.imageShape.join('x') !== pair.imageShape.join('x')) {
+      throw new ValueError(`${what} data ${d.name} has images ${d.imageShape.join('x')}; the ${kind} model takes ${pair.imageShape.join('x')}`);
+    }
+    if (d.size === 0) throw new ValueError(`${what} data ${d.name} (${d.source}) is empty`);
+  };
+  checkShape(options.train, 'training');
+  checkShape(options.validation, 'validation');
+  if (options.workers !== undefined && options.workers > 1) {
+    throw new ValueError('workers > 1 needs training/parallel.ts, which this build does not have yet; use --workers 1');
+  }
+
+  const progress = createProgress(options.progress ?? defaultProgressMode(), log);
+  const batchesPerEpoch = Math.ceil(options.train.size / batchSize);
+  const stepOptions = { beta, microBatch };
+  try {
+    for (let epoch = state.epoch; epoch < epochs; epoch++) {
+      const started = performance.now();
+      progress.startEpoch(epoch + 1, epochs, batchesPerEpoch);
+      const trainSum = { total: 0, reconstruction: 0, kl: 0 };
+      let steps = 0;
+      let images = 0;
+      for await (const batch of options.train.batches(batchSize, { shuffle: true, seed: seed + epoch })) {
+        const x = toTensor(batch.images, batch.count, pair);
+        const eps = kind === 'ae' ? undefined : batchNoise(seed, epoch, 'train', steps, batch.count, pair.latentDim);
+        let l: Losses;
+        try {
+          l = trainStep(pair, optimizer, x, { ...stepOptions, eps });
+        } finally {
+          x.dispose();
+        }
+        if (!Number.isFinite(l.total)) {
+          throw new Error(`training diverged: loss ${l.total} at epoch ${epoch + 1}, batch ${steps + 1}`);
+        }
+        trainSum.total += l.total;
+        trainSum.reconstruction += l.reconstruction;
+        trainSum.kl += l.kl ?? 0;
+        steps++;
+        images += batch.count;
+        const secs = (performance.now() - started) / 1000;
+        progress.update(steps, trainSum.total / steps, images / secs);
+      }
+      const trainSeconds = (performance.now() - started) / 1000;
+      const trainLosses: Losses = { total: trainSum.total / steps, reconstruction: trainSum.reconstruction / steps };
+      if (kind !== 'ae') trainLosses.kl = trainSum.kl / steps;
+      const val = await evaluate(pair, options.validation, batchSize, { seed, epoch, beta });
+      const metrics: EpochMetrics = {
+        epoch: epoch + 1,
+        train: trainLosses,
+        val,
+        seconds: (performance.now() - started) / 1000,
+        imagesPerSecond: images / trainSeconds,
+      };
+      state.history.push(metrics);
+      state.epoch = epoch + 1;
+      const improved = state.best === null || val.total < state.best.valLoss;
+      if (improved) state.best = { epoch: epoch + 1, valLoss: val.total };
+      await writeCheckpoint(paths.lastCheckpoint, { pair, optimizer, state });
+      if (improved) await writeCheckpoint(paths.bestCheckpoint, { pair, optimizer, state });
+      await writeMetrics(paths.metrics, state.history);
+      await writeEpochSamples(paths.sample(epoch + 1), pair, { seed, epoch, count: options.sampleCount });
+      progress.endEpoch(
+        `epoch ${epoch + 1}/${epochs}: ${lossLine(trainLosses)} | val ${lossLine(val)} | ` +
+          `${metrics.imagesPerSecond.toFixed(0)} img/s, ${metrics.seconds.toFixed(1)} s${improved ? ' (best)' : ''}`,
+      );
+    }
+  } finally {
+    progress.stop();
+  }
+
+  await writeFinalArtifacts(paths, pair, { validation: options.validation, seed });
+  const last = state.history[state.history.length - 1];
+  const manifest: RunManifest = {
+    format: RUN_FORMAT,
+    kind,
+    latentDim: pair.latentDim,
+    imageShape: pair.imageShape,
+    data: {
+      name: options.train.name,
+      source: options.train.source,
+      train: options.train.size,
+      validation: options.validation.size,
+    },
+    epochs: state.epoch,
+    batchSize,
+    engine: options.engine,
+    createdAt: new Date().toISOString(),
+  };
+  if (options.train.labelNames) manifest.labelNames = options.train.labelNames;
+  if (options.train.attributeNames) manifest.attributeNames = options.train.attributeNames;
+  if (beta !== undefined) manifest.beta = beta;
+  if (last) manifest.finalLosses = { train: last.train, val: last.val };
+  await writeJsonAtomic(paths.manifest, manifest);
+  return { manifest, history: state.history, pair };
+}
+
+/** Validation losses: mean over every image of `data` (inference mode, seeded VAE noise). */
+export async function evaluate(
+  pair: ModelPair,
+  data: Dataset,
+  batchSize: number,
+  opts: { seed: number; epoch: number; beta?: number },
+): Promise<Losses> {
+  const sum = { total: 0, reconstruction: 0, kl: 0 };
+  let n = 0;
+  let step = 0;
+  for await (const batch of data.batches(batchSize, { shuffle: false })) {
+    const x = toTensor(batch.images, batch.count, pair);
+    const eps = pair.kind === 'ae' ? undefined : batchNoise(opts.seed, opts.epoch, 'val', step++, batch.count, pair.latentDim);
+    try {
+      const l = evaluateBatch(pair, x, { eps, beta: opts.beta });
+      sum.total += l.total * batch.count;
+      sum.reconstruction += l.reconstruction * batch.count;
+      sum.kl += (l.kl ?? 0) * batch.count;
+      n += batch.count;
+    } finally {
+      x.dispose();
+    }
+  }
+  const out: Losses = { total: sum.total / n, reconstruction: sum.reconstruction / n };
+  if (pair.kind !== 'ae') out.kl = sum.kl / n;
+  return out;
+}
