@@ -1,0 +1,121 @@
+/**
+ * Export a training run folder into its bundle: encoder.onnx, decoder.onnx, vae.onnx (image ->
+ * reconstruction; with `epsilon` left at its zero default it goes through z_mean, so it is
+ * deterministic), manifest.json (the run's manifest plus an `onnx` section) and latents.json when
+ * the run has one. Every file is written atomically; manifest.json last.
+ */
+import { readFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import type { RunManifest } from '@latentkit/train/types.ts';
+import { buildModelProto } from '../export-model.ts';
+import { composeVae, loadModelFolder } from '../model-source.ts';
+import type { ExportOptions, Layout, Precision } from '../options.ts';
+import { resolveOptions } from '../options.ts';
+import { encodeModel } from '../proto/onnx-proto.ts';
+import type { ModelProto, ValueInfoProto } from '../proto/onnx-types.ts';
+import { writeFileAtomic } from './fs-atomic.ts';
+import { manifestMetadata } from './metadata.ts';
+import { readManifest } from './run-folder.ts';
+
+export const BUNDLE_MODELS = ['encoder', 'decoder', 'vae'] as const;
+export type BundleModel = (typeof BUNDLE_MODELS)[number];
+
+export interface TensorInfo {
+  name: string;
+  /** 'batch' for the dynamic batch dimension. */
+  shape: (number | string)[];
+  type: 'float32';
+  /** True for inputs with a default (the VAE noise `epsilon`, zeros). */
+  optional?: boolean;
+}
+
+export interface OnnxFileInfo {
+  file: string;
+  inputs: TensorInfo[];
+  outputs: TensorInfo[];
+}
+
+export interface BundleManifest extends RunManifest {
+  onnx: {
+    opset: number;
+    precision: Precision;
+    layout: Layout;
+    producer: string;
+    files: Partial<Record<BundleModel, OnnxFileInfo>>;
+  };
+}
+
+export type RunExportOptions = Omit<ExportOptions, 'role' | 'metadata'>;
+
+function tensorInfo(v: ValueInfoProto, optional: boolean): TensorInfo {
+  const dims = v.type?.tensor_type?.shape?.dim ?? [];
+  const info: TensorInfo = { name: v.name, shape: dims.map((d) => d.dim_param ?? Number(d.dim_value)), type: 'float32' };
+  if (optional) info.optional = true;
+  return info;
+}
+
+export function describeModel(model: ModelProto, file: string): OnnxFileInfo {
+  const defaults = new Set(model.graph.initializer.map((t) => t.name));
+  return {
+    file,
+    inputs: model.graph.input.map((v) => tensorInfo(v, defaults.has(v.name))),
+    outputs: model.graph.output.map((v) => tensorInfo(v, false)),
+  };
+}
+
+/** Build one model of a run (not written). */
+export async function buildRunModel(runDir: string, which: BundleModel, options: RunExportOptions = {}): Promise<ModelProto> {
+  const manifest = await readManifest(runDir);
+  const metadata = manifestMetadata(manifest, basename(runDir));
+  const encoder = which === 'decoder' ? undefined : await loadModelFolder(join(runDir, 'encoder'));
+  const decoder = which === 'encoder' ? undefined : await loadModelFolder(join(runDir, 'decoder'));
+  const model = which === 'encoder' ? encoder! : which === 'decoder' ? decoder! : composeVae(encoder!, decoder!);
+  return buildModelProto(model, { ...options, role: which, metadata });
+}
+
+export interface RunExportResult {
+  outDir: string;
+  files: string[];
+  manifest: BundleManifest;
+}
+
+/** Export `models` of the run at `runDir` into `outDir` (default `runDir/bundle`). */
+export async function exportRun(
+  runDir: string,
+  options: RunExportOptions & { models?: readonly BundleModel[]; outDir?: string } = {},
+): Promise<RunExportResult> {
+  const opts = resolveOptions(options);
+  const models = options.models ?? BUNDLE_MODELS;
+  const outDir = options.outDir ?? join(runDir, 'bundle');
+  const manifest = await readManifest(runDir);
+  const written: string[] = [];
+  const manifestPath = join(outDir, 'manifest.json');
+
+  // Keep entries of other models already in the bundle when they were exported the same way.
+  let files: BundleManifest['onnx']['files'] = {};
+  if (models.length < BUNDLE_MODELS.length && existsSync(manifestPath)) {
+    const previous = JSON.parse(await readFile(manifestPath, 'utf8')) as Partial<BundleManifest>;
+    const same = previous.onnx && previous.onnx.opset === opts.opset && previous.onnx.precision === opts.precision && previous.onnx.layout === opts.layout;
+    if (same && previous.createdAt === manifest.createdAt) files = { ...previous.onnx!.files };
+  }
+  for (const which of models) {
+    const proto = await buildRunModel(runDir, which, options);
+    const file = `${which}.onnx`;
+    await writeFileAtomic(join(outDir, file), encodeModel(proto));
+    written.push(join(outDir, file));
+    files[which] = describeModel(proto, file);
+  }
+  const latents = join(runDir, 'latents.json');
+  if (existsSync(latents)) {
+    await writeFileAtomic(join(outDir, 'latents.json'), await readFile(latents));
+    written.push(join(outDir, 'latents.json'));
+  }
+  const bundle: BundleManifest = {
+    ...manifest,
+    onnx: { opset: opts.opset, precision: opts.precision, layout: opts.layout, producer: 'latentkit', files },
+  };
+  await writeFileAtomic(manifestPath, `${JSON.stringify(bundle, null, 2)}\n`);
+  written.push(manifestPath);
+  return { outDir, files: written, manifest: bundle };
+}

@@ -1,0 +1,88 @@
+/**
+ * `pnpm export --model decoder|encoder|vae|all [--run runs/NAME] [--out FILE|DIR] [--opset N]
+ *   [--precision fp32|fp16] [--layout nhwc|nchw] [--no-fold-bn] [--no-gemm]`
+ *
+ * Reads a training run folder (default: the newest under runs/) and writes its ONNX bundle
+ * (default: runs/NAME/bundle/). No Python, no tfjs: model.json and weights are read directly.
+ */
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { dirname, join, resolve } from 'node:path';
+import { statSync } from 'node:fs';
+import { BUNDLE_MODELS, buildRunModel, exportRun, type BundleModel } from '../bundle/export-run.ts';
+import { writeFileAtomic } from '../bundle/fs-atomic.ts';
+import { resolveRunDir } from '../bundle/run-folder.ts';
+import { encodeModel } from '../proto/onnx-proto.ts';
+import { MAX_OPSET, MIN_OPSET, type Layout, type Precision } from '../options.ts';
+import { ExportError, UnsupportedLayersError } from '../errors.ts';
+
+interface CliOptions {
+  model: BundleModel | 'all';
+  run?: string;
+  out?: string;
+  opset: number;
+  precision: Precision;
+  layout: Layout;
+  foldBn: boolean;
+  gemm: boolean;
+}
+
+function parseOpset(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < MIN_OPSET || n > MAX_OPSET) throw new InvalidArgumentError(`must be an integer from ${MIN_OPSET} to ${MAX_OPSET}`);
+  return n;
+}
+
+export async function main(argv: string[], cwd = process.env.INIT_CWD ?? process.cwd()): Promise<string[]> {
+  const program = new Command('export')
+    .description('Export a trained latentkit run (tfjs layers models) to ONNX')
+    .addOption(new Option('--model <which>', 'which model to export').choices([...BUNDLE_MODELS, 'all']).default('all'))
+    .option('--run <dir>', 'run folder (default: the newest in runs/)')
+    .option('--out <path>', 'output: a .onnx file for one model, else a folder (default: <run>/bundle)')
+    .option('--opset <n>', `ONNX opset (${MIN_OPSET}-${MAX_OPSET})`, parseOpset, 17)
+    .addOption(new Option('--precision <p>', 'weights and compute precision').choices(['fp32', 'fp16']).default('fp32'))
+    .addOption(new Option('--layout <l>', 'image input/output layout').choices(['nhwc', 'nchw']).default('nhwc'))
+    .option('--no-fold-bn', 'keep BatchNormalization nodes instead of folding them into convolutions')
+    .option('--no-gemm', 'write Dense as MatMul + Add instead of Gemm')
+    .exitOverride()
+    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+  program.parse(argv, { from: 'user' });
+  const o = program.opts<CliOptions>();
+  const runDir = resolveRunDir(o.run, cwd);
+  const exportOptions = { opset: o.opset, precision: o.precision, layout: o.layout, foldBatchNorm: o.foldBn, gemm: o.gemm };
+  const out = o.out === undefined ? undefined : resolve(cwd, o.out);
+  const isDir = (p: string) => {
+    try {
+      return statSync(p).isDirectory();
+    } catch {
+      return false;
+    }
+  };
+
+  if (o.model !== 'all' && out && !isDir(out) && out.endsWith('.onnx')) {
+    const proto = await buildRunModel(runDir, o.model, exportOptions);
+    await writeFileAtomic(out, encodeModel(proto));
+    console.log(`wrote ${out} (${o.model} of ${runDir}, opset ${o.opset}, ${o.precision}, ${o.layout})`);
+    return [out];
+  }
+  if (out?.endsWith('.onnx')) throw new ExportError(`--out ${o.out}: --model all writes a folder; give a folder path, or pick one --model`);
+  const result = await exportRun(runDir, {
+    ...exportOptions,
+    models: o.model === 'all' ? BUNDLE_MODELS : [o.model],
+    outDir: out ?? join(runDir, 'bundle'),
+  });
+  for (const f of result.files) console.log(`wrote ${f}`);
+  console.log(`bundle of ${runDir} (${result.manifest.kind}, latentDim ${result.manifest.latentDim}) in ${dirname(result.files[0])}`);
+  return result.files;
+}
+
+const isEntry = process.argv[1] && resolve(process.argv[1]) === resolve(new URL(import.meta.url).pathname);
+if (isEntry) {
+  main(process.argv.slice(2)).catch((err: unknown) => {
+    if (err && typeof err === 'object' && 'code' in err && String((err as { code: string }).code).startsWith('commander.')) {
+      process.exit((err as { exitCode?: number }).exitCode ?? 1);
+    }
+    const known = err instanceof ExportError || err instanceof UnsupportedLayersError;
+    console.error(known ? `export: ${(err as Error).message}` : err);
+    process.exit(1);
+  });
+}
