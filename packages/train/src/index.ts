@@ -11,3 +11,16 @@ export { buildVae, type VaeArgs } from './models/vae.ts';
 export { buildFacesVae, type FacesVaeArgs, LEAKY_RELU_ALPHA } from './models/faces-vae.ts';
 export { Sampling, type SamplingArgs } from './models/sampling.ts';
 export { saveModel, loadModel, fileHandler, MODEL_JSON, WEIGHTS_BIN } from './models/io.ts';
+export { train, evaluate, FACES_MICRO_BATCH, type TrainOptions, type TrainResult } from './training/loop.ts';
+export {
+  computeGradients, trainStep, evaluateBatch, forwardLoss, DEFAULT_LEARNING_RATE,
+  type GradientOptions, type GradientResult,
+} from './training/step.ts';
+export {
+  modelLoss, binaryCrossentropy, meanSquaredError, klDivergence, DEFAULT_BETA, KERAS_EPSILON, type LossTensors,
+} from './training/losses.ts';
+export { Adam, type AdamConfig } from './training/adam.ts';
+export { trainableVariables, nonTrainableVariables, allVariables } from './training/weights.ts';
+export { writeCheckpoint, readCheckpoint, hasCheckpoint, CHECKPOINT_FORMAT, type Checkpoint, type CheckpointState } from './training/checkpoint.ts';
+export { batchNoise, noiseSeed } from './training/noise.ts';
+export { runPaths, type RunPaths } from './training/run-folder.ts';

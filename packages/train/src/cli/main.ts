@@ -4,6 +4,7 @@
  *              [--resume] [--engine auto|wasm|cpu|tfjs-node|tfjs-node-gpu] [--workers N] [--limit N] [--seed N]
  * Exit status: 0 done, 2 bad options or data (message only), 1 anything else (with stack).
  */
+import { CommanderError } from 'commander';
 import { DataError, ValueError } from '../errors.ts';
 import { initEngine } from '../engine/select.ts';
 import { train } from '../training/loop.ts';
@@ -15,8 +16,9 @@ const log = (msg: string) => console.error(msg);
 
 async function run(options: CliOptions): Promise<void> {
   const started = performance.now();
-  const engine = await initEngine(options.engine, { log });
+  // Data first: a missing folder or a faces run without data fails before any engine loads.
   const { train: trainData, validation } = await loadRunData(options);
+  const engine = await initEngine(options.engine, { log });
   log(
     `training ${options.model} on ${trainData.name} (${trainData.size} images, ${trainData.source}); ` +
       `validation ${validation.name} (${validation.size}); ${options.epochs} epochs, batch ${options.batch}; run folder ${options.out}`,
@@ -46,9 +48,12 @@ async function run(options: CliOptions): Promise<void> {
 }
 
 try {
-  await buildCommand(run).parseAsync(process.argv);
+  await buildCommand(run).exitOverride().parseAsync(process.argv);
 } catch (err) {
-  if (err instanceof ValueError || err instanceof DataError) {
+  if (err instanceof CommanderError) {
+    // commander has printed the problem (or the help/version text) already.
+    process.exitCode = err.exitCode === 0 ? 0 : 2;
+  } else if (err instanceof ValueError || err instanceof DataError) {
     console.error(`error: ${err.message}`);
     process.exitCode = 2;
   } else {

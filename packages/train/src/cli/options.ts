@@ -73,7 +73,7 @@ export function buildCommand(onRun: (options: CliOptions) => Promise<void>): Com
     .option('--micro-batch <n>', 'split each batch into micro-batches of at most N (faces-vae default 32)', integer('--micro-batch', 1))
     .option('--lr <rate>', "Adam learning rate (default: the book's: ae 1e-3, VAEs 5e-4)", positiveNumber('--lr'))
     .addOption(new Option('--progress <mode>', 'progress display').choices(['auto', 'bar', 'lines', 'quiet']).default('auto'))
-    .showHelpAfterError()
+    .showHelpAfterError('(pnpm train --help lists every option)')
     .action(async (raw: Record<string, unknown>) => {
       const model = raw.model as ModelKind;
       const book = BOOK_DEFAULTS[model];
