@@ -1,36 +1,47 @@
 /**
- * Deterministic random numbers, the same in Node and the browser (pure JS, no crypto, no Node APIs).
- * mulberry32 for uniforms, Box-Muller for normals. Same algorithm as packages/train's util/rng.ts
- * contract: createRng(seed) -> () => [0, 1), randomNormal(rng) -> N(0, 1).
+ * Deterministic random numbers, the same in Node and the browser: a copy of packages/train's
+ * src/util/rng.ts (same algorithms, same outputs; rng.test.ts checks they agree), kept here so the
+ * browser entry pulls in nothing from the training package.
+ * mulberry32 uses only integer ops; Box-Muller uses Math.log/sqrt/cos/sin.
  */
 export type Rng = () => number;
 
 export function createRng(seed: number): Rng {
-  let a = (Math.trunc(seed) >>> 0) || 0x9e3779b9;
+  if (!Number.isFinite(seed)) {
+    throw new TypeError(`createRng: seed must be a finite number, received ${String(seed)}`);
+  }
+  let state = (Math.trunc(seed) ^ Math.trunc(seed / 4294967296)) >>> 0;
   return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
     t = Math.imul(t ^ (t >>> 15), t | 1);
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
 
-/** One standard normal draw (Box-Muller, the cosine branch; 1 - u keeps log away from 0). */
-export function randomNormal(rng: Rng): number {
-  const u = 1 - rng();
-  const v = rng();
-  return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
-}
-
-/** `count` normals into a Float32Array, scaled by `scale`. */
-export function normals(rng: Rng, count: number, scale = 1): Float32Array {
-  const out = new Float32Array(count);
-  for (let i = 0; i < count; i++) out[i] = randomNormal(rng) * scale;
+/** Fills `out` with standard normals (Box-Muller, both values of each pair) and returns it. */
+export function randomNormal(rng: Rng, out: Float32Array): Float32Array {
+  const n = out.length;
+  for (let i = 0; i < n; i += 2) {
+    const u1 = 1 - rng();
+    const u2 = rng();
+    const r = Math.sqrt(-2 * Math.log(u1));
+    const theta = 2 * Math.PI * u2;
+    out[i] = r * Math.cos(theta);
+    if (i + 1 < n) out[i + 1] = r * Math.sin(theta);
+  }
   return out;
 }
 
-/** Fisher-Yates permutation of 0..n-1. */
+/** `count` normals scaled by `scale` (the sampling temperature). */
+export function normals(rng: Rng, count: number, scale = 1): Float32Array {
+  const out = randomNormal(rng, new Float32Array(count));
+  if (scale !== 1) for (let i = 0; i < count; i++) out[i] *= scale;
+  return out;
+}
+
+/** Fisher-Yates permutation of 0..n-1 drawn from `rng` (train's shuffledIndices, on a live rng). */
 export function permutation(rng: Rng, n: number): Uint32Array {
   const p = new Uint32Array(n);
   for (let i = 0; i < n; i++) p[i] = i;

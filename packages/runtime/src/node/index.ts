@@ -11,6 +11,9 @@ import { env } from '../common/env.ts';
 import { folderReader } from './path-reader.ts';
 
 setPlatform('node');
+// onnxruntime's own logger prints a red multi-line error for every failed CUDA attempt; the runtime
+// reports that fallback itself, once (session-factory.ts). Real failures still throw.
+ortNode.env.logLevel = 'fatal';
 registerPathReader(folderReader);
 
 registerBackend(
@@ -29,6 +32,7 @@ registerBackend(
       const ortWeb = await import('onnxruntime-web');
       // Node's worker_threads cannot start onnxruntime-web's blob-URL workers: one thread.
       ortWeb.env.wasm.numThreads = 1;
+      ortWeb.env.logLevel = 'error';
       if (env.wasmPaths) ortWeb.env.wasm.wasmPaths = env.wasmPaths;
       return ortWeb as unknown as OrtLike;
     },

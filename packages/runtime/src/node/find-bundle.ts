@@ -1,0 +1,39 @@
+/** Locating bundles: `--run runs/NAME`, or the newest runs/*\/bundle of the workspace. */
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
+
+/** The workspace root: the nearest folder upwards holding pnpm-workspace.yaml (else `from`). */
+export function workspaceRoot(from = process.cwd()): string {
+  let dir = resolve(from);
+  for (;;) {
+    if (existsSync(join(dir, 'pnpm-workspace.yaml'))) return dir;
+    const up = dirname(dir);
+    if (up === dir) return resolve(from);
+    dir = up;
+  }
+}
+
+/**
+ * `run` may be a run folder or its bundle/ folder, absolute or relative to where the user typed the
+ * command (pnpm sets INIT_CWD) or to the workspace root. Without `run`: the newest runs/*\/bundle.
+ */
+export function findBundle(run?: string): string {
+  const root = workspaceRoot();
+  if (run) {
+    const bases = isAbsolute(run) ? [run] : [resolve(process.env.INIT_CWD ?? process.cwd(), run), resolve(root, run)];
+    for (const base of bases) {
+      for (const dir of [join(base, 'bundle'), base]) {
+        if (existsSync(join(dir, 'manifest.json')) && existsSync(join(dir, 'decoder.onnx'))) return dir;
+      }
+    }
+    throw new Error(`No bundle at ${run} (looked for bundle/manifest.json and decoder.onnx under ${bases.join(' and ')}). Run \`pnpm export --run ${run}\` first.`);
+  }
+  const runs = join(root, 'runs');
+  const found = (existsSync(runs) ? readdirSync(runs) : [])
+    .map((name) => join(runs, name, 'bundle'))
+    .filter((dir) => existsSync(join(dir, 'manifest.json')) && existsSync(join(dir, 'decoder.onnx')))
+    .map((dir) => ({ dir, mtime: statSync(join(dir, 'decoder.onnx')).mtimeMs }))
+    .sort((a, b) => b.mtime - a.mtime);
+  if (!found.length) throw new Error(`No exported run under ${runs}. Train and export one (pnpm train, pnpm export) or pass --run PATH.`);
+  return found[0].dir;
+}

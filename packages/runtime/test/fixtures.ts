@@ -1,0 +1,78 @@
+/**
+ * Real bundles for tests and benchmarks, made on the spot: the book's models from @latentkit/train,
+ * freshly initialised (seeded), exported with @latentkit/export into a temp folder with a manifest.
+ * Nothing binary is checked in; every bundle can be regenerated from this file.
+ */
+import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { initEngine } from '@latentkit/train/engine/select.ts';
+import { buildModel } from '@latentkit/train/models/build.ts';
+import { RUN_FORMAT, type ModelKind, type RunManifest } from '@latentkit/train/types.ts';
+import { exportModel } from '@latentkit/export';
+import { createRng, normals } from '../src/common/rng.ts';
+
+export interface FixtureOptions {
+  kind?: ModelKind;
+  latentDim?: number;
+  seed?: number;
+  /** Write attributes.json with these names (seeded unit vectors). */
+  attributes?: string[];
+  /** Leave encoder.onnx out. */
+  withoutEncoder?: boolean;
+}
+
+const cache = new Map<string, string>();
+let root: string | undefined;
+
+function tempRoot(): string {
+  if (!root) {
+    root = mkdtempSync(join(tmpdir(), 'latentkit-runtime-'));
+    const dir = root;
+    process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
+  }
+  return root;
+}
+
+/** A bundle folder for `kind` (default the Fashion VAE, latent 2). Made once per process per options. */
+export async function makeBundle(options: FixtureOptions = {}): Promise<string> {
+  const kind = options.kind ?? 'vae';
+  const seed = options.seed ?? 1;
+  const key = JSON.stringify({ ...options, kind, seed });
+  const hit = cache.get(key);
+  if (hit) return hit;
+  await initEngine('cpu', { log: () => {} });
+  const pair = buildModel(kind, { seed, ...(options.latentDim ? { latentDim: options.latentDim } : {}) });
+  const dir = join(tempRoot(), `${kind}-${cache.size}`);
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'decoder.onnx'), exportModel(pair.decoder, { role: 'decoder' }));
+  if (!options.withoutEncoder) writeFileSync(join(dir, 'encoder.onnx'), exportModel(pair.encoder, { role: 'encoder' }));
+  const manifest: RunManifest & { onnx: object } = {
+    format: RUN_FORMAT,
+    kind,
+    latentDim: pair.latentDim,
+    imageShape: pair.imageShape,
+    ...(kind === 'faces-vae' ? { attributeNames: options.attributes ?? [] } : { labelNames: ['T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot'] }),
+    data: { name: kind === 'faces-vae' ? 'fixture-faces' : 'fixture-fashion', source: 'untrained (test fixture)', train: 0, validation: 0 },
+    epochs: 0,
+    batchSize: 1,
+    engine: 'cpu',
+    createdAt: new Date(0).toISOString(),
+    onnx: { opset: 17, precision: 'fp32', layout: 'nhwc', files: {} },
+  };
+  writeFileSync(join(dir, 'manifest.json'), JSON.stringify(manifest, null, 2));
+  if (options.attributes?.length) {
+    const rng = createRng(seed + 1000);
+    const attrs: Record<string, number[]> = {};
+    for (const name of options.attributes) {
+      const v = normals(rng, pair.latentDim);
+      const norm = Math.hypot(...v);
+      attrs[name] = Array.from(v, (x) => x / norm);
+    }
+    writeFileSync(join(dir, 'attributes.json'), JSON.stringify(attrs));
+  }
+  pair.encoder.dispose();
+  pair.decoder.dispose();
+  cache.set(key, dir);
+  return dir;
+}
