@@ -10,11 +10,14 @@ import { ExportError } from './errors.ts';
 
 export const SUPPORTED_ACTIVATIONS = [
   'linear', 'relu', 'relu6', 'sigmoid', 'hard_sigmoid', 'tanh', 'softmax', 'elu', 'selu',
-  'softplus', 'softsign', 'swish', 'mish', 'exponential',
+  'softplus', 'softsign', 'swish', 'mish', 'gelu',
 ] as const;
 
+/** tfjs serialises some activations by class name (camelCase); Keras uses snake_case. */
+const ALIASES: Record<string, string> = { hardSigmoid: 'hard_sigmoid' };
+
 export function applyActivation(b: GraphBuilder, activation: string | undefined | null, x: Sym, base: string, layer: string): Sym {
-  const a = activation ?? 'linear';
+  const a = ALIASES[activation ?? ''] ?? activation ?? 'linear';
   const name = (n: string) => ({ name: n, shape: x.shape });
   const one = (op: string, attributes = [] as ReturnType<typeof attr.f>[]) => name(b.op(op, [x.name], attributes, `${base}/${a}`));
   switch (a) {
@@ -34,8 +37,6 @@ export function applyActivation(b: GraphBuilder, activation: string | undefined 
       return one('Softplus');
     case 'softsign':
       return one('Softsign');
-    case 'exponential':
-      return one('Exp');
     case 'hard_sigmoid':
       // tfjs: clip(0.2 x + 0.5, 0, 1); ONNX HardSigmoid defaults are the same, written for clarity.
       return one('HardSigmoid', [attr.f('alpha', 0.2), attr.f('beta', 0.5)]);
@@ -50,6 +51,14 @@ export function applyActivation(b: GraphBuilder, activation: string | undefined 
       const t = b.op('Tanh', [sp], [], `${base}/mish`);
       return name(b.op('Mul', [x.name, t], [], `${base}/mish`));
     }
+    case 'gelu': {
+      // x * 0.5 * (1 + erf(x / sqrt(2))), as tfjs's Gelu.
+      const scaled = b.op('Div', [x.name, b.floatConstant(`${base}/sqrt2`, [Math.SQRT2], [])], [], `${base}/gelu`);
+      const erf = b.op('Erf', [scaled], [], `${base}/gelu`);
+      const onePlus = b.op('Add', [erf, b.floatConstant(`${base}/one`, [1], [])], [], `${base}/gelu`);
+      const half = b.op('Mul', [x.name, b.floatConstant(`${base}/half`, [0.5], [])], [], `${base}/gelu`);
+      return name(b.op('Mul', [half, onePlus], [], `${base}/gelu`));
+    }
     case 'softmax':
       return softmaxLastAxis(b, x, `${base}/softmax`);
     default:
@@ -57,9 +66,8 @@ export function applyActivation(b: GraphBuilder, activation: string | undefined 
   }
 }
 
-/** Clip to [min, max]: attributes before opset 11, inputs from 11 on. */
+/** Clip to [min, max] (min and max are inputs since opset 11, the lowest we write). */
 export function clip(b: GraphBuilder, x: string, min: number, max: number, base: string): string {
-  if (b.opset < 11) return b.op('Clip', [x], [attr.f('min', min), attr.f('max', max)], base);
   const lo = b.floatConstant(`${base}/min`, [min], []);
   const hi = b.floatConstant(`${base}/max`, [max], []);
   return b.op('Clip', [x, lo, hi], [], base);

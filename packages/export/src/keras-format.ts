@@ -71,7 +71,7 @@ export interface FlattenLayerConfig {
   data_format?: 'channels_last' | 'channels_first';
 }
 export interface ReshapeLayerConfig {
-  target_shape: number[];
+  target_shape: (number | null)[];
 }
 export interface BatchNormalizationLayerConfig {
   axis?: number | number[];

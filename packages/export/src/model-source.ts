@@ -34,7 +34,7 @@ export interface LayersModelLike {
 }
 interface LayerLike {
   name: string;
-  weights: { originalName: string; shape: number[]; read(): { dataSync(): ArrayLike<number> } }[];
+  weights: { originalName: string; shape: (number | null)[]; read(): { dataSync(): ArrayLike<number> } }[];
   getLayer?: (name: string) => LayerLike;
 }
 
@@ -74,7 +74,7 @@ export function fromLayersModel(model: LayersModelLike): KerasModelSource {
       }
       const out: LayerWeights = new Map();
       for (const w of layer?.weights ?? []) {
-        out.set(weightSuffix(w.originalName), { shape: w.shape.slice(), data: Float32Array.from(w.read().dataSync()) });
+        out.set(weightSuffix(w.originalName), { shape: w.shape.map(Number), data: Float32Array.from(w.read().dataSync()) });
       }
       return out;
     },

@@ -9,7 +9,8 @@ import { ExportError } from '../errors.ts';
 
 const v5: ConvertFn<ReshapeLayerConfig> = ({ b, layer, inputs }) => {
   const [x] = inputs;
-  const target = layer.config.target_shape;
+  // tfjs writes Keras's -1 ("infer this one") as null.
+  const target = Array.isArray(layer.config.target_shape) ? layer.config.target_shape.map((d) => (d === null ? -1 : d)) : layer.config.target_shape;
   if (!Array.isArray(target) || target.some((d) => !Number.isInteger(d) || (d < 1 && d !== -1)) || target.filter((d) => d === -1).length > 1) {
     throw new ExportError(`Layer "${layer.name}" (Reshape): target_shape must be positive integers with at most one -1, received ${JSON.stringify(target)}`);
   }

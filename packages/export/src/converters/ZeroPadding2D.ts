@@ -1,4 +1,4 @@
-/** ZeroPadding2D as Pad (pads an attribute before opset 11, an input from 11 on). */
+/** ZeroPadding2D as Pad (pads as an int64 input, the form since opset 11). */
 import type { ConverterConfig, ConvertFn, ConvertContext, Sym } from '../converter.ts';
 import { attr } from '../graph/attributes.ts';
 import type { ZeroPadding2DLayerConfig } from '../keras-format.ts';
@@ -18,15 +18,6 @@ function outShape(x: Sym, [t, bo, l, r]: number[]): (number | null)[] {
   return [h === null ? null : h + t + bo, w === null ? null : w + l + r, c];
 }
 
-const v2: ConvertFn<ZeroPadding2DLayerConfig> = (ctx) => {
-  const [x] = ctx.inputs;
-  requireChannelsLast(ctx.layer.config.data_format, ctx.layer.name, 'ZeroPadding2D');
-  const p = pads(ctx);
-  const [t, bo, l, r] = p;
-  const name = ctx.b.op('Pad', [x.name], [attr.ints('pads', [0, 0, t, l, 0, 0, bo, r]), attr.s('mode', 'constant')], ctx.layer.name);
-  return [{ name, shape: outShape(x, p) }];
-};
-
 const v11: ConvertFn<ZeroPadding2DLayerConfig> = (ctx) => {
   const [x] = ctx.inputs;
   requireChannelsLast(ctx.layer.config.data_format, ctx.layer.name, 'ZeroPadding2D');
@@ -37,4 +28,4 @@ const v11: ConvertFn<ZeroPadding2DLayerConfig> = (ctx) => {
   return [{ name, shape: outShape(x, p) }];
 };
 
-export const zeroPadding2DConverter: ConverterConfig<ZeroPadding2DLayerConfig> = { className: 'ZeroPadding2D', opsets: { 2: v2, 11: v11 } };
+export const zeroPadding2DConverter: ConverterConfig<ZeroPadding2DLayerConfig> = { className: 'ZeroPadding2D', opsets: { 11: v11 } };
