@@ -14,7 +14,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { crc32 } from 'node:zlib';
 import { join } from 'node:path';
 import { CacheError, DataError } from '../errors.ts';
-import { writeFileAtomic } from './atomic-write.ts';
+import { writeFileAtomic } from '../models/fs-atomic.ts';
 import { PIXELS_PER_IMAGE, locateFashionMnistPackage, readClassFile } from './fashion-mnist-json.ts';
 
 export const CACHE_VERSION = 1;
@@ -136,7 +136,7 @@ export async function writeFashionCache(path: string, source: string, split: { t
   prefix.write(MAGIC, 0, 'latin1');
   prefix.writeUInt32LE(CACHE_VERSION, 16);
   prefix.writeUInt32LE(headerBytes.length, 20);
-  await writeFileAtomic(path, [prefix, headerBytes, ...parts]);
+  await writeFileAtomic(path, Buffer.concat([prefix, headerBytes, ...parts]));
 }
 
 const loaded = new Map<string, Promise<FashionCache>>();

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { ValueError } from '../errors.ts';
 import { createRng, type Rng } from '../util/rng.ts';
-import { writeFileAtomic } from './atomic-write.ts';
+import { writeFileAtomic } from '../models/fs-atomic.ts';
 import { Canvas, capsule, clip, curve, ellipse, ring, type Rgb } from './face-raster.ts';
 
 /** Columns of the written CSV, in CelebA's (alphabetical) order; all are real CelebA attribute names. */
