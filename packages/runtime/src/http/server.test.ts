@@ -1,0 +1,73 @@
+/** The real server process over HTTP on 127.0.0.1: routes, sharp uploads, CLI errors, graceful drain. */
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import sharp from 'sharp';
+import { makeBundle } from '../../test/fixtures.ts';
+import { startServer, type RunningServer } from '../../test/server.ts';
+import { decodePng } from '../common/png.ts';
+
+let bundle: string;
+let server: RunningServer;
+
+before(async () => {
+  bundle = await makeBundle({ kind: 'vae', seed: 3, attributes: ['Smiling'] });
+  server = await startServer(['--run', bundle, '--device', 'cpu']);
+});
+after(async () => {
+  if (server.child.exitCode === null) await server.stop('SIGKILL');
+});
+
+test('serves sample, decode and the model description over HTTP', async () => {
+  const r = await fetch(`${server.url}/v1/sample`, { method: 'POST', body: JSON.stringify({ n: 2, seed: 4 }), headers: { 'content-type': 'application/json' } });
+  assert.equal(r.status, 200);
+  const body = (await r.json()) as { seed: number; images: { shape: number[] } };
+  assert.deepEqual(body.images.shape, [2, 32, 32, 1]);
+  const png = await fetch(`${server.url}/v1/decode`, { method: 'POST', body: JSON.stringify({ z: [[0, 1]] }), headers: { accept: 'image/png' } });
+  assert.equal(png.headers.get('content-type'), 'image/png');
+  assert.equal((await decodePng(new Uint8Array(await png.arrayBuffer()))).width, 32);
+  const info = (await (await fetch(`${server.url}/v1/model`)).json()) as { provider: string; microBatch: unknown };
+  assert.equal(info.provider, 'cpu');
+  assert.deepEqual(info.microBatch, { maxBatch: 256, maxWaitMs: 2 });
+  assert.match(await (await fetch(`${server.url}/metrics`)).text(), /process_resident_memory_bytes \d+/);
+});
+
+test('the Node server reads JPEG uploads of any size through sharp (resized to the model)', async () => {
+  const jpeg = await sharp({ create: { width: 120, height: 90, channels: 3, background: '#8040c0' } }).jpeg().toBuffer();
+  const form = new FormData();
+  form.append('image', new Blob([jpeg], { type: 'image/jpeg' }), 'x.jpg');
+  const r = await fetch(`${server.url}/v1/encode`, { method: 'POST', body: form });
+  assert.equal(r.status, 200, await r.clone().text());
+  assert.equal(((await r.json()) as { mean: number[][] }).mean[0].length, 2);
+  const bad = await fetch(`${server.url}/v1/encode`, { method: 'POST', body: jpeg.subarray(0, 50), headers: { 'content-type': 'image/jpeg' } });
+  assert.equal(bad.status, 422);
+  assert.match(((await bad.json()) as { error: { message: string } }).error.message, /could not be read as an image/);
+});
+
+test('bad command lines exit 2 with a message, or 1 from commander', () => {
+  const missing = spawnSync(process.execPath, ['--import', 'tsx', 'src/http/serve-node.ts', '--run', '/nonexistent/run'], { encoding: 'utf8' });
+  assert.equal(missing.status, 2);
+  assert.match(missing.stderr, /No bundle at \/nonexistent\/run/);
+  const port = spawnSync(process.execPath, ['--import', 'tsx', 'src/http/serve-node.ts', '--port', 'http'], { encoding: 'utf8' });
+  assert.equal(port.status, 1);
+  assert.match(port.stderr, /port must be an integer from 0 to 65535/);
+});
+
+test('SIGTERM drains in-flight requests, then exits 0', async () => {
+  const z = Array.from({ length: 128 }, (_, i) => [Math.sin(i), Math.cos(i)]);
+  const inFlight = Array.from({ length: 6 }, () =>
+    fetch(`${server.url}/v1/decode`, { method: 'POST', body: JSON.stringify({ z }), headers: { 'content-type': 'application/json' } }).then(async (r) => ({ status: r.status, bytes: (await r.arrayBuffer()).byteLength })),
+  );
+  // Wait until the server is busy with them (the in-flight gauge), then ask it to stop.
+  for (let i = 0; i < 200; i++) {
+    const m = (await (await fetch(`${server.url}/metrics`)).text()).match(/http_requests_in_flight (\d+)/);
+    if (Number(m?.[1]) > 1) break;
+    await new Promise((r) => setTimeout(r, 5));
+  }
+  const code = server.stop('SIGTERM');
+  const results = await Promise.all(inFlight);
+  assert.ok(results.every((r) => r.status === 200 && r.bytes > 50000), JSON.stringify(results));
+  assert.equal(await code, 0, server.output());
+  assert.match(server.output(), /SIGTERM: draining in-flight requests[\s\S]*drained; bye/);
+  await assert.rejects(fetch(`${server.url}/healthz`));
+});
