@@ -9,6 +9,13 @@ export function checkBatchSize(batchSize: number): void {
   }
 }
 
+/** `limit` options keep the first N items of a split. */
+export function checkLimit(limit: number | undefined): void {
+  if (limit !== undefined && (!Number.isInteger(limit) || limit < 0)) {
+    throw new ValueError(`limit must be a non-negative integer, received ${String(limit)}`);
+  }
+}
+
 /**
  * Item indices for one pass: 0..size-1, or a permutation fixed by options.seed (default 0) when
  * shuffling, so the same seed always gives the same epoch (training resumes rely on that).

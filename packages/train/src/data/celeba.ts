@@ -16,7 +16,7 @@ import { join, resolve } from 'node:path';
 import sharp from 'sharp';
 import type { Batch, BatchOptions, Dataset, ImageShape } from '../types.ts';
 import { DataError, ValueError } from '../errors.ts';
-import { batchRanges, passOrder } from './batch-order.ts';
+import { batchRanges, checkLimit, passOrder } from './batch-order.ts';
 import { readAttributeTable, type AttributeTable } from './celeba-attributes.ts';
 import { SYNTHETIC_MARKER } from './synthetic-faces.ts';
 import { BYTE_TO_UNIT } from './uint8-dataset.ts';
@@ -55,9 +55,7 @@ export async function loadCelebA(options: CelebAOptions): Promise<Dataset> {
   if (!(fraction >= 0 && fraction < 1)) throw new ValueError(`validationFraction must be in [0, 1), received ${String(fraction)}`);
   const imageSize = options.imageSize ?? 64;
   if (!Number.isInteger(imageSize) || imageSize < 1) throw new ValueError(`imageSize must be a positive integer, received ${String(imageSize)}`);
-  if (options.limit !== undefined && (!Number.isInteger(options.limit) || options.limit < 0)) {
-    throw new ValueError(`limit must be a non-negative integer, received ${String(options.limit)}`);
-  }
+  checkLimit(options.limit);
   const prefetch = options.prefetchBatches ?? 2;
   if (!Number.isInteger(prefetch) || prefetch < 0) throw new ValueError(`prefetchBatches must be an integer >= 0, received ${String(prefetch)}`);
 

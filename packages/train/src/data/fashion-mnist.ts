@@ -10,6 +10,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { Dataset } from '../types.ts';
 import { ValueError } from '../errors.ts';
+import { checkLimit } from './batch-order.ts';
 import { loadFashionCache } from './fashion-mnist-cache.ts';
 import { readFashionIdx } from './fashion-mnist-idx.ts';
 import { Uint8ImageDataset } from './uint8-dataset.ts';
@@ -37,9 +38,7 @@ export async function loadFashionMnist(options: FashionMnistOptions = {}): Promi
   if (split !== 'train' && split !== 'test') {
     throw new ValueError(`split must be 'train' or 'test', received ${JSON.stringify(split)}`);
   }
-  if (options.limit !== undefined && (!Number.isInteger(options.limit) || options.limit < 0)) {
-    throw new ValueError(`limit must be a non-negative integer, received ${String(options.limit)}`);
-  }
+  checkLimit(options.limit);
   let pixels: Uint8Array;
   let labels: Uint8Array;
   let source: string;

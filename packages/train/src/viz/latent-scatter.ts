@@ -66,11 +66,13 @@ export async function writeLatentScatter(
   const g = scatterGeometry(points);
   const parts: string[] = [];
   let skipped = 0;
+  // The book's s=3 markers suit thousands of points; a small set gets larger dots to stay visible.
+  const radius = n > 2000 ? 2 : 3;
   for (let i = 0; i < n; i++) {
     const x = points[2 * i], y = points[2 * i + 1];
     if (!Number.isFinite(x) || !Number.isFinite(y)) { skipped++; continue; }
     const [px, py] = g.toPixel(x, y);
-    parts.push(`<circle cx="${px.toFixed(1)}" cy="${py.toFixed(1)}" r="2" fill="${hexColor(classColor(labels[i], classes))}"/>`);
+    parts.push(`<circle cx="${px.toFixed(1)}" cy="${py.toFixed(1)}" r="${radius}" fill="${hexColor(classColor(labels[i], classes))}"/>`);
   }
   const axes: string[] = [
     `<rect x="${PLOT.left}" y="${PLOT.top}" width="${PLOT.right - PLOT.left}" height="${PLOT.bottom - PLOT.top}" fill="none" stroke="#000" stroke-width="1"/>`,
