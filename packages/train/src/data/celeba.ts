@@ -192,7 +192,8 @@ class CelebADataset implements Dataset {
     const path = join(imagesDir, table.imageIds[row]);
     let out: { data: Buffer; info: sharp.OutputInfo };
     try {
-      out = await sharp(path, { failOn: 'warning' })
+      // 'truncated' fails on cut-off or corrupt files but lets benign libjpeg warnings pass.
+      out = await sharp(path, { failOn: 'truncated' })
         .removeAlpha()
         .toColourspace('srgb')
         .resize(imageSize, imageSize, { fit: 'fill', kernel: 'linear' })
