@@ -66,10 +66,11 @@ const loadWasm: EngineLoader = async () => {
     wasm.setWasmPaths(wasmDistDir());
     wasmPathsSet = true;
   }
-  const kernels = registerWasmTrainingKernels();
   if (!(await tf.setBackend('wasm'))) {
     throw new Error('the wasm backend did not initialise (see the warning tfjs printed above); try --engine cpu');
   }
+  // After initialisation: the stock kernels' setup has run, so ours can fall back to them.
+  const kernels = registerWasmTrainingKernels();
   const simd = await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT');
   const threads = wasm.getThreadsCount();
   return {
