@@ -235,6 +235,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   if (beta !== undefined) manifest.beta = beta;
   if (last) manifest.finalLosses = { train: last.train, val: last.val };
   await writeJsonAtomic(paths.manifest, manifest);
+  optimizer.dispose();
   return { manifest, history: state.history, pair };
 }
 
