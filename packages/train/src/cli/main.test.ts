@@ -161,12 +161,13 @@ test('a run killed with SIGKILL mid-run and resumed ends exactly as an uninterru
   }
 });
 
-test('trains the faces VAE on generated CelebA-format faces and draws latent histograms', async () => {
+test('trains the faces VAE on generated CelebA-format faces over two threads and draws latent histograms', async () => {
   const data = join(tmp, 'faces-data');
   await writeSyntheticFaces(data, { count: 40, seed: 3, size: 64 });
   const out = join(tmp, 'faces');
-  const r = await runCli(['--model', 'faces-vae', '--data', data, '--limit', '16', '--val-limit', '8', '--epochs', '1', '--batch', '16', '--micro-batch', '8', '--engine', 'wasm', '--out', out]);
+  const r = await runCli(['--model', 'faces-vae', '--data', data, '--limit', '16', '--val-limit', '8', '--epochs', '1', '--batch', '16', '--micro-batch', '8', '--workers', '2', '--engine', 'wasm', '--out', out]);
   assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stderr, /data parallelism: 2 replicas/);
   const manifest = JSON.parse(await readFile(join(out, 'manifest.json'), 'utf8')) as RunManifest;
   assert.equal(manifest.kind, 'faces-vae');
   assert.equal(manifest.latentDim, 200);

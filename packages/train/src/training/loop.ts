@@ -24,6 +24,7 @@ import { CHECKPOINT_FORMAT, hasCheckpoint, readCheckpoint, writeCheckpoint, type
 import { DEFAULT_BETA } from './losses.ts';
 import { batchNoise } from './noise.ts';
 import { createProgress, defaultProgressMode, type ProgressMode } from './progress.ts';
+import { createParallelStepper } from './parallel.ts';
 import { runPaths, writeMetrics } from './run-folder.ts';
 import { DEFAULT_LEARNING_RATE, evaluateBatch, trainStep } from './step.ts';
 import { writeJsonAtomic } from '../models/fs-atomic.ts';
@@ -150,9 +151,20 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   };
   checkShape(options.train, 'training');
   checkShape(options.validation, 'validation');
-  if (options.workers !== undefined && options.workers > 1) {
-    throw new ValueError('workers > 1 needs training/parallel.ts, which this build does not have yet; use --workers 1');
-  }
+  // Data parallelism (training/parallel.ts): worker threads get the current weights (fresh or resumed)
+  // when they start. Results depend on the worker count only through float32 summation order.
+  const stepper =
+    options.workers !== undefined && options.workers > 1
+      ? await createParallelStepper({
+          pair,
+          optimizer,
+          modelArgs: { latentDim: pair.latentDim, seed },
+          workers: options.workers,
+          beta,
+          microBatch,
+        })
+      : undefined;
+  if (stepper) log(`data parallelism: ${stepper.workers} replicas (this thread + ${stepper.workers - 1} worker thread${stepper.workers > 2 ? 's' : ''})`);
 
   const progress = createProgress(options.progress ?? defaultProgressMode(), log);
   const batchesPerEpoch = Math.ceil(options.train.size / batchSize);
@@ -169,7 +181,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
         const eps = kind === 'ae' ? undefined : batchNoise(seed, epoch, 'train', steps, batch.count, pair.latentDim);
         let l: Losses;
         try {
-          l = trainStep(pair, optimizer, x, { ...stepOptions, eps });
+          l = stepper ? await stepper.step(x, { eps }) : trainStep(pair, optimizer, x, { ...stepOptions, eps });
         } finally {
           x.dispose();
         }
@@ -210,6 +222,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     }
   } finally {
     progress.stop();
+    await stepper?.dispose();
   }
 
   await writeFinalArtifacts(paths, pair, { validation: options.validation, seed });
