@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
+import { conv2DBackpropFilter, type FilterGradForm } from './Conv2DBackpropFilter.ts';
 import { maxRelativeError, randomValues, runOn } from './test-util.ts';
 
 interface Case { n: number; h: number; w: number; ci: number; co: number; k: [number, number]; s: number; pad: 'same' | 'valid' }
@@ -16,6 +17,11 @@ for (const s of [1, 2]) {
 }
 cases.push({ n: 2, h: 9, w: 9, ci: 2, co: 3, k: [3, 3], s: 3, pad: 'same' });
 cases.push({ n: 5, h: 16, w: 16, ci: 32, co: 64, k: [3, 3], s: 2, pad: 'same' });
+// The shapes of the book's first and last layers, where the matrix-product forms are picked.
+cases.push({ n: 3, h: 12, w: 12, ci: 32, co: 1, k: [3, 3], s: 1, pad: 'same' });
+cases.push({ n: 2, h: 16, w: 16, ci: 3, co: 16, k: [3, 3], s: 1, pad: 'same' });
+cases.push({ n: 3, h: 16, w: 16, ci: 1, co: 8, k: [3, 3], s: 2, pad: 'same' });
+cases.push({ n: 40, h: 8, w: 8, ci: 8, co: 16, k: [3, 3], s: 2, pad: 'same' }); // uneven chunks of 7
 
 for (const c of cases) {
   test(`Conv2DBackpropFilter on wasm matches cpu: x ${c.n}x${c.h}x${c.w}x${c.ci}, kernel ${c.k.join('x')}->${c.co}, stride ${c.s}, ${c.pad}`, async () => {
@@ -28,11 +34,26 @@ for (const c of cases) {
       { x: tf.tensor4d(xv, [c.n, c.h, c.w, c.ci]), dy: tf.tensor(dyv, outShape) },
       { strides: [c.s, c.s], pad: c.pad, dataFormat: 'NHWC', dimRoundingMode: undefined, filterShape } as never) as tf.Tensor;
     const expected = await runOn('cpu', run);
-    const actual = await runOn('wasm', run);
-    assert.deepEqual(actual.shape, filterShape);
     assert.deepEqual(expected.shape, filterShape);
-    const err = maxRelativeError(actual.values, expected.values);
-    assert.ok(err < 1e-5, `max relative error ${err}`);
+    // The registered kernel (which picks a form by shape), then every form forced.
+    const variants: [string, () => tf.Tensor][] = [['kernel', run]];
+    const forms: [FilterGradForm, number | undefined][] = [['conv', undefined], ['conv', 7], ['x-cols', undefined], ['dy-cols', undefined]];
+    for (const [form, chunk] of forms) {
+      variants.push([`${form}${chunk ? ` in chunks of ${chunk} images` : ''}`, () => {
+        const info = conv2DBackpropFilter({
+          inputs: { x: tf.tensor4d(xv, [c.n, c.h, c.w, c.ci]), dy: tf.tensor(dyv, outShape) },
+          backend: tf.backend(),
+          attrs: { strides: [c.s, c.s], pad: c.pad, dataFormat: 'NHWC', dimRoundingMode: undefined, filterShape } as never,
+        }, form, chunk);
+        return tf.engine().makeTensorFromTensorInfo(info);
+      }]);
+    }
+    for (const [label, fn] of variants) {
+      const actual = await runOn('wasm', fn);
+      assert.deepEqual(actual.shape, filterShape, label);
+      const err = maxRelativeError(actual.values, expected.values);
+      assert.ok(err < 1e-5, `${label}: max relative error ${err}`);
+    }
   });
 }
 
