@@ -125,7 +125,7 @@ test('trains the VAE on 500 real Fashion-MNIST images: loss falls and the run fo
 });
 
 test('a run killed with SIGKILL mid-run and resumed ends exactly as an uninterrupted run', async () => {
-  const args = (out: string) => ['--model', 'vae', '--limit', '300', '--val-limit', '50', '--batch', '50', '--epochs', '3', '--engine', 'wasm', '--seed', '7', '--out', out];
+  const args = (out: string) => ['--model', 'vae', '--limit', '300', '--val-limit', '50', '--batch', '50', '--epochs', '3', '--engine', 'wasm', '--workers', '1', '--seed', '7', '--out', out];
   const straight = join(tmp, 'straight');
   const killed = join(tmp, 'killed');
   assert.equal((await runCli(args(straight))).code, 0);

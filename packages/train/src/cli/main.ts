@@ -10,7 +10,7 @@ import { initEngine } from '../engine/select.ts';
 import { train } from '../training/loop.ts';
 import { defaultProgressMode } from '../training/progress.ts';
 import { loadRunData } from './datasets.ts';
-import { buildCommand, type CliOptions } from './options.ts';
+import { buildCommand, resolveWorkers, type CliOptions } from './options.ts';
 
 const log = (msg: string) => console.error(msg);
 
@@ -34,7 +34,7 @@ async function run(options: CliOptions): Promise<void> {
     resume: options.resume,
     learningRate: options.lr,
     microBatch: options.microBatch,
-    workers: options.workers,
+    workers: resolveWorkers(options.workers, engine.name),
     engine: engine.detail ? `${engine.name}: ${engine.detail}` : engine.name,
     progress: options.progress === 'auto' ? defaultProgressMode() : options.progress,
     log,

@@ -3,6 +3,7 @@
  * check every error message without training anything.
  */
 import { Command, InvalidArgumentError, Option } from 'commander';
+import { availableParallelism } from 'node:os';
 import { isAbsolute, resolve } from 'node:path';
 import { ENGINE_NAMES, type EngineName } from '../engine/select.ts';
 import { MODEL_KINDS } from '../models/build.ts';
@@ -23,7 +24,7 @@ export interface CliOptions {
   out: string;
   resume: boolean;
   engine: EngineName;
-  workers: number;
+  workers: number | 'auto';
   limit?: number;
   valLimit?: number;
   seed: number;
@@ -66,7 +67,12 @@ export function buildCommand(onRun: (options: CliOptions) => Promise<void>): Com
     .option('--out <dir>', 'run folder (default: runs/<model>)')
     .option('--resume', 'continue the run in --out from its last checkpoint', false)
     .addOption(new Option('--engine <name>', 'compute engine').choices([...ENGINE_NAMES]).default('auto'))
-    .option('--workers <n>', 'gradient workers for data parallelism (threads)', integer('--workers', 1), 1)
+    .option(
+      '--workers <n>',
+      'replicas for data parallelism (this thread + N-1 worker threads); auto: one per core up to 4 on wasm/cpu, 1 on tfjs-node',
+      (v: string) => (v === 'auto' ? 'auto' : integer('--workers', 1)(v)),
+      'auto',
+    )
     .option('--limit <n>', 'train on the first N training images only', integer('--limit', 1))
     .option('--val-limit <n>', 'validate on the first N validation images (default: all, or limit/5 with --limit)', integer('--val-limit', 1))
     .option('--seed <n>', 'seed of weights, shuffles and noise', integer('--seed', 0), 42)
@@ -85,7 +91,7 @@ export function buildCommand(onRun: (options: CliOptions) => Promise<void>): Com
         out: userPath((raw.out as string | undefined) ?? `runs/${model}`),
         resume: raw.resume === true,
         engine: raw.engine as EngineName,
-        workers: raw.workers as number,
+        workers: raw.workers as number | 'auto',
         limit: raw.limit as number | undefined,
         valLimit: raw.valLimit as number | undefined,
         seed: raw.seed as number,
@@ -95,4 +101,10 @@ export function buildCommand(onRun: (options: CliOptions) => Promise<void>): Com
       };
       await onRun(options);
     });
+}
+
+/** tfjs-node already uses every core inside each op; the single-threaded wasm and cpu backends do not. */
+export function resolveWorkers(requested: number | 'auto', engine: string): number {
+  if (requested !== 'auto') return requested;
+  return engine === 'wasm' || engine === 'cpu' ? Math.min(availableParallelism(), 4) : 1;
 }
