@@ -35,11 +35,11 @@ test('serves sample, decode and the model description over HTTP', async () => {
 test('the Node server reads JPEG uploads of any size through sharp (resized to the model)', async () => {
   const jpeg = await sharp({ create: { width: 120, height: 90, channels: 3, background: '#8040c0' } }).jpeg().toBuffer();
   const form = new FormData();
-  form.append('image', new Blob([jpeg], { type: 'image/jpeg' }), 'x.jpg');
+  form.append('image', new Blob([new Uint8Array(jpeg)], { type: 'image/jpeg' }), 'x.jpg');
   const r = await fetch(`${server.url}/v1/encode`, { method: 'POST', body: form });
   assert.equal(r.status, 200, await r.clone().text());
   assert.equal(((await r.json()) as { mean: number[][] }).mean[0].length, 2);
-  const bad = await fetch(`${server.url}/v1/encode`, { method: 'POST', body: jpeg.subarray(0, 50), headers: { 'content-type': 'image/jpeg' } });
+  const bad = await fetch(`${server.url}/v1/encode`, { method: 'POST', body: new Uint8Array(jpeg.subarray(0, 50)), headers: { 'content-type': 'image/jpeg' } });
   assert.equal(bad.status, 422);
   assert.match(((await bad.json()) as { error: { message: string } }).error.message, /could not be read as an image/);
 });

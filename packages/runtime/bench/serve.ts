@@ -1,0 +1,129 @@
+/**
+ * Load test of the real server on 127.0.0.1 (autocannon): samples/s and latency p50/p99 for
+ * 1-image PNG and 64-image JSON sampling, with and without micro-batching (the baseline, measured in
+ * the same run), then p99 at half the target rate. Target (issue 4): >= 5,000 decoded Fashion
+ * samples/s on 2 cores, p99 < 25 ms at half that rate.
+ *
+ *   pnpm bench [--run runs/NAME] [--seconds 8] [--threads 0]
+ * Without --run it serves a freshly initialised Fashion VAE (same graph and cost as a trained one).
+ */
+import autocannon from 'autocannon';
+import { Command } from 'commander';
+import { availableParallelism, loadavg } from 'node:os';
+import { makeBundle } from '../test/fixtures.ts';
+import { startServer, type RunningServer } from '../test/server.ts';
+import { LatentModel } from '../src/node/index.ts';
+
+const opts = new Command('bench')
+  .option('--run <path>', 'bundle to serve (default: a fresh Fashion VAE fixture)')
+  .option('--seconds <n>', 'seconds per load run', (v) => Number(v), 8)
+  .option('--threads <n>', 'onnxruntime intra-op threads in the server (0 = default)', (v) => Number(v), 0)
+  .parse()
+  .opts<{ run?: string; seconds: number; threads: number }>();
+
+const TARGET = 5000;
+const bundle = opts.run ?? (await makeBundle({ kind: 'vae', seed: 1 }));
+
+interface Scenario {
+  name: string;
+  images: number;
+  png: boolean;
+  connections: number;
+}
+const scenarios: Scenario[] = [
+  { name: '1-image PNG', images: 1, png: true, connections: 32 },
+  { name: '64-image JSON', images: 64, png: false, connections: 8 },
+];
+
+interface Result {
+  samplesPerSecond: number;
+  requestsPerSecond: number;
+  p50: number;
+  p99: number;
+  errors: number;
+}
+
+async function load(server: RunningServer, s: Scenario, seconds: number, rate?: number): Promise<Result> {
+  const r = await autocannon({
+    url: `${server.url}/v1/sample`,
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: s.png ? 'image/png' : 'application/json' },
+    body: JSON.stringify({ n: s.images, includeLatents: false }),
+    connections: rate ? Math.min(s.connections, Math.max(1, Math.ceil(rate / 50))) : s.connections,
+    duration: seconds,
+    ...(rate ? { overallRate: rate } : {}),
+  });
+  const ok = r.requests.total - r.non2xx;
+  return {
+    requestsPerSecond: ok / seconds,
+    samplesPerSecond: (ok * s.images) / seconds,
+    p50: r.latency.p50,
+    p99: r.latency.p99,
+    errors: r.errors + r.non2xx + r.timeouts,
+  };
+}
+
+const fmt = (r: Result) =>
+  `${r.samplesPerSecond.toFixed(0).padStart(6)} samples/s  ${r.requestsPerSecond.toFixed(0).padStart(5)} req/s  p50 ${String(r.p50).padStart(4)} ms  p99 ${String(r.p99).padStart(4)} ms${r.errors ? `  ERRORS ${r.errors}` : ''}`;
+
+console.log(`runtime bench: ${bundle}`);
+console.log(`machine: ${availableParallelism()} cores, load average ${loadavg().map((x) => x.toFixed(2)).join(' ')} (other work on the machine lowers every number)`);
+
+// In-process ceiling: decoder alone at batch 256, no HTTP.
+{
+  const model = await LatentModel.load(bundle, { device: 'cpu' });
+  const { z } = model.sampleLatents(256, { seed: 1 });
+  await model.decode(z);
+  const t0 = performance.now();
+  let rows = 0;
+  while (performance.now() - t0 < 2000) {
+    await model.decode(z);
+    rows += 256;
+  }
+  console.log(`in-process decode ceiling (batch 256, no HTTP): ${((rows * 1000) / (performance.now() - t0)).toFixed(0)} samples/s`);
+  await model.dispose();
+}
+
+const best: Record<string, number> = {};
+const table: Record<string, Record<string, Result>> = {};
+for (const micro of [false, true]) {
+  const label = micro ? 'micro-batch on ' : 'micro-batch off';
+  const args = ['--run', bundle, '--device', 'cpu', '--threads', String(opts.threads), ...(micro ? [] : ['--no-micro-batch'])];
+  const server = await startServer(args);
+  try {
+    for (const s of scenarios) {
+      await load(server, s, 1); // warm-up
+      const r = await load(server, s, opts.seconds);
+      (table[s.name] ??= {})[label] = r;
+      best[s.name] = Math.max(best[s.name] ?? 0, r.samplesPerSecond);
+      console.log(`${label}  ${s.name.padEnd(14)} ${fmt(r)}`);
+    }
+  } finally {
+    await server.stop();
+  }
+}
+for (const s of scenarios) {
+  const on = table[s.name]['micro-batch on '];
+  const off = table[s.name]['micro-batch off'];
+  console.log(`${s.name}: micro-batching x${(on.samplesPerSecond / off.samplesPerSecond).toFixed(2)} samples/s against the no-batching baseline`);
+}
+
+// Latency at half the target rate, micro-batching on.
+const half = TARGET / 2;
+const server = await startServer(['--run', bundle, '--device', 'cpu', '--threads', String(opts.threads)]);
+const halfResults: Record<string, Result> = {};
+try {
+  for (const s of scenarios) {
+    const rate = Math.round(half / s.images);
+    const r = await load(server, s, opts.seconds, rate);
+    halfResults[s.name] = r;
+    console.log(`at ${half} samples/s (${rate} req/s) ${s.name.padEnd(14)} ${fmt(r)}`);
+  }
+} finally {
+  await server.stop();
+}
+
+const throughput = Math.max(...Object.values(best));
+const p99 = Math.max(...Object.values(halfResults).map((r) => r.p99));
+console.log(`\ntarget >= ${TARGET} samples/s: ${throughput.toFixed(0)} samples/s -> ${throughput >= TARGET ? 'MET' : 'NOT MET'}`);
+console.log(`target p99 < 25 ms at ${half} samples/s: worst p99 ${p99} ms -> ${p99 < 25 ? 'MET' : 'NOT MET'}`);

@@ -1,0 +1,72 @@
+/**
+ * Computes attributes.json for a faces bundle from a CelebA-format folder (list_attr_celeba.csv + JPEGs):
+ *   node --import tsx src/node/attributes-cli.ts --run runs/NAME --data data/celeba [--attributes Smiling,Blond_Hair]
+ *     [--batch-size 128] [--threshold 0.08] [--limit N] [--seed 0] [--device auto]
+ * Existing entries of attributes.json that are not recomputed are kept. The file is written atomically.
+ */
+import { Command, InvalidArgumentError } from 'commander';
+import { readFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadCelebA } from '@latentkit/train/data/celeba.ts';
+import { LatentModel, type Device } from './index.ts';
+import { findBundle } from './find-bundle.ts';
+import { computeAttributeVectors } from './attribute-vectors.ts';
+import { writeFileAtomic } from './images.ts';
+
+const positive = (name: string) => (v: string) => {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`${name} must be a positive integer, received "${v}".`);
+  return n;
+};
+
+const program = new Command('attributes')
+  .description("Compute a bundle's attribute vectors (the book's get_vector_from_label) from CelebA-format data")
+  .option('--run <path>', 'run folder or its bundle/ (default: newest runs/*/bundle)')
+  .requiredOption('--data <dir>', 'CelebA-format folder: list_attr_celeba.csv and the JPEGs (or img_align_celeba/)')
+  .option('--attributes <names>', 'comma-separated attribute names (default: all)')
+  .option('--batch-size <n>', 'images per batch (book: 128)', positive('--batch-size'), 128)
+  .option('--threshold <x>', 'stop when the two means move less than this in a batch (book: 0.08)', (v) => {
+    const x = Number(v);
+    if (!(x >= 0)) throw new InvalidArgumentError(`--threshold must be a number >= 0, received "${v}".`);
+    return x;
+  }, 0.08)
+  .option('--limit <n>', 'use only the first N images', positive('--limit'))
+  .option('--seed <n>', 'shuffle and sampling seed', (v) => Number(v), 0)
+  .option('--device <device>', 'auto, cpu, cuda, webgpu or wasm', 'auto')
+  .action(async (opts: { run?: string; data: string; attributes?: string; batchSize: number; threshold: number; limit?: number; seed: number; device: string }) => {
+    const bundle = findBundle(opts.run);
+    const model = await LatentModel.load(bundle, { device: opts.device as Device });
+    try {
+      if (!model.hasEncoder) throw new Error(`${bundle} has no encoder.onnx; attribute vectors need the encoder.`);
+      const dataset = await loadCelebA({ dir: opts.data, imageSize: model.imageShape[0], limit: opts.limit });
+      const names = opts.attributes?.split(',').map((s) => s.trim()).filter(Boolean);
+      const t0 = performance.now();
+      const results = await computeAttributeVectors(model, dataset, {
+        names,
+        batchSize: opts.batchSize,
+        threshold: opts.threshold,
+        seed: opts.seed,
+        onBatch: (b, pending) => {
+          if (b % 10 === 0) process.stderr.write(`batch ${b}: ${pending} attribute(s) still moving\n`);
+        },
+      });
+      const file = join(bundle, 'attributes.json');
+      const existing = existsSync(file) ? (JSON.parse(await readFile(file, 'utf8')) as Record<string, number[]>) : {};
+      for (const [name, r] of Object.entries(results)) {
+        existing[name] = Array.from(r.vector);
+        console.log(`${name.padEnd(20)} ${r.converged ? 'converged' : 'data ran out'} after ${r.batches} batches (+${r.positives} / -${r.negatives}), |mean+ - mean-| = ${r.distance.toFixed(4)}`);
+      }
+      await writeFileAtomic(file, `${JSON.stringify(existing)}\n`);
+      console.log(`wrote ${Object.keys(results).length} vector(s) to ${file} in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+    } finally {
+      await model.dispose();
+    }
+  });
+
+try {
+  await program.parseAsync();
+} catch (e) {
+  console.error(`attributes: ${(e as Error).message}`);
+  process.exitCode = 1;
+}
