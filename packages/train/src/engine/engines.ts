@@ -7,6 +7,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { cpus } from 'node:os';
+import { registerTrainingGradients } from './gradients/register.ts';
 import { registerWasmTrainingKernels } from './kernels/register.ts';
 import { wasmDistDir } from './wasm-paths.ts';
 
@@ -71,13 +72,14 @@ const loadWasm: EngineLoader = async () => {
   }
   // After initialisation: the stock kernels' setup has run, so ours can fall back to them.
   const kernels = registerWasmTrainingKernels();
+  const gradients = registerTrainingGradients();
   const simd = await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT');
   const threads = wasm.getThreadsCount();
   return {
     name: 'wasm',
     backend: 'wasm',
     threads,
-    detail: `@tensorflow/tfjs-backend-wasm ${wasm.version_wasm} (SIMD ${simd ? 'on' : 'off'}, ${threads} thread${threads === 1 ? '' : 's'}; our kernels: ${kernels.join(', ')})`,
+    detail: `@tensorflow/tfjs-backend-wasm ${wasm.version_wasm} (SIMD ${simd ? 'on' : 'off'}, ${threads} thread${threads === 1 ? '' : 's'}; our kernels: ${kernels.join(', ')}; our gradients: ${gradients.join(', ')})`,
   };
 };
 

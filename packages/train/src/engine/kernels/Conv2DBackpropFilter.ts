@@ -81,7 +81,7 @@ export function conv2DBackpropFilter(
 
   // Few channels on one side: one matrix product over a rearranged copy of the small side.
   const chosen = form ?? pickForm(info);
-  if (chosen === 'x-cols') return filterGradXCols(backend, x, dy, info);
+  if (chosen === 'x-cols') return filterGradXCols(backend, x, dy, info, chunkImages);
   if (chosen === 'dy-cols') return filterGradDyCols(backend, x, dy, info);
 
   // Padding after the data so that the dilated "filter" (dy) fits exactly KH times; it is

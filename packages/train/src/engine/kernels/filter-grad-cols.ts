@@ -29,41 +29,64 @@ function matMul(backend: KernelBackend, a: TensorInfo, b: TensorInfo): TensorInf
   return runWasm(backend, 'BatchMatMul', { a, b }, { transposeA: false, transposeB: false });
 }
 
-export function filterGradXCols(backend: KernelBackend, x: TensorInfo, dy: TensorInfo, info: ConvInfo): TensorInfo {
+/**
+ * x-columns form over batch chunks of `chunkImages` images (default: all): each chunk's columns and
+ * the matching rows of dy make one product; the products are summed. Chunks keep the packed dy
+ * (the product's right operand) in cache and bound the columns' memory.
+ */
+export function filterGradXCols(backend: KernelBackend, x: TensorInfo, dy: TensorInfo, info: ConvInfo, chunkImages?: number): TensorInfo {
   const { batchSize: n, inHeight: h, inWidth: w, outHeight: oh, outWidth: ow, filterHeight: kh, filterWidth: kw, inChannels: ci, outChannels: co } = info;
   const s = info.strideHeight;
   const t = info.strideWidth;
   const pt = info.padInfo.top;
   const pl = info.padInfo.left;
-  const m = n * oh * ow;
-  const cols = makeOutput(backend, [1, kh * kw * ci, m], 'float32');
-  const xs = heapF32(backend, x);
-  const c = heapF32(backend, cols);
-  for (let a = 0; a < kh; a++) {
-    for (let b = 0; b < kw; b++) {
-      const rowBase = (a * kw + b) * ci * m;
-      let col = 0;
-      for (let img = 0; img < n; img++) {
-        for (let r = 0; r < oh; r++) {
-          const i = r * s + a - pt;
-          for (let q = 0; q < ow; q++, col++) {
-            const j = q * t + b - pl;
-            if (i < 0 || i >= h || j < 0 || j >= w) {
-              for (let k = 0; k < ci; k++) c[rowBase + k * m + col] = 0;
-            } else {
-              const src = ((img * h + i) * w + j) * ci;
-              for (let k = 0; k < ci; k++) c[rowBase + k * m + col] = xs[src + k]!;
+  const chunk = Math.max(1, Math.min(n, chunkImages ?? n));
+  const rows = kh * kw * ci;
+  const out = makeOutput(backend, [kh, kw, ci, co], 'float32');
+  heapF32(backend, out).fill(0);
+  for (let n0 = 0; n0 < n; n0 += chunk) {
+    const n1 = Math.min(n, n0 + chunk);
+    const m = (n1 - n0) * oh * ow;
+    const cols = makeOutput(backend, [1, rows, m], 'float32');
+    const xs = heapF32(backend, x);
+    const c = heapF32(backend, cols);
+    for (let a = 0; a < kh; a++) {
+      for (let b = 0; b < kw; b++) {
+        const rowBase = (a * kw + b) * ci * m;
+        let col = 0;
+        for (let img = n0; img < n1; img++) {
+          for (let r = 0; r < oh; r++) {
+            const i = r * s + a - pt;
+            const rowInside = i >= 0 && i < h;
+            for (let q = 0; q < ow; q++, col++) {
+              const j = q * t + b - pl;
+              if (!rowInside || j < 0 || j >= w) {
+                for (let k = 0; k < ci; k++) c[rowBase + k * m + col] = 0;
+              } else {
+                const src = ((img * h + i) * w + j) * ci;
+                for (let k = 0; k < ci; k++) c[rowBase + k * m + col] = xs[src + k]!;
+              }
             }
           }
         }
       }
     }
+    const dyPart = n0 === 0 && n1 === n ? reshape(backend, dy, [1, m, co]) : sliceRows(backend, dy, n0 * oh * ow * co, m, co);
+    const product = matMul(backend, cols, dyPart); // [1, KH*KW*Ci, Co]
+    release(backend, cols, dyPart);
+    const o = heapF32(backend, out);
+    const p = heapF32(backend, product);
+    for (let i = 0; i < o.length; i++) o[i]! += p[i]!;
+    release(backend, product);
   }
-  const dy3 = reshape(backend, dy, [1, m, co]);
-  const product = matMul(backend, cols, dy3); // [1, KH*KW*Ci, Co]
-  release(backend, cols, dy3);
-  const out = reshape(backend, product, [kh, kw, ci, co]);
-  release(backend, product);
+  return out;
+}
+
+/** Rows [start, start + m) of a row-major [*, width] float tensor, as a new [1, m, width] tensor. */
+function sliceRows(backend: KernelBackend, x: TensorInfo, startFloat: number, m: number, width: number): TensorInfo {
+  const out = makeOutput(backend, [1, m, width], 'float32');
+  const src = heapF32(backend, x);
+  heapF32(backend, out).set(src.subarray(startFloat, startFloat + m * width));
   return out;
 }
 
