@@ -20,6 +20,9 @@ export interface FixtureOptions {
   attributes?: string[];
   /** Leave encoder.onnx out. */
   withoutEncoder?: boolean;
+  /** Exporter settings (default fp32, nhwc), recorded in manifest.onnx as `pnpm export` does. */
+  precision?: 'fp32' | 'fp16';
+  layout?: 'nhwc' | 'nchw';
 }
 
 const cache = new Map<string, string>();
@@ -45,8 +48,10 @@ export async function makeBundle(options: FixtureOptions = {}): Promise<string> 
   const pair = buildModel(kind, { seed, ...(options.latentDim ? { latentDim: options.latentDim } : {}) });
   const dir = join(tempRoot(), `${kind}-${cache.size}`);
   mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, 'decoder.onnx'), exportModel(pair.decoder, { role: 'decoder' }));
-  if (!options.withoutEncoder) writeFileSync(join(dir, 'encoder.onnx'), exportModel(pair.encoder, { role: 'encoder' }));
+  const precision = options.precision ?? 'fp32';
+  const layout = options.layout ?? 'nhwc';
+  writeFileSync(join(dir, 'decoder.onnx'), exportModel(pair.decoder, { role: 'decoder', precision, layout }));
+  if (!options.withoutEncoder) writeFileSync(join(dir, 'encoder.onnx'), exportModel(pair.encoder, { role: 'encoder', precision, layout }));
   const manifest: RunManifest & { onnx: object } = {
     format: RUN_FORMAT,
     kind,
@@ -58,7 +63,7 @@ export async function makeBundle(options: FixtureOptions = {}): Promise<string> 
     batchSize: 1,
     engine: 'cpu',
     createdAt: new Date(0).toISOString(),
-    onnx: { opset: 17, precision: 'fp32', layout: 'nhwc', files: {} },
+    onnx: { opset: 17, precision, layout, files: {} },
   };
   writeFileSync(join(dir, 'manifest.json'), JSON.stringify(manifest, null, 2));
   if (options.attributes?.length) {

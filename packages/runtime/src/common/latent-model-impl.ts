@@ -39,6 +39,8 @@ export class LatentModelImpl implements LatentModel {
   private readonly maxSessionBatch: number;
   private readonly decoderInput: string;
   private readonly decoderOutput: string;
+  /** Exported with `--layout nchw`: image tensors cross the session boundary as [N, C, H, W]. */
+  private readonly nchw: boolean;
 
   private constructor(bundle: LoadedBundle, decoder: SessionHandle, encoder: SessionHandle | null, options: LoadOptions) {
     this.manifest = bundle.manifest;
@@ -50,6 +52,30 @@ export class LatentModelImpl implements LatentModel {
     this.maxSessionBatch = options.maxSessionBatch ?? DEFAULT_MAX_SESSION_BATCH;
     this.decoderInput = decoder.inputNames.includes('z') ? 'z' : decoder.inputNames[0];
     this.decoderOutput = decoder.outputNames.includes('image') ? 'image' : decoder.outputNames[0];
+    this.nchw = String(bundle.manifest.onnx?.layout ?? 'nhwc').toLowerCase() === 'nchw';
+  }
+
+  /** [n, H, W, C] <-> [n, C, H, W]; a no-op for 1-channel images and NHWC bundles. */
+  private relayout(data: Float32Array, n: number, toNchw: boolean): Float32Array {
+    const [h, w, c] = this.imageShape;
+    if (!this.nchw || c === 1) return data;
+    const out = new Float32Array(data.length);
+    const hw = h * w;
+    for (let b = 0; b < n; b++) {
+      const o = b * hw * c;
+      for (let p = 0; p < hw; p++) {
+        for (let k = 0; k < c; k++) {
+          if (toNchw) out[o + k * hw + p] = data[o + p * c + k];
+          else out[o + p * c + k] = data[o + k * hw + p];
+        }
+      }
+    }
+    return out;
+  }
+
+  private get sessionImageShape(): number[] {
+    const [h, w, c] = this.imageShape;
+    return this.nchw ? [c, h, w] : [h, w, c];
   }
 
   /** Load a bundle: a folder path (Node), a URL, or in-memory files { 'manifest.json', 'decoder.onnx', ... }. */
@@ -159,13 +185,13 @@ export class LatentModelImpl implements LatentModel {
     const size = this.imageSize;
     if (n <= this.maxSessionBatch) {
       const out = await session.run({ [this.decoderInput]: { data, shape: [n, d] } });
-      return { data: this.checkImages(out[this.decoderOutput], n).data, shape: [n, ...this.imageShape] };
+      return { data: this.relayout(this.checkImages(out[this.decoderOutput], n).data, n, false), shape: [n, ...this.imageShape] };
     }
     const result = new Float32Array(n * size);
     for (let start = 0; start < n; start += this.maxSessionBatch) {
       const m = Math.min(this.maxSessionBatch, n - start);
       const out = await session.run({ [this.decoderInput]: { data: data.subarray(start * d, (start + m) * d), shape: [m, d] } });
-      result.set(this.checkImages(out[this.decoderOutput], m).data, start * size);
+      result.set(this.relayout(this.checkImages(out[this.decoderOutput], m).data, m, false), start * size);
     }
     return { data: result, shape: [n, ...this.imageShape] };
   }
@@ -188,7 +214,8 @@ export class LatentModelImpl implements LatentModel {
     const input = session.inputNames.includes('image') ? 'image' : session.inputNames[0];
     for (let start = 0; start < n; start += this.maxSessionBatch) {
       const m = Math.min(this.maxSessionBatch, n - start);
-      const out = await session.run({ [input]: { data: data.subarray(start * this.imageSize, (start + m) * this.imageSize), shape: [m, ...this.imageShape] } }, fetches);
+      const pixels = this.relayout(data.subarray(start * this.imageSize, (start + m) * this.imageSize), m, true);
+      const out = await session.run({ [input]: { data: pixels, shape: [m, ...this.sessionImageShape] } }, fetches);
       const mOut = out[meanName];
       if (!mOut || mOut.data.length !== m * d) throw new Error(`encoder.onnx output "${meanName}" has shape [${mOut?.shape.join(', ')}]; expected [${m}, ${d}].`);
       mean.set(mOut.data, start * d);

@@ -150,6 +150,20 @@ test('attributeVector of a plain autoencoder is exactly the normalised differenc
   await m.dispose();
 });
 
+test('bundles exported as fp16 or with NCHW image tensors give the same results as fp32 NHWC', async () => {
+  const ref = await LatentModel.load(await makeBundle({ kind: 'faces-vae', seed: 3 }), { device: 'cpu' });
+  const nchw = await LatentModel.load(await makeBundle({ kind: 'faces-vae', seed: 3, layout: 'nchw' }), { device: 'cpu' });
+  const fp16 = await LatentModel.load(await makeBundle({ kind: 'faces-vae', seed: 3, precision: 'fp16' }), { device: 'cpu' });
+  const { z } = ref.sampleLatents(2, { seed: 4 });
+  const a = await ref.decode(z);
+  const maxDiff = (x: Float32Array, y: Float32Array) => x.reduce((m, v, i) => Math.max(m, Math.abs(v - y[i])), 0);
+  assert.ok(maxDiff(a.data, (await nchw.decode(z)).data) < 1e-5);
+  assert.ok(maxDiff(a.data, (await fp16.decode(z)).data) < 2e-2);
+  const e = await ref.encode(a);
+  assert.ok(maxDiff(e.mean.data, (await nchw.encode(a)).mean.data) < 1e-5);
+  await Promise.all([ref.dispose(), nchw.dispose(), fp16.dispose()]);
+});
+
 test('loads a bundle from in-memory files and from a file: URL, and names a missing decoder', async () => {
   const { readFile } = await import('node:fs/promises');
   const { pathToFileURL } = await import('node:url');
