@@ -89,6 +89,7 @@ test('workers: 1 runs on this thread only and matches trainStep exactly', async 
 
 test('an error inside a worker surfaces on the main thread and the worker shuts down', async () => {
   const pair = buildModel('vae', { seed: 1 });
+  const before = process.getActiveResourcesInfo().filter((r) => r === 'MessagePort').length;
   // The worker rebuilds the model from modelArgs; a different latent size cannot take these weights.
   await assert.rejects(
     createParallelStepper({ pair, optimizer: new Adam({ learningRate: 1e-3 }), modelArgs: { seed: 1, latentDim: 3 }, workers: 2 }),
@@ -97,12 +98,20 @@ test('an error inside a worker surfaces on the main thread and the worker shuts 
       return true;
     },
   );
+  assert.equal(process.getActiveResourcesInfo().filter((r) => r === 'MessagePort').length, before, 'the failed worker was shut down');
 });
 
 test('dispose stops the workers cleanly; a disposed stepper refuses work', async () => {
   const pair = buildModel('ae', { seed: 2 });
+  const ports = () => process.getActiveResourcesInfo().filter((r) => r === 'MessagePort').length;
+  const before = ports();
   const stepper = await createParallelStepper({ pair, optimizer: new Adam({ learningRate: 1e-3 }), workers: 2 });
+  assert.equal(ports(), before + 1, 'one worker thread is running');
+  const x0 = images(pair.imageShape, 4, 3);
+  await stepper.step(x0);
+  x0.dispose();
   await stepper.dispose();
+  assert.equal(ports(), before, 'the worker thread has exited');
   await stepper.dispose(); // idempotent
   const x = images(pair.imageShape, 4, 1);
   await assert.rejects(stepper.step(x), /disposed/);

@@ -19,7 +19,9 @@
  *   interface ParallelStepper {
  *     readonly workers: number;
  *     step(images: tf.Tensor4D, options?: { eps?: Float32Array }): Promise<Losses>;   // gradients + update + sync
- *     gradients(images, options?): Promise<GradientResult>;   // averaged gradients only (caller disposes)
+ *     gradients(images, options?): Promise<GradientResult>;   // averaged gradients, no update (caller
+ *                                    // disposes); BN moving statistics are updated on this thread, so
+ *                                    // call syncWeights() before the next shard goes to the workers
  *     syncWeights(): Promise<void>;  // push this thread's weights to the workers (after loading a checkpoint)
  *     readWorkerWeights(): Promise<WeightValues[]>;  // diagnostics: every worker's weights
  *     dispose(): Promise<void>;      // stops the workers (idempotent)
@@ -92,6 +94,7 @@ class WorkerHandle {
   private readonly pending = new Map<number, { resolve: (m: FromWorker) => void; reject: (e: Error) => void }>();
   private nextId = 1;
   private failure: Error | undefined;
+  private hasExited = false;
   readonly exited: Promise<number>;
 
   constructor(readonly index: number) {
@@ -105,6 +108,7 @@ class WorkerHandle {
     this.worker.on('error', (e: Error) => this.fail(new Error(`parallel worker ${index} crashed: ${e.message}`, { cause: e })));
     this.exited = new Promise((resolve) => {
       this.worker.on('exit', (code) => {
+        this.hasExited = true;
         this.fail(new Error(`parallel worker ${index} exited (code ${code})`));
         resolve(code);
       });
@@ -158,10 +162,8 @@ class WorkerHandle {
   }
 
   async close(): Promise<void> {
-    if (!this.failure) {
-      this.failure = new Error(`parallel worker ${this.index} was disposed`);
-      this.worker.postMessage({ type: 'close' } satisfies ToWorker);
-    }
+    this.fail(new Error(`parallel worker ${this.index} was disposed`));
+    if (!this.hasExited) this.worker.postMessage({ type: 'close' } satisfies ToWorker);
     const timeout = new Promise<'timeout'>((resolve) => setTimeout(resolve, 5000, 'timeout').unref());
     if ((await Promise.race([this.exited, timeout])) === 'timeout') await this.worker.terminate();
   }
