@@ -29,7 +29,7 @@ const AE_TARGET = 250;
 const MIN_SECONDS = Number(process.env.BENCH_SECONDS ?? 6);
 const MODELS = (process.env.BENCH_MODELS ?? 'ae,vae,faces-vae').split(',') as ModelKind[];
 
-interface Row { model: ModelKind; batch: number; engine: string; msPerStep: number; imgPerSec: number; steps: number; note?: string }
+interface Row { model: ModelKind; batch: number; engine: string; msPerStep: number; imgPerSec: number; bestImgPerSec: number; steps: number; note?: string }
 
 const load = () => loadavg().map((l) => l.toFixed(2)).join(' ');
 const fmt = (x: number, d = 1) => (Number.isFinite(x) ? x.toFixed(d) : '-');
@@ -53,15 +53,18 @@ async function measure(kind: ModelKind, workers: number): Promise<Row> {
   try {
     for (let i = 0; i < (slow ? 1 : 2); i++) await stepper.step(x, { eps });
     let steps = 0;
+    let best = Infinity;
     const start = performance.now();
     const minSteps = slow ? 2 : 3;
     while (steps < minSteps || (!slow && performance.now() - start < MIN_SECONDS * 1000)) {
+      const t = performance.now();
       await stepper.step(x, { eps });
+      best = Math.min(best, performance.now() - t);
       steps++;
     }
     const ms = (performance.now() - start) / steps;
     const engine = workers === 1 ? 'wasm, 1 thread' : `wasm, ${workers} threads`;
-    return { model: kind, batch, engine, msPerStep: ms, imgPerSec: (batch * 1000) / ms, steps, note: microBatch ? `micro-batches of ${microBatch}` : undefined };
+    return { model: kind, batch, engine, msPerStep: ms, imgPerSec: (batch * 1000) / ms, bestImgPerSec: (batch * 1000) / best, steps, note: microBatch ? `micro-batches of ${microBatch}` : undefined };
   } finally {
     await stepper.dispose();
     x.dispose();
@@ -80,10 +83,10 @@ async function measureCpu(): Promise<Row> {
   const ms = performance.now() - start;
   x.dispose();
   await initEngine('wasm', { log: () => {} });
-  return { model: 'ae', batch, engine: 'cpu (pure JS)', msPerStep: ms, imgPerSec: (batch * 1000) / ms, steps: 1, note: 'one step at batch 4 only: a batch-100 step takes minutes' };
+  return { model: 'ae', batch, engine: 'cpu (pure JS)', msPerStep: ms, imgPerSec: (batch * 1000) / ms, bestImgPerSec: (batch * 1000) / ms, steps: 1, note: 'one step at batch 4 only: a batch-100 step takes minutes' };
 }
 
-interface TorchRow { model: ModelKind; batch: number; ms_per_step: number; img_per_s: number; steps: number; threads: number }
+interface TorchRow { model: ModelKind; batch: number; ms_per_step: number; img_per_s: number; best_img_per_s: number; steps: number; threads: number }
 
 /** Runs bench/torch_reference.py with Debian's python3 if it has torch; null when it does not. */
 function runTorch(threads: number): TorchRow[] | string {
@@ -95,7 +98,9 @@ function runTorch(threads: number): TorchRow[] | string {
   const r = spawnSync(python, [script, '--models', MODELS.join(','), '--seconds', String(Math.min(MIN_SECONDS, 4)), '--threads', String(threads)], {
     encoding: 'utf8',
     // One OpenBLAS thread per torch thread (NOTES.md); Debian's libopenblas0-pthread is the BLAS.
-    env: { ...process.env, OPENBLAS_NUM_THREADS: '1', OMP_NUM_THREADS: String(threads) },
+    // OMP_WAIT_POLICY=PASSIVE: idle OpenMP threads sleep instead of spinning, which otherwise
+    // makes 2-thread torch 5-10x slower whenever another process holds one of the two cores.
+    env: { ...process.env, OPENBLAS_NUM_THREADS: '1', OMP_NUM_THREADS: String(threads), OMP_WAIT_POLICY: 'PASSIVE' },
     timeout: 240_000,
   });
   if (r.status !== 0) return `torch_reference.py failed (${r.status ?? r.signal}): ${r.stderr.trim().split('\n').pop()}`;
@@ -131,12 +136,19 @@ async function profileAeStep(): Promise<string[]> {
 }
 
 function table(rows: Row[], torch: Map<ModelKind, TorchRow>): string[] {
-  const out = [`${'model'.padEnd(10)} ${'batch'.padStart(5)}  ${'engine'.padEnd(16)} ${'ms/step'.padStart(9)} ${'img/s'.padStart(8)}  ${'ours/PyTorch'.padStart(12)}  note`];
+  const head = `${'model'.padEnd(10)} ${'batch'.padStart(5)}  ${'engine'.padEnd(16)} ${'ms/step'.padStart(8)} ${'img/s'.padStart(7)} ${'best'.padStart(7)}  ${'ours/PyTorch'.padStart(12)} ${'best/best'.padStart(9)}  note`;
+  const out = [head];
   for (const r of rows) {
     const t = torch.get(r.model);
-    const ratio = t && r.batch === t.batch ? fmt(r.imgPerSec / t.img_per_s, 2) : '-';
-    out.push(`${r.model.padEnd(10)} ${String(r.batch).padStart(5)}  ${r.engine.padEnd(16)} ${fmt(r.msPerStep, 0).padStart(9)} ${fmt(r.imgPerSec).padStart(8)}  ${ratio.padStart(12)}  ${r.note ?? ''}`);
+    const same = t !== undefined && r.batch === t.batch;
+    const ratio = same ? fmt(r.imgPerSec / t.img_per_s, 2) : '-';
+    const bestRatio = same ? fmt(r.bestImgPerSec / t.best_img_per_s, 2) : '-';
+    out.push(
+      `${r.model.padEnd(10)} ${String(r.batch).padStart(5)}  ${r.engine.padEnd(16)} ${fmt(r.msPerStep, 0).padStart(8)} ` +
+        `${fmt(r.imgPerSec).padStart(7)} ${fmt(r.bestImgPerSec).padStart(7)}  ${ratio.padStart(12)} ${bestRatio.padStart(9)}  ${r.note ?? ''}`,
+    );
   }
+  out.push('img/s: mean over the measured steps; best: the fastest single step (least disturbed by other processes).');
   return out;
 }
 
@@ -176,7 +188,7 @@ async function main(): Promise<void> {
         break;
       }
       for (const t of result) {
-        torchLines.push(`PyTorch ${t.model} batch ${t.batch}, ${t.threads} thread(s): ${fmt(t.img_per_s)} img/s (${fmt(t.ms_per_step, 0)} ms/step)`);
+        torchLines.push(`PyTorch ${t.model} batch ${t.batch}, ${t.threads} thread(s): ${fmt(t.img_per_s)} img/s (${fmt(t.ms_per_step, 0)} ms/step; best step ${fmt(t.best_img_per_s)} img/s)`);
         const best = torch.get(t.model);
         if (!best || t.img_per_s > best.img_per_s) torch.set(t.model, t);
       }
@@ -189,11 +201,12 @@ async function main(): Promise<void> {
   for (const l of table(rows, torch)) console.log(l);
   console.log('');
   for (const l of torchLines) console.log(l);
-  if (torch.size) console.log('ours/PyTorch uses the faster PyTorch setting for each model.');
+  if (torch.size) console.log('ours/PyTorch compares with the faster PyTorch thread setting for each model (by mean img/s).');
 
   const ae = rows.filter((r) => r.model === 'ae' && r.engine.startsWith('wasm')).sort((a, b) => b.imgPerSec - a.imgPerSec)[0];
   if (ae) {
-    console.log(`\nAE target >= ${AE_TARGET} img/s: ${ae.imgPerSec >= AE_TARGET ? 'MET' : 'NOT MET'} (best: ${fmt(ae.imgPerSec)} img/s, ${ae.engine})`);
+    const verdict = ae.imgPerSec >= AE_TARGET ? 'MET' : ae.bestImgPerSec >= AE_TARGET ? 'MET by the fastest step only (mean below: machine busy?)' : 'NOT MET';
+    console.log(`\nAE target >= ${AE_TARGET} img/s: ${verdict} (${ae.engine}: mean ${fmt(ae.imgPerSec)} img/s, fastest step ${fmt(ae.bestImgPerSec)} img/s)`);
   }
   if (MODELS.includes('ae')) {
     console.log('');
