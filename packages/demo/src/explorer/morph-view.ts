@@ -47,11 +47,13 @@ export function createMorphView(model: ExplorerModel, emit: Emit): MorphView {
     if (!a || !b) return;
     const fractions = Array.from({ length: STRIP }, (_, i) => i / (STRIP - 1));
     try {
+      const t0 = performance.now();
       const images = await model.morph(a, b, fractions);
       const size = shape[0] * shape[1] * shape[2];
       drawImage(thumbA, images, 0, shape);
       drawImage(thumbB, images, STRIP - 1, shape);
       drawMosaic(strip, images.subarray(0, STRIP * size), 1, STRIP, shape);
+      emit('latent-decoded', { view: 'morph-strip', ms: performance.now() - t0 });
     } catch (e) {
       emit('latent-error', { message: `morph strip failed: ${(e as Error).message ?? e}` });
     }

@@ -33,7 +33,7 @@ canvas.tile:hover { transform: scale(1.04); outline: 2px solid var(--accent); }
 .coords { font: 13px ui-monospace, SFMono-Regular, Menlo, monospace; color: var(--accent); }
 .legend { display: flex; flex-wrap: wrap; gap: 4px 12px; margin-top: 10px; font-size: 12px; color: var(--muted); }
 .legend-item i { display: inline-block; width: 9px; height: 9px; border-radius: 50%; margin-right: 5px; vertical-align: -1px; }
-canvas.mosaic { width: 100%; image-rendering: pixelated; border-radius: 8px; background: #000; display: block; }
+canvas.mosaic { width: 100%; max-width: 520px; margin: 0 auto; image-rendering: pixelated; border-radius: 8px; background: #000; display: block; }
 canvas.strip { width: 100%; image-rendering: pixelated; border-radius: 6px; margin-top: 12px; display: block; background: #000; }
 .tiles { display: grid; grid-template-columns: repeat(4, 1fr); gap: 8px; }
 .controls { display: flex; flex-wrap: wrap; gap: 10px; align-items: center; margin: 10px 0; }

@@ -13,6 +13,14 @@ export type DemoDevice = Extract<Device, 'auto' | 'webgpu' | 'wasm'>;
 
 const loads = new Map<string, Promise<ExplorerModel>>();
 
+/**
+ * ONE queue for every model call on the page, session creation included: all sessions share one
+ * onnxruntime-web wasm instance, which refuses overlapping work ("Session already started",
+ * "multiple calls to 'initWasm()' detected" when two elements load at once). See run-queue.ts.
+ */
+const queue = new RunQueue();
+const serial = <T>(job: () => Promise<T>, priority?: Priority): Promise<T> => queue.run(job, priority);
+
 /** One load per (bundle, device) per page: several elements showing one bundle share a model. */
 export function loadExplorerModel(src: string, device: DemoDevice = 'auto'): Promise<ExplorerModel> {
   const base = bundleBase(src);
@@ -49,14 +57,14 @@ async function load(base: string, device: DemoDevice): Promise<ExplorerModel> {
   if (!decoder) throw new Error(`${base}decoder.onnx is missing.`);
   // The runtime validates the manifest and attributes and creates the session; the encoder is not
   // fetched: the explorer only decodes, and skipping it halves the bytes on a first visit.
-  const model = await LatentModel.load(
+  const model = await serial(() => LatentModel.load(
     {
       'manifest.json': manifestJson as object,
       'decoder.onnx': decoder.bytes,
       ...(attributesBytes ? { 'attributes.json': attributesBytes.bytes } : {}),
     },
     { device },
-  );
+  ));
   const latents = latentsBytes ? parseLatents(latentsBytes.bytes, `${base}latents.json`) : undefined;
   const files = [decoder, latentsBytes, attributesBytes];
   const fromCache = files.reduce((s, f) => s + (f?.fromCache ? f.bytes.byteLength : 0), 0) + (runtime.wasmFromCache ? runtime.wasmBytes : 0);
@@ -72,9 +80,6 @@ async function load(base: string, device: DemoDevice): Promise<ExplorerModel> {
     return z;
   };
 
-  // The views decode independently; every model call goes through one queue (see run-queue.ts).
-  const queue = new RunQueue();
-  const serial = <T>(job: () => Promise<T>, priority?: Priority): Promise<T> => queue.run(job, priority);
 
   return {
     src: base,
@@ -99,9 +104,25 @@ async function load(base: string, device: DemoDevice): Promise<ExplorerModel> {
       return (await serial(() => model.decode({ data: lerp(a, b, fractions), shape: [fractions.length, dim] }))).data;
     },
     grid: async (n, extent: Extent) => {
-      // The plane's extent is square (see planeExtent), so one range serves both axes.
-      const r = await serial(() => model.latentGrid({ size: n, range: [Math.min(extent.x0, extent.y0), Math.max(extent.x1, extent.y1)] }), 'background');
-      return r.images.data;
+      // The runtime's latentGrid decodes all n*n points in one run; on a software WebGPU adapter
+      // that blocks the pointer for seconds. Same grid (row-major from the top-left, y falling
+      // down the rows, one range for both axes since the plane is square), decoded one row per
+      // background job, so interactive decodes slip in between rows.
+      const lo = Math.min(extent.x0, extent.y0);
+      const hi = Math.max(extent.x1, extent.y1);
+      const at = (k: number) => (n === 1 ? (lo + hi) / 2 : lo + ((hi - lo) * k) / (n - 1));
+      const size = imageShape[0] * imageShape[1] * imageShape[2];
+      const images = new Float32Array(n * n * size);
+      for (let r = 0; r < n; r++) {
+        const z = new Float32Array(n * 2);
+        for (let c = 0; c < n; c++) {
+          z[c * 2] = at(c);
+          z[c * 2 + 1] = at(n - 1 - r);
+        }
+        const row = await serial(() => model.decode({ data: z, shape: [n, 2] }), 'background');
+        images.set(row.data, r * n * size);
+      }
+      return images;
     },
     applyAttributes: async (z, amounts) => {
       // One combined offset, sum of amount x vector, then the runtime's applyAttribute at factor 1.

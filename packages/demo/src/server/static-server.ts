@@ -94,6 +94,12 @@ export async function startStaticServer(options: StaticServerOptions): Promise<R
       res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' }).end(`not found: ${path}`);
       return 404;
     }
+    // Revalidation: unchanged files answer 304 (the ort glue .mjs, index.html, bundles' JSON).
+    const since = Date.parse(String(req.headers['if-modified-since'] ?? ''));
+    if (Number.isFinite(since) && Math.floor(file.mtime.getTime() / 1000) <= Math.floor(since / 1000)) {
+      res.writeHead(304, { 'Last-Modified': file.mtime.toUTCString(), 'Cache-Control': 'no-cache' }).end();
+      return 304;
+    }
     res.writeHead(200, {
       'Content-Type': contentType(file.path),
       'Content-Length': String(file.size),
@@ -119,14 +125,17 @@ export async function startStaticServer(options: StaticServerOptions): Promise<R
   };
 
   const server: Server = createServer((req, res) => {
-    handle(req, res).then(
-      (status) => requests.push({ method: req.method ?? 'GET', path: req.url ?? '/', status }),
-      (err: unknown) => {
-        requests.push({ method: req.method ?? 'GET', path: req.url ?? '/', status: 500 });
-        if (!res.headersSent) res.writeHead(500, { 'Content-Type': 'text/plain; charset=utf-8' });
-        res.end(String(err));
-      },
-    );
+    // Logged when the status is decided, before any body: a client that already has the headers
+    // and sends its next request must find this one in the log first.
+    const writeHead = res.writeHead.bind(res) as (...args: unknown[]) => ServerResponse;
+    res.writeHead = ((status: number, ...rest: unknown[]) => {
+      requests.push({ method: req.method ?? 'GET', path: req.url ?? '/', status });
+      return writeHead(status, ...rest);
+    }) as typeof res.writeHead;
+    handle(req, res).catch((err: unknown) => {
+      if (!res.headersSent) res.writeHead(500, { 'Content-Type': 'text/plain; charset=utf-8' });
+      res.end(String(err));
+    });
   });
   const host = options.host ?? '127.0.0.1';
   await new Promise<void>((done, fail) => {

@@ -1,0 +1,253 @@
+/**
+ * End-to-end: the built site and element script in Debian's headless Chromium, on freshly
+ * exported models. One Vite build for the whole file.
+ */
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { buildSite } from '../src/build/build-site.ts';
+import { serveDemo, type DemoServer } from '../src/server/serve-demo.ts';
+import { startStaticServer } from '../src/server/static-server.ts';
+import { launchChromium } from './browser.ts';
+import { writeFreshBundle } from './fixtures/fresh-bundle.ts';
+import { ARTIFACTS, events, hoverPlane, meanAbsDiff, pinMorphEndpoints, pixels, recordEvents, setMorph, spread, waitForEvent, waitForView } from './page-helpers.ts';
+
+let work: string;
+let siteDir: string;
+let vaeRun: string;
+let facesRun: string;
+let server: DemoServer;
+let browser: Browser;
+
+const VIEWPORT = { width: 1280, height: 1250 };
+/** Morph endpoints as fractions of the plane's box (x right, y down). */
+const MORPH_A: [number, number] = [0.7, 0.3];
+const MORPH_B: [number, number] = [0.8, 0.42];
+
+async function openExplorer(url: string, b: Browser = browser): Promise<Page> {
+  const page = await b.newPage({ viewport: VIEWPORT });
+  await recordEvents(page);
+  await page.goto(url);
+  return page;
+}
+
+before(async () => {
+  work = await mkdtemp(join(tmpdir(), 'lk-demo-e2e-'));
+  siteDir = join(work, 'site');
+  [vaeRun, facesRun] = await Promise.all([
+    writeFreshBundle(join(work, 'runs', 'vae'), 'vae'),
+    writeFreshBundle(join(work, 'runs', 'faces'), 'faces-vae'),
+  ]);
+  await buildSite(siteDir);
+  server = await serveDemo({ run: vaeRun, port: 0, build: false, siteDir });
+  browser = await launchChromium();
+  await mkdir(ARTIFACTS, { recursive: true });
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+  if (work) await rm(work, { recursive: true, force: true });
+});
+
+describe('explorer on wasm', () => {
+  test('loads a freshly exported VAE, says it runs on wasm with threads, and the pointer decodes live', async () => {
+    const page = await openExplorer(`${server.url}/?device=wasm`);
+    const ready = await waitForEvent(page, 'latent-ready');
+    assert.equal(ready.detail.provider, 'wasm');
+    assert.equal(ready.detail.crossOriginIsolated, true, 'the demo server sends COOP/COEP');
+    assert.ok(Number(ready.detail.threads) > 1, `threads in use: ${ready.detail.threads}`);
+    assert.match(await page.locator('latent-explorer [data-testid="backend"]').textContent() ?? '', /^wasm · \d+ threads$/);
+    const first = await waitForEvent(page, 'latent-first-image');
+    assert.ok(Number(first.detail.sinceNavigationMs) > 0);
+
+    await hoverPlane(page, 0.2, 0.25);
+    const a = await pixels(page, 'plane-output');
+    const zb = await hoverPlane(page, 0.8, 0.7);
+    const b = await pixels(page, 'plane-output');
+    assert.ok(zb[0] > 0 && zb[1] < 0, `the lower right of the plane is +x, -y; got z = ${zb}`);
+    assert.ok(spread(a) > 40 && spread(b) > 40, 'decoded images are not blank');
+    const moved = meanAbsDiff(a, b);
+    assert.ok(moved > 5, `pixels changed by ${moved.toFixed(2)} / 255 on average`);
+
+    await waitForView(page, 'grid');
+    assert.ok(spread(await pixels(page, 'grid')) > 40, 'the grid view decoded images');
+    await page.screenshot({ path: join(ARTIFACTS, 'explorer-wasm.png'), fullPage: true });
+    assert.deepEqual(await events(page, 'latent-error'), []);
+    await page.close();
+  });
+
+  test('the morph slider moves the image away from A step by step', async () => {
+    const page = await openExplorer(`${server.url}/?device=wasm`);
+    await waitForView(page, 'morph');
+    // A and B pinned by clicking the plane. A short segment away from the origin: the fixture's
+    // decoder is an untrained ReLU net, smooth along such a segment (a path through z = 0, where
+    // every ReLU switches, need not be monotone for an untrained model).
+    await pinMorphEndpoints(page, MORPH_A, MORPH_B);
+    const steps = [0, 0.2, 0.4, 0.6, 0.8, 1];
+    const images: number[][] = [];
+    for (const t of steps) {
+      await setMorph(page, t);
+      images.push(await pixels(page, 'morph-output'));
+    }
+    const distances = images.map((p) => meanAbsDiff(p, images[0]));
+    for (let i = 1; i < distances.length; i++) {
+      assert.ok(distances[i] > distances[i - 1], `distance to A must grow with t: ${distances.map((d) => d.toFixed(2)).join(' < ')}`);
+    }
+    // The endpoints are the A and B thumbnails the view drew from the same decoder.
+    assert.ok(meanAbsDiff(images[0], await pixels(page, 'morph-a')) < 1, 't = 0 shows A');
+    assert.ok(meanAbsDiff(images.at(-1) as number[], await pixels(page, 'morph-b')) < 1, 't = 1 shows B');
+    await page.close();
+  });
+
+  test('samples re-roll and the temperature control changes them', async () => {
+    const page = await openExplorer(`${server.url}/?device=wasm`);
+    await waitForView(page, 'samples');
+    const before = await pixels(page, 'sample-0');
+    const count = (await events(page, 'latent-decoded')).filter((e) => e.detail.view === 'samples').length;
+    await page.locator('latent-explorer [data-testid="reroll"]').click();
+    await page.waitForFunction(
+      (n) => (window as unknown as { __lk: { type: string; detail: { view?: string } }[] }).__lk.filter((e) => e.type === 'latent-decoded' && e.detail.view === 'samples').length > n,
+      count,
+    );
+    assert.ok(meanAbsDiff(before, await pixels(page, 'sample-0')) > 2, 're-roll drew a different sample');
+    await page.close();
+  });
+
+  test('a second visit loads the model and the wasm from the Cache API, not the network', async () => {
+    const context = await browser.newContext({ viewport: VIEWPORT });
+    const page = await context.newPage();
+    await recordEvents(page);
+    await page.goto(`${server.url}/?device=wasm`);
+    await waitForEvent(page, 'latent-first-image');
+    const mark = server.requests.length;
+    await page.goto(`${server.url}/?device=wasm&visit=2`);
+    const ready = await waitForEvent(page, 'latent-ready');
+    await waitForEvent(page, 'latent-first-image');
+    const second = server.requests.slice(mark).map((r) => r.path);
+    assert.ok(second.length > 0, 'the page itself was requested');
+    assert.deepEqual(second.filter((p) => /\.(onnx|wasm)(\?|$)/.test(p)), [], `second visit fetched: ${second.join(', ')}`);
+    assert.equal(ready.detail.bytesFromNetwork, 0);
+    assert.ok(Number(ready.detail.bytesFromCache) > 10e6, 'the wasm binary (~28 MB) came from the cache');
+    assert.match(await page.locator('latent-explorer [data-testid="load-info"]').textContent() ?? '', /all from cache/);
+    await context.close();
+  });
+
+  test('faces VAE: attribute sliders move the face', async () => {
+    const faces = await serveDemo({ run: facesRun, port: 0, build: false, siteDir });
+    try {
+      const page = await openExplorer(`${faces.url}/?device=wasm`);
+      await waitForView(page, 'attributes');
+      const count = (await events(page, 'latent-decoded')).filter((e) => e.detail.view === 'attributes').length;
+      const before = await pixels(page, 'attributes-output');
+      await page.evaluate(() => {
+        const s = document.querySelector('latent-explorer')?.shadowRoot?.querySelector('[data-testid="attr-Smiling"]') as HTMLInputElement;
+        s.value = '3';
+        s.dispatchEvent(new Event('input', { bubbles: true }));
+      });
+      await page.waitForFunction(
+        (n) => (window as unknown as { __lk: { type: string; detail: { view?: string } }[] }).__lk.filter((e) => e.type === 'latent-decoded' && e.detail.view === 'attributes').length > n,
+        count,
+      );
+      const afterImg = await pixels(page, 'attributes-output');
+      assert.equal(afterImg.length, 64 * 64 * 4);
+      assert.ok(meanAbsDiff(before, afterImg) > 2, 'adding 3 x the Smiling vector changed the face');
+      assert.equal(await page.locator('latent-explorer [data-testid="plane"]').count(), 0, 'no latent plane for a 200-d model');
+      await page.screenshot({ path: join(ARTIFACTS, 'explorer-faces.png'), fullPage: true });
+      await page.close();
+    } finally {
+      await faces.close();
+    }
+  });
+});
+
+describe('explorer on WebGPU (software adapter)', () => {
+  test('runs the decoder on WebGPU: the plane and the morph slider respond', async () => {
+    const gpu = await launchChromium({ webgpu: true });
+    try {
+      const page = await openExplorer(`${server.url}/?device=webgpu`, gpu);
+      const ready = await waitForEvent(page, 'latent-ready', 120_000);
+      assert.equal(ready.detail.provider, 'webgpu', 'no silent fallback to wasm');
+      assert.equal(await page.locator('latent-explorer [data-testid="backend"]').textContent(), 'WebGPU');
+      await waitForEvent(page, 'latent-first-image', 120_000);
+      await hoverPlane(page, 0.2, 0.25);
+      const a = await pixels(page, 'plane-output');
+      await hoverPlane(page, 0.8, 0.7);
+      const b = await pixels(page, 'plane-output');
+      assert.ok(meanAbsDiff(a, b) > 5, 'pixels changed under the pointer');
+      await waitForView(page, 'morph', 120_000);
+      await pinMorphEndpoints(page, MORPH_A, MORPH_B);
+      const images: number[][] = [];
+      for (const t of [0, 0.5, 1]) {
+        await setMorph(page, t);
+        images.push(await pixels(page, 'morph-output'));
+      }
+      const d = images.map((p) => meanAbsDiff(p, images[0]));
+      assert.ok(d[1] > d[0] && d[2] > d[1], `distance to A grows: ${d.map((x) => x.toFixed(2)).join(' < ')}`);
+      await page.screenshot({ path: join(ARTIFACTS, 'explorer-webgpu.png'), fullPage: true });
+      assert.deepEqual(await events(page, 'latent-error'), []);
+    } finally {
+      await gpu.close();
+    }
+  });
+});
+
+describe('embedding', () => {
+  test('the element script renders on a bare page served from another origin', async () => {
+    const embedDir = join(work, 'embed');
+    await mkdir(embedDir, { recursive: true });
+    const origin = server.url;
+    await writeFile(
+      join(embedDir, 'index.html'),
+      `<!doctype html>
+<html><head><meta charset="utf-8"><title>someone else's page</title></head>
+<body style="font-family: Georgia, serif; max-width: 900px; margin: 24px auto">
+  <h1>My blog post about VAEs</h1>
+  <p>Random samples, decoded in your browser:</p>
+  <latent-sample src="${origin}/bundle/" count="6" columns="6" seed="3" controls></latent-sample>
+  <p>And the whole explorer:</p>
+  <latent-explorer src="${origin}/bundle/" device="wasm"></latent-explorer>
+  <script type="module" src="${origin}/elements/latent-elements.js"></script>
+</body></html>`,
+    );
+    // A plain server: no COOP/COEP, so this page is not cross-origin isolated (no wasm threads).
+    const other = await startStaticServer({ mounts: [{ prefix: '/', dir: embedDir }], port: 0, crossOriginIsolated: false });
+    try {
+      assert.notEqual(new URL(other.url).origin, new URL(origin).origin);
+      const page = await browser.newPage({ viewport: { width: 1100, height: 1500 } });
+      await recordEvents(page);
+      await page.goto(`${other.url}/`);
+      await page.waitForFunction(
+        () => (window as unknown as { __lk: { type: string }[] }).__lk.filter((e) => e.type === 'latent-ready').length >= 2,
+        undefined,
+        { timeout: 60_000 },
+      );
+      const ready = await events(page, 'latent-ready');
+      for (const r of ready) {
+        assert.equal(r.detail.crossOriginIsolated, false);
+        assert.equal(r.detail.threads, 1, 'one wasm thread without cross-origin isolation');
+      }
+      await page.waitForFunction(
+        () => (window as unknown as { __lk: { type: string }[] }).__lk.filter((e) => e.type === 'latent-first-image').length >= 2,
+        undefined,
+        { timeout: 60_000 },
+      );
+      assert.ok(spread(await pixels(page, 'sample-0', 'latent-sample')) > 40, '<latent-sample> drew a sample');
+      // z = (0, 0) decodes to flat grey in an untrained decoder (no biases yet): check it was drawn
+      // (opaque), and that the grid shows varied images.
+      const plane = await pixels(page, 'plane-output', 'latent-explorer');
+      assert.ok(plane.every((v, i) => i % 4 !== 3 || v === 255), '<latent-explorer> drew the plane image');
+      await waitForView(page, 'grid');
+      assert.ok(spread(await pixels(page, 'grid', 'latent-explorer')) > 40, '<latent-explorer> drew the grid');
+      assert.deepEqual(await events(page, 'latent-error'), []);
+      await page.screenshot({ path: join(ARTIFACTS, 'embed-other-origin.png'), fullPage: true });
+      await page.close();
+    } finally {
+      await other.close();
+    }
+  });
+});
+
