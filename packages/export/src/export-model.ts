@@ -5,12 +5,12 @@ import { readFileSync } from 'node:fs';
 import type { Sym } from './converter.ts';
 import { attr } from './graph/attributes.ts';
 import { GraphBuilder, type Dim } from './graph/graph-builder.ts';
-import { floatTensor } from './graph/tensor.ts';
 import { ioNames, NOISE_INPUT } from './io-names.ts';
 import { isImage, NCHW_TO_NHWC, NHWC_TO_NCHW } from './layout.ts';
 import { toSource, type ExportableModel } from './model-source.ts';
 import { irVersionFor, resolveOptions, type ExportOptions, type ResolvedOptions } from './options.ts';
 import { foldBatchNorm } from './passes/fold-batchnorm.ts';
+import { pruneUnused } from './passes/prune-unused.ts';
 import { toFloat16 } from './passes/to-float16.ts';
 import { encodeModel } from './proto/onnx-proto.ts';
 import type { ModelProto } from './proto/onnx-types.ts';
@@ -60,11 +60,10 @@ export function buildModelProto(model: ExportableModel, options: ExportOptions =
       options: { gemm: opts.gemm },
       source,
       noiseInput(shape) {
+        // A required input: onnxruntime's JS bindings cannot feed inputs that have an initializer
+        // default (they are silently ignored), so an "optional" epsilon would be a trap there.
         const name = noiseInputs++ === 0 ? NOISE_INPUT : b.unique(NOISE_INPUT);
         b.addInput(name, [BATCH_DIM, ...shape]);
-        // An initializer with the input's name is the input's default: zeros, so z = z_mean unless fed.
-        b.initializers.push(floatTensor(name, new Float32Array(shape.reduce((a, c) => a * c, 1)), [1, ...shape]));
-        b.keepFloat32.add(name);
         return name;
       },
     },
@@ -81,6 +80,8 @@ export function buildModelProto(model: ExportableModel, options: ExportOptions =
   });
 
   const graph = b.build(cfg.name || 'model');
+  // Layers whose results no output needs (e.g. the Sampling layer inside vae.onnx) go, with their noise inputs.
+  pruneUnused(graph, new Set(inputs.map((_, i) => names.inputs[i])));
   if (opts.foldBatchNorm) foldBatchNorm(graph);
   if (opts.precision === 'fp16') toFloat16(graph, b.keepFloat32);
 

@@ -190,8 +190,9 @@ export function inputShapeOf(topology: ModelTopologyJSON, where: string): (numbe
 }
 
 /**
- * One model image -> [reconstruction, ...encoder outputs], the decoder fed with the encoder's last
- * output (z for VAEs: the Sampling output, which equals z_mean while `epsilon` is left at zero).
+ * One model image -> [reconstruction, ...], the decoder fed with the encoder's first output: z for
+ * the AE, z_mean for VAEs (deterministic; the Sampling layer and its noise are left out).
+ * Outputs: AE [reconstruction, z]; VAE [reconstruction, z_mean, z_log_var].
  */
 export function composeVae(encoder: ExportableModel, decoder: ExportableModel): KerasModelSource {
   const enc = toSource(encoder);
@@ -203,10 +204,11 @@ export function composeVae(encoder: ExportableModel, decoder: ExportableModel): 
   const layers: LayerJSON[] = [
     { class_name: 'InputLayer', config: { name: 'image', batch_input_shape: [null, ...shape] }, inbound_nodes: [] },
     { class_name: 'Functional', name: 'encoder', config: { ...encCfg, name: 'encoder' }, inbound_nodes: [[['image', 0, 0, {}]]] },
-    { class_name: 'Functional', name: 'decoder', config: { ...decCfg, name: 'decoder' }, inbound_nodes: [[['encoder', 0, nOut - 1, {}]]] },
+    { class_name: 'Functional', name: 'decoder', config: { ...decCfg, name: 'decoder' }, inbound_nodes: [[['encoder', 0, 0, {}]]] },
   ];
   const outputs: [string, number, number][] = [['decoder', 0, 0]];
-  for (let i = 0; i < nOut; i++) outputs.push(['encoder', 0, i]);
+  // z_mean and z_log_var for VAEs (their z needs noise), z for the AE.
+  for (let i = 0; i < Math.min(nOut, 2); i++) outputs.push(['encoder', 0, i]);
   return {
     kind: 'keras-source',
     topology: { class_name: 'Functional', config: { name: 'vae', layers, input_layers: [['image', 0, 0]], output_layers: outputs } },

@@ -1,7 +1,6 @@
 /**
  * Export a training run folder into its bundle: encoder.onnx, decoder.onnx, vae.onnx (image ->
- * reconstruction; with `epsilon` left at its zero default it goes through z_mean, so it is
- * deterministic), manifest.json (the run's manifest plus an `onnx` section) and latents.json when
+ * reconstruction through z_mean, deterministic), manifest.json (the run's manifest plus an `onnx` section) and latents.json when
  * the run has one. Every file is written atomically; manifest.json last.
  */
 import { readFile } from 'node:fs/promises';
@@ -26,8 +25,6 @@ export interface TensorInfo {
   /** 'batch' for the dynamic batch dimension. */
   shape: (number | string)[];
   type: 'float32';
-  /** True for inputs with a default (the VAE noise `epsilon`, zeros). */
-  optional?: boolean;
 }
 
 export interface OnnxFileInfo {
@@ -48,20 +45,13 @@ export interface BundleManifest extends RunManifest {
 
 export type RunExportOptions = Omit<ExportOptions, 'role' | 'metadata'>;
 
-function tensorInfo(v: ValueInfoProto, optional: boolean): TensorInfo {
+function tensorInfo(v: ValueInfoProto): TensorInfo {
   const dims = v.type?.tensor_type?.shape?.dim ?? [];
-  const info: TensorInfo = { name: v.name, shape: dims.map((d) => d.dim_param ?? Number(d.dim_value)), type: 'float32' };
-  if (optional) info.optional = true;
-  return info;
+  return { name: v.name, shape: dims.map((d) => d.dim_param ?? Number(d.dim_value)), type: 'float32' };
 }
 
 export function describeModel(model: ModelProto, file: string): OnnxFileInfo {
-  const defaults = new Set(model.graph.initializer.map((t) => t.name));
-  return {
-    file,
-    inputs: model.graph.input.map((v) => tensorInfo(v, defaults.has(v.name))),
-    outputs: model.graph.output.map((v) => tensorInfo(v, false)),
-  };
+  return { file, inputs: model.graph.input.map(tensorInfo), outputs: model.graph.output.map(tensorInfo) };
 }
 
 /** Build one model of a run (not written). */

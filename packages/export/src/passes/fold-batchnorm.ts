@@ -1,5 +1,5 @@
 /**
- * Folds an inference BatchNormalization into the Conv, ConvTranspose or Gemm feeding it:
+ * Folds an inference BatchNormalization into the Conv, ConvTranspose, Gemm or MatMul + Add feeding it:
  * W' = W * s (per output channel), b' = (b - mean) * s + beta, s = gamma / sqrt(var + eps).
  * Only when the producer's output feeds nothing but the BN and every parameter is a constant.
  */
@@ -16,16 +16,36 @@ export function foldBatchNorm(graph: GraphProto): number {
   let folded = 0;
   for (const bn of graph.node.filter((n) => n.op_type === 'BatchNormalization')) {
     const x = bn.input[0];
-    const prod = producer(graph, x);
-    if (!prod || !['Conv', 'ConvTranspose', 'Gemm'].includes(prod.op_type)) continue;
     if (outputs.has(x) || consumers(graph, x).length !== 1 || bn.output.length !== 1) continue;
     const params = bn.input.slice(1, 5).map((n) => inits.get(n));
+    if (params.some((p) => !p)) continue;
+    // The node holding the weight (`prod`) and the one whose output the BN reads (`last`).
+    let prod = producer(graph, x);
+    let last = prod;
+    let biasSlot: { node: NodeProto; index: number } | undefined;
+    if (prod?.op_type === 'Add') {
+      // Dense without Gemm: MatMul(x, W) then Add(., b).
+      const add = prod;
+      const mmIndex = add.input.findIndex((i) => producer(graph, i)?.op_type === 'MatMul');
+      const mm = mmIndex >= 0 ? producer(graph, add.input[mmIndex]) : undefined;
+      if (!mm || consumers(graph, add.input[mmIndex]).length !== 1 || !inits.get(add.input[1 - mmIndex])) continue;
+      prod = mm;
+      last = add;
+      biasSlot = { node: add, index: 1 - mmIndex };
+    } else if (prod && ['Conv', 'ConvTranspose', 'Gemm'].includes(prod.op_type)) {
+      biasSlot = { node: prod, index: 2 };
+    } else {
+      continue;
+    }
+    if (!prod || !last) continue;
     const weight = inits.get(prod.input[1]);
-    const bias = prod.input[2] ? inits.get(prod.input[2]) : undefined;
-    if (params.some((p) => !p) || !weight || (prod.input[2] && !bias)) continue;
-    if (consumers(graph, prod.input[1]).length !== 1) continue;
+    const biasName = biasSlot.node.input[biasSlot.index];
+    const bias = biasName ? inits.get(biasName) : undefined;
+    if (!weight || (biasName && !bias)) continue;
+    if (consumers(graph, prod.input[1]).length !== 1 || (biasName && consumers(graph, biasName).length !== 1)) continue;
     if (prod.op_type === 'Gemm' && (attrOf(prod, 'transB')?.i || attrOf(prod, 'alpha') || attrOf(prod, 'beta'))) continue;
     if (prod.op_type === 'ConvTranspose' && Number(attrOf(prod, 'group')?.i ?? 1) !== 1) continue;
+    if (prod.op_type === 'MatMul' && (weight.dims ?? []).length !== 2) continue;
 
     const [gamma, beta, mean, variance] = params.map((p) => readFloatTensor(p as TensorProto));
     const eps = attrOf(bn, 'epsilon')?.f ?? 1e-5;
@@ -35,7 +55,7 @@ export function foldBatchNorm(graph: GraphProto): number {
 
     const w = readFloatTensor(weight);
     const dims = (weight.dims ?? []).map(Number);
-    // Which axis of W is the output channel: Conv [M, C, kh, kw] -> 0; ConvTranspose [C, M, kh, kw] and Gemm [K, N] -> 1.
+    // Which axis of W is the output channel: Conv [M, C, kh, kw] -> 0; ConvTranspose [C, M, kh, kw], Gemm and MatMul [K, N] -> 1.
     const axis = prod.op_type === 'Conv' ? 0 : 1;
     if (dims[axis] !== channels) continue;
     const inner = dims.slice(axis + 1).reduce((a, b) => a * b, 1);
@@ -48,8 +68,10 @@ export function foldBatchNorm(graph: GraphProto): number {
     const wName = `${weight.name}/bn_folded`;
     const bName = `${bias?.name ?? prod.input[1]}/bn_folded_bias`;
     graph.initializer.push(floatTensor(wName, out, dims), floatTensor(bName, newBias, [channels]));
-    prod.input = [prod.input[0], wName, bName];
-    prod.output = prod.output.map((o) => (o === x ? bn.output[0] : o));
+    prod.input = [prod.input[0], wName, ...prod.input.slice(2)];
+    if (biasSlot.node === prod) prod.input[2] = bName;
+    else biasSlot.node.input[biasSlot.index] = bName;
+    last.output = last.output.map((o) => (o === x ? bn.output[0] : o));
     graph.node = graph.node.filter((n) => n !== bn);
     folded++;
   }
