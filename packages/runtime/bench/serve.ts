@@ -4,7 +4,9 @@
  * the same run), then p99 at half the target rate. Target (issue 4): >= 5,000 decoded Fashion
  * samples/s on 2 cores, p99 < 25 ms at half that rate.
  *
- *   pnpm bench [--run runs/NAME] [--seconds 8] [--threads 0]
+ *   pnpm bench [--run runs/NAME] [--seconds 6] [--threads 1,2]
+ * Each server configuration runs with onnxruntime intra-op threads 1 and 2: on a shared 2-core box
+ * one thread often wins (the event loop and the load generator need the other core).
  * Without --run it serves a freshly initialised Fashion VAE (same graph and cost as a trained one).
  */
 import autocannon from 'autocannon';
@@ -12,14 +14,14 @@ import { Command } from 'commander';
 import { availableParallelism, loadavg } from 'node:os';
 import { makeBundle } from '../test/fixtures.ts';
 import { startServer, type RunningServer } from '../test/server.ts';
-import { LatentModel } from '../src/node/index.ts';
+import { LatentModel, env } from '../src/node/index.ts';
 
 const opts = new Command('bench')
   .option('--run <path>', 'bundle to serve (default: a fresh Fashion VAE fixture)')
-  .option('--seconds <n>', 'seconds per load run', (v) => Number(v), 8)
-  .option('--threads <n>', 'onnxruntime intra-op threads in the server (0 = default)', (v) => Number(v), 0)
+  .option('--seconds <n>', 'seconds per load run', (v) => Number(v), 6)
+  .option('--threads <list>', 'onnxruntime intra-op thread counts to try (0 = onnxruntime default)', (v) => v.split(',').map(Number), [1, 2])
   .parse()
-  .opts<{ run?: string; seconds: number; threads: number }>();
+  .opts<{ run?: string; seconds: number; threads: number[] }>();
 
 const TARGET = 5000;
 const bundle = opts.run ?? (await makeBundle({ kind: 'vae', seed: 1 }));
@@ -70,7 +72,8 @@ console.log(`runtime bench: ${bundle}`);
 console.log(`machine: ${availableParallelism()} cores, load average ${loadavg().map((x) => x.toFixed(2)).join(' ')} (other work on the machine lowers every number)`);
 
 // In-process ceiling: decoder alone at batch 256, no HTTP.
-{
+for (const threads of opts.threads) {
+  env.threads = threads;
   const model = await LatentModel.load(bundle, { device: 'cpu' });
   const { z } = model.sampleLatents(256, { seed: 1 });
   await model.decode(z);
@@ -80,50 +83,52 @@ console.log(`machine: ${availableParallelism()} cores, load average ${loadavg().
     await model.decode(z);
     rows += 256;
   }
-  console.log(`in-process decode ceiling (batch 256, no HTTP): ${((rows * 1000) / (performance.now() - t0)).toFixed(0)} samples/s`);
+  console.log(`in-process decode ceiling, ${threads} thread(s) (batch 256, no HTTP): ${((rows * 1000) / (performance.now() - t0)).toFixed(0)} samples/s`);
   await model.dispose();
 }
 
-const best: Record<string, number> = {};
-const table: Record<string, Record<string, Result>> = {};
-for (const micro of [false, true]) {
-  const label = micro ? 'micro-batch on ' : 'micro-batch off';
-  const args = ['--run', bundle, '--device', 'cpu', '--threads', String(opts.threads), ...(micro ? [] : ['--no-micro-batch'])];
-  const server = await startServer(args);
-  try {
-    for (const s of scenarios) {
-      await load(server, s, 1); // warm-up
-      const r = await load(server, s, opts.seconds);
-      (table[s.name] ??= {})[label] = r;
-      best[s.name] = Math.max(best[s.name] ?? 0, r.samplesPerSecond);
-      console.log(`${label}  ${s.name.padEnd(14)} ${fmt(r)}`);
+const serverArgs = (threads: number, micro: boolean) => ['--run', bundle, '--device', 'cpu', '--threads', String(threads), ...(micro ? [] : ['--no-micro-batch'])];
+let best = { samplesPerSecond: 0, threads: opts.threads[0], micro: true, scenario: scenarios[0] };
+for (const threads of opts.threads) {
+  const table: Record<string, Record<string, Result>> = {};
+  for (const micro of [false, true]) {
+    const label = `${threads} thread(s), micro-batch ${micro ? 'on ' : 'off'}`;
+    const server = await startServer(serverArgs(threads, micro));
+    try {
+      for (const s of scenarios) {
+        await load(server, s, 1); // warm-up
+        const r = await load(server, s, opts.seconds);
+        (table[s.name] ??= {})[micro ? 'on' : 'off'] = r;
+        if (r.samplesPerSecond > best.samplesPerSecond) best = { samplesPerSecond: r.samplesPerSecond, threads, micro, scenario: s };
+        console.log(`${label}  ${s.name.padEnd(14)} ${fmt(r)}`);
+      }
+    } finally {
+      await server.stop();
     }
-  } finally {
-    await server.stop();
+  }
+  for (const s of scenarios) {
+    const { on, off } = table[s.name];
+    console.log(`  ${threads} thread(s) ${s.name}: micro-batching x${(on.samplesPerSecond / off.samplesPerSecond).toFixed(2)} samples/s against the no-batching baseline`);
   }
 }
-for (const s of scenarios) {
-  const on = table[s.name]['micro-batch on '];
-  const off = table[s.name]['micro-batch off'];
-  console.log(`${s.name}: micro-batching x${(on.samplesPerSecond / off.samplesPerSecond).toFixed(2)} samples/s against the no-batching baseline`);
-}
 
-// Latency at half the target rate, micro-batching on.
+// Latency at half the target rate, and at half the best measured rate, on the best configuration.
 const half = TARGET / 2;
-const server = await startServer(['--run', bundle, '--device', 'cpu', '--threads', String(opts.threads)]);
-const halfResults: Record<string, Result> = {};
+const server = await startServer(serverArgs(best.threads, best.micro));
+let worstAtHalfTarget = 0;
 try {
   for (const s of scenarios) {
-    const rate = Math.round(half / s.images);
-    const r = await load(server, s, opts.seconds, rate);
-    halfResults[s.name] = r;
-    console.log(`at ${half} samples/s (${rate} req/s) ${s.name.padEnd(14)} ${fmt(r)}`);
+    for (const [what, samples] of [['the target', half], ['measured best', best.samplesPerSecond / 2]] as const) {
+      const rate = Math.max(1, Math.round(samples / s.images));
+      const r = await load(server, s, opts.seconds, rate);
+      if (what === 'the target') worstAtHalfTarget = Math.max(worstAtHalfTarget, r.p99);
+      console.log(`at half ${what} (${(rate * s.images).toFixed(0)} samples/s, ${rate} req/s) ${s.name.padEnd(14)} ${fmt(r)}`);
+    }
   }
 } finally {
   await server.stop();
 }
 
-const throughput = Math.max(...Object.values(best));
-const p99 = Math.max(...Object.values(halfResults).map((r) => r.p99));
-console.log(`\ntarget >= ${TARGET} samples/s: ${throughput.toFixed(0)} samples/s -> ${throughput >= TARGET ? 'MET' : 'NOT MET'}`);
-console.log(`target p99 < 25 ms at ${half} samples/s: worst p99 ${p99} ms -> ${p99 < 25 ? 'MET' : 'NOT MET'}`);
+console.log(`\nbest: ${best.samplesPerSecond.toFixed(0)} samples/s (${best.scenario.name}, ${best.threads} thread(s), micro-batch ${best.micro ? 'on' : 'off'})`);
+console.log(`target >= ${TARGET} samples/s: ${best.samplesPerSecond >= TARGET ? 'MET' : 'NOT MET'}`);
+console.log(`target p99 < 25 ms at ${half} samples/s: worst p99 ${worstAtHalfTarget} ms -> ${worstAtHalfTarget < 25 ? 'MET' : 'NOT MET'}`);

@@ -20,7 +20,11 @@ registerBackend(
   'onnxruntime-node',
   createOrtBackend(ortNode as unknown as OrtLike, {
     providers: ['cpu', 'cuda', 'webgpu'],
-    sessionOptions: ({ threads }) => ({ interOpNumThreads: 1, ...(threads ? { intraOpNumThreads: threads } : {}) }),
+    sessionOptions: ({ threads }) => ({
+      interOpNumThreads: 1,
+      ...(threads ? { intraOpNumThreads: threads } : {}),
+      extra: { session: { intra_op: { allow_spinning: env.spinWait ? '1' : '0' } } },
+    }),
   }),
   100,
 );
