@@ -1,0 +1,133 @@
+/**
+ * The CLI on run folders written from freshly initialised book models: bundle contents, manifest,
+ * metadata_props, single-file output, newest-run default, errors, atomic writes; and one real
+ * `node src/cli/main.ts` process. Every file written passes the ONNX checker.
+ */
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, utimesSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { main } from './main.ts';
+import { decodeModel } from '../proto/onnx-proto.ts';
+import type { BundleManifest } from '../bundle/export-run.ts';
+import { writeFakeRun } from '../testing/fake-run.ts';
+import { checkerUnavailable, checkOnnxFiles } from '../testing/onnx-checker.ts';
+import { run, session } from '../testing/ort.ts';
+
+const root = mkdtempSync(join(tmpdir(), 'latentkit-export-cli-'));
+const written: string[] = [];
+const quiet = async (argv: string[], cwd = root) => {
+  const log = console.log;
+  console.log = () => {};
+  try {
+    const files = await main(argv, cwd);
+    written.push(...files.filter((f) => f.endsWith('.onnx')));
+    return files;
+  } finally {
+    console.log = log;
+  }
+};
+
+before(async () => {
+  await writeFakeRun(join(root, 'runs', 'fashion-vae'), { kind: 'vae', seed: 2 });
+  await writeFakeRun(join(root, 'runs', 'fashion-ae'), { kind: 'ae', seed: 3 });
+  // Make fashion-ae the newest run regardless of write order.
+  const t = Date.now() / 1000;
+  utimesSync(join(root, 'runs', 'fashion-vae', 'manifest.json'), t - 100, t - 100);
+});
+
+test('writes the whole bundle of a VAE run: three models, manifest with an onnx section, latents.json', async () => {
+  await quiet(['--run', 'runs/fashion-vae']);
+  const dir = join(root, 'runs', 'fashion-vae', 'bundle');
+  assert.deepEqual(readdirSync(dir).sort(), ['decoder.onnx', 'encoder.onnx', 'latents.json', 'manifest.json', 'vae.onnx']);
+  const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as BundleManifest;
+  assert.equal(manifest.kind, 'vae');
+  assert.equal(manifest.latentDim, 2);
+  assert.deepEqual({ ...manifest.onnx, files: undefined }, { opset: 17, precision: 'fp32', layout: 'nhwc', producer: 'latentkit', files: undefined });
+  assert.deepEqual(manifest.onnx.files.encoder, {
+    file: 'encoder.onnx',
+    inputs: [
+      { name: 'image', shape: ['batch', 32, 32, 1], type: 'float32' },
+      { name: 'epsilon', shape: ['batch', 2], type: 'float32' },
+    ],
+    outputs: ['z_mean', 'z_log_var', 'z'].map((name) => ({ name, shape: ['batch', 2], type: 'float32' })),
+  });
+  assert.deepEqual(manifest.onnx.files.decoder?.outputs, [{ name: 'image', shape: ['batch', 32, 32, 1], type: 'float32' }]);
+  assert.deepEqual(manifest.onnx.files.vae?.outputs.map((o) => o.name), ['reconstruction', 'z_mean', 'z_log_var']);
+  assert.equal(readFileSync(join(dir, 'latents.json'), 'utf8'), readFileSync(join(root, 'runs', 'fashion-vae', 'latents.json'), 'utf8'));
+
+  const model = decodeModel(readFileSync(join(dir, 'decoder.onnx')));
+  const meta = Object.fromEntries((model.metadata_props ?? []).map((p) => [p.key, p.value]));
+  assert.equal(model.producer_name, 'latentkit');
+  assert.equal(model.producer_version, JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')).version);
+  assert.equal(meta.kind, 'vae');
+  assert.equal(meta.latentDim, '2');
+  assert.deepEqual(JSON.parse(meta.imageShape), [32, 32, 1]);
+  assert.equal(JSON.parse(meta.labelNames).length, 10);
+  assert.equal(meta.run, 'fashion-vae');
+  assert.equal(meta.role, 'decoder');
+  assert.equal(meta.engine, 'untrained (export fixture)');
+  assert.ok(meta.createdAt && meta.format === 'latentkit-run/1');
+
+  const s = await session(readFileSync(join(dir, 'vae.onnx')));
+  const out = await run(s, { image: { data: new Float32Array(3 * 32 * 32).fill(0.5), dims: [3, 32, 32, 1] } });
+  assert.deepEqual(out.reconstruction.dims, [3, 32, 32, 1]);
+  assert.ok(!readdirSync(dir).some((f) => f.endsWith('.tmp')), 'no temp files left');
+});
+
+test('without --run, exports the newest run; one --model refreshes its file and keeps the others in the manifest', async () => {
+  await quiet([]);
+  const dir = join(root, 'runs', 'fashion-ae', 'bundle');
+  assert.ok(existsSync(join(dir, 'vae.onnx')));
+  const enc = decodeModel(readFileSync(join(dir, 'encoder.onnx')));
+  assert.deepEqual(enc.graph.output.map((o) => o.name), ['z']);
+  await quiet(['--model', 'decoder']);
+  const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as BundleManifest;
+  assert.deepEqual(Object.keys(manifest.onnx.files).sort(), ['decoder', 'encoder', 'vae']);
+});
+
+test('one model to a .onnx file with opset, precision and layout', async () => {
+  const out = join(root, 'out', 'dec16.onnx');
+  await quiet(['--run', join(root, 'runs', 'fashion-vae'), '--model', 'decoder', '--out', out, '--opset', '13', '--precision', 'fp16', '--layout', 'nchw']);
+  const model = decodeModel(readFileSync(out));
+  assert.equal(model.opset_import[0].version, 13);
+  assert.equal(model.graph.output[0].type?.tensor_type?.shape?.dim.map((d) => d.dim_param ?? d.dim_value).join(','), 'batch,1,32,32');
+  assert.ok(model.graph.initializer.some((t) => t.data_type === 10), 'fp16 weights');
+});
+
+test('bad arguments fail with a message naming the problem', async () => {
+  await assert.rejects(quiet(['--run', 'runs/nope']), /No run folder with a manifest\.json at .*runs\/nope/);
+  await assert.rejects(quiet(['--run', 'runs/fashion-vae', '--out', join(root, 'x.onnx')]), /--model all writes a folder/);
+  const err = console.error;
+  const write = process.stderr.write;
+  process.stderr.write = (() => true) as never;
+  try {
+    await assert.rejects(quiet(['--opset', '99']), /must be an integer from 11 to 17/);
+    await assert.rejects(quiet(['--model', 'gan']), /Allowed choices are encoder, decoder, vae, all/);
+  } finally {
+    process.stderr.write = write;
+    console.error = err;
+  }
+});
+
+test('runs as a process: pnpm-style INIT_CWD, exit code 0, and 1 with a one-line error', () => {
+  const cli = fileURLToPath(new URL('./main.ts', import.meta.url));
+  const ok = spawnSync(process.execPath, ['--import', 'tsx', cli, '--model', 'encoder', '--run', 'runs/fashion-vae'], { env: { ...process.env, INIT_CWD: root }, encoding: 'utf8' });
+  assert.equal(ok.status, 0, ok.stderr);
+  assert.match(ok.stdout, /wrote .*fashion-vae\/bundle\/encoder\.onnx/);
+  const bad = spawnSync(process.execPath, ['--import', 'tsx', cli, '--run', 'runs/missing'], { env: { ...process.env, INIT_CWD: root }, encoding: 'utf8' });
+  assert.equal(bad.status, 1);
+  assert.match(bad.stderr, /^export: No run folder/);
+});
+
+after(() => {
+  const why = checkerUnavailable();
+  if (why) return console.warn(`skipping the ONNX checker: ${why}`);
+  const results = checkOnnxFiles([...new Set(written)]);
+  const failures = Object.entries(results).filter(([, v]) => v !== 'ok');
+  assert.deepEqual(failures, []);
+  console.log(`# ONNX checker: ${Object.keys(results).length} CLI files ok`);
+});
