@@ -215,7 +215,11 @@ export class LatentModelImpl implements LatentModel {
     for (let start = 0; start < n; start += this.maxSessionBatch) {
       const m = Math.min(this.maxSessionBatch, n - start);
       const pixels = this.relayout(data.subarray(start * this.imageSize, (start + m) * this.imageSize), m, true);
-      const out = await session.run({ [input]: { data: pixels, shape: [m, ...this.sessionImageShape] } }, fetches);
+      const feeds: Record<string, TensorData> = { [input]: { data: pixels, shape: [m, ...this.sessionImageShape] } };
+      // A VAE encoder exported by @latentkit/export also takes the Sampling noise `epsilon`
+      // [batch, latentDim]; mean and log-variance do not depend on it, so zeros do.
+      for (const name of session.inputNames) if (name !== input) feeds[name] = { data: new Float32Array(m * d), shape: [m, d] };
+      const out = await session.run(feeds, fetches);
       const mOut = out[meanName];
       if (!mOut || mOut.data.length !== m * d) throw new Error(`encoder.onnx output "${meanName}" has shape [${mOut?.shape.join(', ')}]; expected [${m}, ${d}].`);
       mean.set(mOut.data, start * d);
