@@ -15,7 +15,7 @@ const SAMPLE_CSS = `.root { padding: 10px; } .card { padding: 10px; } .tiles { g
 .bar { margin-bottom: 8px; } .controls { margin: 8px 0 0; }`;
 
 export class LatentSampleElement extends HTMLElement {
-  static observedAttributes = ['src', 'device', 'count', 'temperature', 'seed', 'controls'];
+  static observedAttributes = ['src', 'device', 'count', 'columns', 'temperature', 'seed', 'controls'];
   private generation = 0;
   private view: SamplesView | undefined;
 

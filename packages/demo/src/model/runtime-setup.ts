@@ -69,5 +69,9 @@ export function prepareRuntime(): Promise<{ threads: number; wasmBytes: number; 
     env.wasmBinary = wasm.bytes;
     return { threads, wasmBytes: wasm.bytes.byteLength, wasmFromCache: wasm.fromCache };
   })();
+  // A failed preparation (server down) may be retried by the next load.
+  prepared.catch(() => {
+    prepared = undefined;
+  });
   return prepared;
 }
