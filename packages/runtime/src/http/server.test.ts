@@ -58,10 +58,11 @@ test('SIGTERM drains in-flight requests, then exits 0', async () => {
   const inFlight = Array.from({ length: 6 }, () =>
     fetch(`${server.url}/v1/decode`, { method: 'POST', body: JSON.stringify({ z }), headers: { 'content-type': 'application/json' } }).then(async (r) => ({ status: r.status, bytes: (await r.arrayBuffer()).byteLength })),
   );
-  // Wait until the server is busy with them (the in-flight gauge), then ask it to stop.
-  for (let i = 0; i < 200; i++) {
+  // Wait until the server is handling all of them (the in-flight gauge counts this /metrics call too),
+  // then ask it to stop: accepted requests must complete, new connections are refused.
+  for (let i = 0; i < 400; i++) {
     const m = (await (await fetch(`${server.url}/metrics`)).text()).match(/http_requests_in_flight (\d+)/);
-    if (Number(m?.[1]) > 1) break;
+    if (Number(m?.[1]) >= inFlight.length + 1) break;
     await new Promise((r) => setTimeout(r, 5));
   }
   const code = server.stop('SIGTERM');
