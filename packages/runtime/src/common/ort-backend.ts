@@ -27,6 +27,8 @@ export interface OrtLike {
 export interface OrtBackendOptions {
   providers: readonly string[];
   init?: () => Promise<void>;
+  /** Runs before every session creation (e.g. to refuse settings changed after init). */
+  beforeSession?: () => void;
   /** Extra onnxruntime session options per provider (threads etc.). */
   sessionOptions?: (options: SessionOptions) => Record<string, unknown>;
 }
@@ -42,6 +44,7 @@ export function createOrtBackend(load: OrtLike | (() => Promise<OrtLike>), optio
     },
     async createSession(model: Uint8Array, so: SessionOptions): Promise<SessionHandle> {
       if (!ort) throw new Error('Backend used before init().');
+      options.beforeSession?.();
       const session = await ort.InferenceSession.create(model, {
         executionProviders: [so.provider],
         graphOptimizationLevel: 'all',

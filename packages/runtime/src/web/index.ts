@@ -9,6 +9,9 @@ import { env } from '../common/env.ts';
 
 setPlatform('web');
 
+// onnxruntime-web reads its wasm settings once, when its runtime starts: remember what was applied.
+let applied: { wasmPaths: string; threads: number; wasmBinary: unknown } | undefined;
+
 registerBackend(
   'onnxruntime-web',
   createOrtBackend(ortWeb as unknown as OrtLike, {
@@ -17,6 +20,15 @@ registerBackend(
       if (env.wasmPaths) ortWeb.env.wasm.wasmPaths = env.wasmPaths;
       if (env.threads) ortWeb.env.wasm.numThreads = env.threads;
       if (env.wasmBinary) ortWeb.env.wasm.wasmBinary = env.wasmBinary;
+      applied = { wasmPaths: env.wasmPaths, threads: env.threads, wasmBinary: env.wasmBinary };
+    },
+    beforeSession: () => {
+      if (applied && (applied.wasmPaths !== env.wasmPaths || applied.threads !== env.threads || applied.wasmBinary !== env.wasmBinary)) {
+        throw new Error(
+          'env.wasmPaths / env.threads / env.wasmBinary changed after the first LatentModel.load(); onnxruntime-web ' +
+            'reads them once. Set them before the first load (e.g. right after importing @latentkit/runtime).',
+        );
+      }
     },
   }),
   100,
