@@ -13,6 +13,8 @@ export interface Progress {
 
 export type ProgressMode = 'bar' | 'lines' | 'quiet';
 
+const LINE_INTERVAL_MS = 60_000;
+
 export function defaultProgressMode(): ProgressMode {
   if (process.env.CI || process.env.NODE_TEST_CONTEXT) return 'lines';
   return process.stderr.isTTY ? 'bar' : 'lines';
@@ -21,7 +23,27 @@ export function defaultProgressMode(): ProgressMode {
 export function createProgress(mode: ProgressMode, log: (msg: string) => void): Progress {
   if (mode === 'quiet') return { startEpoch() {}, update() {}, endEpoch() {}, stop() {} };
   if (mode === 'lines') {
-    return { startEpoch() {}, update() {}, endEpoch: (line) => log(line), stop() {} };
+    // Long epochs still show signs of life in logs: one line a minute with the running loss and ETA.
+    let epochLabel = '';
+    let total = 0;
+    let started = 0;
+    let lastLine = 0;
+    return {
+      startEpoch(epoch, epochs, batches) {
+        epochLabel = `epoch ${epoch}/${epochs}`;
+        total = batches;
+        started = lastLine = performance.now();
+      },
+      update(done, loss, ips) {
+        const now = performance.now();
+        if (now - lastLine < LINE_INTERVAL_MS || done >= total) return;
+        lastLine = now;
+        const eta = ((now - started) / done) * (total - done) / 1000;
+        log(`${epochLabel}: ${done}/${total} batches, loss ${loss.toFixed(4)}, ${ips.toFixed(0)} img/s, ETA ${eta.toFixed(0)} s`);
+      },
+      endEpoch: (line) => log(line),
+      stop() {},
+    };
   }
   const bar = new cliProgress.SingleBar(
     {
