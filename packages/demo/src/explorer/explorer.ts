@@ -68,18 +68,18 @@ export async function mountExplorer(root: ShadowRoot, options: MountOptions): Pr
   const cards: HTMLElement[] = [];
   let afterFirst: (() => void)[] = [];
 
+  // Picks from the plane and from the samples alternate: A, B, A, ...
+  let nextPin: 0 | 1 = 0;
+  let showPins: () => void = () => {};
+  const pick = (z: Float32Array) => {
+    morph.setEndpoint(nextPin, z);
+    nextPin = nextPin === 0 ? 1 : 0;
+    showPins();
+  };
+
   if (m.latentDim === 2) {
-    let nextPin: 0 | 1 = 0;
-    const plane = createPlaneView(
-      model,
-      options.emit,
-      (z) => {
-        morph.setEndpoint(nextPin, Float32Array.from(z));
-        nextPin = nextPin === 0 ? 1 : 0;
-        plane.setPins(morph.endpoints[0] && [...morph.endpoints[0]], morph.endpoints[1] && [...morph.endpoints[1]]);
-      },
-      firstImage,
-    );
+    const plane = createPlaneView(model, options.emit, (z) => pick(Float32Array.from(z)), firstImage);
+    showPins = () => plane.setPins(morph.endpoints[0] && [...morph.endpoints[0]], morph.endpoints[1] && [...morph.endpoints[1]]);
     const grid = createGridView(model, plane.extent, options.emit);
     cards.push(plane.element, grid.element);
     const [a, b] = defaultEndpoints(model);
@@ -92,13 +92,7 @@ export async function mountExplorer(root: ShadowRoot, options: MountOptions): Pr
     temperature: 1,
     seed,
     controls: true,
-    onPick: (() => {
-      let next: 0 | 1 = 0;
-      return (z: Float32Array) => {
-        morph.setEndpoint(next, z);
-        next = next === 0 ? 1 : 0;
-      };
-    })(),
+    onPick: pick,
     onFirstImage: () => {
       firstImage();
       if (m.latentDim !== 2) {
