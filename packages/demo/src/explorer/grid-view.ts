@@ -1,6 +1,6 @@
 /** The plane as an n x n mosaic of decoded images (2-d models), like the book's latent-space grid. */
 import { h } from './dom.ts';
-import { drawMosaic } from './image-canvas.ts';
+import { drawMosaic, drawMosaicRow } from './image-canvas.ts';
 import type { Emit } from './events.ts';
 import type { ExplorerModel, Extent } from './model-types.ts';
 
@@ -16,7 +16,10 @@ export function createGridView(model: ExplorerModel, extent: Extent, emit: Emit)
     status.textContent = `decoding ${n * n} images…`;
     try {
       const t0 = performance.now();
-      const images = await model.grid(n, extent);
+      const images = await model.grid(n, extent, (row, rowImages) => {
+        drawMosaicRow(canvas, rowImages, row, n, n, model.manifest.imageShape);
+        status.textContent = `decoding ${n * n} images… row ${row + 1}/${n}`;
+      });
       drawMosaic(canvas, images, n, n, model.manifest.imageShape);
       const ms = performance.now() - t0;
       status.textContent = `${n * n} images in ${ms.toFixed(0)} ms`;

@@ -60,3 +60,15 @@ export function drawMosaic(canvas: HTMLCanvasElement, images: Float32Array, rows
     }
   }
 }
+
+/** One row of `cols` images into an existing mosaic canvas (progressive grids). */
+export function drawMosaicRow(canvas: HTMLCanvasElement, images: Float32Array, row: number, cols: number, rows: number, shape: ImageShape): void {
+  const [height, width] = shape;
+  if (canvas.width !== cols * width || canvas.height !== rows * height) {
+    canvas.width = cols * width;
+    canvas.height = rows * height;
+  }
+  const ctx = canvas.getContext('2d');
+  if (!ctx) return;
+  for (let c = 0; c < cols; c++) ctx.putImageData(toImageData(images, c, shape), c * width, row * height);
+}

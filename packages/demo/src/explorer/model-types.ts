@@ -50,7 +50,7 @@ export interface ExplorerModel {
   /** Images along the straight line a -> b at the given fractions. */
   morph(a: Float32Array, b: Float32Array, fractions: number[]): Promise<Float32Array>;
   /** n x n images over [x0, x1] x [y0, y1] (rows from y1 at the top down to y0). 2-d models only. */
-  grid(n: number, extent: Extent): Promise<Float32Array>;
+  grid(n: number, extent: Extent, onRow?: (row: number, images: Float32Array) => void): Promise<Float32Array>;
   /** Image of z + sum(amount_i * vector_i). */
   applyAttributes(z: Float32Array, amounts: Record<string, number>): Promise<Float32Array>;
 }

@@ -103,7 +103,7 @@ async function load(base: string, device: DemoDevice): Promise<ExplorerModel> {
       if (even) return (await serial(() => model.morph(a, b, fractions.length), 'background')).images.data;
       return (await serial(() => model.decode({ data: lerp(a, b, fractions), shape: [fractions.length, dim] }))).data;
     },
-    grid: async (n, extent: Extent) => {
+    grid: async (n, extent: Extent, onRow) => {
       // The runtime's latentGrid decodes all n*n points in one run; on a software WebGPU adapter
       // that blocks the pointer for seconds. Same grid (row-major from the top-left, y falling
       // down the rows, one range for both axes since the plane is square), decoded one row per
@@ -121,6 +121,7 @@ async function load(base: string, device: DemoDevice): Promise<ExplorerModel> {
         }
         const row = await serial(() => model.decode({ data: z, shape: [n, 2] }), 'background');
         images.set(row.data, r * n * size);
+        onRow?.(r, row.data);
       }
       return images;
     },
