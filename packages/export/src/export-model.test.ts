@@ -149,6 +149,14 @@ for (const kind of ['ae', 'vae', 'faces-vae'] as ModelKind[]) {
       assertClose(e[variational ? 'z_mean' : 'z'].data, rows(ref.encOut[0], 7), FP32_TOL, 'nchw encoder');
     });
 
+    test('the graph transposes only at its boundary (Flatten/Reshape orders live in the Dense weights)', () => {
+      const count = (bytes: ReturnType<typeof buildModelProto>) => bytes.graph.node.filter((n) => n.op_type === 'Transpose').length;
+      assert.equal(count(buildModelProto(pair.decoder, { role: 'decoder' })), 1, 'decoder: image output only');
+      assert.equal(count(buildModelProto(pair.encoder, { role: 'encoder' })), 1, 'encoder: image input only');
+      assert.equal(count(buildModelProto(composeVae(pair.encoder, pair.decoder), { role: 'vae' })), 2, 'vae: input and output');
+      assert.equal(count(buildModelProto(composeVae(pair.encoder, pair.decoder), { role: 'vae', layout: 'nchw' })), 0, 'vae, nchw: none');
+    });
+
     test('switches: BN folding and Gemm off give the same numbers and the expected nodes', async () => {
       const variants: [string, ExportOptions][] = [
         ['default', {}],

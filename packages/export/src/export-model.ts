@@ -11,6 +11,7 @@ import { toSource, type ExportableModel } from './model-source.ts';
 import { irVersionFor, resolveOptions, type ExportOptions, type ResolvedOptions } from './options.ts';
 import { foldBatchNorm } from './passes/fold-batchnorm.ts';
 import { pruneUnused } from './passes/prune-unused.ts';
+import { foldLayoutTransposes } from './passes/fold-layout-transposes.ts';
 import { toFloat16 } from './passes/to-float16.ts';
 import { encodeModel } from './proto/onnx-proto.ts';
 import type { ModelProto } from './proto/onnx-types.ts';
@@ -83,6 +84,8 @@ export function buildModelProto(model: ExportableModel, options: ExportOptions =
   // Layers whose results no output needs (e.g. the Sampling layer inside vae.onnx) go, with their noise inputs.
   pruneUnused(graph, new Set(inputs.map((_, i) => names.inputs[i])));
   if (opts.foldBatchNorm) foldBatchNorm(graph);
+  // Flatten/Reshape transposes go into Dense weights: transposes remain only at the graph boundary.
+  foldLayoutTransposes(graph, b.nhwcShapes);
   if (opts.precision === 'fp16') toFloat16(graph, b.keepFloat32);
 
   const metadata: Record<string, string> = {

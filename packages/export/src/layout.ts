@@ -14,7 +14,10 @@ export function isImage(sym: Sym): boolean {
 
 /** The tensor in Keras (channels-last) layout: a Transpose for images, the tensor itself otherwise. */
 export function toKerasLayout(b: GraphBuilder, sym: Sym, base: string): string {
-  return isImage(sym) ? b.op('Transpose', [sym.name], [attr.ints('perm', NCHW_TO_NHWC)], `${base}/to_nhwc`) : sym.name;
+  if (!isImage(sym)) return sym.name;
+  const out = b.op('Transpose', [sym.name], [attr.ints('perm', NCHW_TO_NHWC)], `${base}/to_nhwc`);
+  if (sym.shape.every((d) => d !== null)) b.nhwcShapes.set(out, sym.shape as number[]);
+  return out;
 }
 
 /** A Keras-layout tensor back into the graph convention (Transpose to NCHW for images). */

@@ -27,6 +27,8 @@ export class GraphBuilder {
   readonly outputs: ValueInfoProto[] = [];
   /** Initializers that must stay float32 under fp16 (e.g. Resize scales). */
   readonly keepFloat32 = new Set<string>();
+  /** [H, W, C] of NHWC tensors made inside the graph (read by the transpose-folding pass). */
+  readonly nhwcShapes = new Map<string, number[]>();
   private readonly used = new Set<string>();
   private readonly renamed = new Map<string, string>();
 
