@@ -35,22 +35,24 @@ test('10,000 API calls keep heap and RSS flat', async () => {
   const after = settle();
   console.log(`10,000 calls: heap ${before.heap.toFixed(1)} -> ${after.heap.toFixed(1)} MiB, RSS ${before.rss.toFixed(1)} -> ${after.rss.toFixed(1)} MiB`);
   assert.ok(after.heap - before.heap < 3, `heap grew ${(after.heap - before.heap).toFixed(2)} MiB`);
-  assert.ok(after.rss - before.rss < 20, `RSS grew ${(after.rss - before.rss).toFixed(1)} MiB`);
+  assert.ok(after.rss - before.rss < 25, `RSS grew ${(after.rss - before.rss).toFixed(1)} MiB`);
   await model.dispose();
 });
 
-test('30 load/dispose cycles release their sessions', async () => {
+test('60 load/dispose cycles release their sessions', async () => {
   const dir = await makeBundle({ kind: 'faces-vae', seed: 8 }); // the biggest model: leaks show up fastest
   const cycle = async () => {
     const m = await LatentModel.load(dir, { device: 'cpu' });
     await m.sample(2, { seed: 1 });
     await m.dispose();
   };
-  for (let i = 0; i < 5; i++) await cycle();
+  // RSS settles after ~20 cycles and then wanders +-15 MiB (allocator arenas); a faces model that is
+  // not disposed keeps ~11.5 MiB (measured), so 60 leaked models would add ~690 MiB.
+  for (let i = 0; i < 20; i++) await cycle();
   const before = settle();
-  for (let i = 0; i < 30; i++) await cycle();
+  for (let i = 0; i < 60; i++) await cycle();
   const after = settle();
-  console.log(`30 load/dispose cycles: heap ${before.heap.toFixed(1)} -> ${after.heap.toFixed(1)} MiB, RSS ${before.rss.toFixed(1)} -> ${after.rss.toFixed(1)} MiB`);
+  console.log(`60 load/dispose cycles: heap ${before.heap.toFixed(1)} -> ${after.heap.toFixed(1)} MiB, RSS ${before.rss.toFixed(1)} -> ${after.rss.toFixed(1)} MiB`);
   assert.ok(after.heap - before.heap < 3, `heap grew ${(after.heap - before.heap).toFixed(2)} MiB`);
-  assert.ok(after.rss - before.rss < 40, `RSS grew ${(after.rss - before.rss).toFixed(1)} MiB (a leaked faces session is ~8 MiB of weights each)`);
+  assert.ok(after.rss - before.rss < 60, `RSS grew ${(after.rss - before.rss).toFixed(1)} MiB over 60 cycles (60 leaked models would be ~690 MiB)`);
 });
