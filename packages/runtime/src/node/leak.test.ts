@@ -1,5 +1,5 @@
 /**
- * 10,000 calls through the API (sample, decode, encode, morph) and 30 load/dispose cycles:
+ * 10,000 calls through the API (sample, decode, encode, morph) and 60 load/dispose cycles:
  * heap and RSS stay flat once warmed up.
  */
 import { test } from 'node:test';
