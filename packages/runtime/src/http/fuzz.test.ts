@@ -36,7 +36,7 @@ test('in-process: 3,000 malformed requests all get 4xx JSON errors (pure-JS PNG 
   await model.dispose();
 });
 
-test('over HTTP: 3,000 malformed requests to the real server; it stays up and its memory stays flat', async () => {
+test('over HTTP: 4,000 malformed requests to the real server; it stays up and its memory stays flat', async () => {
   const server = await startServer(['--run', bundle, '--device', 'cpu', '--max-body', String(64 * 1024)]);
   const memory = async () => {
     const m = await (await fetch(`${server.url}/metrics`)).text();
@@ -44,8 +44,9 @@ test('over HTTP: 3,000 malformed requests to the real server; it stays up and it
   };
   try {
     const send = (req: MalformedRequest) => fetch(server.url + req.path, init(req)).then((res) => check(res, req));
-    // Warm-up round (allocator arenas, libvips and undici caches settle within ~1,000 requests), then measure.
-    await fc.assert(fc.asyncProperty(malformedRequest(validPng), send), { numRuns: 1000, seed: 1 });
+    // Warm-up round (measured: RSS climbs ~20 MiB over the first ~2,000 requests as allocator arenas,
+    // libvips and undici caches fill, then wanders +-7 MiB), then the measured round.
+    await fc.assert(fc.asyncProperty(malformedRequest(validPng), send), { numRuns: 2000, seed: 1 });
     const before = await memory();
     await fc.assert(fc.asyncProperty(malformedRequest(validPng), send), { numRuns: 2000, seed: 2 });
     const afterMem = await memory();
@@ -55,7 +56,7 @@ test('over HTTP: 3,000 malformed requests to the real server; it stays up and it
     assert.doesNotMatch(metrics, /status="5\d\d"/);
     const grewMb = (afterMem.rss - before.rss) / 2 ** 20;
     console.log(`fuzz over HTTP: RSS ${(before.rss / 2 ** 20).toFixed(1)} -> ${(afterMem.rss / 2 ** 20).toFixed(1)} MiB, heap ${(before.heap / 2 ** 20).toFixed(1)} -> ${(afterMem.heap / 2 ** 20).toFixed(1)} MiB`);
-    assert.ok(grewMb < 25, `RSS grew ${grewMb.toFixed(1)} MiB over 2,000 malformed requests after warm-up`);
+    assert.ok(grewMb < 20, `RSS grew ${grewMb.toFixed(1)} MiB over 2,000 malformed requests after warm-up`);
   } finally {
     await server.stop('SIGTERM');
   }
