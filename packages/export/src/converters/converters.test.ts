@@ -2,7 +2,8 @@
  * Every converter against tfjs, from the cases in testdata/<class_name>.json: each case builds a
  * small tfjs model (inputs -> `before` layers -> the layer under test -> `after` layers) with
  * random weights, exports it and runs it in onnxruntime-node (CPU) at batch 1, 7 and 64 and at
- * opsets 13 and 17 (or the case's own `opsets`). Max abs error <= 1e-5. Every exported file then
+ * opsets 13 and 17 (or the case's own `opsets`). Max abs error <= 1e-5; an fp16 export at batch 7
+ * within 1e-2. Every exported file then
  * goes through the ONNX checker (full_check + strict shape inference) in one Python run.
  */
 import { after, describe, test } from 'node:test';
@@ -38,6 +39,9 @@ const TESTDATA = new URL('./testdata/', import.meta.url);
 const BATCHES = [1, 7, 64];
 const DEFAULT_OPSETS = [13, 17];
 const TOLERANCE = 1e-5;
+const FP16_TOLERANCE = 1e-2;
+let worstFp16 = 0;
+let worstFp32 = 0;
 const checker = new CheckerBatch();
 
 /** A functional topology: in_i -> before... -> layer_under_test(all) -> after... */
@@ -115,8 +119,25 @@ for (const file of files) {
             const y = Object.values(out)[0];
             assert.equal(y.dims[0], batch);
             const err = maxAbsDiff(y.data, expected.subarray(0, batch * perRow));
+            worstFp32 = Math.max(worstFp32, err);
             assert.ok(err <= TOLERANCE, `opset ${opset}, batch ${batch}: max abs error ${err} > ${TOLERANCE}`);
           }
+        }
+        // fp16 weights and compute (opset 17, float32 at the boundary): within 1e-2.
+        const half = exportModel(model, { ...c.options, opset: 17, precision: 'fp16' });
+        checker.add(`${data.className}-${ci}-fp16`, half);
+        const hs = await session(half);
+        for (const batch of [7]) {
+          const feeds = Object.fromEntries(
+            c.inputs.map((shape, i) => {
+              const n = shape.reduce((a, b) => a * b, 1);
+              return [`in_${i}`, { data: full[i].subarray(0, batch * n), dims: [batch, ...shape] }];
+            }),
+          );
+          const y = Object.values(await run(hs, feeds))[0];
+          const err = maxAbsDiff(y.data, expected.subarray(0, batch * perRow));
+          worstFp16 = Math.max(worstFp16, err);
+          assert.ok(err <= FP16_TOLERANCE, `fp16, batch ${batch}: max abs error ${err} > ${FP16_TOLERANCE}`);
         }
         model.layers.forEach((l) => l.weights.forEach((w) => w.dispose()));
       });
@@ -125,6 +146,7 @@ for (const file of files) {
 }
 
 after(() => {
+  console.log(`# worst max abs error vs tfjs: fp32 ${worstFp32}, fp16 ${worstFp16}`);
   const why = checkerUnavailable();
   if (why) {
     console.warn(`skipping the ONNX checker: ${why}`);
