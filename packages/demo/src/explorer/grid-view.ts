@@ -36,7 +36,7 @@ export function createGridView(model: ExplorerModel, extent: Extent, emit: Emit)
     'section',
     { class: 'card' },
     h('h2', {}, 'Grid'),
-    h('p', { class: 'muted' }, `The plane from (${extent.x0.toFixed(1)}, ${extent.y0.toFixed(1)}) to (${extent.x1.toFixed(1)}, ${extent.y1.toFixed(1)}), decoded point by point.`),
+    h('p', { class: 'muted' }, `The plane shown on the left, x from ${extent.x0.toFixed(1)} to ${extent.x1.toFixed(1)}, y from ${extent.y0.toFixed(1)} to ${extent.y1.toFixed(1)}, decoded point by point.`),
     h('div', { class: 'controls' }, size, status),
     canvas,
   );

@@ -23,17 +23,15 @@ export interface PlaneView {
 export function planeExtent(model: ExplorerModel): Extent {
   const pts = model.latents?.points ?? [];
   if (pts.length === 0) return { x0: -3, x1: 3, y0: -3, y1: 3 };
-  // 1st..99th percentile, so a few outliers do not shrink the cloud to a dot.
+  // 0.5th..99.5th percentile, so a few outliers do not shrink the cloud to a dot.
   const xs = pts.map((p) => p[0]).sort((a, b) => a - b);
   const ys = pts.map((p) => p[1]).sort((a, b) => a - b);
   const q = (arr: number[], f: number) => arr[Math.min(arr.length - 1, Math.max(0, Math.round(f * (arr.length - 1))))];
-  const x0 = q(xs, 0.01), x1 = q(xs, 0.99), y0 = q(ys, 0.01), y1 = q(ys, 0.99);
-  // Square, centred on the cloud's middle, so the plane is undistorted and the runtime's
-  // latentGrid (one range for both axes) covers exactly what the plane shows.
+  const x0 = q(xs, 0.005), x1 = q(xs, 0.995), y0 = q(ys, 0.005), y1 = q(ys, 0.995);
+  // Square (same span on both axes, so the plane is undistorted), centred on the cloud.
   const cx = (x0 + x1) / 2, cy = (y0 + y1) / 2;
   const half = (Math.max(x1 - x0, y1 - y0, 1e-3) / 2) * 1.08;
-  const lo = Math.min(cx, cy) - half, hi = Math.max(cx, cy) + half;
-  return { x0: lo, x1: hi, y0: lo, y1: hi };
+  return { x0: cx - half, x1: cx + half, y0: cy - half, y1: cy + half };
 }
 
 export function createPlaneView(
@@ -117,8 +115,8 @@ export function createPlaneView(
     ctx.moveTo(ox, 0); ctx.lineTo(ox, scatter.height);
     ctx.moveTo(0, oy); ctx.lineTo(scatter.width, oy);
     ctx.stroke();
-    ctx.globalAlpha = 0.7;
-    const r = 1.6 * dpr;
+    ctx.globalAlpha = 0.8;
+    const r = 2.2 * dpr;
     for (const [x, y, label] of model.latents?.points ?? []) {
       const [px, py] = toPx(x, y);
       ctx.fillStyle = labelColor(label);

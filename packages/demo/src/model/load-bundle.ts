@@ -104,20 +104,18 @@ async function load(base: string, device: DemoDevice): Promise<ExplorerModel> {
       return (await serial(() => model.decode({ data: lerp(a, b, fractions), shape: [fractions.length, dim] }))).data;
     },
     grid: async (n, extent: Extent, onRow) => {
-      // The runtime's latentGrid decodes all n*n points in one run; on a software WebGPU adapter
-      // that blocks the pointer for seconds. Same grid (row-major from the top-left, y falling
-      // down the rows, one range for both axes since the plane is square), decoded one row per
-      // background job, so interactive decodes slip in between rows.
-      const lo = Math.min(extent.x0, extent.y0);
-      const hi = Math.max(extent.x1, extent.y1);
-      const at = (k: number) => (n === 1 ? (lo + hi) / 2 : lo + ((hi - lo) * k) / (n - 1));
+      // The runtime's latentGrid decodes all n*n points in one run over one range for both axes;
+      // on a software WebGPU adapter that blocks the pointer for seconds, and the plane's extent
+      // is centred on the cloud per axis. Same layout (row-major from the top-left, y falling down
+      // the rows), decoded one row per background job so interactive decodes slip in between.
+      const at = (lo: number, hi: number, k: number) => (n === 1 ? (lo + hi) / 2 : lo + ((hi - lo) * k) / (n - 1));
       const size = imageShape[0] * imageShape[1] * imageShape[2];
       const images = new Float32Array(n * n * size);
       for (let r = 0; r < n; r++) {
         const z = new Float32Array(n * 2);
         for (let c = 0; c < n; c++) {
-          z[c * 2] = at(c);
-          z[c * 2 + 1] = at(n - 1 - r);
+          z[c * 2] = at(extent.x0, extent.x1, c);
+          z[c * 2 + 1] = at(extent.y0, extent.y1, n - 1 - r);
         }
         const row = await serial(() => model.decode({ data: z, shape: [n, 2] }), 'background');
         images.set(row.data, r * n * size);

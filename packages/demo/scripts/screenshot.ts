@@ -1,0 +1,43 @@
+/**
+ * `pnpm screenshot -- --run runs/vae [--out docs/explorer.png] [--device wasm]`: the README's
+ * picture. Serves the (already built, or freshly built) site with a run, hovers the plane, pins
+ * morph endpoints, waits for the grid, and saves a screenshot of the explorer.
+ */
+import { parseArgs } from 'node:util';
+import { resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { serveDemo } from '../src/server/serve-demo.ts';
+import { DEFAULT_OUT_DIR } from '../src/build/vite-config.ts';
+import { launchChromium } from '../test/browser.ts';
+import { hoverPlane, pinMorphEndpoints, recordEvents, setMorph, waitForEvent, waitForView } from '../test/page-helpers.ts';
+
+const { values } = parseArgs({
+  args: process.argv.slice(2).filter((a) => a !== '--'),
+  options: { run: { type: 'string' }, out: { type: 'string', default: 'docs/explorer.png' }, device: { type: 'string', default: 'wasm' } },
+});
+if (!values.run) {
+  console.error('usage: pnpm screenshot -- --run runs/NAME [--out docs/explorer.png] [--device wasm|webgpu]');
+  process.exit(2);
+}
+const server = await serveDemo({ run: values.run, port: 0, build: !existsSync(resolve(DEFAULT_OUT_DIR, 'index.html')) });
+const browser = await launchChromium({ webgpu: values.device === 'webgpu' });
+try {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 1180 }, deviceScaleFactor: 1 });
+  await recordEvents(page);
+  await page.goto(`${server.url}/?device=${values.device}`);
+  await waitForEvent(page, 'latent-ready', 120_000);
+  if (await page.locator('latent-explorer [data-testid="plane"]').count()) {
+    await waitForView(page, 'grid', 120_000);
+    await pinMorphEndpoints(page, [0.3, 0.35], [0.72, 0.68]);
+    await setMorph(page, 0.4);
+    await hoverPlane(page, 0.58, 0.42);
+  } else {
+    await waitForView(page, 'samples', 120_000);
+  }
+  const out = resolve(values.out);
+  await page.locator('latent-explorer').screenshot({ path: out });
+  console.log(`wrote ${out}`);
+} finally {
+  await browser.close();
+  await server.close();
+}
