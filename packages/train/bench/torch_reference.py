@@ -1,7 +1,8 @@
 """The book's three chapter-3 networks in PyTorch, timed on the same machine as bench/train-speed.ts.
 
 Prints one JSON object per line: {"model", "batch", "img_per_s", "ms_per_step", "best_img_per_s",
-"best_ms_per_step", "steps", "threads"} (mean over the measured steps, and the fastest step).
+"best_ms_per_step", "cpu_ms_per_step", "steps", "threads"} (mean over the measured steps, the fastest
+step, and the process's CPU time per step over all threads).
 Same layers, losses, optimiser (Adam) and batch sizes as the TypeScript models (Keras semantics:
 'same' stride-2 convs pad at the end, Conv2DTranspose 'same' = output_padding 1).
 Run with Debian's python3 (torch 1.13) and OPENBLAS_NUM_THREADS=1; torch threads = cores (2).
@@ -104,15 +105,17 @@ def bench(name, seconds):
 
     for _ in range(2):
         step()
-    steps, start, best = 0, time.perf_counter(), float('inf')
+    steps, start, best, cpu0 = 0, time.perf_counter(), float('inf'), time.process_time()
     while steps < 3 or time.perf_counter() - start < seconds:
         t = time.perf_counter()
         step()
         best = min(best, time.perf_counter() - t)
         steps += 1
     ms = (time.perf_counter() - start) * 1000 / steps
+    cpu_ms = (time.process_time() - cpu0) * 1000 / steps
     return {'model': name, 'batch': batch, 'ms_per_step': ms, 'img_per_s': batch * 1000 / ms, 'steps': steps,
-            'best_ms_per_step': best * 1000, 'best_img_per_s': batch / best, 'threads': torch.get_num_threads()}
+            'best_ms_per_step': best * 1000, 'best_img_per_s': batch / best, 'cpu_ms_per_step': cpu_ms,
+            'threads': torch.get_num_threads()}
 
 
 def main():

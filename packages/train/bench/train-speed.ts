@@ -29,7 +29,18 @@ const AE_TARGET = 250;
 const MIN_SECONDS = Number(process.env.BENCH_SECONDS ?? 6);
 const MODELS = (process.env.BENCH_MODELS ?? 'ae,vae,faces-vae').split(',') as ModelKind[];
 
-interface Row { model: ModelKind; batch: number; engine: string; msPerStep: number; imgPerSec: number; bestImgPerSec: number; steps: number; note?: string }
+interface Row {
+  model: ModelKind;
+  batch: number;
+  engine: string;
+  msPerStep: number;
+  imgPerSec: number;
+  bestImgPerSec: number;
+  /** CPU time of the whole process (all threads) per step. */
+  cpuMsPerStep: number;
+  steps: number;
+  note?: string;
+}
 
 const load = () => loadavg().map((l) => l.toFixed(2)).join(' ');
 const fmt = (x: number, d = 1) => (Number.isFinite(x) ? x.toFixed(d) : '-');
@@ -54,6 +65,7 @@ async function measure(kind: ModelKind, workers: number): Promise<Row> {
     for (let i = 0; i < (slow ? 1 : 2); i++) await stepper.step(x, { eps });
     let steps = 0;
     let best = Infinity;
+    const cpu0 = process.cpuUsage();
     const start = performance.now();
     const minSteps = slow ? 2 : 3;
     while (steps < minSteps || (!slow && performance.now() - start < MIN_SECONDS * 1000)) {
@@ -63,8 +75,10 @@ async function measure(kind: ModelKind, workers: number): Promise<Row> {
       steps++;
     }
     const ms = (performance.now() - start) / steps;
+    const cpu = process.cpuUsage(cpu0);
+    const cpuMsPerStep = (cpu.user + cpu.system) / 1000 / steps;
     const engine = workers === 1 ? 'wasm, 1 thread' : `wasm, ${workers} threads`;
-    return { model: kind, batch, engine, msPerStep: ms, imgPerSec: (batch * 1000) / ms, bestImgPerSec: (batch * 1000) / best, steps, note: microBatch ? `micro-batches of ${microBatch}` : undefined };
+    return { model: kind, batch, engine, msPerStep: ms, imgPerSec: (batch * 1000) / ms, bestImgPerSec: (batch * 1000) / best, cpuMsPerStep, steps, note: microBatch ? `micro-batches of ${microBatch}` : undefined };
   } finally {
     await stepper.dispose();
     x.dispose();
@@ -78,15 +92,17 @@ async function measureCpu(): Promise<Row> {
   const pair = buildModel('ae', { seed: 1 });
   const x = tf.randomUniform([batch, ...pair.imageShape], 0, 1, 'float32', 3) as tf.Tensor4D;
   const optimizer = new Adam({ learningRate: 1e-3 });
+  const cpu0 = process.cpuUsage();
   const start = performance.now();
   trainStep(pair, optimizer, x);
   const ms = performance.now() - start;
+  const cpu = process.cpuUsage(cpu0);
   x.dispose();
   await initEngine('wasm', { log: () => {} });
-  return { model: 'ae', batch, engine: 'cpu (pure JS)', msPerStep: ms, imgPerSec: (batch * 1000) / ms, bestImgPerSec: (batch * 1000) / ms, steps: 1, note: 'one step at batch 4 only: a batch-100 step takes minutes' };
+  return { model: 'ae', batch, engine: 'cpu (pure JS)', msPerStep: ms, imgPerSec: (batch * 1000) / ms, bestImgPerSec: (batch * 1000) / ms, cpuMsPerStep: (cpu.user + cpu.system) / 1000, steps: 1, note: 'one step at batch 4 only: a batch-100 step takes minutes' };
 }
 
-interface TorchRow { model: ModelKind; batch: number; ms_per_step: number; img_per_s: number; best_img_per_s: number; steps: number; threads: number }
+interface TorchRow { model: ModelKind; batch: number; ms_per_step: number; img_per_s: number; best_img_per_s: number; cpu_ms_per_step: number; steps: number; threads: number }
 
 /** Runs bench/torch_reference.py with Debian's python3 if it has torch; null when it does not. */
 function runTorch(threads: number): TorchRow[] | string {
@@ -136,7 +152,7 @@ async function profileAeStep(): Promise<string[]> {
 }
 
 function table(rows: Row[], torch: Map<ModelKind, TorchRow>): string[] {
-  const head = `${'model'.padEnd(10)} ${'batch'.padStart(5)}  ${'engine'.padEnd(16)} ${'ms/step'.padStart(8)} ${'img/s'.padStart(7)} ${'best'.padStart(7)}  ${'ours/PyTorch'.padStart(12)} ${'best/best'.padStart(9)}  note`;
+  const head = `${'model'.padEnd(10)} ${'batch'.padStart(5)}  ${'engine'.padEnd(16)} ${'ms/step'.padStart(8)} ${'img/s'.padStart(7)} ${'best'.padStart(7)} ${'cpu ms'.padStart(7)}  ${'ours/PyTorch'.padStart(12)} ${'best/best'.padStart(9)}  note`;
   const out = [head];
   for (const r of rows) {
     const t = torch.get(r.model);
@@ -145,10 +161,11 @@ function table(rows: Row[], torch: Map<ModelKind, TorchRow>): string[] {
     const bestRatio = same ? fmt(r.bestImgPerSec / t.best_img_per_s, 2) : '-';
     out.push(
       `${r.model.padEnd(10)} ${String(r.batch).padStart(5)}  ${r.engine.padEnd(16)} ${fmt(r.msPerStep, 0).padStart(8)} ` +
-        `${fmt(r.imgPerSec).padStart(7)} ${fmt(r.bestImgPerSec).padStart(7)}  ${ratio.padStart(12)} ${bestRatio.padStart(9)}  ${r.note ?? ''}`,
+        `${fmt(r.imgPerSec).padStart(7)} ${fmt(r.bestImgPerSec).padStart(7)} ${fmt(r.cpuMsPerStep, 0).padStart(7)}  ${ratio.padStart(12)} ${bestRatio.padStart(9)}  ${r.note ?? ''}`,
     );
   }
-  out.push('img/s: mean over the measured steps; best: the fastest single step (least disturbed by other processes).');
+  out.push('img/s: mean over the measured steps; best: the fastest single step (least disturbed by other processes);');
+  out.push('cpu ms: CPU time of all threads per step (about the wall time of one thread on an otherwise idle core).');
   return out;
 }
 
@@ -177,6 +194,7 @@ async function main(): Promise<void> {
   }
 
   const torch = new Map<ModelKind, TorchRow>();
+  const cpuTorch = new Map<ModelKind, TorchRow>(); // the 1-thread run, for CPU-time comparisons
   const torchLines: string[] = [];
   if (process.env.BENCH_TORCH !== '0') {
     // PyTorch with 2 threads as specified, and with 1 (its OpenMP threads spin and collapse when
@@ -188,7 +206,8 @@ async function main(): Promise<void> {
         break;
       }
       for (const t of result) {
-        torchLines.push(`PyTorch ${t.model} batch ${t.batch}, ${t.threads} thread(s): ${fmt(t.img_per_s)} img/s (${fmt(t.ms_per_step, 0)} ms/step; best step ${fmt(t.best_img_per_s)} img/s)`);
+        torchLines.push(`PyTorch ${t.model} batch ${t.batch}, ${t.threads} thread(s): ${fmt(t.img_per_s)} img/s (${fmt(t.ms_per_step, 0)} ms/step; best step ${fmt(t.best_img_per_s)} img/s; cpu ${fmt(t.cpu_ms_per_step, 0)} ms/step)`);
+        if (t.threads === 1) cpuTorch.set(t.model, t);
         const best = torch.get(t.model);
         if (!best || t.img_per_s > best.img_per_s) torch.set(t.model, t);
       }
@@ -202,6 +221,21 @@ async function main(): Promise<void> {
   console.log('');
   for (const l of torchLines) console.log(l);
   if (torch.size) console.log('ours/PyTorch compares with the faster PyTorch thread setting for each model (by mean img/s).');
+
+  // Wall-clock numbers depend on what else runs on the 2 cores; CPU time per step much less so.
+  console.log('\nCPU-time view (less sensitive to other processes than wall time):');
+  for (const kind of MODELS) {
+    const one = rows.find((r) => r.model === kind && r.engine === 'wasm, 1 thread');
+    const two = rows.find((r) => r.model === kind && r.engine === 'wasm, 2 threads');
+    const t1 = cpuTorch.get(kind);
+    const parts: string[] = [];
+    if (one) parts.push(`1 thread ${fmt(one.cpuMsPerStep, 0)} cpu-ms/step = ${fmt((one.batch * 1000) / one.cpuMsPerStep)} img per cpu-second`);
+    if (two) {
+      parts.push(`2 threads ${fmt(two.cpuMsPerStep, 0)} cpu-ms/step (idle 2-core estimate <= ${fmt((two.batch * 1000) / (two.cpuMsPerStep / 2))} img/s)`);
+    }
+    if (one && t1) parts.push(`PyTorch 1 thread ${fmt(t1.cpu_ms_per_step, 0)} cpu-ms/step: ours/PyTorch ${fmt(t1.cpu_ms_per_step / one.cpuMsPerStep, 2)}`);
+    if (parts.length) console.log(`  ${kind}: ${parts.join('; ')}`);
+  }
 
   const ae = rows.filter((r) => r.model === 'ae' && r.engine.startsWith('wasm')).sort((a, b) => b.imgPerSec - a.imgPerSec)[0];
   if (ae) {
