@@ -244,6 +244,12 @@ describe('embedding', () => {
       assert.ok(spread(await pixels(page, 'grid', 'latent-explorer')) > 40, '<latent-explorer> drew the grid');
       assert.deepEqual(await events(page, 'latent-error'), []);
       await page.screenshot({ path: join(ARTIFACTS, 'embed-other-origin.png'), fullPage: true });
+      // Attributes in: changing `count` re-renders with that many tiles (the model is shared, not reloaded).
+      const bundleFetches = server.requests.filter((r) => r.path.endsWith('decoder.onnx')).length;
+      await page.evaluate(() => document.querySelector('latent-sample')?.setAttribute('count', '3'));
+      await page.waitForFunction(() => (window as unknown as { __lk: { type: string }[] }).__lk.filter((e) => e.type === 'latent-ready').length >= 3);
+      assert.equal(await page.locator('latent-sample canvas').count(), 3);
+      assert.equal(server.requests.filter((r) => r.path.endsWith('decoder.onnx')).length, bundleFetches);
       await page.close();
     } finally {
       await other.close();
