@@ -44,7 +44,7 @@ export function createPlaneView(
   const shape = model.manifest.imageShape;
   const dpr = Math.min(2, globalThis.devicePixelRatio || 1);
   const scatter = h('canvas', { class: 'plane', 'data-testid': 'plane', width: PLANE_PX * dpr, height: PLANE_PX * dpr });
-  const overlay = h('canvas', { class: 'plane-overlay', width: PLANE_PX * dpr, height: PLANE_PX * dpr });
+  const overlay = h('canvas', { class: 'plane-overlay', width: PLANE_PX * dpr, height: PLANE_PX * dpr, role: 'img', 'aria-label': 'latent plane: move the pointer to decode a point, click to pin morph endpoints' });
   const output = imageCanvas(shape, 'plane-output', 'img big');
   const coords = h('div', { class: 'coords', 'data-testid': 'plane-coords' }, 'z = (0.00, 0.00)');
   const timing = h('div', { class: 'muted small' }, '');
