@@ -33,7 +33,10 @@ export async function writeEpochSamples(
   const data = (await images.data()) as Float32Array;
   images.dispose();
   await mkdir(dirname(path), { recursive: true });
-  await writeImageGrid(path, data, pair.imageShape, { columns: pair.latentDim === 2 ? 6 : 10 });
+  await writeImageGrid(path, data, pair.imageShape, {
+    columns: pair.latentDim === 2 ? 6 : 10,
+    scale: pair.imageShape[0] < 64 ? 3 : 1,
+  });
 }
 
 /** Encodes up to `limit` images of `data` in order; returns z (sampled for VAEs), labels and images seen. */
