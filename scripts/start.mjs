@@ -25,8 +25,20 @@ const { values } = parseArgs({
 const run = resolve(process.env.INIT_CWD ?? process.cwd(), values.run);
 
 const children = new Set();
+function stop(child, signal) {
+  try {
+    process.kill(-child.pid, signal);
+  } catch {
+    // the group is already gone
+  }
+}
 function pnpm(args, { wait = true } = {}) {
-  const child = spawn('pnpm', ['--silent', ...args], { stdio: 'inherit', env: { ...process.env, INIT_CWD: process.cwd() } });
+  // Each step runs in its own process group, so a stop reaches pnpm's grandchildren (the servers) too.
+  const child = spawn('pnpm', ['--silent', ...args], {
+    stdio: 'inherit',
+    detached: true,
+    env: { ...process.env, INIT_CWD: process.cwd() },
+  });
   children.add(child);
   child.on('exit', () => children.delete(child));
   if (!wait) return child;
@@ -38,7 +50,7 @@ function pnpm(args, { wait = true } = {}) {
 }
 for (const signal of ['SIGINT', 'SIGTERM']) {
   process.on(signal, () => {
-    for (const c of children) c.kill(signal);
+    for (const c of children) stop(c, signal);
     setTimeout(() => process.exit(130), 15_000).unref();
   });
 }
@@ -64,7 +76,7 @@ try {
     pnpm(['serve', '--run', run, '--port', values['api-port']], { wait: false }),
     pnpm(['demo', '--run', run, '--port', values['demo-port'], '--api-url', api], { wait: false }),
   ];
-  for (const s of servers) s.on('exit', (code) => { if (code) process.exitCode = code; for (const c of children) c.kill('SIGTERM'); });
+  for (const s of servers) s.on('exit', (code) => { if (code) process.exitCode = code; for (const c of children) stop(c, 'SIGTERM'); });
 } catch (e) {
   console.error(`\nstart: ${e.message}`);
   process.exit(1);
