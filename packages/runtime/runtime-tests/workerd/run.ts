@@ -1,5 +1,5 @@
 /**
- * Cross-runtime check (not part of `pnpm test`): builds worker.ts with esbuild, serves it with the
+ * Cross-runtime check (run by `pnpm test` after the unit tests): builds worker.ts with esbuild, serves it with the
  * `workerd` npm package's binary on 127.0.0.1, and checks that the edge app answers like the Node one:
  * same latents for a seed, images equal to onnxruntime-node's within 1e-4, PNG output, 4xx errors.
  *
@@ -146,6 +146,13 @@ try {
   await node.dispose();
   console.log('edge check passed: the Hono app runs in workerd on onnxruntime-web wasm');
 } finally {
+  // workerd drains on SIGTERM; don't let a slow drain hold the check open.
+  const exited = new Promise((r) => child.once('exit', r));
   child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 2000);
+  await exited;
+  clearTimeout(timer);
   rmSync(out, { recursive: true, force: true });
 }
+// onnxruntime-node's thread pool and fetch's keep-alive sockets can hold the event loop open.
+process.exit(0);
