@@ -22,7 +22,7 @@ const { values } = parseArgs({
   },
   args: process.argv.slice(2).filter((a) => a !== '--'),
 });
-const run = resolve(process.env.INIT_CWD ?? process.cwd(), values.run);
+const runDir = resolve(process.env.INIT_CWD ?? process.cwd(), values.run);
 
 const children = new Set();
 function stop(child, signal) {
@@ -32,9 +32,10 @@ function stop(child, signal) {
     // the group is already gone
   }
 }
-function pnpm(args, { wait = true } = {}) {
-  // Each step runs in its own process group, so a stop reaches pnpm's grandchildren (the servers) too.
-  const child = spawn('pnpm', ['--silent', ...args], {
+function run(command, args, { cwd, wait = true } = {}) {
+  // Each step runs in its own process group, so a stop reaches every process it started.
+  const child = spawn(command, args, {
+    cwd,
     stdio: 'inherit',
     detached: true,
     env: { ...process.env, INIT_CWD: process.cwd() },
@@ -44,10 +45,14 @@ function pnpm(args, { wait = true } = {}) {
   if (!wait) return child;
   return new Promise((done, fail) => {
     child.on('exit', (code, signal) =>
-      code === 0 ? done() : fail(new Error(`pnpm ${args.join(' ')} failed (${signal ?? `exit ${code}`})`)),
+      code === 0 ? done() : fail(new Error(`${command} ${args.join(' ')} failed (${signal ?? `exit ${code}`})`)),
     );
   });
 }
+const pnpm = (args) => run('pnpm', ['--silent', ...args]);
+// The servers runDir without pnpm in between: pnpm reports a stopped child as a failed script.
+const server = (pkg, entry, args) =>
+  run(process.execPath, ['--import', 'tsx', entry, ...args], { cwd: resolve('packages', pkg), wait: false });
 for (const signal of ['SIGINT', 'SIGTERM']) {
   process.on(signal, () => {
     for (const c of children) stop(c, signal);
@@ -56,25 +61,25 @@ for (const signal of ['SIGINT', 'SIGTERM']) {
 }
 
 try {
-  if (!existsSync(resolve(run, 'manifest.json'))) {
-    const resume = existsSync(resolve(run, 'checkpoints', 'last')) ? ['--resume'] : [];
-    console.log(`\n[1/3] training the Fashion-MNIST VAE (${values.epochs} epoch(s)) into ${run}`);
-    await pnpm(['train', '--model', 'vae', '--epochs', values.epochs, '--out', run, ...resume]);
+  if (!existsSync(resolve(runDir, 'manifest.json'))) {
+    const resume = existsSync(resolve(runDir, 'checkpoints', 'last')) ? ['--resume'] : [];
+    console.log(`\n[1/3] training the Fashion-MNIST VAE (${values.epochs} epoch(s)) into ${runDir}`);
+    await pnpm(['train', '--model', 'vae', '--epochs', values.epochs, '--out', runDir, ...resume]);
   } else {
-    console.log(`\n[1/3] ${run} is already trained`);
+    console.log(`\n[1/3] ${runDir} is already trained`);
   }
-  if (!existsSync(resolve(run, 'bundle', 'manifest.json'))) {
-    console.log(`\n[2/3] exporting encoder, decoder and full model to ONNX in ${run}/bundle`);
-    await pnpm(['export', '--model', 'all', '--run', run]);
+  if (!existsSync(resolve(runDir, 'bundle', 'manifest.json'))) {
+    console.log(`\n[2/3] exporting encoder, decoder and full model to ONNX in ${runDir}/bundle`);
+    await pnpm(['export', '--model', 'all', '--run', runDir]);
   } else {
-    console.log(`\n[2/3] ${run}/bundle is already exported`);
+    console.log(`\n[2/3] ${runDir}/bundle is already exported`);
   }
   if (values['no-serve']) process.exit(0);
   console.log('\n[3/3] serving the API and the explorer (Ctrl-C stops both)');
   const api = `http://127.0.0.1:${values['api-port']}`;
   const servers = [
-    pnpm(['serve', '--run', run, '--port', values['api-port']], { wait: false }),
-    pnpm(['demo', '--run', run, '--port', values['demo-port'], '--api-url', api], { wait: false }),
+    server('runtime', 'src/http/serve-node.ts', ['--run', runDir, '--port', values['api-port']]),
+    server('demo', 'src/cli/demo.ts', ['--run', runDir, '--port', values['demo-port'], '--api-url', api]),
   ];
   for (const s of servers) s.on('exit', (code) => { if (code) process.exitCode = code; for (const c of children) stop(c, 'SIGTERM'); });
 } catch (e) {
