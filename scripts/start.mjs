@@ -62,9 +62,8 @@ for (const signal of ['SIGINT', 'SIGTERM']) {
 
 try {
   if (!existsSync(resolve(runDir, 'manifest.json'))) {
-    const resume = existsSync(resolve(runDir, 'checkpoints', 'last')) ? ['--resume'] : [];
     console.log(`\n[1/3] training the Fashion-MNIST VAE (${values.epochs} epoch(s)) into ${runDir}`);
-    await pnpm(['train', '--model', 'vae', '--epochs', values.epochs, '--out', runDir, ...resume]);
+    await pnpm(['train', '--model', 'vae', '--epochs', values.epochs, '--out', runDir, '--resume']);  // --resume starts afresh when there is no checkpoint
   } else {
     console.log(`\n[1/3] ${runDir} is already trained`);
   }
