@@ -15,7 +15,7 @@ import { buildModelProto, exportModel } from './export-model.ts';
 import { composeVae } from './model-source.ts';
 import type { ExportOptions } from './options.ts';
 import { randomizeBatchNorm } from './testing/fake-run.ts';
-import { CheckerBatch, checkerUnavailable } from './testing/onnx-checker.ts';
+import { CheckerBatch } from './testing/onnx-checker.ts';
 import { maxAbsDiff, normal, run, session, uniform } from './testing/ort.ts';
 
 const BATCHES = [1, 7, 64];
@@ -179,12 +179,5 @@ for (const kind of ['ae', 'vae', 'faces-vae'] as ModelKind[]) {
 
 after(() => {
   console.log(`# worst max abs errors vs tfjs: ${JSON.stringify(worst)}`);
-  const why = checkerUnavailable();
-  if (why) {
-    console.warn(`skipping the ONNX checker: ${why}`);
-    return;
-  }
-  const failures = checker.failures();
-  assert.deepEqual(failures, [], `ONNX checker failures:\n${failures.join('\n')}`);
-  console.log(`# ONNX checker (full_check + strict shape inference): ${checker.files.length} book-model files ok`);
+  checker.assertAllValid('book-model files');
 });

@@ -14,7 +14,7 @@ import { main } from './main.ts';
 import { decodeModel } from '../proto/onnx-proto.ts';
 import type { BundleManifest } from '../bundle/export-run.ts';
 import { writeFakeRun } from '../testing/fake-run.ts';
-import { checkerUnavailable, checkOnnxFiles } from '../testing/onnx-checker.ts';
+import { assertOnnxFilesValid } from '../testing/onnx-checker.ts';
 import { run, session } from '../testing/ort.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'latentkit-export-cli-'));
@@ -124,10 +124,5 @@ test('runs as a process: pnpm-style INIT_CWD, exit code 0, and 1 with a one-line
 });
 
 after(() => {
-  const why = checkerUnavailable();
-  if (why) return console.warn(`skipping the ONNX checker: ${why}`);
-  const results = checkOnnxFiles([...new Set(written)]);
-  const failures = Object.entries(results).filter(([, v]) => v !== 'ok');
-  assert.deepEqual(failures, []);
-  console.log(`# ONNX checker: ${Object.keys(results).length} CLI files ok`);
+  assertOnnxFilesValid([...new Set(written)], 'CLI files');
 });

@@ -16,7 +16,7 @@ import '@latentkit/train/models/sampling.ts';
 import { exportModel } from '../export-model.ts';
 import type { ExportOptions } from '../options.ts';
 import { ALL_CONVERTERS } from './register-all.ts';
-import { CheckerBatch, checkerUnavailable } from '../testing/onnx-checker.ts';
+import { CheckerBatch } from '../testing/onnx-checker.ts';
 import { maxAbsDiff, run, session, uniform } from '../testing/ort.ts';
 
 interface LayerSpec {
@@ -147,12 +147,5 @@ for (const file of files) {
 
 after(() => {
   console.log(`# worst max abs error vs tfjs: fp32 ${worstFp32}, fp16 ${worstFp16}`);
-  const why = checkerUnavailable();
-  if (why) {
-    console.warn(`skipping the ONNX checker: ${why}`);
-    return;
-  }
-  const failures = checker.failures();
-  assert.deepEqual(failures, [], `ONNX checker failures:\n${failures.join('\n')}`);
-  console.log(`# ONNX checker (full_check + strict shape inference): ${checker.files.length} converter files ok`);
+  checker.assertAllValid('converter files');
 });
