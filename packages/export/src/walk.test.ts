@@ -56,7 +56,8 @@ test('a missing weight names the layer, the weight and what was found', () => {
 
 test('bad options are rejected with the allowed values', () => {
   const m = model([input('x', [4]), layer('Dropout', 'd', 'x', { rate: 0.1 })], ['x'], 'd');
-  assert.throws(() => exportModel(m, { opset: 9 }), /opset must be an integer from 11 to 17, received 9/);
+  assert.throws(() => exportModel(m, { opset: 9 }), /opset must be an integer from 11 to 21, received 9/);
+  assert.throws(() => exportModel(m, { opset: 22 }), /opset must be an integer from 11 to 21, received 22/);
   assert.throws(() => exportModel(m, { precision: 'int8' as never }), /precision must be "fp32" or "fp16", received "int8"/);
   assert.throws(() => exportModel(m, { layout: 'nwhc' as never }), /layout must be "nhwc" or "nchw"/);
   assert.throws(() => exportModel(m, { metadata: { n: 3 as never } }), /metadata\["n"\] must be a string/);
