@@ -187,6 +187,16 @@ describe('nested models export and match predict()', async () => {
     assert.equal(initializersShaped(m, [4, 4]), 2, 'shared_dense once, left_dense once');
   });
 
+  test('layers of the same name in the outer and a nested model keep their own weights (artifacts: by order)', async () => {
+    const ix = tfl.input({ shape: [4], name: 'ix' });
+    const inner = tfl.model({ name: 'inner', inputs: ix, outputs: dense(4, 'dense', 'tanh').apply(ix) as ST });
+    const x = tfl.input({ shape: [4], name: 'x' });
+    const m = tfl.model({ name: 'm', inputs: x, outputs: inner.apply(dense(4, 'dense').apply(x)) as ST });
+    seedWeights(m, 11);
+    assert.deepEqual((await artifactsOf(m)).weightSpecs?.map((w) => w.name), ['dense/kernel', 'dense/bias', 'dense/kernel', 'dense/bias']);
+    await assertExportsMatchPredict(m, 'same-names');
+  });
+
   test('composeVae equals the same nesting built in tfjs, from live models, artifacts and folders', async () => {
     const { encoder, decoder } = buildVae({ seed: 8 });
     const image = tfl.input({ shape: encoder.inputs[0].shape.slice(1) as number[], name: 'image' });
