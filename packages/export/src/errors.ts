@@ -28,5 +28,37 @@ export class UnsupportedLayersError extends Error {
 
 /** A model, option or layer config the exporter cannot honour (bad input, not a missing converter). */
 export class ExportError extends Error {
-  override readonly name = 'ExportError';
+  override readonly name: string = 'ExportError';
+}
+
+/** One layer whose converter rejected it (a config or weight it cannot honour). */
+export interface LayerFailure {
+  /** Layer name, nested models joined with '/'. */
+  name: string;
+  className: string;
+  /** The converter's message (it names the layer and what to change). */
+  message: string;
+}
+
+/**
+ * Thrown once, after converting every layer that could be converted, listing every layer the
+ * converters rejected; `notConverted` names the layers fed (directly or not) by a rejected one,
+ * which could not be tried. An ExportError, so `instanceof ExportError` catches it too.
+ */
+export class LayerConversionError extends ExportError {
+  override readonly name: string = 'LayerConversionError';
+  constructor(
+    readonly failures: LayerFailure[],
+    readonly notConverted: string[],
+  ) {
+    const after = notConverted.length
+      ? ` ${notConverted.length} layer(s) fed by ${failures.length === 1 ? 'it' : 'them'} were not converted: ${notConverted.map((n) => `"${n}"`).join(', ')}.`
+      : '';
+    const text = (f: LayerFailure) => f.message.replace(/[.\s]+$/, '');
+    super(
+      failures.length === 1
+        ? `${text(failures[0])}.${after}`
+        : `Cannot export ${failures.length} layers: ${failures.map((f, i) => `(${i + 1}) ${text(f)}`).join('; ')}.${after}`,
+    );
+  }
 }

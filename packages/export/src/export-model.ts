@@ -13,9 +13,10 @@ import { foldBatchNorm } from './passes/fold-batchnorm.ts';
 import { pruneUnused } from './passes/prune-unused.ts';
 import { foldLayoutTransposes } from './passes/fold-layout-transposes.ts';
 import { toFloat16 } from './passes/to-float16.ts';
+import { shareInitializers } from './passes/share-initializers.ts';
 import { encodeModel } from './proto/onnx-proto.ts';
 import type { ModelProto } from './proto/onnx-types.ts';
-import { assertSupported, walkModel } from './walk.ts';
+import { assertConverted, assertSupported, walkModel, type WalkEnv } from './walk.ts';
 import { ExportError } from './errors.ts';
 
 export const PRODUCER_NAME = 'latentkit';
@@ -54,24 +55,22 @@ export function buildModelProto(model: ExportableModel, options: ExportOptions =
   });
 
   let noiseInputs = 0;
-  const outputs = walkModel(
-    {
-      b,
-      opset: opts.opset,
-      options: { gemm: opts.gemm },
-      source,
-      noiseInput(shape) {
-        // A required input: onnxruntime's JS bindings cannot feed inputs that have an initializer
-        // default (they are silently ignored), so an "optional" epsilon would be a trap there.
-        const name = noiseInputs++ === 0 ? NOISE_INPUT : b.unique(NOISE_INPUT);
-        b.addInput(name, [BATCH_DIM, ...shape]);
-        return name;
-      },
+  const env: WalkEnv = {
+    b,
+    opset: opts.opset,
+    options: { gemm: opts.gemm },
+    source,
+    noiseInput(shape) {
+      // A required input: onnxruntime's JS bindings cannot feed inputs that have an initializer
+      // default (they are silently ignored), so an "optional" epsilon would be a trap there.
+      const name = noiseInputs++ === 0 ? NOISE_INPUT : b.unique(NOISE_INPUT);
+      b.addInput(name, [BATCH_DIM, ...shape]);
+      return name;
     },
-    cfg,
-    inputs,
-    [],
-  );
+  };
+  const walked = walkModel(env, cfg, inputs, []);
+  assertConverted(env); // every layer a converter rejected, in one error
+  const outputs = walked as Sym[];
 
   outputs.forEach((sym, i) => {
     const name = names.outputs[i];
@@ -87,6 +86,8 @@ export function buildModelProto(model: ExportableModel, options: ExportOptions =
   // Flatten/Reshape transposes go into Dense weights: transposes remain only at the graph boundary.
   foldLayoutTransposes(graph, b.nhwcShapes);
   if (opts.precision === 'fp16') toFloat16(graph, b.keepFloat32);
+  // A nested model applied several times was converted once per application: one copy of each weight.
+  shareInitializers(graph);
 
   const metadata: Record<string, string> = {
     ...opts.metadata,

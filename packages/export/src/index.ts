@@ -7,5 +7,6 @@ export type { ModelProto, GraphProto, NodeProto, TensorProto, AttributeProto, Va
 export { composeVae, loadModelFolder, fromArtifacts, fromLayersModel } from './model-source.ts';
 export type { ExportableModel, KerasModelSource, ModelArtifactsLike, LayersModelLike } from './model-source.ts';
 export { UnsupportedLayersError, ExportError } from './errors.ts';
+export { LayerConversionError, type LayerFailure } from './errors.ts';
 export { supportedClasses } from './registry.ts';
 export { NOISE_INPUT } from './io-names.ts';

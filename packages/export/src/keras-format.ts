@@ -21,7 +21,18 @@ export type Activation =
   | 'exponential'
   | (string & {});
 
-/** [inbound layer name, node index, tensor index, kwargs] */
+/** Layer classes that are models themselves; the walker inlines them. */
+export const CONTAINER_CLASSES = ['Functional', 'Model', 'Sequential'] as const;
+
+export function isContainer(className: string): boolean {
+  return (CONTAINER_CLASSES as readonly string[]).includes(className);
+}
+
+/**
+ * [inbound layer name, node index, tensor index, kwargs]. The node index counts the layer's
+ * applications; a nested model's count starts at 1 (its node 0 is its own construction, left
+ * out of the outer config), see `firstNodeIndex` in walk.ts.
+ */
 export type InboundTensor = [string, number, number, Record<string, unknown>?];
 /** One call of a layer: the tensors it was applied to. */
 export type InboundNode = InboundTensor[];

@@ -8,7 +8,7 @@ import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { WeightTensor } from './converter.ts';
 import { ExportError } from './errors.ts';
-import type { LayerJSON, ModelConfig, ModelTopologyJSON } from './keras-format.ts';
+import { isContainer, type LayerJSON, type ModelConfig, type ModelTopologyJSON, type TensorKey } from './keras-format.ts';
 
 /** Weights of one layer by Keras suffix ('kernel', 'bias', 'gamma', 'moving_mean', ...). */
 export type LayerWeights = Map<string, WeightTensor>;
@@ -69,7 +69,11 @@ export function fromLayersModel(model: LayersModelLike): KerasModelSource {
       let container: { getLayer?: (n: string) => LayerLike } = model;
       for (const name of path) {
         if (!container.getLayer) throw new ExportError(`Layer path ${path.join('/')} does not lead to a layer`);
-        layer = container.getLayer(name);
+        try {
+          layer = container.getLayer(name);
+        } catch (err) {
+          throw new ExportError(`Layer path ${path.join('/')}: no layer "${name}" in the live model (${(err as Error).message})`);
+        }
         container = layer;
       }
       const out: LayerWeights = new Map();
@@ -92,8 +96,10 @@ export function fromArtifacts(artifacts: ModelArtifactsLike, where = 'model arti
     bytes.set(new Uint8Array(b), at);
     at += b.byteLength;
   }
-  // Layer name -> its weights. Weight names are '<scopes>/<layer>/<suffix>'.
-  const byLayer = new Map<string, LayerWeights>();
+  // Layer name -> its weights. Weight names are '<scopes>/<layer>/<suffix>'. Two layers may share a
+  // name when one sits in a nested model: the k-th weight of a name belongs to the k-th layer of
+  // that name in the model's layer order (the order tfjs's `model.weights`, hence the file, follows).
+  const byLayer = new Map<string, LayerWeights[]>();
   let offset = 0;
   for (const spec of specs) {
     const n = spec.shape.reduce((a, c) => a * c, 1);
@@ -104,11 +110,40 @@ export function fromArtifacts(artifacts: ModelArtifactsLike, where = 'model arti
     offset += n * 4;
     const parts = spec.name.split('/');
     const layer = parts.length >= 2 ? parts[parts.length - 2] : parts[0];
-    if (!byLayer.has(layer)) byLayer.set(layer, new Map());
-    byLayer.get(layer)!.set(weightSuffix(spec.name), { shape: spec.shape.slice(), data });
+    const suffix = weightSuffix(spec.name);
+    const groups = byLayer.get(layer) ?? [];
+    byLayer.set(layer, groups);
+    let k = groups.findIndex((g) => !g.has(suffix));
+    if (k < 0) k = groups.push(new Map()) - 1;
+    groups[k].set(suffix, { shape: spec.shape.slice(), data });
   }
   if (offset !== total) throw new ExportError(`${where}: weight specs describe ${offset} bytes but the weight data holds ${total}`);
-  return { kind: 'keras-source', topology, weightsFor: (path) => byLayer.get(path[path.length - 1]) ?? new Map() };
+  let ordinals: Map<string, number> | undefined;
+  return {
+    kind: 'keras-source',
+    topology,
+    weightsFor(path) {
+      const groups = byLayer.get(path[path.length - 1]) ?? [];
+      if (groups.length <= 1) return groups[0] ?? new Map();
+      ordinals ??= layerOrdinals(modelConfig(topology, where));
+      return groups[ordinals.get(path.join('/')) ?? 0] ?? new Map();
+    },
+  };
+}
+
+/** 'outer/inner/layer' -> how many layers named 'layer' come before it, depth first. */
+function layerOrdinals(cfg: ModelConfig, scope: string[] = [], seen = new Map<string, number>(), out = new Map<string, number>()): Map<string, number> {
+  for (const layer of cfg.layers) {
+    const path = [...scope, layer.config.name];
+    if (isContainer(layer.class_name)) {
+      layerOrdinals(modelConfig(layer, path.join('/')), path, seen, out);
+      continue;
+    }
+    const k = seen.get(layer.config.name) ?? 0;
+    seen.set(layer.config.name, k + 1);
+    out.set(path.join('/'), k);
+  }
+  return out;
 }
 
 /** Read a tfjs layers model folder (model.json + its weight files) without tfjs. */
@@ -156,27 +191,37 @@ export function modelConfig(topology: { class_name: string; config: unknown }, w
   throw new ExportError(`${where}: expected a Functional, Model or Sequential topology, received class_name "${cls}"`);
 }
 
+/** A tensor ref to the output of `layer`'s one application inside a Sequential (see firstNodeIndex in walk.ts). */
+const outputOf = (layer: LayerJSON): TensorKey => [layer.config.name, isContainer(layer.class_name) ? 1 : 0, 0];
+
 /** Sequential -> the equivalent functional config (an explicit InputLayer, then a chain). */
 function sequentialToFunctional(name: string, layers: LayerJSON[], where: string): ModelConfig {
-  if (!layers.length) throw new ExportError(`${where}: Sequential model "${name}" has no layers`);
+  if (!layers?.length) throw new ExportError(`${where}: Sequential model "${name}" has no layers`);
   const out: LayerJSON[] = [];
-  let prev: string;
+  let prev: TensorKey;
   let rest = layers;
   if (layers[0].class_name === 'InputLayer') {
     out.push({ ...layers[0], inbound_nodes: [] });
-    prev = layers[0].config.name;
+    prev = [layers[0].config.name, 0, 0];
     rest = layers.slice(1);
   } else {
-    const shape = layers[0].config.batch_input_shape;
-    if (!shape) throw new ExportError(`${where}: the first layer of Sequential model "${name}" has no batch_input_shape; build the model with an input shape`);
-    prev = `${name}_input`;
-    out.push({ class_name: 'InputLayer', config: { name: prev, batch_input_shape: shape }, inbound_nodes: [] });
+    const input = `${name}_input`;
+    out.push({ class_name: 'InputLayer', config: { name: input, batch_input_shape: batchInputShape(layers[0], name, where) }, inbound_nodes: [] });
+    prev = [input, 0, 0];
   }
   for (const layer of rest) {
-    out.push({ ...layer, inbound_nodes: [[[prev, 0, 0, {}]]] } as LayerJSON);
-    prev = layer.config.name;
+    out.push({ ...layer, inbound_nodes: [[[...prev, {}]]] } as LayerJSON);
+    prev = outputOf(layer);
   }
-  return { name, layers: out, input_layers: [[out[0].config.name, 0, 0]], output_layers: [[prev, 0, 0]] };
+  return { name, layers: out, input_layers: [[out[0].config.name, 0, 0]], output_layers: [prev] };
+}
+
+/** The input shape (batch included) of a Sequential's first layer: its own, or its first input layer's when it is a model. */
+function batchInputShape(first: LayerJSON, sequential: string, where: string): (number | null)[] {
+  const own = first.config.batch_input_shape ?? (first.config as { batch_shape?: (number | null)[] }).batch_shape;
+  if (own) return own;
+  if (isContainer(first.class_name)) return [null, ...inputShapeOf(first as ModelTopologyJSON, `${where}/${first.config.name}`)];
+  throw new ExportError(`${where}: the first layer ("${first.config.name}", ${first.class_name}) of Sequential model "${sequential}" has no batch_input_shape; build the model with an input shape`);
 }
 
 /** Input shape (batch excluded) of a model's first input layer. */
@@ -192,7 +237,9 @@ export function inputShapeOf(topology: ModelTopologyJSON, where: string): (numbe
 /**
  * One model image -> [reconstruction, ...], the decoder fed with the encoder's first output: z for
  * the AE, z_mean for VAEs (deterministic; the Sampling layer and its noise are left out).
- * Outputs: AE [reconstruction, z]; VAE [reconstruction, z_mean, z_log_var].
+ * Outputs: AE [reconstruction, z]; VAE [reconstruction, z_mean, z_log_var]. Built as tfjs would
+ * serialize `tf.model({ inputs: image, outputs: [decoder.apply(encoder.apply(image)[0]), ...] })`:
+ * the two models are nested layers, each applied once (node 1).
  */
 export function composeVae(encoder: ExportableModel, decoder: ExportableModel): KerasModelSource {
   const enc = toSource(encoder);
@@ -204,11 +251,11 @@ export function composeVae(encoder: ExportableModel, decoder: ExportableModel): 
   const layers: LayerJSON[] = [
     { class_name: 'InputLayer', config: { name: 'image', batch_input_shape: [null, ...shape] }, inbound_nodes: [] },
     { class_name: 'Functional', name: 'encoder', config: { ...encCfg, name: 'encoder' }, inbound_nodes: [[['image', 0, 0, {}]]] },
-    { class_name: 'Functional', name: 'decoder', config: { ...decCfg, name: 'decoder' }, inbound_nodes: [[['encoder', 0, 0, {}]]] },
+    { class_name: 'Functional', name: 'decoder', config: { ...decCfg, name: 'decoder' }, inbound_nodes: [[['encoder', 1, 0, {}]]] },
   ];
-  const outputs: [string, number, number][] = [['decoder', 0, 0]];
+  const outputs: TensorKey[] = [['decoder', 1, 0]];
   // z_mean and z_log_var for VAEs (their z needs noise), z for the AE.
-  for (let i = 0; i < Math.min(nOut, 2); i++) outputs.push(['encoder', 0, i]);
+  for (let i = 0; i < Math.min(nOut, 2); i++) outputs.push(['encoder', 1, i]);
   return {
     kind: 'keras-source',
     topology: { class_name: 'Functional', config: { name: 'vae', layers, input_layers: [['image', 0, 0]], output_layers: outputs } },

@@ -6,7 +6,10 @@ export type Layout = 'nhwc' | 'nchw';
 export type ModelRole = 'encoder' | 'decoder' | 'vae';
 
 export interface ExportOptions {
-  /** ONNX opset, 11..17 (default 17; 17 is the newest Debian's onnx 1.12 checker knows). */
+  /**
+   * ONNX opset, 11..21 (default 17, which every onnxruntime since 1.12 runs). No op the converters
+   * write changed meaning from 17 to 21, so 18..21 differ only in the opset and IR version stated.
+   */
   opset?: number;
   /** 'fp16' stores weights and computes in float16; inputs and outputs stay float32 (default 'fp32'). */
   precision?: Precision;
@@ -25,7 +28,7 @@ export interface ExportOptions {
 export type ResolvedOptions = Required<Omit<ExportOptions, 'role'>> & { role?: ModelRole };
 
 export const MIN_OPSET = 11;
-export const MAX_OPSET = 17;
+export const MAX_OPSET = 21;
 
 export function resolveOptions(options: ExportOptions = {}): ResolvedOptions {
   const opset = options.opset ?? 17;
@@ -53,9 +56,11 @@ export function resolveOptions(options: ExportOptions = {}): ResolvedOptions {
   };
 }
 
-/** ONNX IR version that goes with an opset (onnx/helper.py VERSION_TABLE). */
+/** ONNX IR version that goes with an opset (onnx/helper.py VERSION_TABLE: 1.13 = opset 18, IR 8; 1.14 = 19, IR 9; 1.16 = 21, IR 10). */
 export function irVersionFor(opset: number): number {
   if (opset <= 11) return 6;
   if (opset <= 14) return 7;
-  return 8;
+  if (opset <= 18) return 8;
+  if (opset <= 20) return 9;
+  return 10;
 }

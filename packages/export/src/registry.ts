@@ -3,7 +3,7 @@ import type { ConverterConfig, ConvertFn } from './converter.ts';
 import { CONVERTERS } from './converters/register-all.ts';
 
 /** Layer classes the walker handles itself (nested models are inlined). */
-export const CONTAINER_CLASSES = ['Functional', 'Model', 'Sequential'] as const;
+export { CONTAINER_CLASSES } from './keras-format.ts';
 
 export function supportedClasses(): string[] {
   return [...CONVERTERS.keys()].sort();

@@ -1,15 +1,20 @@
 /**
- * Walks a Keras functional topology (nested models inlined) and emits ONNX nodes through the
- * registered converters. First pass: find every layer without a converter, then fail once.
+ * Walks a Keras functional topology and emits ONNX nodes through the registered converters.
+ * Nested models (Functional, Sequential, at any depth) are inlined: each application of a nested
+ * model walks its config again on that application's input tensors, so a model applied twice
+ * becomes two copies of its nodes reading the same weights (merged into one initializer each by
+ * `shareInitializers` after the passes).
+ *
+ * Errors are collected, not thrown one by one: first every layer without a converter
+ * (`UnsupportedLayersError`), then, while converting, every layer whose converter rejects it
+ * (`LayerConversionError`); layers fed by a failed layer are listed as not converted.
  */
 import type { ConvertContext, ConverterOptions, Sym } from './converter.ts';
-import { ExportError, UnsupportedLayersError, type UnsupportedLayer } from './errors.ts';
+import { ExportError, LayerConversionError, UnsupportedLayersError, type LayerFailure, type UnsupportedLayer } from './errors.ts';
 import type { GraphBuilder } from './graph/graph-builder.ts';
-import type { InboundTensor, LayerJSON, ModelConfig } from './keras-format.ts';
+import { isContainer, type InboundTensor, type LayerJSON, type ModelConfig } from './keras-format.ts';
 import { modelConfig, type KerasModelSource } from './model-source.ts';
-import { CONTAINER_CLASSES, converterFor, supportedClasses } from './registry.ts';
-
-const isContainer = (cls: string) => (CONTAINER_CLASSES as readonly string[]).includes(cls);
+import { converterFor, supportedClasses } from './registry.ts';
 
 /** Every layer (nested models included) lacking a converter at `opset`. */
 export function findUnsupported(cfg: ModelConfig, opset: number, scope: string[] = []): UnsupportedLayer[] {
@@ -35,10 +40,14 @@ export interface WalkEnv {
   options: ConverterOptions;
   source: KerasModelSource;
   noiseInput(shape: number[]): string;
+  /** Filled by the walk: layers whose converter threw an ExportError, and layers skipped after them. */
+  failures?: LayerFailure[];
+  notConverted?: string[];
 }
 
 type TensorMap = Map<string, Sym>;
 const key = (layer: string, node: number, index: number) => `${layer}:${node}:${index}`;
+const nodeKey = (layer: string, node: number) => `${layer}:${node}`;
 
 function inboundNodes(layer: LayerJSON, where: string): InboundTensor[][] {
   const nodes = layer.inbound_nodes ?? [];
@@ -51,14 +60,32 @@ function inboundNodes(layer: LayerJSON, where: string): InboundTensor[][] {
 }
 
 /**
- * Convert the functional model `cfg` applied to `inputs` (one Sym per input layer), returning
- * one Sym per output layer. `scope` holds the names of enclosing nested models.
+ * The node index of a layer's first listed inbound node. A nested model's node 0 is its own
+ * construction (its Input linked to its outputs), which the outer config leaves out: tfjs numbers
+ * a container's kept nodes from 1 (`buildNodeConversionMap` in tfjs-layers' container.ts), as Keras
+ * 2 does for models built on an Input (`_should_skip_first_node` in functional.py). A nested model
+ * without that construction node (Keras 3's nested Sequential, Keras 2's Sequential built without
+ * an input shape) is numbered from 0; references to node 0 tell the two apart.
  */
-export function walkModel(env: WalkEnv, cfg: ModelConfig, inputs: Sym[], scope: string[]): Sym[] {
+function firstNodeIndex(cfg: ModelConfig, layer: LayerJSON): number {
+  if (!isContainer(layer.class_name)) return 0;
+  const name = layer.config.name;
+  const refs = [...cfg.layers.flatMap((l) => (l.inbound_nodes ?? []).flat()), ...(cfg.output_layers ?? [])];
+  return refs.some((t) => Array.isArray(t) && t[0] === name && t[1] === 0) ? 0 : 1;
+}
+
+/**
+ * Convert the functional model `cfg` applied to `inputs` (one Sym per input layer), returning
+ * one Sym per output layer, or undefined for an output that a failed layer would have computed.
+ * `scope` holds the names of enclosing nested models.
+ */
+export function walkModel(env: WalkEnv, cfg: ModelConfig, inputs: Sym[], scope: string[]): (Sym | undefined)[] {
+  const where = [...scope, cfg.name].join('/');
   const tensors: TensorMap = new Map();
+  const failed = new Set<string>();
   const inputLayers = cfg.input_layers ?? [];
   if (inputLayers.length !== inputs.length) {
-    throw new ExportError(`Model "${[...scope, cfg.name].join('/')}" has ${inputLayers.length} input(s) but was given ${inputs.length}`);
+    throw new ExportError(`Model "${where}" has ${inputLayers.length} input(s) but was given ${inputs.length}`);
   }
   inputLayers.forEach(([name, node, index], i) => tensors.set(key(name, node, index), inputs[i]));
 
@@ -66,30 +93,55 @@ export function walkModel(env: WalkEnv, cfg: ModelConfig, inputs: Sym[], scope: 
   const pending: { layer: LayerJSON; node: number; inbound: InboundTensor[] }[] = [];
   for (const layer of cfg.layers) {
     if (layer.class_name === 'InputLayer') continue;
-    inboundNodes(layer, [...scope, layer.config.name].join('/')).forEach((inbound, node) => pending.push({ layer, node, inbound }));
+    const first = firstNodeIndex(cfg, layer);
+    inboundNodes(layer, [...scope, layer.config.name].join('/')).forEach((inbound, i) => pending.push({ layer, node: first + i, inbound }));
   }
+  const known = ([n, k, j]: InboundTensor) => tensors.has(key(n, k, j)) || failed.has(nodeKey(n, k));
   while (pending.length) {
-    const ready = pending.findIndex((p) => p.inbound.every(([n, k, j]) => tensors.has(key(n, k, j))));
+    const ready = pending.findIndex((p) => p.inbound.every(known));
     if (ready < 0) {
       const p = pending[0];
-      throw new ExportError(`Model "${[...scope, cfg.name].join('/')}": layer "${p.layer.config.name}" waits for tensors no layer produces (${p.inbound.map((t) => t.slice(0, 3).join(':')).join(', ')})`);
+      throw new ExportError(`Model "${where}": layer "${p.layer.config.name}" waits for tensors no layer produces (${p.inbound.map((t) => t.slice(0, 3).join(':')).join(', ')})`);
     }
     const [{ layer, node, inbound }] = pending.splice(ready, 1);
-    const ins = inbound.map(([n, k, j]) => tensors.get(key(n, k, j))!);
-    const outs = convertLayer(env, layer, ins, scope);
-    outs.forEach((sym, j) => tensors.set(key(layer.config.name, node, j), sym));
+    const ins = inbound.map(([n, k, j]) => tensors.get(key(n, k, j)));
+    const outs = ins.every((s) => s !== undefined) ? convertLayer(env, layer, ins as Sym[], scope) : skip(env, layer, scope);
+    if (!outs) failed.add(nodeKey(layer.config.name, node));
+    else outs.forEach((sym, j) => tensors.set(key(layer.config.name, node, j), sym));
   }
   return (cfg.output_layers ?? []).map(([name, node, index]) => {
     const sym = tensors.get(key(name, node, index));
-    if (!sym) throw new ExportError(`Model "${[...scope, cfg.name].join('/')}": output ${name}:${node}:${index} was never computed`);
+    if (!sym && !failed.has(nodeKey(name, node))) throw new ExportError(`Model "${where}": output ${name}:${node}:${index} was never computed`);
     return sym;
   });
 }
 
-function convertLayer(env: WalkEnv, layer: LayerJSON, inputs: Sym[], scope: string[]): Sym[] {
+/** A layer fed by a failed layer: not converted, listed in the error. */
+function skip(env: WalkEnv, layer: LayerJSON, scope: string[]): undefined {
+  (env.notConverted ??= []).push([...scope, layer.config.name].join('/'));
+  return undefined;
+}
+
+/** The layer's output Syms, or undefined when it failed (the failure is recorded in `env`). */
+function convertLayer(env: WalkEnv, layer: LayerJSON, inputs: Sym[], scope: string[]): Sym[] | undefined {
   const path = [...scope, layer.config.name];
   const qualified = path.join('/');
-  if (isContainer(layer.class_name)) return walkModel(env, modelConfig(layer, qualified), inputs, path);
+  try {
+    if (isContainer(layer.class_name)) {
+      const outs = walkModel(env, modelConfig(layer, qualified), inputs, path);
+      return outs.every((s) => s !== undefined) ? (outs as Sym[]) : undefined;
+    }
+    return convertOne(env, layer, inputs, path);
+  } catch (err) {
+    // Bad input (ExportError) is collected so every problem is reported at once; bugs propagate.
+    if (!(err instanceof ExportError)) throw err;
+    (env.failures ??= []).push({ name: qualified, className: layer.class_name, message: err.message });
+    return undefined;
+  }
+}
+
+function convertOne(env: WalkEnv, layer: LayerJSON, inputs: Sym[], path: string[]): Sym[] {
+  const qualified = path.join('/');
   const convert = converterFor(layer.class_name, env.opset);
   if (!convert) throw new UnsupportedLayersError([{ name: qualified, className: layer.class_name }], supportedClasses(), env.opset);
   let weights: ReturnType<KerasModelSource['weightsFor']> | undefined;
@@ -109,4 +161,9 @@ function convertLayer(env: WalkEnv, layer: LayerJSON, inputs: Sym[], scope: stri
     noiseInput: env.noiseInput,
   };
   return convert(ctx);
+}
+
+/** Throws one LayerConversionError when the walk recorded failures. */
+export function assertConverted(env: WalkEnv): void {
+  if (env.failures?.length) throw new LayerConversionError(env.failures, env.notConverted ?? []);
 }

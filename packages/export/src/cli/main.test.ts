@@ -105,7 +105,7 @@ test('bad arguments fail with a message naming the problem', async () => {
   const write = process.stderr.write;
   process.stderr.write = (() => true) as never;
   try {
-    await assert.rejects(quiet(['--opset', '99']), /must be an integer from 11 to 17/);
+    await assert.rejects(quiet(['--opset', '99']), /must be an integer from 11 to 21/);
     await assert.rejects(quiet(['--model', 'gan']), /Allowed choices are encoder, decoder, vae, all/);
   } finally {
     process.stderr.write = write;
