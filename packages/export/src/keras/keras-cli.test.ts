@@ -1,0 +1,142 @@
+/**
+ * `pnpm export --keras ...` as real processes: one model to .onnx, an encoder + decoder pair to a
+ * bundle the runtime loads, and bad input (truncated zip and HDF5, not a Keras file, channels_first,
+ * an unknown layer class, a SavedModel folder): exit status 2, a message naming what was wrong,
+ * nothing written.
+ */
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { after, describe, it } from 'node:test';
+import { strToU8, unzipSync, zipSync } from 'fflate';
+import type { BundleManifest } from '../bundle/export-run.ts';
+import { CheckerBatch } from '../testing/onnx-checker.ts';
+import { maxAbsDiff, run } from '../testing/ort.ts';
+import { exportKerasBundle } from './bundle.ts';
+import { assertValidOnnx, FIXTURES, readExpected } from './testing.ts';
+
+const CLI = fileURLToPath(new URL('../cli/main.ts', import.meta.url));
+const PACKAGE = fileURLToPath(new URL('../..', import.meta.url));
+const dir = mkdtempSync(join(tmpdir(), 'latentkit-keras-cli-'));
+const checker = new CheckerBatch();
+const expected = readExpected();
+
+function cli(args: string[]) {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', CLI, ...args], { cwd: PACKAGE, encoding: 'utf8', env: { ...process.env, INIT_CWD: dir } });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** Exit 2, the message matches, and `out` does not exist afterwards. */
+function assertRefused(args: string[], message: RegExp, out: string) {
+  const r = cli([...args, '--out', out]);
+  assert.equal(r.status, 2, `exit status (stderr: ${r.stderr})`);
+  assert.match(r.stderr, message);
+  assert.ok(!existsSync(out), `${out} must not be written`);
+}
+
+describe('pnpm export --keras', () => {
+  after(() => assertValidOnnx(checker.files, 'files written by the Keras CLI'));
+
+  it('--keras FILE --out x.onnx writes one model that matches Keras', async () => {
+    const out = join(dir, 'vae-decoder.onnx');
+    const r = cli(['--keras', join(FIXTURES, 'vae-decoder.keras'), '--role', 'decoder', '--out', out]);
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /wrote .*vae-decoder\.onnx/);
+    const bytes = new Uint8Array(readFileSync(out));
+    checker.add('cli-vae-decoder', bytes);
+    const c = expected.models['vae-decoder'];
+    const got = await run(bytes, { z: { data: c.inputs.z.data, dims: c.inputs.z.shape } });
+    assert.ok(maxAbsDiff(got.image.data, c.outputs[0].data) <= 1e-5);
+  });
+
+  it('--keras-encoder E --keras-decoder D writes a bundle the runtime serves', async () => {
+    const out = join(dir, 'runs', 'keras-vae', 'bundle');
+    const r = cli(['--keras-encoder', join(FIXTURES, 'vae-encoder.keras'), '--keras-decoder', join(FIXTURES, 'vae-decoder.h5'), '--out', out]);
+    assert.equal(r.status, 0, r.stderr);
+    assert.deepEqual(readdirSync(out).sort(), ['decoder.onnx', 'encoder.onnx', 'manifest.json', 'vae.onnx']);
+    const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')) as BundleManifest;
+    assert.equal(manifest.kind, 'vae');
+    assert.equal(manifest.latentDim, 2);
+    assert.deepEqual(manifest.imageShape, [32, 32, 1]);
+    assert.equal(manifest.labelNames?.length, 10);
+    assert.match(manifest.engine, /keras 3\.15/);
+    assert.deepEqual(manifest.onnx.files.encoder?.outputs.map((o) => o.name), ['z_mean', 'z_log_var', 'z']);
+    for (const f of ['encoder', 'decoder', 'vae']) checker.add(`bundle-${f}`, new Uint8Array(readFileSync(join(out, `${f}.onnx`))));
+
+    const vae = new Uint8Array(readFileSync(join(out, 'vae.onnx')));
+    const c = expected.models['vae-encoder'];
+    const rec = await run(vae, { image: { data: c.inputs.image.data, dims: c.inputs.image.shape } });
+    assert.ok(maxAbsDiff(rec.z_mean.data, c.outputs[0].data) <= 1e-5);
+  });
+
+  it('library: exportKerasBundle for the faces VAE (kind inferred, attribute names from options)', async () => {
+    const outDir = join(dir, 'runs', 'keras-faces', 'bundle');
+    const result = await exportKerasBundle({
+      encoder: join(FIXTURES, 'faces-vae-encoder.h5'),
+      decoder: join(FIXTURES, 'faces-vae-decoder.keras'),
+      outDir,
+      attributeNames: ['Smiling'],
+      models: ['decoder', 'encoder'],
+    });
+    assert.equal(result.manifest.kind, 'faces-vae');
+    assert.equal(result.manifest.latentDim, 200);
+    assert.equal(result.manifest.beta, 2000);
+    assert.deepEqual(result.manifest.attributeNames, ['Smiling']);
+    assert.equal(result.manifest.labelNames, undefined);
+    for (const f of ['encoder', 'decoder']) checker.add(`faces-bundle-${f}`, new Uint8Array(readFileSync(join(outDir, `${f}.onnx`))));
+  });
+
+  describe('bad input: exit 2, nothing written', () => {
+    const bad = join(dir, 'bad');
+    mkdirSync(bad, { recursive: true });
+    const keras = readFileSync(join(FIXTURES, 'ae-encoder.keras'));
+    const h5 = readFileSync(join(FIXTURES, 'ae-encoder.h5'));
+
+    it('a truncated .keras zip', () => {
+      writeFileSync(join(bad, 'cut.keras'), keras.subarray(0, keras.length >> 1));
+      assertRefused(['--keras', join(bad, 'cut.keras')], /cut\.keras: the \.keras archive is truncated or damaged/, join(bad, 'cut.onnx'));
+    });
+
+    it('a truncated .h5', () => {
+      writeFileSync(join(bad, 'cut.h5'), h5.subarray(0, h5.length >> 1));
+      assertRefused(['--keras', join(bad, 'cut.h5')], /cut\.h5: truncated HDF5 file: it holds \d+ bytes, its superblock says \d+/, join(bad, 'cut-h5.onnx'));
+    });
+
+    it('a file that is not a Keras model', () => {
+      writeFileSync(join(bad, 'notes.keras'), 'hello, not a model\n');
+      assertRefused(['--keras', join(bad, 'notes.keras')], /not a Keras model file: neither a \.keras archive \(zip\) nor an HDF5/, join(bad, 'notes.onnx'));
+      writeFileSync(join(bad, 'other.zip'), zipSync({ 'readme.txt': strToU8('hi') }));
+      assertRefused(['--keras', join(bad, 'other.zip')], /not a Keras 3 \.keras archive: no config\.json/, join(bad, 'other.onnx'));
+    });
+
+    it('a channels_first model', () => {
+      const entries = unzipSync(new Uint8Array(keras));
+      const config = new TextDecoder().decode(entries['config.json']).replaceAll('"channels_last"', '"channels_first"');
+      writeFileSync(join(bad, 'cf.keras'), zipSync({ ...entries, 'config.json': strToU8(config) }));
+      assertRefused(['--keras', join(bad, 'cf.keras')], /layer "conv2d" \(Conv2D\) is channels_first; only channels_last/, join(bad, 'cf.onnx'));
+    });
+
+    it('an unknown layer class: named with its class, module and the supported list', () => {
+      assertRefused(
+        ['--keras', join(FIXTURES, 'extras', 'unknown-layer.keras')],
+        /unsupported Keras layer "my_scale" \(class Scale, registered as my_pkg>Scale, module \S+\)\. Supported: .*Conv2D.*Dense/,
+        join(bad, 'unknown.onnx'),
+      );
+    });
+
+    it('a TensorFlow SavedModel folder, with how to re-save it as .keras', () => {
+      const saved = join(bad, 'saved_model_dir');
+      mkdirSync(join(saved, 'variables'), { recursive: true });
+      writeFileSync(join(saved, 'saved_model.pb'), new Uint8Array([8, 1]));
+      assertRefused(['--keras', saved], /a TensorFlow SavedModel is not a Keras file\. Re-save it as \.keras.*model\.save\("model\.keras"\)/, join(bad, 'saved.onnx'));
+    });
+
+    it('a bundle whose encoder is bad leaves the bundle folder unwritten', () => {
+      const out = join(bad, 'runs', 'x', 'bundle');
+      assertRefused(['--keras-encoder', join(bad, 'cut.keras'), '--keras-decoder', join(FIXTURES, 'ae-decoder.keras')], /cut\.keras/, out);
+    });
+  });
+});
