@@ -4,9 +4,10 @@
  * explorer load it unchanged. What Keras files do not store (the model kind, label and attribute
  * names) comes from options, with the book's defaults.
  *
- * Every model is built before the first file is written; files are written atomically, manifest.json
+ * Every model is built (and latents.json checked) before the first file is written; files are written atomically, manifest.json
  * last. A bad input therefore leaves the output folder untouched.
  */
+import { readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { RUN_FORMAT, type ImageShape, type ModelKind, type RunManifest } from '@latentkit/train/types.ts';
 import { BUNDLE_MODELS, describeModel, type BundleManifest, type BundleModel, type RunExportOptions } from '../bundle/export-run.ts';
@@ -40,6 +41,13 @@ export interface KerasBundleOptions extends RunExportOptions {
   attributeNames?: string[];
   /** Which of encoder.onnx, decoder.onnx, vae.onnx to write (default all three). */
   models?: readonly BundleModel[];
+  /** Epochs the Keras model was trained for (Keras files do not store it; default 0 = unknown). */
+  epochs?: number;
+  /**
+   * A latents.json for the explorer's latent plane (2-d models): { points: [[x, y, label], ...],
+   * labelNames? }, e.g. the encoder's z_mean of test images computed in Keras. Copied after validation.
+   */
+  latents?: string;
 }
 
 export interface KerasBundleResult {
@@ -61,6 +69,20 @@ async function load(file: string | KerasFileSource, part: 'encoder' | 'decoder',
 
 function outputCount(source: KerasFileSource): number {
   return modelConfig(source.topology, source.info.file).output_layers?.length ?? 1;
+}
+
+/** A latents.json, checked: { points: [[x, y, label], ...] } with finite numbers, for a 2-d latent space. */
+async function readLatents(file: string, latentDim: number): Promise<string> {
+  let json: { points?: unknown };
+  try {
+    json = JSON.parse(await readFile(file, 'utf8'));
+  } catch (err) {
+    throw new KerasFileError(file, `cannot read it as JSON (${(err as Error).message})`);
+  }
+  if (latentDim !== 2) throw new KerasFileError(file, `latents.json is for 2-d latent spaces; this model's is ${latentDim}-d`);
+  const ok = Array.isArray(json.points) && json.points.every((p) => Array.isArray(p) && p.length === 3 && p.every((v) => typeof v === 'number' && Number.isFinite(v)));
+  if (!ok) throw new KerasFileError(file, 'expected { points: [[x, y, label], ...] } with finite numbers');
+  return JSON.stringify(json);
 }
 
 export function inferKind(encoderOutputs: number, imageShape: (number | null)[]): ModelKind {
@@ -101,7 +123,7 @@ export async function exportKerasBundle(options: KerasBundleOptions): Promise<Ke
     ...(labelNames ? { labelNames } : {}),
     ...(options.attributeNames ? { attributeNames: options.attributeNames } : {}),
     data: { name: 'keras', source: `${basename(encoder.info.file)} + ${basename(decoder.info.file)}`, train: 0, validation: 0 },
-    epochs: 0,
+    epochs: options.epochs ?? 0,
     batchSize: 0,
     ...(BOOK_BETA[kind] !== undefined ? { beta: BOOK_BETA[kind] } : {}),
     engine: `keras ${versions.join(', ') || '(version not stored)'} (${[encoder.info.format, decoder.info.format].join(' + ')}), converted by latentkit`,
@@ -132,6 +154,8 @@ export async function exportKerasBundle(options: KerasBundleOptions): Promise<Ke
     throw new KerasFileError(decoder.info.file, `the decoder outputs [${imageOut}] per sample, but the encoder takes [${wantImage}]; are they from the same model?`);
   }
 
+  const latents = options.latents === undefined ? undefined : await readLatents(options.latents, latentDim);
+
   const files: BundleManifest['onnx']['files'] = {};
   const written: string[] = [];
   for (const [which, { proto, bytes }] of built) {
@@ -139,6 +163,10 @@ export async function exportKerasBundle(options: KerasBundleOptions): Promise<Ke
     await writeFileAtomic(join(options.outDir, file), bytes);
     written.push(join(options.outDir, file));
     files[which] = describeModel(proto, file);
+  }
+  if (latents) {
+    await writeFileAtomic(join(options.outDir, 'latents.json'), latents);
+    written.push(join(options.outDir, 'latents.json'));
   }
   const bundle: BundleManifest = { ...manifest, onnx: { opset: opts.opset, precision: opts.precision, layout: opts.layout, producer: 'latentkit', files } };
   const manifestPath = join(options.outDir, 'manifest.json');

@@ -4,7 +4,7 @@
  *   pnpm export --keras FILE [--out x.onnx] [--role encoder|decoder]
  *   pnpm export --keras-weights FILE --arch vae-decoder [--out x.onnx]
  *   pnpm export --keras-encoder E --keras-decoder D [--kind ae|vae|faces-vae] [--out runs/NAME/bundle]
- *               [--labels a,b,...] [--attributes a,b,...]
+ *               [--labels a,b,...] [--attributes a,b,...] [--latents latents.json] [--epochs N]
  *
  * plus the usual --opset, --precision, --layout, --no-fold-bn, --no-gemm. Bad input (a file that is
  * not a Keras model, truncated, channels_first, unknown layers, a SavedModel folder) exits with 2 and
@@ -40,6 +40,8 @@ interface KerasCliOptions {
   kind?: ModelKind;
   labels?: string[];
   attributes?: string[];
+  latents?: string;
+  epochs?: number;
   role?: ModelRole;
   out?: string;
   opset: number;
@@ -84,6 +86,8 @@ export async function kerasMain(argv: string[], cwd: string): Promise<string[]> 
     .addOption(new Option('--kind <kind>', 'model kind of the pair (default: from the encoder)').choices(['ae', 'vae', 'faces-vae']))
     .option('--labels <names>', 'comma-separated class names (default: Fashion-MNIST for 32x32x1 images)', parseList)
     .option('--attributes <names>', 'comma-separated attribute names (faces)', parseList)
+    .option('--latents <file>', "a latents.json ({ points: [[x, y, label], ...] }) for the explorer's latent plane")
+    .option('--epochs <n>', 'epochs the Keras model trained for, shown by the explorer (default 0: unknown)', parsePositiveInt)
     .addOption(new Option('--role <role>', 'name inputs/outputs as a Latentkit encoder or decoder (default: Keras layer names)').choices(['encoder', 'decoder']))
     .option('--out <path>', 'a .onnx file (one model) or a bundle folder (a pair; default runs/keras-<kind>/bundle)')
     .option('--opset <n>', `ONNX opset (${MIN_OPSET}-${MAX_OPSET})`, parseOpset, 17)
@@ -114,6 +118,8 @@ export async function kerasMain(argv: string[], cwd: string): Promise<string[]> 
         kind: o.kind,
         labelNames: o.labels,
         attributeNames: o.attributes,
+        latents: o.latents === undefined ? undefined : abs(o.latents),
+        epochs: o.epochs,
         outDir: outDir ?? join(root, 'runs', `keras-${o.kind ?? 'model'}`, 'bundle'),
       });
     });

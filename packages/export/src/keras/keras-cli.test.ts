@@ -65,14 +65,16 @@ describe('pnpm export --keras', () => {
     const log = console.log;
     console.log = () => {};
     try {
-      await main(['--keras-encoder', join(FIXTURES, 'vae-encoder.keras'), '--keras-decoder', join(FIXTURES, 'vae-decoder.h5'), '--out', out], dir);
+      await main(['--keras-encoder', join(FIXTURES, 'vae-encoder.keras'), '--keras-decoder', join(FIXTURES, 'vae-decoder.h5'), '--latents', join(FIXTURES, 'vae-latents.json'), '--epochs', '3', '--out', out], dir);
     } finally {
       console.log = log;
     }
-    assert.deepEqual(readdirSync(out).sort(), ['decoder.onnx', 'encoder.onnx', 'manifest.json', 'vae.onnx']);
+    assert.deepEqual(readdirSync(out).sort(), ['decoder.onnx', 'encoder.onnx', 'latents.json', 'manifest.json', 'vae.onnx']);
     const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')) as BundleManifest;
     assert.equal(manifest.kind, 'vae');
     assert.equal(manifest.latentDim, 2);
+    assert.equal(manifest.epochs, 3);
+    assert.equal((JSON.parse(readFileSync(join(out, 'latents.json'), 'utf8')) as { points: number[][] }).points.length, 2000);
     assert.deepEqual(manifest.imageShape, [32, 32, 1]);
     assert.equal(manifest.labelNames?.length, 10);
     assert.match(manifest.engine, /keras 3\.15/);

