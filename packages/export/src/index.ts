@@ -13,3 +13,4 @@ export { loadKerasModel, type KerasFileSource, type KerasFileInfo } from './kera
 export { loadKerasWeights, BOOK_ARCHITECTURES, type BookArchitecture } from './keras/arch.ts';
 export { exportKerasBundle, type KerasBundleOptions, type KerasBundleResult } from './keras/bundle.ts';
 export { KerasFileError, UnsupportedKerasLayersError } from './keras/errors.ts';
+export { writeKerasRunFolder, type KerasRunFolderOptions } from './keras/run-folder.ts';

@@ -58,7 +58,7 @@ export interface KerasBundleResult {
   timings: { read: number } & Partial<Record<BundleModel, number>>;
 }
 
-async function load(file: string | KerasFileSource, part: 'encoder' | 'decoder', kind: ModelKind | undefined): Promise<KerasFileSource> {
+export async function loadPairPart(file: string | KerasFileSource, part: 'encoder' | 'decoder', kind: ModelKind | undefined): Promise<KerasFileSource> {
   if (typeof file !== 'string') return file;
   if (file.endsWith('.weights.h5')) {
     if (!kind) throw new KerasFileError(file, `is weights only; give the model kind (--kind ae|vae|faces-vae) so the book's ${part} architecture can hold them`);
@@ -85,19 +85,8 @@ async function readLatents(file: string, latentDim: number): Promise<string> {
   return JSON.stringify(json);
 }
 
-export function inferKind(encoderOutputs: number, imageShape: (number | null)[]): ModelKind {
-  if (encoderOutputs === 1) return 'ae';
-  return imageShape.join('x') === '64x64x3' ? 'faces-vae' : 'vae';
-}
-
-/** Export a Keras encoder + decoder pair as a Latentkit bundle. */
-export async function exportKerasBundle(options: KerasBundleOptions): Promise<KerasBundleResult> {
-  const opts = resolveOptions(options);
-  const t0 = performance.now();
-  const encoder = await load(options.encoder, 'encoder', options.kind);
-  const decoder = await load(options.decoder, 'decoder', options.kind);
-  const timings: KerasBundleResult['timings'] = { read: performance.now() - t0 };
-
+/** Kind, image shape and latent size of an encoder + decoder pair, checked against each other. */
+export function describePair(encoder: KerasFileSource, decoder: KerasFileSource, kindOption?: ModelKind): { kind: ModelKind; imageShape: ImageShape; latentDim: number } {
   const imageShape = inputShapeOf(encoder.topology, encoder.info.file);
   const latentShape = inputShapeOf(decoder.topology, decoder.info.file);
   if (imageShape.length !== 3 || imageShape.some((d) => d === null)) {
@@ -107,11 +96,27 @@ export async function exportKerasBundle(options: KerasBundleOptions): Promise<Ke
     throw new KerasFileError(decoder.info.file, `the decoder's input must be a latent vector [latentDim], received [${latentShape}]`);
   }
   const nOut = outputCount(encoder);
-  const kind = options.kind ?? inferKind(nOut, imageShape);
+  const kind = kindOption ?? inferKind(nOut, imageShape);
   if (kind === 'ae' ? nOut !== 1 : nOut !== 2 && nOut !== 3) {
     throw new KerasFileError(encoder.info.file, `a ${kind} encoder has ${kind === 'ae' ? '1 output (z)' : '2 or 3 outputs (z_mean, z_log_var[, z])'}, this one has ${nOut}`);
   }
-  const latentDim = latentShape[0] as number;
+  return { kind, imageShape: imageShape as ImageShape, latentDim: latentShape[0] as number };
+}
+
+export function inferKind(encoderOutputs: number, imageShape: (number | null)[]): ModelKind {
+  if (encoderOutputs === 1) return 'ae';
+  return imageShape.join('x') === '64x64x3' ? 'faces-vae' : 'vae';
+}
+
+/** Export a Keras encoder + decoder pair as a Latentkit bundle. */
+export async function exportKerasBundle(options: KerasBundleOptions): Promise<KerasBundleResult> {
+  const opts = resolveOptions(options);
+  const t0 = performance.now();
+  const encoder = await loadPairPart(options.encoder, 'encoder', options.kind);
+  const decoder = await loadPairPart(options.decoder, 'decoder', options.kind);
+  const timings: KerasBundleResult['timings'] = { read: performance.now() - t0 };
+
+  const { kind, imageShape, latentDim } = describePair(encoder, decoder, options.kind);
   const fashionShaped = imageShape.join('x') === '32x32x1';
   const labelNames = options.labelNames ?? (fashionShaped ? FASHION_MNIST_LABELS : undefined);
   const versions = [...new Set([encoder.info.kerasVersion, decoder.info.kerasVersion].filter(Boolean))];
@@ -119,7 +124,7 @@ export async function exportKerasBundle(options: KerasBundleOptions): Promise<Ke
     format: RUN_FORMAT,
     kind,
     latentDim,
-    imageShape: imageShape as ImageShape,
+    imageShape,
     ...(labelNames ? { labelNames } : {}),
     ...(options.attributeNames ? { attributeNames: options.attributeNames } : {}),
     data: { name: 'keras', source: `${basename(encoder.info.file)} + ${basename(decoder.info.file)}`, train: 0, validation: 0 },

@@ -5,6 +5,7 @@
  *   pnpm export --keras-weights FILE --arch vae-decoder [--out x.onnx]
  *   pnpm export --keras-encoder E --keras-decoder D [--kind ae|vae|faces-vae] [--out runs/NAME/bundle]
  *               [--labels a,b,...] [--attributes a,b,...] [--latents latents.json] [--epochs N]
+ *   pnpm export --keras-encoder E --keras-decoder D --tfjs-run runs/NAME   (a run folder for pnpm train --resume)
  *
  * plus the usual --opset, --precision, --layout, --no-fold-bn, --no-gemm. Bad input (a file that is
  * not a Keras model, truncated, channels_first, unknown layers, a SavedModel folder) exits with 2 and
@@ -22,6 +23,7 @@ import { BOOK_ARCHITECTURES, loadKerasWeights } from './arch.ts';
 import { exportKerasBundle } from './bundle.ts';
 import { KerasFileError } from './errors.ts';
 import { loadKerasModel, type KerasFileSource } from './load.ts';
+import { writeKerasRunFolder } from './run-folder.ts';
 
 export const KERAS_FLAGS = ['--keras', '--keras-weights', '--keras-encoder', '--keras-decoder'];
 
@@ -42,6 +44,7 @@ interface KerasCliOptions {
   attributes?: string[];
   latents?: string;
   epochs?: number;
+  tfjsRun?: string;
   role?: ModelRole;
   out?: string;
   opset: number;
@@ -88,6 +91,7 @@ export async function kerasMain(argv: string[], cwd: string): Promise<string[]> 
     .option('--attributes <names>', 'comma-separated attribute names (faces)', parseList)
     .option('--latents <file>', "a latents.json ({ points: [[x, y, label], ...] }) for the explorer's latent plane")
     .option('--epochs <n>', 'epochs the Keras model trained for, shown by the explorer (default 0: unknown)', parsePositiveInt)
+    .option('--tfjs-run <dir>', 'instead of a bundle, write a tfjs run folder that `pnpm train --resume` fine-tunes')
     .addOption(new Option('--role <role>', 'name inputs/outputs as a Latentkit encoder or decoder (default: Keras layer names)').choices(['encoder', 'decoder']))
     .option('--out <path>', 'a .onnx file (one model) or a bundle folder (a pair; default runs/keras-<kind>/bundle)')
     .option('--opset <n>', `ONNX opset (${MIN_OPSET}-${MAX_OPSET})`, parseOpset, 17)
@@ -108,6 +112,14 @@ export async function kerasMain(argv: string[], cwd: string): Promise<string[]> 
     if (!o.kerasEncoder || !o.kerasDecoder) throw new ExportError('a bundle needs both --keras-encoder and --keras-decoder');
     if (o.out?.endsWith('.onnx')) throw new ExportError(`--out ${o.out}: a pair is written as a bundle folder, not one .onnx`);
     const encoderFile = abs(o.kerasEncoder);
+    if (o.tfjsRun) {
+      const runDir = abs(o.tfjsRun);
+      const { manifest } = await asFileError(encoderFile, () =>
+        writeKerasRunFolder({ encoder: encoderFile, decoder: abs(o.kerasDecoder!), outDir: runDir, kind: o.kind, labelNames: o.labels, attributeNames: o.attributes }),
+      );
+      console.log(`wrote the ${manifest.kind} run folder ${runDir} (checkpoint at epoch 0); fine-tune with: pnpm train --model ${manifest.kind} --out ${runDir} --resume --epochs N`);
+      return [runDir];
+    }
     const outDir = o.out ? abs(o.out) : undefined;
     const result = await asFileError(encoderFile, async () => {
       const root = workspaceRoot(cwd) ?? cwd;
