@@ -2,9 +2,14 @@
  * HDF5 files (Keras's legacy `.h5`, `.weights.h5`, and `model.weights.h5` inside a `.keras` zip)
  * read whole into plain objects with h5wasm (the HDF5 C library compiled to wasm). Model files are
  * small (the book's models are 0.4-1 MB), so every group, attribute and dataset is copied out and
- * the file is closed and removed from h5wasm's in-memory filesystem before returning.
+ * the file is closed and removed from h5wasm's in-memory filesystem before the result comes back.
+ *
+ * h5wasm runs in a worker thread started without this process's module hooks: under tsx (how every
+ * Latentkit CLI runs), the loader rewrites h5wasm's 4 MB emscripten module on each import, which
+ * costs 6-12 s here, against ~0.3 s for plain node. One worker serves every read and does not keep
+ * the process alive.
  */
-import h5wasm from 'h5wasm/node';
+import { Worker } from 'node:worker_threads';
 import { KerasFileError } from './errors.ts';
 
 /** An HDF5 dataset's values: float32 data as Float32Array, other types as h5wasm returns them. */
@@ -51,7 +56,66 @@ function declaredEof(bytes: Uint8Array): number | undefined {
   return undefined;
 }
 
-let counter = 0;
+/** Runs in the worker (plain JS, no module hooks): open each file, copy it out, reply. */
+const WORKER_SOURCE = `
+const { parentPort, workerData } = require('node:worker_threads');
+const ready = import(workerData.url).then(async (h5) => ({ h5, Module: await h5.ready }));
+function copy(h5, group) {
+  const attrs = {};
+  for (const [k, a] of Object.entries(group.attrs)) attrs[k] = a.value;
+  const children = new Map();
+  for (const key of group.keys()) {
+    const child = group.get(key);
+    if (child instanceof h5.Group) children.set(key, copy(h5, child));
+    else if (child instanceof h5.Dataset) children.set(key, { kind: 'dataset', shape: child.shape || [], dtype: String(child.dtype), value: child.value });
+  }
+  return { kind: 'group', attrs, children };
+}
+let n = 0;
+parentPort.on('message', async ({ id, bytes }) => {
+  const { h5, Module } = await ready;
+  const path = '/latentkit-' + n++ + '.h5';
+  let file;
+  try {
+    Module.FS.writeFile(path, bytes);
+    file = new h5.File(path, 'r');
+    parentPort.postMessage({ id, tree: copy(h5, file) });
+  } catch (err) {
+    parentPort.postMessage({ id, error: String((err && err.message) || err).split('\\n')[0] });
+  } finally {
+    try { if (file) file.close(); } catch {}
+    try { Module.FS.unlink(path); } catch {}
+  }
+});
+`;
+
+let worker: Worker | undefined;
+let nextId = 0;
+const pending = new Map<number, { resolve: (tree: H5Group) => void; reject: (err: Error) => void }>();
+
+function h5Worker(): Worker {
+  if (worker) return worker;
+  const w = new Worker(WORKER_SOURCE, { eval: true, execArgv: [], workerData: { url: import.meta.resolve('h5wasm/node') } });
+  w.unref();
+  w.on('message', ({ id, tree, error }: { id: number; tree?: H5Group; error?: string }) => {
+    const p = pending.get(id);
+    pending.delete(id);
+    if (!p) return;
+    if (tree) p.resolve(tree);
+    else p.reject(new Error(error ?? 'unknown error'));
+    if (!pending.size) w.unref();
+  });
+  w.on('error', (err) => {
+    for (const p of pending.values()) p.reject(err);
+    pending.clear();
+    worker = undefined;
+  });
+  w.on('exit', () => {
+    worker = undefined;
+  });
+  worker = w;
+  return w;
+}
 
 /**
  * Read a whole HDF5 file. `label` names it in errors (a path, or 'x.keras/model.weights.h5').
@@ -63,46 +127,16 @@ export async function readHdf5(bytes: Uint8Array, label: string): Promise<H5Grou
   if (eof !== undefined && eof > bytes.length) {
     throw new KerasFileError(label, `truncated HDF5 file: it holds ${bytes.length} bytes, its superblock says ${eof}`);
   }
-  const Module = await h5wasm.ready;
-  const path = `/latentkit-${process.pid}-${counter++}.h5`;
-  Module.FS.writeFile(path, bytes);
-  let file: InstanceType<typeof h5wasm.File> | undefined;
+  const w = h5Worker();
+  const id = nextId++;
+  const result = new Promise<H5Group>((resolve, reject) => pending.set(id, { resolve, reject }));
+  w.ref(); // keep the process alive while a read is in flight
+  w.postMessage({ id, bytes });
   try {
-    file = new h5wasm.File(path, 'r');
-    return copyGroup(file, label, '');
+    return await result;
   } catch (err) {
-    if (err instanceof KerasFileError) throw err;
-    throw new KerasFileError(label, `HDF5 could not read the file (${(err as Error).message.split('\n')[0]})`);
-  } finally {
-    try {
-      file?.close();
-    } catch {
-      // a file that failed to open has nothing to close
-    }
-    Module.FS.unlink(path);
+    throw new KerasFileError(label, `HDF5 could not read the file (${(err as Error).message})`);
   }
-}
-
-type H5Entity = ReturnType<InstanceType<typeof h5wasm.File>['get']>;
-
-function copyAttrs(obj: { attrs: Record<string, { value: unknown }> }): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [k, a] of Object.entries(obj.attrs)) out[k] = a.value;
-  return out;
-}
-
-function copyGroup(group: InstanceType<typeof h5wasm.Group>, label: string, where: string): H5Group {
-  const children = new Map<string, H5Group | H5Dataset>();
-  for (const key of group.keys()) {
-    const child: H5Entity = group.get(key);
-    const at = `${where}/${key}`;
-    if (child instanceof h5wasm.Group) children.set(key, copyGroup(child, label, at));
-    else if (child instanceof h5wasm.Dataset) {
-      children.set(key, { kind: 'dataset', shape: child.shape ?? [], dtype: String(child.dtype), value: child.value });
-    }
-    // links, datatypes and references are not part of a Keras file; skip them
-  }
-  return { kind: 'group', attrs: copyAttrs(group as unknown as { attrs: Record<string, { value: unknown }> }), children };
 }
 
 /** The group or dataset at a '/'-separated path, or undefined. */

@@ -80,11 +80,8 @@ function unzip(file: string, bytes: Uint8Array): Record<string, Uint8Array> {
   }
 }
 
-function fromParts(file: string, format: KerasFileFormat, kerasVersion: string | undefined, config: unknown, weightsFor: (m: () => NormalizedKerasModel) => WeightReader): KerasFileSource {
-  let normalized: NormalizedKerasModel | undefined;
-  const reader = weightsFor(() => normalized!);
-  normalized = normalizeKerasConfig(config, { file, hasWeights: (l) => reader.hasWeights(l) });
-  const model = normalized;
+function fromParts(file: string, format: KerasFileFormat, kerasVersion: string | undefined, config: unknown, reader: WeightReader): KerasFileSource {
+  const model: NormalizedKerasModel = normalizeKerasConfig(config, { file, hasWeights: (l) => reader.hasWeights(l) });
   return {
     kind: 'keras-source',
     topology: model.topology,
@@ -114,7 +111,7 @@ async function loadKerasArchive(file: string, bytes: Uint8Array): Promise<KerasF
   if (entries['model.weights.h5']) root = await readHdf5(entries['model.weights.h5'], `${file}/model.weights.h5`);
   else if (entries['model.weights.npz']) throw new KerasFileError(file, 'stores its weights as model.weights.npz; only model.weights.h5 (Keras\'s default) is supported');
   else throw new KerasFileError(file, 'has no model.weights.h5: the archive is incomplete');
-  return fromParts(file, 'keras', kerasVersion, config, () => keras3Weights(root, `${file}/model.weights.h5`, true));
+  return fromParts(file, 'keras', kerasVersion, config, keras3Weights(root, `${file}/model.weights.h5`, true));
 }
 
 async function loadLegacyH5(file: string, root: H5Group): Promise<KerasFileSource> {
@@ -130,7 +127,7 @@ async function loadLegacyH5(file: string, root: H5Group): Promise<KerasFileSourc
   const weights = h5Get(root, 'model_weights');
   if (weights?.kind !== 'group') throw new KerasFileError(file, 'has a model config but no model_weights group (saved without weights?)');
   const version = root.attrs.keras_version ?? weights.attrs.keras_version;
-  return fromParts(file, 'h5', version === undefined ? undefined : String(version), config, () => legacyWeights(weights, 'model_weights', file));
+  return fromParts(file, 'h5', version === undefined ? undefined : String(version), config, legacyWeights(weights, 'model_weights', file));
 }
 
 /**
