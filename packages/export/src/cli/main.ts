@@ -14,6 +14,8 @@ import { resolveRunDir } from '../bundle/run-folder.ts';
 import { encodeModel } from '../proto/onnx-proto.ts';
 import { MAX_OPSET, MIN_OPSET, type Layout, type Precision } from '../options.ts';
 import { ExportError, UnsupportedLayersError } from '../errors.ts';
+import { isKerasInvocation, kerasMain } from '../keras/cli.ts';
+import { KerasFileError } from '../keras/errors.ts';
 
 interface CliOptions {
   model: BundleModel | 'all';
@@ -33,6 +35,7 @@ function parseOpset(value: string): number {
 }
 
 export async function main(argv: string[], cwd = process.env.INIT_CWD ?? process.cwd()): Promise<string[]> {
+  if (isKerasInvocation(argv)) return kerasMain(argv, cwd); // Keras files in: src/keras/cli.ts
   const program = new Command('export')
     .description('Export a trained latentkit run (tfjs layers models) to ONNX')
     .addOption(new Option('--model <which>', 'which model to export').choices([...BUNDLE_MODELS, 'all']).default('all'))
@@ -83,6 +86,6 @@ if (isEntry) {
     }
     const known = err instanceof ExportError || err instanceof UnsupportedLayersError;
     console.error(known ? `export: ${(err as Error).message}` : err);
-    process.exit(1);
+    process.exit(err instanceof KerasFileError ? 2 : 1); // 2: the input file is bad or unsupported
   });
 }

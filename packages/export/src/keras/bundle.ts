@@ -1,0 +1,181 @@
+/**
+ * A served bundle (encoder.onnx, decoder.onnx, vae.onnx, manifest.json) from a Keras encoder +
+ * decoder pair, laid out like `pnpm export` writes for a Latentkit run, so `pnpm serve` and the
+ * explorer load it unchanged. What Keras files do not store (the model kind, label and attribute
+ * names) comes from options, with the book's defaults.
+ *
+ * Every model is built (and latents.json checked) before the first file is written; files are written atomically, manifest.json
+ * last. A bad input therefore leaves the output folder untouched.
+ */
+import { readFile } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import { RUN_FORMAT, type ImageShape, type ModelKind, type RunManifest } from '@latentkit/train/types.ts';
+import { BUNDLE_MODELS, describeModel, type BundleManifest, type BundleModel, type RunExportOptions } from '../bundle/export-run.ts';
+import { writeFileAtomic } from '../bundle/fs-atomic.ts';
+import { manifestMetadata } from '../bundle/metadata.ts';
+import { buildModelProto } from '../export-model.ts';
+import { composeVae, inputShapeOf, modelConfig } from '../model-source.ts';
+import { resolveOptions } from '../options.ts';
+import { encodeModel } from '../proto/onnx-proto.ts';
+import type { ModelProto } from '../proto/onnx-types.ts';
+import { loadKerasWeights } from './arch.ts';
+import { KerasFileError } from './errors.ts';
+import { loadKerasModel, type KerasFileSource } from './load.ts';
+
+/** Fashion-MNIST's class names, the book's dataset for the AE and VAE. */
+export const FASHION_MNIST_LABELS = ['T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot'];
+/** The book's β (reconstruction-loss weight) per model kind, recorded in the manifest. */
+const BOOK_BETA: Partial<Record<ModelKind, number>> = { vae: 500, 'faces-vae': 2000 };
+
+export interface KerasBundleOptions extends RunExportOptions {
+  /** A `.keras`/`.h5` model file (or `.weights.h5` with `kind`), or an already loaded source. */
+  encoder: string | KerasFileSource;
+  decoder: string | KerasFileSource;
+  /** The bundle folder, e.g. runs/my-keras-vae/bundle. */
+  outDir: string;
+  /** Default: 'ae' for a one-output encoder, 'faces-vae' for 64x64x3 images, else 'vae'. */
+  kind?: ModelKind;
+  /** Default: Fashion-MNIST's ten class names for 32x32x1 images, none otherwise. */
+  labelNames?: string[];
+  /** Names of attribute vectors (faces); default none. */
+  attributeNames?: string[];
+  /** Which of encoder.onnx, decoder.onnx, vae.onnx to write (default all three). */
+  models?: readonly BundleModel[];
+  /** Epochs the Keras model was trained for (Keras files do not store it; default 0 = unknown). */
+  epochs?: number;
+  /**
+   * A latents.json for the explorer's latent plane (2-d models): { points: [[x, y, label], ...],
+   * labelNames? }, e.g. the encoder's z_mean of test images computed in Keras. Copied after validation.
+   */
+  latents?: string;
+}
+
+export interface KerasBundleResult {
+  outDir: string;
+  files: string[];
+  manifest: BundleManifest;
+  /** Milliseconds: reading both Keras files, and building + serializing each model. */
+  timings: { read: number } & Partial<Record<BundleModel, number>>;
+}
+
+export async function loadPairPart(file: string | KerasFileSource, part: 'encoder' | 'decoder', kind: ModelKind | undefined): Promise<KerasFileSource> {
+  if (typeof file !== 'string') return file;
+  if (file.endsWith('.weights.h5')) {
+    if (!kind) throw new KerasFileError(file, `is weights only; give the model kind (--kind ae|vae|faces-vae) so the book's ${part} architecture can hold them`);
+    return loadKerasWeights(file, `${kind}-${part}`);
+  }
+  return loadKerasModel(file);
+}
+
+function outputCount(source: KerasFileSource): number {
+  return modelConfig(source.topology, source.info.file).output_layers?.length ?? 1;
+}
+
+/** A latents.json, checked: { points: [[x, y, label], ...] } with finite numbers, for a 2-d latent space. */
+async function readLatents(file: string, latentDim: number): Promise<string> {
+  let json: { points?: unknown };
+  try {
+    json = JSON.parse(await readFile(file, 'utf8'));
+  } catch (err) {
+    throw new KerasFileError(file, `cannot read it as JSON (${(err as Error).message})`);
+  }
+  if (latentDim !== 2) throw new KerasFileError(file, `latents.json is for 2-d latent spaces; this model's is ${latentDim}-d`);
+  const ok = Array.isArray(json.points) && json.points.every((p) => Array.isArray(p) && p.length === 3 && p.every((v) => typeof v === 'number' && Number.isFinite(v)));
+  if (!ok) throw new KerasFileError(file, 'expected { points: [[x, y, label], ...] } with finite numbers');
+  return JSON.stringify(json);
+}
+
+/** Kind, image shape and latent size of an encoder + decoder pair, checked against each other. */
+export function describePair(encoder: KerasFileSource, decoder: KerasFileSource, kindOption?: ModelKind): { kind: ModelKind; imageShape: ImageShape; latentDim: number } {
+  const imageShape = inputShapeOf(encoder.topology, encoder.info.file);
+  const latentShape = inputShapeOf(decoder.topology, decoder.info.file);
+  if (imageShape.length !== 3 || imageShape.some((d) => d === null)) {
+    throw new KerasFileError(encoder.info.file, `the encoder's input must be an image [H, W, C] with known sizes, received [${imageShape}]`);
+  }
+  if (latentShape.length !== 1 || latentShape[0] === null) {
+    throw new KerasFileError(decoder.info.file, `the decoder's input must be a latent vector [latentDim], received [${latentShape}]`);
+  }
+  const nOut = outputCount(encoder);
+  const kind = kindOption ?? inferKind(nOut, imageShape);
+  if (kind === 'ae' ? nOut !== 1 : nOut !== 2 && nOut !== 3) {
+    throw new KerasFileError(encoder.info.file, `a ${kind} encoder has ${kind === 'ae' ? '1 output (z)' : '2 or 3 outputs (z_mean, z_log_var[, z])'}, this one has ${nOut}`);
+  }
+  return { kind, imageShape: imageShape as ImageShape, latentDim: latentShape[0] as number };
+}
+
+export function inferKind(encoderOutputs: number, imageShape: (number | null)[]): ModelKind {
+  if (encoderOutputs === 1) return 'ae';
+  return imageShape.join('x') === '64x64x3' ? 'faces-vae' : 'vae';
+}
+
+/** Export a Keras encoder + decoder pair as a Latentkit bundle. */
+export async function exportKerasBundle(options: KerasBundleOptions): Promise<KerasBundleResult> {
+  const opts = resolveOptions(options);
+  const t0 = performance.now();
+  const encoder = await loadPairPart(options.encoder, 'encoder', options.kind);
+  const decoder = await loadPairPart(options.decoder, 'decoder', options.kind);
+  const timings: KerasBundleResult['timings'] = { read: performance.now() - t0 };
+
+  const { kind, imageShape, latentDim } = describePair(encoder, decoder, options.kind);
+  const fashionShaped = imageShape.join('x') === '32x32x1';
+  const labelNames = options.labelNames ?? (fashionShaped ? FASHION_MNIST_LABELS : undefined);
+  const versions = [...new Set([encoder.info.kerasVersion, decoder.info.kerasVersion].filter(Boolean))];
+  const manifest: RunManifest = {
+    format: RUN_FORMAT,
+    kind,
+    latentDim,
+    imageShape,
+    ...(labelNames ? { labelNames } : {}),
+    ...(options.attributeNames ? { attributeNames: options.attributeNames } : {}),
+    data: { name: 'keras', source: `${basename(encoder.info.file)} + ${basename(decoder.info.file)}`, train: 0, validation: 0 },
+    epochs: options.epochs ?? 0,
+    batchSize: 0,
+    ...(BOOK_BETA[kind] !== undefined ? { beta: BOOK_BETA[kind] } : {}),
+    engine: `keras ${versions.join(', ') || '(version not stored)'} (${[encoder.info.format, decoder.info.format].join(' + ')}), converted by latentkit`,
+    createdAt: new Date().toISOString(),
+  };
+  const metadata = manifestMetadata(manifest, basename(join(options.outDir, '..')));
+
+  // Build everything first: a failure here writes nothing.
+  const built = new Map<BundleModel, { proto: ModelProto; bytes: Uint8Array }>();
+  for (const which of options.models ?? BUNDLE_MODELS) {
+    const t = performance.now();
+    const model = which === 'encoder' ? encoder : which === 'decoder' ? decoder : composeVae(encoder, decoder);
+    let proto: ModelProto;
+    try {
+      proto = buildModelProto(model, { ...options, role: which, metadata });
+    } catch (err) {
+      if (err instanceof KerasFileError) throw err;
+      const file = which === 'decoder' ? decoder.info.file : encoder.info.file;
+      throw new KerasFileError(file, `cannot convert the ${which}: ${(err as Error).message}`);
+    }
+    built.set(which, { proto, bytes: encodeModel(proto) });
+    timings[which] = performance.now() - t;
+  }
+  const decoderInfo = built.get('decoder') && describeModel(built.get('decoder')!.proto, 'decoder.onnx');
+  const imageOut = decoderInfo?.outputs[0]?.shape.slice(1);
+  const wantImage = opts.layout === 'nchw' ? [imageShape[2], imageShape[0], imageShape[1]] : imageShape;
+  if (imageOut && JSON.stringify(imageOut) !== JSON.stringify(wantImage)) {
+    throw new KerasFileError(decoder.info.file, `the decoder outputs [${imageOut}] per sample, but the encoder takes [${wantImage}]; are they from the same model?`);
+  }
+
+  const latents = options.latents === undefined ? undefined : await readLatents(options.latents, latentDim);
+
+  const files: BundleManifest['onnx']['files'] = {};
+  const written: string[] = [];
+  for (const [which, { proto, bytes }] of built) {
+    const file = `${which}.onnx`;
+    await writeFileAtomic(join(options.outDir, file), bytes);
+    written.push(join(options.outDir, file));
+    files[which] = describeModel(proto, file);
+  }
+  if (latents) {
+    await writeFileAtomic(join(options.outDir, 'latents.json'), latents);
+    written.push(join(options.outDir, 'latents.json'));
+  }
+  const bundle: BundleManifest = { ...manifest, onnx: { opset: opts.opset, precision: opts.precision, layout: opts.layout, producer: 'latentkit', files } };
+  const manifestPath = join(options.outDir, 'manifest.json');
+  await writeFileAtomic(manifestPath, `${JSON.stringify(bundle, null, 2)}\n`);
+  written.push(manifestPath);
+  return { outDir: options.outDir, files: written, manifest: bundle, timings };
+}
