@@ -65,7 +65,7 @@ function nativeLoader(name: 'tfjs-node-gpu' | 'tfjs-node'): EngineLoader {
       name,
       backend: 'tensorflow',
       threads: cpus().length,
-      detail: describeNativeBackend(pkg, mod.version?.['tfjs-node'], gpu),
+      detail: describeNativeBackend(pkg, mod.version?.['tfjs-node']),
     };
   };
 }

@@ -22,9 +22,13 @@ export function tensorflowLibraries(): string[] {
   return [...files].sort((a, b) => Number(a.includes('_framework')) - Number(b.includes('_framework')));
 }
 
-/** e.g. "@tensorflow/tfjs-node 4.22.0 on TensorFlow 2.21.0 (CPU), /root/.cache/.../libtensorflow_cc.so.2". */
-export function describeNativeBackend(pkg: string, version: string | undefined, gpu: boolean): string {
+/**
+ * e.g. "@tensorflow/tfjs-node 4.22.0 on TensorFlow 2.21.0, /root/.cache/.../libtensorflow_cc.so.2".
+ * No CPU/GPU label: the same addon runs GPU kernels when it links a GPU wheel's library (README.md),
+ * and the library path says which.
+ */
+export function describeNativeBackend(pkg: string, version: string | undefined): string {
   const binding = (tf.backend() as unknown as { binding?: { TF_Version?: string } }).binding;
   const library = tensorflowLibraries()[0] ?? 'library file unknown';
-  return `${pkg}${version ? ` ${version}` : ''} on TensorFlow ${binding?.TF_Version ?? '(version unknown)'} (${gpu ? 'CUDA' : 'CPU'}), ${library}`;
+  return `${pkg}${version ? ` ${version}` : ''} on TensorFlow ${binding?.TF_Version ?? '(version unknown)'}, ${library}`;
 }
