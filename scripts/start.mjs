@@ -69,7 +69,8 @@ try {
     if (values.engine === 'auto' || values.engine === 'tfjs-node') {
       console.log('\n[0/3] the native TensorFlow engine (pnpm engine native)');
       try {
-        await pnpm(['engine', 'native']);
+        // Without pnpm in between: pnpm would add its own failure report to ours (exit 3 = no route works here).
+        await run(process.execPath, ['--import', 'tsx', 'src/cli/engine.ts', 'native'], { cwd: resolve('packages', 'train') });
       } catch {
         console.log('start: the native engine cannot be provisioned here (see above), so training runs on wasm; `pnpm engine native` retries');
       }

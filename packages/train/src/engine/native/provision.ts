@@ -64,7 +64,11 @@ export async function provisionNative(options: ProvisionOptions = {}): Promise<P
     if (probe.ok) {
       return { action: link === 'relinked' ? 'relinked' : 'already-loads', tensorflow: probe.tensorflow, library: probe.libraries[0] ?? '', seconds: seconds() };
     }
-    log(`@tensorflow/tfjs-node ${TFJS_NODE_VERSION} does not load yet: ${probe.error}`);
+    log(
+      link === 'not-provisioned'
+        ? `@tensorflow/tfjs-node ${TFJS_NODE_VERSION} has no native addon on this machine yet (nothing in ${addonCacheDir()})`
+        : `@tensorflow/tfjs-node ${TFJS_NODE_VERSION} does not load: ${probe.error}`,
+    );
   }
 
   const failures: string[] = [];
