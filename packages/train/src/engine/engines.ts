@@ -29,7 +29,7 @@ export type EngineLoader = () => Promise<EngineInfo>;
 
 /**
  * Imports an optional native package by a computed name, so TypeScript and bundlers do not try to
- * resolve it when it is absent (it is an optional peer dependency).
+ * resolve it when it is absent (tfjs-node is an optional dependency, tfjs-node-gpu an optional peer).
  */
 async function importOptional(name: string): Promise<unknown> {
   const specifier: string = name;
