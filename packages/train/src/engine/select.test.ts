@@ -2,10 +2,24 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
 import { AUTO_ORDER, ENGINE_NAMES, currentEngine, initEngine } from './select.ts';
+import { testEngines } from './test-engines.ts';
 
-test('auto skips the native packages that are not installed, says why, and picks wasm with our kernels', async () => {
+const native = testEngines().find((e) => e.engine === 'tfjs-node')!;
+
+test('auto picks tfjs-node when it is provisioned, naming TensorFlow\'s version and library', { skip: native.skip }, async () => {
   const logs: string[] = [];
   const info = await initEngine('auto', { log: (m) => logs.push(m) });
+  assert.equal(info.name, 'tfjs-node');
+  assert.equal(info.backend, 'tensorflow');
+  assert.equal(tf.getBackend(), 'tensorflow');
+  assert.equal(logs.length, 1, 'says once which engine runs');
+  assert.match(logs[0]!, /^engine: tfjs-node \(@tensorflow\/tfjs-node 4\.22\.0 on TensorFlow \d+\.\d+\.\d+, \/\S*libtensorflow\S*\.so/);
+  assert.match(logs[0]!, /skipped tfjs-node-gpu: @tensorflow\/tfjs-node-gpu is not installed/);
+});
+
+test('wasm runs our kernels and gradients, and is what auto picks where tfjs-node is not provisioned', async () => {
+  const logs: string[] = [];
+  const info = native.skip ? await initEngine('auto', { log: (m) => logs.push(m) }) : await initEngine('wasm', { log: (m) => logs.push(m) });
   assert.equal(info.name, 'wasm');
   assert.equal(info.backend, 'wasm');
   assert.equal(tf.getBackend(), 'wasm');
@@ -14,13 +28,15 @@ test('auto skips the native packages that are not installed, says why, and picks
   assert.match(info.detail, /Conv2DBackpropFilter/);
   assert.equal(logs.length, 1, 'says once which engine runs');
   assert.match(logs[0]!, /^engine: wasm/);
-  assert.match(logs[0]!, /tfjs-node-gpu: @tensorflow\/tfjs-node-gpu is not installed/);
-  assert.match(logs[0]!, /tfjs-node: @tensorflow\/tfjs-node is not installed/);
+  if (native.skip) {
+    assert.match(logs[0]!, /tfjs-node-gpu: @tensorflow\/tfjs-node-gpu is not installed/);
+    assert.match(logs[0]!, /tfjs-node: @tensorflow\/tfjs-node is installed without its native addon; `pnpm engine native` builds it/);
+  }
   assert.deepEqual(AUTO_ORDER, ['tfjs-node-gpu', 'tfjs-node', 'wasm']);
 });
 
 test('initEngine is idempotent and logs nothing the second time', async () => {
-  const first = await initEngine('auto', { log: () => {} });
+  const first = await initEngine('wasm', { log: () => {} });
   const logs: string[] = [];
   assert.equal(await initEngine('auto', { log: (m) => logs.push(m) }), first);
   assert.equal(await initEngine('wasm', { log: (m) => logs.push(m) }), first);
@@ -29,8 +45,8 @@ test('initEngine is idempotent and logs nothing the second time', async () => {
 });
 
 test('a forced engine that cannot load says what failed and what to do', async () => {
-  await assert.rejects(initEngine('tfjs-node'), (e: Error) => {
-    assert.match(e.message, /Engine "tfjs-node" cannot be used: @tensorflow\/tfjs-node is not installed/);
+  await assert.rejects(initEngine('tfjs-node-gpu'), (e: Error) => {
+    assert.match(e.message, /Engine "tfjs-node-gpu" cannot be used: @tensorflow\/tfjs-node-gpu is not installed/);
     assert.match(e.message, /use --engine auto \(falls back to wasm\) or --engine wasm/);
     return true;
   });

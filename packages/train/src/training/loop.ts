@@ -48,7 +48,7 @@ export interface TrainOptions {
   beta?: number;
   /** Default: the book's (2, 2, 200). */
   latentDim?: number;
-  /** Largest micro-batch for gradient accumulation; default: the whole batch (faces VAE: 32). */
+  /** Largest micro-batch for gradient accumulation; default defaultMicroBatch(kind, running backend). */
   microBatch?: number;
   /** Gradient workers (data parallelism, training/parallel.ts); default 1 (this thread only). */
   workers?: number;
@@ -66,8 +66,18 @@ export interface TrainResult {
   pair: ModelPair;
 }
 
-/** Faces VAE micro-batch default: batch 128 in one piece exhausts wasm's 4 GB memory. */
+/** Faces VAE micro-batch default on wasm: batch 128 in one piece exhausts wasm's 4 GB memory. */
 export const FACES_MICRO_BATCH = 32;
+
+/**
+ * The micro-batch a run uses unless told: the whole batch (BatchNorm then normalises with the whole
+ * batch's statistics, as in Keras), except the faces VAE on the wasm backend, whose 4 GB memory cannot
+ * hold batch 128's activations and gradients (FACES_MICRO_BATCH). TensorFlow (tfjs-node) takes the
+ * book's batch 128 in one piece.
+ */
+export function defaultMicroBatch(kind: ModelKind, backend: string): number | undefined {
+  return kind === 'faces-vae' && backend === 'wasm' ? FACES_MICRO_BATCH : undefined;
+}
 
 function checkPositiveInt(name: string, v: number | undefined): void {
   if (v !== undefined && (!Number.isInteger(v) || v < 1)) throw new ValueError(`${name} must be a positive integer, received ${String(v)}`);
@@ -101,7 +111,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   const seed = options.seed ?? 42;
   const paths = runPaths(options.outDir);
   const beta = kind === 'ae' ? undefined : (options.beta ?? DEFAULT_BETA[kind]);
-  const microBatch = options.microBatch ?? (kind === 'faces-vae' ? FACES_MICRO_BATCH : undefined);
+  const microBatch = options.microBatch ?? defaultMicroBatch(kind, tf.getBackend());
 
   let pair: ModelPair;
   let optimizer: Adam;
@@ -164,6 +174,9 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
           microBatch,
         })
       : undefined;
+  if (microBatch !== undefined && microBatch < batchSize) {
+    log(`batches of ${batchSize} in micro-batches of at most ${microBatch} (BatchNorm statistics per micro-batch)`);
+  }
   if (stepper) log(`data parallelism: ${stepper.workers} replicas (this thread + ${stepper.workers - 1} worker thread${stepper.workers > 2 ? 's' : ''})`);
 
   const progress = createProgress(options.progress ?? defaultProgressMode(), log);

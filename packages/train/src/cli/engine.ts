@@ -1,0 +1,49 @@
+/**
+ * `pnpm engine native [--rebuild] [--route stock|source]`: provisions the native TensorFlow engine
+ * (engine/native/provision.ts) and prints what it did and how long it took.
+ * Exit status: 0 ready, 2 bad options, 3 no route works here (training then runs on wasm).
+ */
+import { Command, CommanderError, Option } from 'commander';
+import { ProvisionError, provisionNative, type ProvisionResult, type ProvisionRoute } from '../engine/native/provision.ts';
+import { addonCacheDir } from '../engine/native/paths.ts';
+
+const DID: Record<ProvisionResult['action'], string> = {
+  'already-loads': 'already loads, nothing to do',
+  relinked: 're-linked the cached build into node_modules',
+  'stock-install': "installed by tfjs-node's stock install",
+  'source-build': 'built from source against pip TensorFlow',
+};
+
+const command = new Command()
+  .name('pnpm engine')
+  .description('Provision a training engine')
+  .argument('<engine>', 'the engine to provision: native (@tensorflow/tfjs-node on TensorFlow)')
+  .option('--rebuild', 'build again even if it loads (the working build stays until a new one loads)', false)
+  .addOption(new Option('--route <route>', 'try only this route').choices(['stock', 'source']))
+  .action(async (engine: string, opts: { rebuild: boolean; route?: ProvisionRoute }) => {
+    if (engine !== 'native') throw new CommanderError(2, 'engine', `Unsupported engine "${engine}". Should be: native`);
+    const result = await provisionNative({
+      rebuild: opts.rebuild,
+      routes: opts.route ? [opts.route] : undefined,
+      log: (msg) => console.error(`engine native: ${msg}`),
+    });
+    console.log(
+      `engine native: ready in ${result.seconds.toFixed(1)} s (${DID[result.action]}): ` +
+        `@tensorflow/tfjs-node on TensorFlow ${result.tensorflow}, ${result.library || addonCacheDir()}`,
+    );
+  });
+
+try {
+  await command.exitOverride().parseAsync(process.argv);
+} catch (err) {
+  if (err instanceof CommanderError) {
+    if (err.code === 'engine') console.error(`error: ${err.message}`);
+    process.exitCode = err.exitCode === 0 ? 0 : 2;
+  } else if (err instanceof ProvisionError) {
+    console.error(`engine native: ${err.message}`);
+    process.exitCode = 3;
+  } else {
+    console.error(err);
+    process.exitCode = 1;
+  }
+}
