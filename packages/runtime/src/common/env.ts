@@ -43,14 +43,20 @@ export interface Apis {
   /** True in Node/Bun/Deno-with-process (not a browser or a worker). */
   readonly node: boolean;
   readonly wasm: boolean;
+  /**
+   * True when WebAssembly JS Promise Integration exists (`WebAssembly.Suspending`, Chromium 137+):
+   * onnxruntime-web's WebGPU EP then runs from its smaller JSPI build instead of the asyncify one.
+   */
+  readonly jspi: boolean;
 }
 
-const g = globalThis as { navigator?: { gpu?: unknown }; process?: { versions?: { node?: string } }; WebAssembly?: unknown };
+const g = globalThis as { navigator?: { gpu?: unknown }; process?: { versions?: { node?: string } }; WebAssembly?: { Suspending?: unknown } };
 
 export const apis: Apis = Object.freeze({
   webgpu: typeof g.navigator !== 'undefined' && !!g.navigator?.gpu,
   node: typeof g.process?.versions?.node === 'string',
   wasm: typeof g.WebAssembly !== 'undefined',
+  jspi: typeof g.WebAssembly?.Suspending === 'function',
 });
 
 export function log(level: Exclude<LogLevel, 'silent'>, message: string): void {
