@@ -5,7 +5,7 @@
  */
 import { LatentModel, type Device } from '@latentkit/runtime/web';
 import { cachedBytes, freshJson } from './byte-cache.ts';
-import { prepareRuntime } from './runtime-setup.ts';
+import { ortBytes, prepareRuntime } from './runtime-setup.ts';
 import { RunQueue, type Priority } from './run-queue.ts';
 import type { BundleManifest, Extent, ExplorerModel, LatentScatter } from '../explorer/model-types.ts';
 
@@ -46,7 +46,8 @@ async function load(base: string, device: DemoDevice): Promise<ExplorerModel> {
     throw new Error(`Unsupported device "${device}". Should be one of: auto, webgpu, wasm.`);
   }
   const t0 = performance.now();
-  const [runtime, manifestJson] = await Promise.all([prepareRuntime(), freshJson(new URL('manifest.json', base).href)]);
+  const runtime = prepareRuntime();
+  const manifestJson = await freshJson(new URL('manifest.json', base).href);
   const manifest = manifestJson as BundleManifest;
   const version = String(manifest?.createdAt ?? 'unversioned');
   const [decoder, latentsBytes, attributesBytes] = await Promise.all([
@@ -67,8 +68,11 @@ async function load(base: string, device: DemoDevice): Promise<ExplorerModel> {
   ));
   const latents = latentsBytes ? parseLatents(latentsBytes.bytes, `${base}latents.json`) : undefined;
   const files = [decoder, latentsBytes, attributesBytes];
-  const fromCache = files.reduce((s, f) => s + (f?.fromCache ? f.bytes.byteLength : 0), 0) + (runtime.wasmFromCache ? runtime.wasmBytes : 0);
-  const fromNetwork = files.reduce((s, f) => s + (f && !f.fromCache ? f.bytes.byteLength : 0), 0) + (runtime.wasmFromCache ? 0 : runtime.wasmBytes);
+  // Model files: decoded bytes, from the Cache API or not. onnxruntime-web's files: compressed
+  // bytes from the network, or decoded bytes from the HTTP cache (Resource Timing).
+  const ort = ortBytes(runtime.wasmPaths);
+  const fromCache = files.reduce((s, f) => s + (f?.fromCache ? f.bytes.byteLength : 0), 0) + ort.cache;
+  const fromNetwork = files.reduce((s, f) => s + (f && !f.fromCache ? f.bytes.byteLength : 0), 0) + ort.network;
   const imageShape = [...model.imageShape] as [number, number, number];
   const dim = model.latentDim;
 
