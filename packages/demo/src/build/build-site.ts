@@ -1,9 +1,9 @@
 /** Build the site and the element script with Vite, then add onnxruntime-web's wasm files. */
 import { build } from 'vite';
 import { join } from 'node:path';
-import { writeFile } from 'node:fs/promises';
+import { readdir, writeFile } from 'node:fs/promises';
 import { DEFAULT_OUT_DIR, elementsConfig, siteConfig } from './vite-config.ts';
-import { copyOrtFiles, ORT_BUILD_FILES, ORT_FILES, ortFilesHash, ortVersion, referencedOrtFiles, type Precompression } from './ort-assets.ts';
+import { copyOrtFiles, ORT_BUILD_FILES, ORT_FILES, ortFilesHash, ortVersion, precompress, referencedOrtFiles, type Precompression } from './ort-assets.ts';
 
 export interface BuiltSite {
   dir: string;
@@ -39,5 +39,10 @@ export async function buildSite(outDir: string = DEFAULT_OUT_DIR, options: Build
   // For people hosting the files elsewhere (setOrtBase): what lives where.
   const files = { version: ortVersion(), dir: `${ortDir}/`, builds: ORT_BUILD_FILES };
   await writeFile(join(outDir, 'ort', 'files.json'), JSON.stringify(files, null, 2) + '\n');
+  // The page's own scripts and styles: small, so the best brotli costs a second or two.
+  const pageFiles = (await readdir(outDir, { recursive: true }))
+    .filter((f) => /\.(html|js|mjs|css)$/.test(f) && !f.startsWith('ort'))
+    .map((f) => join(outDir, f));
+  await Promise.all(pageFiles.map((f) => precompress(f, { ...options, brotliQuality: 11 })));
   return { dir: outDir, ortDir, ortFiles: [...ORT_FILES], seconds: (performance.now() - t0) / 1000 };
 }

@@ -2,7 +2,7 @@
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { defaultClientConditions, type InlineConfig } from 'vite';
-import { ORT_EXTERN_WASM_CONDITION, ortExternWasm } from './ort-assets.ts';
+import { ORT_BUILD_FILES, ORT_EXTERN_WASM_CONDITION, ortExternWasm } from './ort-assets.ts';
 
 export const PACKAGE_DIR = fileURLToPath(new URL('../../', import.meta.url));
 export const SITE_ROOT = join(PACKAGE_DIR, 'site');
@@ -13,11 +13,12 @@ export const ELEMENTS_FILE = 'latent-elements.js';
 
 /**
  * `ortDir`: the content-hash folder below `ort/` holding onnxruntime-web's files (build-site.ts);
- * the page reads it as `__LATENTKIT_ORT_DIR__` (src/model/runtime-setup.ts).
+ * the page reads it as `__LATENTKIT_ORT_DIR__`, and which files each build loads as
+ * `__LATENTKIT_ORT_FILES__` (src/model/runtime-setup.ts).
  */
 const shared = (ortDir: string): InlineConfig => ({
   configFile: false,
-  define: { __LATENTKIT_ORT_DIR__: JSON.stringify(ortDir) },
+  define: { __LATENTKIT_ORT_DIR__: JSON.stringify(ortDir), __LATENTKIT_ORT_FILES__: JSON.stringify(ORT_BUILD_FILES) },
   logLevel: 'warn',
   build: {
     rollupOptions: {

@@ -5,7 +5,7 @@
  */
 import { LatentModel, type Device } from '@latentkit/runtime/web';
 import { cachedBytes, freshJson } from './byte-cache.ts';
-import { ortBytes, prepareRuntime } from './runtime-setup.ts';
+import { ortBytes, prepareRuntime, preloadRuntime } from './runtime-setup.ts';
 import { RunQueue, type Priority } from './run-queue.ts';
 import type { BundleManifest, Extent, ExplorerModel, LatentScatter } from '../explorer/model-types.ts';
 
@@ -47,6 +47,7 @@ async function load(base: string, device: DemoDevice): Promise<ExplorerModel> {
   }
   const t0 = performance.now();
   const runtime = prepareRuntime();
+  preloadRuntime(device);
   const manifestJson = await freshJson(new URL('manifest.json', base).href);
   const manifest = manifestJson as BundleManifest;
   const version = String(manifest?.createdAt ?? 'unversioned');

@@ -12,9 +12,10 @@
  * backend it runs (wasm or WebGPU) and compiles it while it streams in; the server marks it
  * immutable, so a second visit takes it (and Chromium's compiled code) from the HTTP cache.
  */
-import { env } from '@latentkit/runtime/web';
+import { deviceToExecutionProviders, env, ortWebBuildFor, preloadOrtWebBuild, type Device, type OrtWebBuild } from '@latentkit/runtime/web';
 
 declare const __LATENTKIT_ORT_DIR__: string;
+declare const __LATENTKIT_ORT_FILES__: Record<OrtWebBuild, readonly string[]>;
 
 let ortBase: string | undefined;
 let locked = false;
@@ -67,18 +68,48 @@ export function prepareRuntime(): { threads: number; wasmPaths: string } {
   return prepared;
 }
 
+const preloaded = new Set<OrtWebBuild>();
+
+/**
+ * Start fetching what `device` will run on (its onnxruntime-web build's script, glue and wasm)
+ * while the page fetches the model: without this the wasm download only starts once the model's
+ * bytes are in and the first session is created. The files land in the HTTP cache (they are
+ * immutable), where onnxruntime-web's own requests find them. Failures are left to those requests.
+ */
+export function preloadRuntime(device: Device): void {
+  const { wasmPaths } = prepareRuntime();
+  const build = ortWebBuildFor(deviceToExecutionProviders(device, 'web')[0]);
+  if (preloaded.has(build)) return;
+  preloaded.add(build);
+  void preloadOrtWebBuild(build === 'wasm' ? 'wasm' : 'webgpu').catch(() => {});
+  for (const name of __LATENTKIT_ORT_FILES__[build]) {
+    void fetch(new URL(name, wasmPaths).href)
+      .then((r) => r.arrayBuffer())
+      .catch(() => {});
+  }
+}
+
 /**
  * Bytes of onnxruntime-web's files this page fetched, from Resource Timing: `network` counts the
  * bytes as sent (compressed), `cache` the decoded bytes of files the HTTP cache answered
  * (transferSize 0). Cross-origin hosts must send Timing-Allow-Origin for the sizes to be visible.
  */
 export function ortBytes(wasmPaths: string): { network: number; cache: number } {
-  let network = 0;
-  let cache = 0;
+  // Per URL: the preload's request and onnxruntime-web's own one (then from the HTTP cache) are
+  // one download.
+  const perUrl = new Map<string, { network: number; cache: number }>();
   for (const e of performance.getEntriesByType('resource') as PerformanceResourceTiming[]) {
     if (!e.name.startsWith(wasmPaths)) continue;
-    if (e.transferSize > 0) network += e.encodedBodySize;
-    else cache += e.decodedBodySize;
+    const seen = perUrl.get(e.name) ?? { network: 0, cache: 0 };
+    if (e.transferSize > 0) seen.network = Math.max(seen.network, e.encodedBodySize);
+    else seen.cache = Math.max(seen.cache, e.decodedBodySize);
+    perUrl.set(e.name, seen);
+  }
+  let network = 0;
+  let cache = 0;
+  for (const v of perUrl.values()) {
+    if (v.network > 0) network += v.network;
+    else cache += v.cache;
   }
   return { network, cache };
 }

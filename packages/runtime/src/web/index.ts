@@ -12,3 +12,4 @@ setPlatform('web');
 registerBackend('onnxruntime-web', createOrtWebBackend(), 100);
 
 export * from '../common/api.ts';
+export { ortWebBuildFor, preloadOrtWebBuild, type OrtWebBuild } from './ort-web-builds.ts';

@@ -27,6 +27,30 @@ const loaders: Record<OrtWebBuild, () => Promise<unknown>> = {
   webgpu: () => import('onnxruntime-web/webgpu'),
 };
 
+const imported = new Map<OrtWebBuild, Promise<unknown>>();
+
+/** Import a build once; a failed import (network) may be retried. */
+function importBuild(build: OrtWebBuild): Promise<unknown> {
+  let p = imported.get(build);
+  if (!p) {
+    p = loaders[build]();
+    imported.set(build, p);
+    p.catch(() => imported.delete(build));
+  }
+  return p;
+}
+
+/**
+ * Start importing the onnxruntime-web build `provider` will run on, without creating anything, so a
+ * page can overlap it with fetching a model (it also fetches the build's wasm itself, see the demo).
+ * Resolves to the build's name; settings in `env` are still read at the first session.
+ */
+export async function preloadOrtWebBuild(provider: string): Promise<OrtWebBuild> {
+  const build = ortWebBuildFor(provider);
+  await importBuild(build);
+  return build;
+}
+
 interface OrtWebModule {
   env: { wasm: { wasmPaths?: unknown; numThreads?: number; wasmBinary?: unknown } };
 }
@@ -46,7 +70,7 @@ export function createOrtWebBackend(): Backend {
       let mod: OrtWebModule | undefined;
       b = createOrtBackend(
         async () => {
-          mod = (await loaders[build]()) as OrtWebModule;
+          mod = (await importBuild(build)) as OrtWebModule;
           return mod as unknown as OrtLike;
         },
         {
