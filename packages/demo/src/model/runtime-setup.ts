@@ -10,7 +10,7 @@
  *
  * The wasm binary is NOT read into memory here: onnxruntime-web fetches only the binary of the
  * backend it runs (wasm or WebGPU) and compiles it while it streams in; the server marks it
- * immutable, so a second visit takes it (and Chromium's compiled code) from the HTTP cache.
+ * immutable, so a second visit takes it from the HTTP cache.
  */
 import { deviceToExecutionProviders, env, ortWebBuildFor, preloadOrtWebBuild, type Device, type OrtWebBuild } from '@latentkit/runtime/web';
 
