@@ -25,6 +25,8 @@ export interface Env {
   /**
    * onnxruntime-web: the wasm binary's bytes, when the page already has them (e.g. from the Cache
    * API); onnxruntime-web then skips fetching the .wasm. Undefined (default): it fetches from wasmPaths.
+   * In the browser each provider loads its own build (src/web/ort-web-builds.ts), so these bytes
+   * must be that build's binary, and a page using both webgpu and wasm should leave this unset.
    */
   wasmBinary?: ArrayBuffer | Uint8Array;
 }
