@@ -12,7 +12,7 @@
  * untrained Fashion VAE (same size as a trained one).
  */
 import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Browser } from 'playwright-core';
@@ -94,6 +94,8 @@ async function main(): Promise<void> {
   try {
     const run = values.run ?? (await writeFreshBundle(join(work, 'run'), 'vae'));
     const site = await buildSite(join(work, 'site'));
+    // Times on a shared machine scale with its load: say what it was.
+    console.log(`load average at start: ${loadavg().map((x) => x.toFixed(1)).join(' / ')} (1 / 5 / 15 min) on ${cpus().length} cores`);
     console.log(`site built in ${site.seconds.toFixed(1)} s; model: ${values.run ?? 'fresh untrained Fashion VAE (2-d)'}; ${repeats} repeats`);
     const isolated = await serveDemo({ run, port: 0, build: false, siteDir: site.dir, cwd: process.env.INIT_CWD });
     const plain = await serveDemo({ run, port: 0, build: false, siteDir: site.dir, crossOriginIsolated: false, cwd: process.env.INIT_CWD });
@@ -124,10 +126,11 @@ async function main(): Promise<void> {
         `${r.name.padEnd(32)} ${f(median(r.cold))} ${(median(r.cold) / median(base.cold)).toFixed(2).padStart(7)} ${f(median(r.warm))} ${(median(r.warm) / median(base.warm)).toFixed(2).padStart(7)} ${f(median(r.loadCold))} ${median(r.hover).toFixed(1).padStart(7)} ${(median(r.hover) / median(base.hover)).toFixed(2).padStart(7)}`,
       );
     }
-    console.log('\nfirst = first visit (empty cache); second = same browser profile again (model + wasm from the Cache API);');
+    console.log('\nfirst = first visit (empty cache); second = same browser profile again (model from the Cache API, onnxruntime-web from the HTTP cache);');
     console.log('server = body bytes the demo server sent for the first visit (no headers), a cross-check of the DevTools count.');
     console.log('load = manifest + bytes + session creation on the first visit; move = one pointer-move decode (batch 1).');
     console.log(`raw: ${JSON.stringify(rows.map((r) => ({ name: r.name, first: r.cold.map(Math.round), second: r.warm.map(Math.round), bytesFirst: r.bytesCold, bytesSecond: r.bytesWarm })))}`);
+    console.log(`load average at end: ${loadavg().map((x) => x.toFixed(1)).join(' / ')}`);
     const targets = rows.filter((r) => r.name !== rows[1].name);
     for (const r of targets) {
       const ok = median(r.bytesCold) <= 5e6 && median(r.cold) <= 2000;
