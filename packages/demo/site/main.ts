@@ -30,6 +30,8 @@ async function start(): Promise<void> {
   const cfg = await config();
   const bundle = params.get('bundle') ?? params.get('src') ?? cfg.bundle;
   const device = params.get('device') ?? 'auto';
+  // ?precision=fp16|int8|…: the sibling bundle-<precision>/ of the bundle (src/model/precision.ts).
+  const precision = params.get('precision');
   deviceSelect.value = device;
   bundleInput.value = bundle ?? '';
   document.getElementById('isolation')!.textContent = crossOriginIsolated ? 'cross-origin isolated: wasm threads on' : 'not cross-origin isolated: wasm runs one thread';
@@ -49,6 +51,7 @@ async function start(): Promise<void> {
   const el = document.createElement('latent-explorer');
   el.setAttribute('src', bundle);
   el.setAttribute('device', device);
+  if (precision) el.setAttribute('precision', precision);
   el.addEventListener('latent-ready', (e) => {
     const d = (e as CustomEvent<ReadyDetail>).detail;
     status.textContent = `model ready on ${d.provider}${d.provider === 'wasm' ? ` (${d.threads} thread${d.threads === 1 ? '' : 's'})` : ''} in ${d.loadMs.toFixed(0)} ms`;
@@ -67,6 +70,8 @@ async function start(): Promise<void> {
 picker.addEventListener('submit', (ev) => {
   ev.preventDefault();
   const p = new URLSearchParams({ bundle: bundleInput.value.trim(), device: deviceSelect.value });
+  const precision = new URLSearchParams(location.search).get('precision');
+  if (precision) p.set('precision', precision);
   location.search = p.toString();
 });
 

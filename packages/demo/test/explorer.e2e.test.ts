@@ -14,6 +14,7 @@ import { startStaticServer } from '../src/server/static-server.ts';
 import { launchChromium } from './browser.ts';
 import { writeFreshBundle } from './fixtures/fresh-bundle.ts';
 import { ARTIFACTS, events, hoverPlane, meanAbsDiff, pinMorphEndpoints, pixels, recordEvents, setMorph, spread, waitForEvent, waitForView } from './page-helpers.ts';
+import { recordWireBytes } from './wire-bytes.ts';
 
 let work: string;
 let siteDir: string;
@@ -38,7 +39,7 @@ before(async () => {
   work = await mkdtemp(join(tmpdir(), 'lk-demo-e2e-'));
   siteDir = join(work, 'site');
   [vaeRun, facesRun] = await Promise.all([
-    writeFreshBundle(join(work, 'runs', 'vae'), 'vae'),
+    writeFreshBundle(join(work, 'runs', 'vae'), 'vae', 7, 150, ['fp16']),
     writeFreshBundle(join(work, 'runs', 'faces'), 'faces-vae'),
   ]);
   await buildSite(siteDir);
@@ -117,7 +118,7 @@ describe('explorer on wasm', () => {
     await page.close();
   });
 
-  test('a second visit loads the model and the wasm from the Cache API, not the network', async () => {
+  test('a second visit loads the model from the Cache API and the wasm from the HTTP cache, not the network', async () => {
     const context = await browser.newContext({ viewport: VIEWPORT });
     const page = await context.newPage();
     await recordEvents(page);
@@ -131,9 +132,62 @@ describe('explorer on wasm', () => {
     assert.ok(second.length > 0, 'the page itself was requested');
     assert.deepEqual(second.filter((p) => /\.(onnx|wasm)(\?|$)/.test(p)), [], `second visit fetched: ${second.join(', ')}`);
     assert.equal(ready.detail.bytesFromNetwork, 0);
-    assert.ok(Number(ready.detail.bytesFromCache) > 10e6, 'the wasm binary (~28 MB) came from the cache');
+    assert.ok(Number(ready.detail.bytesFromCache) > 10e6, 'the wasm binary (14 MB) came from the HTTP cache');
     assert.match(await page.locator('latent-explorer [data-testid="load-info"]').textContent() ?? '', /all from cache/);
     await context.close();
+  });
+
+  test('a first visit on wasm fetches only the CPU build of onnxruntime-web, brotli-compressed, under 5 MB over the wire', async () => {
+    const context = await browser.newContext({ viewport: VIEWPORT });
+    const page = await context.newPage();
+    await recordEvents(page);
+    const wire = await recordWireBytes(page);
+    const ortResponses: { url: string; encoding?: string; cacheControl?: string; vary?: string }[] = [];
+    page.on('response', (r) => {
+      if (r.url().includes('/ort/')) {
+        const h = r.headers();
+        ortResponses.push({ url: r.url(), encoding: h['content-encoding'], cacheControl: h['cache-control'], vary: h['vary'] });
+      }
+    });
+    const mark = server.requests.length;
+    await page.goto(`${server.url}/?device=wasm`);
+    await waitForEvent(page, 'latent-first-image');
+    const paths = server.requests.slice(mark).map((r) => r.path);
+    assert.deepEqual([...new Set(paths.filter((p) => /ort-wasm-simd-threaded[^/]*\.wasm/.test(p)).map((p) => p.split('/').pop()))], ['ort-wasm-simd-threaded.wasm']);
+    assert.deepEqual(paths.filter((p) => /jsep|jspi|asyncify/.test(p)), [], 'no WebGPU build on the wasm path');
+    const wasm = server.requests.slice(mark).find((r) => r.path.endsWith('/ort-wasm-simd-threaded.wasm'));
+    assert.equal(wasm?.encoding, 'br');
+    assert.ok((wasm?.bytes ?? Infinity) < 4e6, `the 14.2 MB wasm went as ${wasm?.bytes} brotli bytes`);
+    const wasmResponse = ortResponses.find((r) => r.url.endsWith('.wasm'));
+    assert.equal(wasmResponse?.encoding, 'br');
+    assert.equal(wasmResponse?.vary, 'Accept-Encoding');
+    assert.equal(wasmResponse?.cacheControl, 'public, max-age=31536000, immutable');
+    assert.ok(wire.total() < 5e6, `first visit: ${(wire.total() / 1e6).toFixed(2)} MB over the wire: ${JSON.stringify(wire.byPath().slice(0, 4))}`);
+    assert.deepEqual(await events(page, 'latent-error'), []);
+    await context.close();
+  });
+
+  test('?precision=fp16 opens the bundle-fp16 sibling; a precision with no bundle says how to export one', async () => {
+    const page = await openExplorer(`${server.url}/?device=wasm&precision=fp16`);
+    const ready = await waitForEvent(page, 'latent-ready');
+    assert.equal(ready.detail.precision, 'fp16');
+    assert.match(String(ready.detail.src), /\/bundle-fp16\/$/);
+    assert.match(await page.locator('latent-explorer [data-testid="model-info"]').textContent() ?? '', /fp16$/);
+    await hoverPlane(page, 0.2, 0.25);
+    const a = await pixels(page, 'plane-output');
+    await hoverPlane(page, 0.8, 0.7);
+    const b = await pixels(page, 'plane-output');
+    assert.ok(spread(a) > 40 && meanAbsDiff(a, b) > 5, 'the fp16 decoder draws and follows the pointer');
+    await page.close();
+
+    const missing = await openExplorer(`${server.url}/?device=wasm&precision=int8`);
+    const error = await waitForEvent(missing, 'latent-error');
+    assert.match(
+      String(error.detail.message),
+      /No int8 bundle at http:.*\/bundle-int8\/ \(manifest.json: 404\)\. Export one beside the run's bundle\/: pnpm export --run runs\/NAME --precision int8 --out runs\/NAME\/bundle-int8/,
+    );
+    assert.match(await missing.locator('latent-explorer [data-testid="error"]').textContent() ?? '', /No int8 bundle/);
+    await missing.close();
   });
 
   test('faces VAE: attribute sliders move the face', async () => {
@@ -168,9 +222,13 @@ describe('explorer on WebGPU (software adapter)', () => {
   test('runs the decoder on WebGPU: the plane and the morph slider respond', async () => {
     const gpu = await launchChromium({ webgpu: true });
     try {
+      const mark = server.requests.length;
       const page = await openExplorer(`${server.url}/?device=webgpu`, gpu);
       const ready = await waitForEvent(page, 'latent-ready', 120_000);
       assert.equal(ready.detail.provider, 'webgpu', 'no silent fallback to wasm');
+      // Chromium has JSPI: the WebGPU EP's JSPI build, and neither the JSEP nor the CPU-only binary.
+      const wasms = server.requests.slice(mark).map((r) => r.path).filter((p) => p.endsWith('.wasm')).map((p) => p.split('/').pop());
+      assert.deepEqual([...new Set(wasms)], ['ort-wasm-simd-threaded.jspi.wasm']);
       assert.equal(await page.locator('latent-explorer [data-testid="backend"]').textContent(), 'WebGPU');
       await waitForEvent(page, 'latent-first-image', 120_000);
       await hoverPlane(page, 0.2, 0.25);

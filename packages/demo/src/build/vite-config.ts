@@ -2,7 +2,7 @@
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { defaultClientConditions, type InlineConfig } from 'vite';
-import { ORT_EXTERN_WASM_CONDITION, ortExternWasm } from './ort-assets.ts';
+import { ORT_BUILD_FILES, ORT_EXTERN_WASM_CONDITION, ortExternWasm } from './ort-assets.ts';
 
 export const PACKAGE_DIR = fileURLToPath(new URL('../../', import.meta.url));
 export const SITE_ROOT = join(PACKAGE_DIR, 'site');
@@ -11,8 +11,14 @@ export const DEFAULT_OUT_DIR = join(PACKAGE_DIR, 'dist', 'site');
 export const ELEMENTS_DIR = 'elements';
 export const ELEMENTS_FILE = 'latent-elements.js';
 
-const shared = (): InlineConfig => ({
+/**
+ * `ortDir`: the content-hash folder below `ort/` holding onnxruntime-web's files (build-site.ts);
+ * the page reads it as `__LATENTKIT_ORT_DIR__`, and which files each build loads as
+ * `__LATENTKIT_ORT_FILES__` (src/model/runtime-setup.ts).
+ */
+const shared = (ortDir: string): InlineConfig => ({
   configFile: false,
+  define: { __LATENTKIT_ORT_DIR__: JSON.stringify(ortDir), __LATENTKIT_ORT_FILES__: JSON.stringify(ORT_BUILD_FILES) },
   logLevel: 'warn',
   build: {
     rollupOptions: {
@@ -28,14 +34,14 @@ const shared = (): InlineConfig => ({
 });
 
 /** The explorer site: site/index.html -> <outDir>/index.html + hashed assets. */
-export function siteConfig(outDir: string = DEFAULT_OUT_DIR): InlineConfig {
+export function siteConfig(outDir: string, ortDir: string): InlineConfig {
   return {
-    ...shared(),
+    ...shared(ortDir),
     root: SITE_ROOT,
     // Relative asset URLs: the site works under any path prefix.
     base: './',
     build: {
-      ...shared().build,
+      ...shared(ortDir).build,
       outDir,
       emptyOutDir: true,
       target: 'es2022',
@@ -46,9 +52,9 @@ export function siteConfig(outDir: string = DEFAULT_OUT_DIR): InlineConfig {
 }
 
 /** The custom elements as ONE ES module, loadable by `<script type="module" src=…>` from any page. */
-export function elementsConfig(outDir: string = DEFAULT_OUT_DIR): InlineConfig {
+export function elementsConfig(outDir: string, ortDir: string): InlineConfig {
   return {
-    ...shared(),
+    ...shared(ortDir),
     root: PACKAGE_DIR,
     build: {
       outDir: join(outDir, ELEMENTS_DIR),
@@ -61,7 +67,7 @@ export function elementsConfig(outDir: string = DEFAULT_OUT_DIR): InlineConfig {
         formats: ['es'],
         fileName: () => ELEMENTS_FILE,
       },
-      rollupOptions: { ...shared().build?.rollupOptions, output: { inlineDynamicImports: true } },
+      rollupOptions: { ...shared(ortDir).build?.rollupOptions, output: { inlineDynamicImports: true } },
     },
   };
 }

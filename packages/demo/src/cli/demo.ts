@@ -1,11 +1,11 @@
 /**
- * `pnpm demo [--run runs/NAME] [--port 5173] [--host 127.0.0.1] [--api-url URL] [--no-build] [--no-isolation]`
+ * `pnpm demo [--run runs/NAME] [--precision fp32|fp16|int8] [--port 5173] [--host 127.0.0.1] [--api-url URL] [--no-build] [--no-isolation]`
  * Builds the site and serves it with the run's bundle until Ctrl-C.
  */
 import { parseArgs } from 'node:util';
 import { serveDemo } from '../server/serve-demo.ts';
 
-const USAGE = `usage: pnpm demo [--run runs/NAME] [--port 5173] [--host 127.0.0.1] [--api-url URL] [--no-build] [--no-isolation]`;
+const USAGE = `usage: pnpm demo [--run runs/NAME] [--precision fp32|fp16|int8] [--port 5173] [--host 127.0.0.1] [--api-url URL] [--no-build] [--no-isolation]`;
 
 async function main(): Promise<void> {
   let values;
@@ -14,6 +14,7 @@ async function main(): Promise<void> {
       args: process.argv.slice(2).filter((a) => a !== '--'),
       options: {
         run: { type: 'string' },
+        precision: { type: 'string', default: 'fp32' },
         port: { type: 'string', default: '5173' },
         host: { type: 'string', default: '127.0.0.1' },
         'api-url': { type: 'string' },
@@ -38,6 +39,7 @@ async function main(): Promise<void> {
   const t0 = performance.now();
   const server = await serveDemo({
     run: values.run,
+    precision: values.precision,
     port,
     host: values.host,
     apiUrl: values['api-url'],
@@ -46,7 +48,7 @@ async function main(): Promise<void> {
   });
   console.log(`latentkit demo ready in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
   console.log(`  site:   ${server.url}/`);
-  console.log(server.bundleDir ? `  bundle: ${server.bundleDir} (at ${server.url}/bundle/)` : '  bundle: none found (pass --run runs/NAME); the page explains how to make one');
+  console.log(server.bundleDir ? `  bundle: ${server.bundleDir} (at ${server.url}/${values.precision === 'fp32' ? 'bundle' : `bundle-${values.precision}`}/)` : '  bundle: none found (pass --run runs/NAME); the page explains how to make one');
   console.log(`  element script: ${server.url}/elements/latent-elements.js`);
   const stop = () => void server.close().then(() => process.exit(0));
   process.on('SIGINT', stop);

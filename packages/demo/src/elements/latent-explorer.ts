@@ -1,5 +1,5 @@
 /**
- * <latent-explorer src="https://host/runs/NAME/bundle" device="auto|webgpu|wasm" seed="1">
+ * <latent-explorer src="https://host/runs/NAME/bundle" device="auto|webgpu|wasm" seed="1" precision="fp16">
  *
  * A thin adapter: attributes in, DOM events out. All UI lives in src/explorer, all model access in
  * src/model. Events (bubbling, composed): latent-ready, latent-first-image, latent-decoded,
@@ -10,7 +10,7 @@ import { loadExplorerModel, type DemoDevice } from '../model/load-bundle.ts';
 import { dispatcher } from './dispatch.ts';
 
 export class LatentExplorerElement extends HTMLElement {
-  static observedAttributes = ['src', 'device', 'seed'];
+  static observedAttributes = ['src', 'device', 'seed', 'precision'];
   private generation = 0;
 
   connectedCallback(): void {
@@ -32,6 +32,6 @@ export class LatentExplorerElement extends HTMLElement {
       return;
     }
     const device = (this.getAttribute('device') ?? 'auto') as DemoDevice;
-    await mountExplorer(root, { load: () => loadExplorerModel(src, device), emit, seed: Number(this.getAttribute('seed') ?? 1) || 1 });
+    await mountExplorer(root, { load: () => loadExplorerModel(src, device, this.getAttribute('precision') ?? undefined), emit, seed: Number(this.getAttribute('seed') ?? 1) || 1 });
   }
 }

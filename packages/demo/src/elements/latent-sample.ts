@@ -15,7 +15,7 @@ const SAMPLE_CSS = `.root { padding: 10px; } .card { padding: 10px; } .tiles { g
 .bar { margin-bottom: 8px; } .controls { margin: 8px 0 0; }`;
 
 export class LatentSampleElement extends HTMLElement {
-  static observedAttributes = ['src', 'device', 'count', 'columns', 'temperature', 'seed', 'controls'];
+  static observedAttributes = ['src', 'device', 'count', 'columns', 'temperature', 'seed', 'controls', 'precision'];
   private generation = 0;
   private view: SamplesView | undefined;
 
@@ -48,7 +48,7 @@ export class LatentSampleElement extends HTMLElement {
     const body = h('div', { class: 'root' }, h('div', { class: 'loading' }, h('div', { class: 'spinner' }), 'Loading model…'));
     root.replaceChildren(h('style', {}, EXPLORER_CSS + SAMPLE_CSS), body);
     try {
-      const model = await loadExplorerModel(src, (this.getAttribute('device') ?? 'auto') as DemoDevice);
+      const model = await loadExplorerModel(src, (this.getAttribute('device') ?? 'auto') as DemoDevice, this.getAttribute('precision') ?? undefined);
       if (!live()) return;
       let first = true;
       this.view = createSamplesView(model, emit, {
@@ -74,6 +74,7 @@ export class LatentSampleElement extends HTMLElement {
         crossOriginIsolated: model.backend.crossOriginIsolated,
         kind: model.manifest.kind,
         latentDim: model.manifest.latentDim,
+        precision: model.precision,
         loadMs: model.loadMs,
         bytesFromCache: model.bytesFromCache,
         bytesFromNetwork: model.bytesFromNetwork,

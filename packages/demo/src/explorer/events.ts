@@ -17,6 +17,8 @@ export interface ReadyDetail {
   crossOriginIsolated: boolean;
   kind: string;
   latentDim: number;
+  /** The bundle's precision: 'fp32', 'fp16', 'int8', … */
+  precision: string;
   loadMs: number;
   bytesFromCache: number;
   bytesFromNetwork: number;

@@ -55,7 +55,7 @@ export async function mountExplorer(root: ShadowRoot, options: MountOptions): Pr
     { class: 'bar' },
     h('h1', {}, 'Latent explorer'),
     h('span', { class: `chip backend ${model.backend.provider}`, 'data-testid': 'backend' }, describeBackend(model)),
-    h('span', { class: 'chip' }, h('b', {}, m.kind), ` · ${m.latentDim}-d latent · ${m.imageShape.join('×')}`),
+    h('span', { class: 'chip', 'data-testid': 'model-info' }, h('b', {}, m.kind), ` · ${m.latentDim}-d latent · ${m.imageShape.join('×')} · ${model.precision}`),
     m.data ? h('span', { class: 'chip' }, `${m.data.name}${m.epochs !== undefined ? ` · ${m.epochs} epochs` : ''}`) : null,
     h(
       'span',
@@ -119,6 +119,7 @@ export async function mountExplorer(root: ShadowRoot, options: MountOptions): Pr
     crossOriginIsolated: model.backend.crossOriginIsolated,
     kind: m.kind,
     latentDim: m.latentDim,
+    precision: model.precision,
     loadMs: model.loadMs,
     bytesFromCache: model.bytesFromCache,
     bytesFromNetwork: model.bytesFromNetwork,

@@ -15,6 +15,8 @@ export interface BundleManifest {
   epochs?: number;
   createdAt?: string;
   finalLosses?: { val?: { total: number } };
+  /** The exporter's settings; `precision` is fp32 when absent (src/model/precision.ts). */
+  onnx?: { precision?: string; opset?: number };
 }
 
 /** latents.json of a 2-d run: the test-set scatter. */
@@ -33,6 +35,8 @@ export interface BackendInfo {
 
 export interface ExplorerModel {
   readonly src: string;
+  /** The bundle's precision (manifest onnx.precision; fp32 when absent). */
+  readonly precision: string;
   readonly manifest: BundleManifest;
   readonly backend: BackendInfo;
   readonly latents?: LatentScatter;

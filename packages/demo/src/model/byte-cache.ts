@@ -1,13 +1,16 @@
 /**
- * Model and wasm bytes through the Cache API, so a second visit loads without refetching.
+ * Model bytes through the Cache API, so a second visit loads without refetching. (onnxruntime-web's
+ * wasm is not kept here: it lives under an immutable URL, and the HTTP cache keeps it.)
  *
  * Each entry is stored under its URL plus a version (`?lk-v=…`): a bundle's version is its
- * manifest's createdAt (manifest.json itself is always fetched; it is tiny), the wasm's is the
- * onnxruntime-web version. A new training run or runtime therefore misses the cache once, and the
- * stale entry for the same URL is deleted. Where the Cache API is missing (non-secure origins),
+ * manifest's createdAt (manifest.json itself is always fetched; it is tiny). A new training run
+ * therefore misses the cache once, and the stale entry for the same URL is deleted. Where the Cache API is missing (non-secure origins),
  * everything falls back to plain fetch.
  */
-export const CACHE_NAME = 'latentkit-v1';
+export const CACHE_NAME = 'latentkit-v2';
+/** v1 also held onnxruntime-web's 28 MB JSEP wasm, now left to the HTTP cache: dropped once. */
+const OLD_CACHES = ['latentkit-v1'];
+let oldDropped = false;
 
 export interface CachedBytes {
   bytes: Uint8Array;
@@ -22,7 +25,12 @@ function keyFor(url: string, version: string): string {
 
 async function openCache(): Promise<Cache | undefined> {
   try {
-    return typeof caches === 'undefined' ? undefined : await caches.open(CACHE_NAME);
+    if (typeof caches === 'undefined') return undefined;
+    if (!oldDropped) {
+      oldDropped = true;
+      for (const name of OLD_CACHES) void caches.delete(name).catch(() => {});
+    }
+    return await caches.open(CACHE_NAME);
   } catch {
     // Opaque origins and some private modes throw SecurityError: behave as if there were no cache.
     return undefined;

@@ -5,8 +5,9 @@
  */
 import { LatentModel, type Device } from '@latentkit/runtime/web';
 import { cachedBytes, freshJson } from './byte-cache.ts';
-import { prepareRuntime } from './runtime-setup.ts';
+import { ortBytes, prepareRuntime, preloadRuntime } from './runtime-setup.ts';
 import { RunQueue, type Priority } from './run-queue.ts';
+import { bundleFolderName, bundleUrlFor, manifestPrecision } from './precision.ts';
 import type { BundleManifest, Extent, ExplorerModel, LatentScatter } from '../explorer/model-types.ts';
 
 export type DemoDevice = Extract<Device, 'auto' | 'webgpu' | 'wasm'>;
@@ -21,13 +22,23 @@ const loads = new Map<string, Promise<ExplorerModel>>();
 const queue = new RunQueue();
 const serial = <T>(job: () => Promise<T>, priority?: Priority): Promise<T> => queue.run(job, priority);
 
-/** One load per (bundle, device) per page: several elements showing one bundle share a model. */
-export function loadExplorerModel(src: string, device: DemoDevice = 'auto'): Promise<ExplorerModel> {
-  const base = bundleBase(src);
+/**
+ * One load per (bundle, device) per page: several elements showing one bundle share a model.
+ * `precision` (e.g. 'fp16', 'int8') loads the sibling `bundle-<precision>/` of `src` instead
+ * (see precision.ts) and checks that its manifest declares that precision; absent, `src` is
+ * loaded as it is, whatever its precision.
+ */
+export function loadExplorerModel(src: string, device: DemoDevice = 'auto', precision?: string): Promise<ExplorerModel> {
+  let base: string;
+  try {
+    base = precision ? bundleUrlFor(bundleBase(src), precision) : bundleBase(src);
+  } catch (e) {
+    return Promise.reject(e);
+  }
   const key = `${device} ${base}`;
   let p = loads.get(key);
   if (!p) {
-    p = load(base, device);
+    p = load(base, device, precision);
     // A failed load may succeed later (server back up): do not keep the rejection.
     p.catch(() => loads.delete(key));
     loads.set(key, p);
@@ -41,12 +52,26 @@ export function bundleBase(src: string): string {
   return u.href;
 }
 
-async function load(base: string, device: DemoDevice): Promise<ExplorerModel> {
+async function load(base: string, device: DemoDevice, precision?: string): Promise<ExplorerModel> {
   if (!['auto', 'webgpu', 'wasm'].includes(device)) {
     throw new Error(`Unsupported device "${device}". Should be one of: auto, webgpu, wasm.`);
   }
   const t0 = performance.now();
-  const [runtime, manifestJson] = await Promise.all([prepareRuntime(), freshJson(new URL('manifest.json', base).href)]);
+  const runtime = prepareRuntime();
+  preloadRuntime(device);
+  const manifestJson = await freshJson(new URL('manifest.json', base).href, precision !== undefined);
+  if (precision !== undefined) {
+    if (manifestJson === undefined) {
+      throw new Error(
+        `No ${precision} bundle at ${base} (manifest.json: 404). Export one beside the run's bundle/: ` +
+          `pnpm export --run runs/NAME --precision ${precision} --out runs/NAME/${bundleFolderName(precision)}`,
+      );
+    }
+    const declared = manifestPrecision(manifestJson);
+    if (declared !== precision) {
+      throw new Error(`${base}manifest.json declares onnx.precision "${declared}", but precision="${precision}" was asked for.`);
+    }
+  }
   const manifest = manifestJson as BundleManifest;
   const version = String(manifest?.createdAt ?? 'unversioned');
   const [decoder, latentsBytes, attributesBytes] = await Promise.all([
@@ -67,8 +92,11 @@ async function load(base: string, device: DemoDevice): Promise<ExplorerModel> {
   ));
   const latents = latentsBytes ? parseLatents(latentsBytes.bytes, `${base}latents.json`) : undefined;
   const files = [decoder, latentsBytes, attributesBytes];
-  const fromCache = files.reduce((s, f) => s + (f?.fromCache ? f.bytes.byteLength : 0), 0) + (runtime.wasmFromCache ? runtime.wasmBytes : 0);
-  const fromNetwork = files.reduce((s, f) => s + (f && !f.fromCache ? f.bytes.byteLength : 0), 0) + (runtime.wasmFromCache ? 0 : runtime.wasmBytes);
+  // Model files: decoded bytes, from the Cache API or not. onnxruntime-web's files: compressed
+  // bytes from the network, or decoded bytes from the HTTP cache (Resource Timing).
+  const ort = ortBytes(runtime.wasmPaths);
+  const fromCache = files.reduce((s, f) => s + (f?.fromCache ? f.bytes.byteLength : 0), 0) + ort.cache;
+  const fromNetwork = files.reduce((s, f) => s + (f && !f.fromCache ? f.bytes.byteLength : 0), 0) + ort.network;
   const imageShape = [...model.imageShape] as [number, number, number];
   const dim = model.latentDim;
 
@@ -83,6 +111,7 @@ async function load(base: string, device: DemoDevice): Promise<ExplorerModel> {
 
   return {
     src: base,
+    precision: manifestPrecision(manifestJson),
     manifest: { ...model.manifest, imageShape } as BundleManifest,
     backend: { provider: model.provider, threads: model.provider === 'wasm' ? runtime.threads : 0, crossOriginIsolated: globalThis.crossOriginIsolated === true },
     latents,

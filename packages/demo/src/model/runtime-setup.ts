@@ -1,17 +1,25 @@
 /**
  * Where onnxruntime-web's files live and how many threads it may use, set once through the
- * runtime's `env` before the first model loads (the runtime reads env when its backend initialises).
+ * runtime's `env` before the first model loads (the runtime reads env when a backend's build loads).
  *
- * Default location: `ort/` beside the folder of this script (the site's `assets/` and the element's
- * `elements/` both sit one level below the build root, next to `ort/`). A page hosting the files
- * elsewhere calls setOrtBase() first; calling it after a model loaded throws, with the fix.
+ * Default location: `ort/<hash>/` beside the folder of this script (the site's `assets/` and the
+ * element's `elements/` both sit one level below the build root, next to `ort/`); `<hash>` is the
+ * content hash the build named the folder after (`__LATENTKIT_ORT_DIR__`). A page hosting the files
+ * elsewhere calls setOrtBase() first with the URL of its copy of `ort/`; calling it after a model
+ * loaded throws, with the fix.
+ *
+ * The wasm binary is NOT read into memory here: onnxruntime-web fetches only the binary of the
+ * backend it runs (wasm or WebGPU) and compiles it while it streams in; the server marks it
+ * immutable, so a second visit takes it from the HTTP cache.
  */
-import { env } from '@latentkit/runtime/web';
-import { cachedBytes, freshJson } from './byte-cache.ts';
+import { deviceToExecutionProviders, env, ortWebBuildFor, preloadOrtWebBuild, type Device, type OrtWebBuild } from '@latentkit/runtime/web';
+
+declare const __LATENTKIT_ORT_DIR__: string;
+declare const __LATENTKIT_ORT_FILES__: Record<OrtWebBuild, readonly string[]>;
 
 let ortBase: string | undefined;
 let locked = false;
-let prepared: Promise<{ threads: number; wasmBytes: number; wasmFromCache: boolean }> | undefined;
+let prepared: { threads: number; wasmPaths: string } | undefined;
 
 /** The default ort/ folder, resolved against this module's URL (works from any embedding origin). */
 export function defaultOrtBase(): string {
@@ -22,7 +30,7 @@ export function setOrtBase(url: string | URL): void {
   if (locked) {
     throw new Error(
       `setOrtBase("${String(url)}") came after the first model load, when onnxruntime-web had already ` +
-        `read its wasm location (${ortBase}). Call setOrtBase() before adding <latent-explorer>/<latent-sample> to the page.`,
+        `read its wasm location (${ortBase ?? defaultOrtBase()}). Call setOrtBase() before adding <latent-explorer>/<latent-sample> to the page.`,
     );
   }
   const u = new URL(String(url), location.href);
@@ -46,32 +54,62 @@ export function threadsFor(base: string): number {
   return Math.max(1, Math.min(4, navigator.hardwareConcurrency || 1));
 }
 
-interface OrtFilesJson {
-  version: string;
-  wasm: string[];
-}
-
-/** Sets env once (threads, wasm location, wasm bytes from the Cache API). Later calls reuse it. */
-export function prepareRuntime(): Promise<{ threads: number; wasmBytes: number; wasmFromCache: boolean }> {
-  prepared ??= (async () => {
+/** Sets env once (threads, wasm location). Later calls reuse it. */
+export function prepareRuntime(): { threads: number; wasmPaths: string } {
+  if (!prepared) {
     locked = true;
     const base = ortBaseUrl();
+    const wasmPaths = new URL(`${__LATENTKIT_ORT_DIR__}/`, base).href;
     const threads = threadsFor(base);
-    env.wasmPaths = base;
+    env.wasmPaths = wasmPaths;
     env.threads = threads;
-    // files.json is written by the build: which wasm binary onnxruntime-web will ask for.
-    const files = (await freshJson(new URL('files.json', base).href)) as OrtFilesJson;
-    if (!files || !Array.isArray(files.wasm) || files.wasm.length === 0) {
-      throw new Error(`${base}files.json lists no wasm file; rebuild the demo (pnpm demo).`);
-    }
-    const wasm = await cachedBytes(new URL(files.wasm[0], base).href, files.version);
-    if (!wasm) throw new Error(`${base}${files.wasm[0]} is missing.`);
-    env.wasmBinary = wasm.bytes;
-    return { threads, wasmBytes: wasm.bytes.byteLength, wasmFromCache: wasm.fromCache };
-  })();
-  // A failed preparation (server down) may be retried by the next load.
-  prepared.catch(() => {
-    prepared = undefined;
-  });
+    prepared = { threads, wasmPaths };
+  }
   return prepared;
+}
+
+const preloaded = new Set<OrtWebBuild>();
+
+/**
+ * Start fetching what `device` will run on (its onnxruntime-web build's script, glue and wasm)
+ * while the page fetches the model: without this the wasm download only starts once the model's
+ * bytes are in and the first session is created. The files land in the HTTP cache (they are
+ * immutable), where onnxruntime-web's own requests find them. Failures are left to those requests.
+ */
+export function preloadRuntime(device: Device): void {
+  const { wasmPaths } = prepareRuntime();
+  const build = ortWebBuildFor(deviceToExecutionProviders(device, 'web')[0]);
+  if (preloaded.has(build)) return;
+  preloaded.add(build);
+  void preloadOrtWebBuild(build === 'wasm' ? 'wasm' : 'webgpu').catch(() => {});
+  for (const name of __LATENTKIT_ORT_FILES__[build]) {
+    void fetch(new URL(name, wasmPaths).href)
+      .then((r) => r.arrayBuffer())
+      .catch(() => {});
+  }
+}
+
+/**
+ * Bytes of onnxruntime-web's files this page fetched, from Resource Timing: `network` counts the
+ * bytes as sent (compressed), `cache` the decoded bytes of files the HTTP cache answered
+ * (transferSize 0). Cross-origin hosts must send Timing-Allow-Origin for the sizes to be visible.
+ */
+export function ortBytes(wasmPaths: string): { network: number; cache: number } {
+  // Per URL: the preload's request and onnxruntime-web's own one (then from the HTTP cache) are
+  // one download.
+  const perUrl = new Map<string, { network: number; cache: number }>();
+  for (const e of performance.getEntriesByType('resource') as PerformanceResourceTiming[]) {
+    if (!e.name.startsWith(wasmPaths)) continue;
+    const seen = perUrl.get(e.name) ?? { network: 0, cache: 0 };
+    if (e.transferSize > 0) seen.network = Math.max(seen.network, e.encodedBodySize);
+    else seen.cache = Math.max(seen.cache, e.decodedBodySize);
+    perUrl.set(e.name, seen);
+  }
+  let network = 0;
+  let cache = 0;
+  for (const v of perUrl.values()) {
+    if (v.network > 0) network += v.network;
+    else cache += v.cache;
+  }
+  return { network, cache };
 }

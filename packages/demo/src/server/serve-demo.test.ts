@@ -46,3 +46,37 @@ test('serveDemo serves an existing build, the bundle under /bundle/ and /runs/NA
     await rm(dir, { recursive: true });
   }
 });
+
+test('--precision serves the run\'s bundle-<precision>/ sibling, mounts every precision, and names the export command when one is missing', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'lk-serve-'));
+  try {
+    const site = join(dir, 'site');
+    await mkdir(site);
+    await writeFile(join(site, 'index.html'), '<!doctype html><title>site</title>');
+    for (const [folder, precision] of [['bundle', 'fp32'], ['bundle-fp16', 'fp16']]) {
+      await mkdir(join(dir, 'runs', 'vae', folder), { recursive: true });
+      await writeFile(join(dir, 'runs', 'vae', folder, 'manifest.json'), JSON.stringify({ kind: 'vae', onnx: { precision } }));
+      await writeFile(join(dir, 'runs', 'vae', folder, 'decoder.onnx'), precision);
+    }
+    const server = await serveDemo({ run: 'runs/vae', precision: 'fp16', cwd: dir, port: 0, build: false, siteDir: site });
+    try {
+      assert.equal(server.bundleDir, join(dir, 'runs', 'vae', 'bundle-fp16'));
+      assert.deepEqual(await (await fetch(`${server.url}/demo-config.json`)).json(), { bundle: '/bundle-fp16/' });
+      assert.equal(await (await fetch(`${server.url}/bundle-fp16/decoder.onnx`)).text(), 'fp16');
+      assert.equal(await (await fetch(`${server.url}/bundle/decoder.onnx`)).text(), 'fp32', 'the fp32 bundle stays at /bundle/');
+      assert.equal(await (await fetch(`${server.url}/runs/vae/bundle-fp16/decoder.onnx`)).text(), 'fp16');
+      const missing = await fetch(`${server.url}/bundle-int8/manifest.json`);
+      assert.equal(missing.status, 404);
+      await missing.arrayBuffer();
+    } finally {
+      await server.close();
+    }
+    await assert.rejects(
+      serveDemo({ run: 'runs/vae', precision: 'int8', cwd: dir, port: 0, build: false, siteDir: site }),
+      /--precision int8: no int8 bundle for .*runs\/vae .*Export one: `pnpm export --run runs\/vae --precision int8 --out runs\/vae\/bundle-int8`/,
+    );
+    await assert.rejects(serveDemo({ run: 'runs/vae', precision: 'FP16', cwd: dir, port: 0, build: false, siteDir: site }), /not a precision name/);
+  } finally {
+    await rm(dir, { recursive: true });
+  }
+});

@@ -3,14 +3,18 @@
  *
  *   /                  the site (dist/site)
  *   /bundle/           the chosen run's bundle/ folder (manifest.json, decoder.onnx, …)
- *   /runs/NAME/bundle/ every run's bundle under the runs root (?bundle=/runs/NAME/bundle)
- *   /demo-config.json  { bundle, apiUrl } for the page
+ *   /bundle-P/         its sibling bundles of other precisions (bundle-fp16/, bundle-int8/, …)
+ *   /runs/NAME/bundle/ every run's bundle under the runs root (?bundle=/runs/NAME/bundle),
+ *                      and /runs/NAME/bundle-P/ beside it
+ *   /demo-config.json  { bundle, apiUrl } for the page: /bundle/, or /bundle-P/ with `precision`
  */
 import { existsSync, readdirSync, statSync } from 'node:fs';
+import { basename } from 'node:path';
 import { dirname, join, resolve } from 'node:path';
 import { buildSite } from '../build/build-site.ts';
 import { DEFAULT_OUT_DIR, PACKAGE_DIR } from '../build/vite-config.ts';
 import { startStaticServer, type RunningServer } from './static-server.ts';
+import { bundleFolderName, isPrecision } from '../model/precision.ts';
 
 export interface ServeDemoOptions {
   /** A run folder (with bundle/) or a bundle folder. Default: the newest runs/* with a bundle. */
@@ -29,6 +33,11 @@ export interface ServeDemoOptions {
   crossOriginIsolated?: boolean;
   /** Where relative paths are resolved (default INIT_CWD, i.e. where `pnpm demo` was typed). */
   cwd?: string;
+  /**
+   * The bundle precision the page opens (default fp32: the run's `bundle/`); another precision P
+   * serves the sibling `bundle-P/` (e.g. `bundle-fp16/`), and refuses to start if there is none.
+   */
+  precision?: string;
 }
 
 export interface DemoServer extends RunningServer {
@@ -39,7 +48,17 @@ export interface DemoServer extends RunningServer {
 export async function serveDemo(options: ServeDemoOptions = {}): Promise<DemoServer> {
   const cwd = options.cwd ?? process.env.INIT_CWD ?? process.cwd();
   const siteDir = resolve(options.siteDir ?? DEFAULT_OUT_DIR);
-  const bundleDir = options.run ? bundleFolder(resolve(cwd, options.run)) : newestBundle(defaultRunsRoot(cwd));
+  const precision = options.precision ?? 'fp32';
+  if (!isPrecision(precision)) throw new Error(`--precision ${precision}: not a precision name; use fp32, fp16, int8, … (lower case).`);
+  let bundleDir = options.run ? bundleFolder(resolve(cwd, options.run)) : newestBundle(defaultRunsRoot(cwd));
+  if (bundleDir && precision !== 'fp32') bundleDir = precisionSibling(bundleDir, precision, options.run);
+  else if (!bundleDir && precision !== 'fp32') {
+    throw new Error(`--precision ${precision}: no run to take a ${bundleFolderName(precision)}/ from. Pass --run runs/NAME.`);
+  }
+  // Every bundle of the run, by folder name: bundle/ (fp32), bundle-fp16/, bundle-int8/, …
+  // (Only when the chosen folder is one of them: a bundle folder passed by another name stands alone.)
+  const found = bundleDir ? precisionBundles(dirname(bundleDir)) : [];
+  const siblings = bundleDir && found.includes(bundleDir) ? found : [];
   if (options.build ?? true) await buildSite(siteDir);
   else if (!existsSync(join(siteDir, 'index.html'))) {
     throw new Error(`No built site at ${siteDir} (index.html missing). Build it first, or call serveDemo({ build: true }).`);
@@ -51,10 +70,11 @@ export async function serveDemo(options: ServeDemoOptions = {}): Promise<DemoSer
     crossOriginIsolated: options.crossOriginIsolated,
     mounts: [
       { prefix: '/', dir: siteDir },
-      ...(bundleDir ? [{ prefix: '/bundle/', dir: bundleDir }] : []),
-      ...(existsSync(runsRoot) ? [{ prefix: '/runs/', dir: runsRoot, allow: (rel: string) => /^[^/]+\/bundle\/[^/]+$/.test(rel) }] : []),
+      ...siblings.map((dir) => ({ prefix: `/${basename(dir)}/`, dir })),
+      ...(bundleDir && !siblings.includes(bundleDir) ? [{ prefix: '/bundle/', dir: bundleDir }] : []),
+      ...(existsSync(runsRoot) ? [{ prefix: '/runs/', dir: runsRoot, allow: (rel: string) => /^[^/]+\/bundle(-[a-z][a-z0-9]*)?\/[^/]+$/.test(rel) }] : []),
     ],
-    json: { '/demo-config.json': { bundle: bundleDir ? '/bundle/' : undefined, apiUrl: options.apiUrl } },
+    json: { '/demo-config.json': { bundle: bundleDir ? `/${siblings.includes(bundleDir) ? basename(bundleDir) : 'bundle'}/` : undefined, apiUrl: options.apiUrl } },
   });
   return Object.assign(server, { bundleDir });
 }
@@ -68,6 +88,29 @@ export function bundleFolder(path: string): string {
     `--run ${path}: no bundle found (looked for ${candidates.map((c) => join(c, 'manifest.json')).join(' and ')} with decoder.onnx beside it). ` +
       `Export the run first: \`pnpm export ${path}\`.`,
   );
+}
+
+/**
+ * The `precision` sibling of a bundle folder (runs/X/bundle -> runs/X/bundle-fp16), with the export
+ * command in the error when it is missing.
+ */
+export function precisionSibling(bundleDir: string, precision: string, run?: string): string {
+  const dir = join(dirname(bundleDir), bundleFolderName(precision));
+  if (existsSync(join(dir, 'manifest.json')) && existsSync(join(dir, 'decoder.onnx'))) return dir;
+  const runDir = run ?? dirname(bundleDir);
+  throw new Error(
+    `--precision ${precision}: no ${precision} bundle for ${dirname(bundleDir)} (looked for ${join(dir, 'manifest.json')} with decoder.onnx beside it). ` +
+      `Export one: \`pnpm export --run ${runDir} --precision ${precision} --out ${join(runDir, bundleFolderName(precision))}\`.`,
+  );
+}
+
+/** The bundle folders of a run: bundle/ and bundle-*\/, those holding manifest.json and decoder.onnx. */
+function precisionBundles(runDir: string): string[] {
+  if (!existsSync(runDir)) return [];
+  return readdirSync(runDir)
+    .filter((name) => /^bundle(-[a-z][a-z0-9]*)?$/.test(name))
+    .map((name) => join(runDir, name))
+    .filter((dir) => existsSync(join(dir, 'manifest.json')) && existsSync(join(dir, 'decoder.onnx')));
 }
 
 function defaultRunsRoot(cwd: string): string {

@@ -11,6 +11,7 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { resolve, sep } from 'node:path';
 import { contentType } from './mime.ts';
+import { compressedBytes, isCompressible, negotiateEncoding, precompressedSibling } from './compression.ts';
 
 export interface Mount {
   /** URL prefix ending in '/', e.g. '/bundle/'. The longest matching prefix wins. */
@@ -39,6 +40,10 @@ export interface RequestLogEntry {
   method: string;
   path: string;
   status: number;
+  /** Content-Encoding of the body, if any. */
+  encoding?: string;
+  /** Body bytes sent (after compression; 0 for HEAD and 304). Set once the body is known. */
+  bytes?: number;
 }
 
 export interface RunningServer {
@@ -49,8 +54,21 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-/** Files whose names carry a content hash (Vite's `-XXXXXXXX.` suffix) never change: cache forever. */
-const HASHED = /[-.][A-Za-z0-9_-]{8,}\.(js|mjs|css|png|svg)$/;
+/**
+ * Files that never change under their URL: names with a content hash (Vite's `-XXXXXXXX.` suffix),
+ * and anything in a folder named by one (onnxruntime-web's files under `ort/<16 hex digits>/`).
+ */
+const HASHED_NAME = /[-.][A-Za-z0-9_-]{8,}\.(js|mjs|css|png|svg)$/;
+const HASHED_FOLDER = /\/[0-9a-f]{16}\//;
+
+/**
+ * Hashed files: a year, immutable (not even revalidated on reload). Everything else (index.html,
+ * the element script, bundles and their manifest.json) revalidates every time (a 304 when
+ * unchanged), so a re-exported model shows up; the page's Cache API keeps the model bytes.
+ */
+export function cacheControl(urlPath: string): string {
+  return HASHED_NAME.test(urlPath) || HASHED_FOLDER.test(urlPath) ? 'public, max-age=31536000, immutable' : 'no-cache';
+}
 
 export async function startStaticServer(options: StaticServerOptions): Promise<RunningServer> {
   const mounts = [...options.mounts]
@@ -94,26 +112,40 @@ export async function startStaticServer(options: StaticServerOptions): Promise<R
       res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' }).end(`not found: ${path}`);
       return 404;
     }
+    const compressible = isCompressible(file.path, file.size);
+    const vary = compressible ? { Vary: 'Accept-Encoding' } : {};
     // Revalidation: unchanged files answer 304 (the ort glue .mjs, index.html, bundles' JSON).
     const since = Date.parse(String(req.headers['if-modified-since'] ?? ''));
     if (Number.isFinite(since) && Math.floor(file.mtime.getTime() / 1000) <= Math.floor(since / 1000)) {
-      res.writeHead(304, { 'Last-Modified': file.mtime.toUTCString(), 'Cache-Control': 'no-cache' }).end();
+      res.writeHead(304, { 'Last-Modified': file.mtime.toUTCString(), 'Cache-Control': cacheControl(path), ...vary }).end();
       return 304;
     }
+    // The body: a precompressed sibling, an on-the-fly compressed copy, or the file as it is.
+    const encoding = compressible ? negotiateEncoding(req.headers['accept-encoding']) : undefined;
+    let body: { path: string; size: number } | Buffer = file;
+    if (encoding) body = (await precompressedSibling(file.path, file.mtime, encoding)) ?? (await compressedBytes(file.path, file.size, file.mtime, encoding));
+    const length = Buffer.isBuffer(body) ? body.length : body.size;
     res.writeHead(200, {
       'Content-Type': contentType(file.path),
-      'Content-Length': String(file.size),
-      // Hashed build assets are immutable; everything else (bundles, index.html) revalidates,
-      // so a retrained model shows up, and only the Cache API keeps model bytes between visits.
-      'Cache-Control': HASHED.test(file.path) ? 'public, max-age=31536000, immutable' : 'no-cache',
+      'Content-Length': String(length),
+      ...(encoding ? { 'Content-Encoding': encoding } : {}),
+      ...vary,
+      'Cache-Control': cacheControl(path),
       'Last-Modified': file.mtime.toUTCString(),
     });
+    const entry = requests.at(-1);
+    if (entry) Object.assign(entry, { bytes: method === 'HEAD' ? 0 : length }, encoding ? { encoding } : {});
     if (method === 'HEAD') {
       res.end();
       return 200;
     }
+    if (Buffer.isBuffer(body)) {
+      res.end(body);
+      return 200;
+    }
+    const from = body.path;
     await new Promise<void>((done, fail) => {
-      const stream = createReadStream(file.path);
+      const stream = createReadStream(from);
       stream.on('error', fail);
       res.on('close', () => {
         stream.destroy();
@@ -164,6 +196,8 @@ function setCommonHeaders(res: ServerResponse, isolate: boolean): void {
   res.setHeader('Access-Control-Allow-Methods', 'GET, HEAD, OPTIONS');
   res.setHeader('Cross-Origin-Resource-Policy', 'cross-origin');
   res.setHeader('X-Content-Type-Options', 'nosniff');
+  // Lets pages on other origins read transfer sizes in Resource Timing (the element reports them).
+  res.setHeader('Timing-Allow-Origin', '*');
   if (isolate) {
     res.setHeader('Cross-Origin-Opener-Policy', 'same-origin');
     res.setHeader('Cross-Origin-Embedder-Policy', 'require-corp');

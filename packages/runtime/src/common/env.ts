@@ -25,6 +25,8 @@ export interface Env {
   /**
    * onnxruntime-web: the wasm binary's bytes, when the page already has them (e.g. from the Cache
    * API); onnxruntime-web then skips fetching the .wasm. Undefined (default): it fetches from wasmPaths.
+   * In the browser each provider loads its own build (src/web/ort-web-builds.ts), so these bytes
+   * must be that build's binary, and a page using both webgpu and wasm should leave this unset.
    */
   wasmBinary?: ArrayBuffer | Uint8Array;
 }
@@ -43,14 +45,20 @@ export interface Apis {
   /** True in Node/Bun/Deno-with-process (not a browser or a worker). */
   readonly node: boolean;
   readonly wasm: boolean;
+  /**
+   * True when WebAssembly JS Promise Integration exists (`WebAssembly.Suspending`, Chromium 137+):
+   * onnxruntime-web's WebGPU EP then runs from its smaller JSPI build instead of the asyncify one.
+   */
+  readonly jspi: boolean;
 }
 
-const g = globalThis as { navigator?: { gpu?: unknown }; process?: { versions?: { node?: string } }; WebAssembly?: unknown };
+const g = globalThis as { navigator?: { gpu?: unknown }; process?: { versions?: { node?: string } }; WebAssembly?: { Suspending?: unknown } };
 
 export const apis: Apis = Object.freeze({
   webgpu: typeof g.navigator !== 'undefined' && !!g.navigator?.gpu,
   node: typeof g.process?.versions?.node === 'string',
   wasm: typeof g.WebAssembly !== 'undefined',
+  jspi: typeof g.WebAssembly?.Suspending === 'function',
 });
 
 export function log(level: Exclude<LogLevel, 'silent'>, message: string): void {
