@@ -87,7 +87,8 @@ function planAxis(kernel: number, stride: number, padBegin: number): AxisPlan | 
 }
 
 /** Returns the number of ConvTranspose nodes rewritten. */
-export function convTransposeToConv(graph: GraphProto): number {
+/** `minChannels`: ConvTransposes with fewer output channels stay (they compute in float; see insert-qdq.ts). */
+export function convTransposeToConv(graph: GraphProto, minChannels = 8): number {
   const inits = initializerMap(graph);
   const out: NodeProto[] = [];
   const added: TensorProto[] = [];
@@ -101,7 +102,8 @@ export function convTransposeToConv(graph: GraphProto): number {
       const users = consumers(graph, node.output[0]);
       if (users.length === 1 && HOISTED_ACTIVATIONS.has(users[0].op_type)) activation = users[0];
     }
-    const replacement = node.op_type === 'ConvTranspose' ? rewrite(node, inits, added, activation) : undefined;
+    const outChannels = Number(inits.get(node.input[1])?.dims?.[1] ?? 0);
+    const replacement = node.op_type === 'ConvTranspose' && outChannels >= minChannels ? rewrite(node, inits, added, activation) : undefined;
     if (replacement) {
       out.push(...replacement);
       if (activation && replacement.some((n) => n.output.includes(activation.output[0]))) absorbed.add(activation);

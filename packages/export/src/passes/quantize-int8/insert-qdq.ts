@@ -34,6 +34,8 @@ export interface Range {
 const LAYOUT_OPS = new Set(['Reshape', 'Transpose', 'DepthToSpace', 'SpaceToDepth', 'Flatten', 'Squeeze', 'Unsqueeze', 'Identity']);
 
 export interface QdqOptions {
+  /** Convs with fewer output channels keep float compute (weights still stored int8); default 8. */
+  minIntegerChannels?: number;
   /** Weight bits, 8 (default, [-127, 127]) or 7 ([-63, 63], avoids VPMADDUBSW saturation on AVX2 without VNNI). */
   weightBits?: 7 | 8;
 }
@@ -127,8 +129,17 @@ export function insertQdq(graph: GraphProto, ranges: ReadonlyMap<string, Range>,
   // QLinearConv at the Relu's scale, instead of requantizing from the pre-Relu range.
   const transposeIntoConcat = (name: string) => graph.node.some((n) => n.op_type === 'Transpose' && n.output[0] === name) && graph.node.filter((n) => n.input.includes(name)).every((n) => n.op_type === 'Concat');
   const onlyRelu = (name: string) => graph.node.filter((n) => n.input.includes(name)).every((n) => n.op_type === 'Relu');
+  // Convs with few output channels (the image layer: 1 or 3) compute in float with int8-stored
+  // weights: MLAS's int8 kernels fill blocks of 16 output channels, so there the int8 conv measured
+  // slower than fp32 (faces decoder_output, 64 -> 3 channels at 64x64: 117 vs 77 ms at batch 64).
+  const minChannels = options.minIntegerChannels ?? 8;
+  // ConvTranspose always: onnxruntime's CPU provider has no int8 ConvTranspose kernel.
+  const floatCompute = new Set(
+    graph.node.filter((n) => n.op_type === 'ConvTranspose' || (n.op_type === 'Conv' && Number(inits.get(n.input[1])?.dims?.[0] ?? minChannels) < minChannels)),
+  );
+  const onlyFloatCompute = (name: string) => graph.node.filter((n) => n.input.includes(name)).every((n) => floatCompute.has(n));
   for (const name of ranges.keys()) {
-    if (outputs.has(name) || !consumed.has(name) || inits.has(name) || onlyRelu(name)) continue;
+    if (outputs.has(name) || !consumed.has(name) || inits.has(name) || onlyRelu(name) || onlyFloatCompute(name)) continue;
     if (transposeIntoConcat(name)) continue;
     const p = paramsOf(name);
     const q = `${name}:q`;
@@ -156,15 +167,16 @@ export function insertQdq(graph: GraphProto, ranges: ReadonlyMap<string, Range>,
   const plans: WeightPlan[] = [];
   const groupAbsMax = new Map<string, Float32Array>();
   for (const n of graph.node) {
-    if (n.op_type !== 'Conv' && n.op_type !== 'Gemm') continue;
+    if (n.op_type !== 'Conv' && n.op_type !== 'Gemm' && n.op_type !== 'ConvTranspose') continue;
     const x = n.input[0];
     const w = inits.get(n.input[1]);
-    if (!rename.has(x) || !w || w.data_type !== DataType.FLOAT) continue;
+    if ((!rename.has(x) && !floatCompute.has(n)) || !w || w.data_type !== DataType.FLOAT) continue;
     const get = (name: string) => n.attribute?.find((a) => a.name === name);
     if (n.op_type === 'Gemm' && ((get('alpha')?.f ?? 1) !== 1 || (get('beta')?.f ?? 1) !== 1 || Number(get('transA')?.i ?? 0) !== 0)) continue;
     const dims = (w.dims ?? []).map(Number);
     const transB = Number(get('transB')?.i ?? 0);
-    const axis = n.op_type === 'Conv' || transB === 1 ? 0 : 1;
+    // Output channels: Conv W [M, C, kh, kw] axis 0; ConvTranspose W [C, M, kh, kw] axis 1; Gemm B [K, N] axis 1 ([N, K] with transB).
+    const axis = n.op_type === 'Conv' || (n.op_type === 'Gemm' && transB === 1) ? 0 : 1;
     const fanIn = dims.reduce((a, b) => a * b, 1) / dims[axis];
     const perTensor = n.op_type === 'Gemm' && fanIn < 16;
     const channels = perTensor ? 1 : dims[axis];
@@ -209,7 +221,7 @@ export function insertQdq(graph: GraphProto, ranges: ReadonlyMap<string, Range>,
     n.input[1] = `${base}:dq`;
     const b = n.input[2] ? inits.get(n.input[2]) : undefined;
     const biasLength = Number(b?.dims?.[0] ?? 0);
-    if (b && b.data_type === DataType.FLOAT && b.dims?.length === 1 && (biasLength === channels || channels === 1)) {
+    if (b && !floatCompute.has(n) && b.data_type === DataType.FLOAT && b.dims?.length === 1 && (biasLength === channels || channels === 1)) {
       const bb = n.input[2];
       if (!emittedBias.has(bb)) {
         const xScale = paramsOf(n.input[0]).scale;
