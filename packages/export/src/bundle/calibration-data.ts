@@ -27,7 +27,7 @@ export interface CalibrationOptions {
   images?: number;
   /** Extra decoder latents drawn from the prior N(0, I) (default 256). */
   priorSamples?: number;
-  /** Images per calibration batch (default 64). */
+  /** Images per calibration batch (default 32: calibration holds every intermediate tensor of a batch). */
   batchSize?: number;
   /** Fashion-MNIST IDX folder or CelebA folder; default: the run's own data source when it is a folder. */
   data?: string;
@@ -132,7 +132,7 @@ export async function calibrationBatches(
   layout: Layout,
   options: CalibrationOptions = {},
 ): Promise<CalibrationBatch[]> {
-  const batchSize = options.batchSize ?? 64;
+  const batchSize = options.batchSize ?? 32;
   const seed = options.seed ?? 1;
   const { latentDim, imageShape } = manifest;
   if (which !== 'decoder') return imageBatches(model, images, imageShape, layout, latentDim, batchSize, seed);
