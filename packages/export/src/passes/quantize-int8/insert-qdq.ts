@@ -16,6 +16,10 @@
  *   Tensors a layout-only op (Reshape, Transpose, DepthToSpace, Flatten) or a Concat joins share one
  *   scale, so those ops move bytes and never requantize.
  * - Graph outputs stay float: the last quantized tensor is dequantized right before them.
+ * - Left without a Q/DQ pair: tensors only Relu reads (Conv -> Relu -> Q fuses into one QLinearConv),
+ *   tensors only float-compute layers read (ConvTranspose; Convs with < 8 output channels, whose
+ *   weights are still stored int8), and Transpose outputs only Concat reads (onnxruntime moves the
+ *   DQ past the Transpose itself; the pair would only add bytes).
  *
  * u8 activations with s8 weights is the pair onnxruntime's MLAS kernels run fastest on x86 (AVX2
  * VPMADDUBSW / AVX-VNNI) and in wasm SIMD; see onnxruntime's quantization guide ("U8S8").
