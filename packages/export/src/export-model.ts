@@ -35,6 +35,9 @@ function boundaryDims(shape: (number | null)[], layout: 'nhwc' | 'nchw', name: s
 /** Build the ModelProto object (not yet serialized). */
 export function buildModelProto(model: ExportableModel, options: ExportOptions = {}): ModelProto {
   const opts: ResolvedOptions = resolveOptions(options);
+  if (opts.precision === 'int8') {
+    throw new ExportError('precision "int8" needs calibration inputs: export a run (exportRun, `pnpm export --precision int8`) or pass an fp32 model to quantizeInt8');
+  }
   const source = toSource(model);
   const cfg = assertSupported(source, opts.opset);
   const b = new GraphBuilder(opts.opset);

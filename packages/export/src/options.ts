@@ -1,7 +1,7 @@
 /** exportModel options, their defaults and validation. */
 import { ExportError } from './errors.ts';
 
-export type Precision = 'fp32' | 'fp16';
+export type Precision = 'fp32' | 'fp16' | 'int8';
 export type Layout = 'nhwc' | 'nchw';
 export type ModelRole = 'encoder' | 'decoder' | 'vae';
 
@@ -11,8 +11,11 @@ export interface ExportOptions {
    * write changed meaning from 17 to 21, so 18..21 differ only in the opset and IR version stated.
    */
   opset?: number;
-  /** 'fp16' stores weights and computes in float16; inputs and outputs stay float32 (default 'fp32'). */
-  precision?: Precision;
+  /**
+   * 'fp16' stores weights and computes in float16; 'int8' is static int8 quantization, which needs
+   * calibration inputs, so only exportRun / quantizeInt8 write it. Inputs and outputs stay float32 (default 'fp32').
+   */
+  precision?: Exclude<Precision, 'int8'>;
   /** Image inputs/outputs as tfjs does ('nhwc', default) or as the graph computes ('nchw'). */
   layout?: Layout;
   /** Fold inference BatchNormalization into the preceding Conv/ConvTranspose/Gemm (default true). */
@@ -25,18 +28,19 @@ export interface ExportOptions {
   role?: ModelRole;
 }
 
-export type ResolvedOptions = Required<Omit<ExportOptions, 'role'>> & { role?: ModelRole };
+export type ResolvedOptions = Required<Omit<ExportOptions, 'role' | 'precision'>> & { role?: ModelRole; precision: Precision };
 
 export const MIN_OPSET = 11;
 export const MAX_OPSET = 21;
 
-export function resolveOptions(options: ExportOptions = {}): ResolvedOptions {
+export function resolveOptions(options: Omit<ExportOptions, 'precision'> & { precision?: Precision } = {}): ResolvedOptions {
   const opset = options.opset ?? 17;
   if (!Number.isInteger(opset) || opset < MIN_OPSET || opset > MAX_OPSET) {
     throw new ExportError(`opset must be an integer from ${MIN_OPSET} to ${MAX_OPSET}, received ${String(options.opset)}`);
   }
   const precision = options.precision ?? 'fp32';
-  if (precision !== 'fp32' && precision !== 'fp16') throw new ExportError(`precision must be "fp32" or "fp16", received "${String(precision)}"`);
+  if (precision !== 'fp32' && precision !== 'fp16' && precision !== 'int8') throw new ExportError(`precision must be "fp32", "fp16" or "int8", received "${String(precision)}"`);
+  if (precision === 'int8' && opset < 13) throw new ExportError(`precision "int8" needs opset >= 13 (per-channel QuantizeLinear/DequantizeLinear), received ${opset}`);
   const layout = options.layout ?? 'nhwc';
   if (layout !== 'nhwc' && layout !== 'nchw') throw new ExportError(`layout must be "nhwc" or "nchw", received "${String(layout)}"`);
   if (options.role !== undefined && !['encoder', 'decoder', 'vae'].includes(options.role)) {

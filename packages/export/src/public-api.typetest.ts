@@ -19,7 +19,7 @@ const opset: number | bigint = proto.opset_import[0].version;
 declare const manifest: BundleManifest;
 const files: string | undefined = manifest.onnx.files.vae?.inputs[0].name;
 
-// @ts-expect-error precision is 'fp32' | 'fp16'
+// @ts-expect-error exportModel's precision is 'fp32' | 'fp16' (int8 needs calibration: exportRun)
 exportModel(model, { precision: 'int8' });
 // @ts-expect-error role is 'encoder' | 'decoder' | 'vae'
 exportModel(model, { role: 'gan' });

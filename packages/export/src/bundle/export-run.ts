@@ -16,6 +16,7 @@ import type { ModelProto, ValueInfoProto } from '../proto/onnx-types.ts';
 import { writeFileAtomic } from './fs-atomic.ts';
 import { manifestMetadata } from './metadata.ts';
 import { readManifest } from './run-folder.ts';
+import { buildRunModelInt8, type CalibrationOptions, type Int8Cache } from './int8-run.ts';
 
 export const BUNDLE_MODELS = ['encoder', 'decoder', 'vae'] as const;
 export type BundleModel = (typeof BUNDLE_MODELS)[number];
@@ -43,7 +44,17 @@ export interface BundleManifest extends RunManifest {
   };
 }
 
-export type RunExportOptions = Omit<ExportOptions, 'role' | 'metadata'>;
+export type RunExportOptions = Omit<ExportOptions, 'role' | 'metadata' | 'precision'> & {
+  /** 'int8' calibrates on held-out data of the run (see calibration-data.ts). */
+  precision?: Precision;
+  /** Where int8 calibration images come from and how many (precision 'int8' only). */
+  calibration?: CalibrationOptions;
+};
+
+/** Where a bundle goes by default: fp32 in `bundle/`, others in `bundle-fp16/`, `bundle-int8/`, so no export overwrites another precision. */
+export function defaultBundleDir(runDir: string, precision: Precision = 'fp32'): string {
+  return join(runDir, precision === 'fp32' ? 'bundle' : `bundle-${precision}`);
+}
 
 function tensorInfo(v: ValueInfoProto): TensorInfo {
   const dims = v.type?.tensor_type?.shape?.dim ?? [];
@@ -55,13 +66,15 @@ export function describeModel(model: ModelProto, file: string): OnnxFileInfo {
 }
 
 /** Build one model of a run (not written). */
-export async function buildRunModel(runDir: string, which: BundleModel, options: RunExportOptions = {}): Promise<ModelProto> {
+export async function buildRunModel(runDir: string, which: BundleModel, options: RunExportOptions = {}, cache: Int8Cache = {}): Promise<ModelProto> {
+  if (options.precision === 'int8') return (await buildRunModelInt8(runDir, which, options, cache)).model;
   const manifest = await readManifest(runDir);
   const metadata = manifestMetadata(manifest, basename(runDir));
   const encoder = which === 'decoder' ? undefined : await loadModelFolder(join(runDir, 'encoder'));
   const decoder = which === 'encoder' ? undefined : await loadModelFolder(join(runDir, 'decoder'));
   const model = which === 'encoder' ? encoder! : which === 'decoder' ? decoder! : composeVae(encoder!, decoder!);
-  return buildModelProto(model, { ...options, role: which, metadata });
+  const { calibration: _unused, precision, ...exportOptions } = options;
+  return buildModelProto(model, { ...exportOptions, precision, role: which, metadata });
 }
 
 export interface RunExportResult {
@@ -70,14 +83,15 @@ export interface RunExportResult {
   manifest: BundleManifest;
 }
 
-/** Export `models` of the run at `runDir` into `outDir` (default `runDir/bundle`). */
+/** Export `models` of the run at `runDir` into `outDir` (default: defaultBundleDir). */
 export async function exportRun(
   runDir: string,
   options: RunExportOptions & { models?: readonly BundleModel[]; outDir?: string } = {},
 ): Promise<RunExportResult> {
   const opts = resolveOptions(options);
   const models = options.models ?? BUNDLE_MODELS;
-  const outDir = options.outDir ?? join(runDir, 'bundle');
+  const outDir = options.outDir ?? defaultBundleDir(runDir, opts.precision);
+  const int8Cache: Int8Cache = {};
   const manifest = await readManifest(runDir);
   const written: string[] = [];
   const manifestPath = join(outDir, 'manifest.json');
@@ -90,7 +104,7 @@ export async function exportRun(
     if (same && previous.createdAt === manifest.createdAt) files = { ...previous.onnx!.files };
   }
   for (const which of models) {
-    const proto = await buildRunModel(runDir, which, options);
+    const proto = await buildRunModel(runDir, which, options, int8Cache);
     const file = `${which}.onnx`;
     await writeFileAtomic(join(outDir, file), encodeModel(proto));
     written.push(join(outDir, file));

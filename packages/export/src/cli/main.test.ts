@@ -98,6 +98,25 @@ test('one model to a .onnx file with opset, precision and layout', async () => {
   assert.ok(model.graph.initializer.some((t) => t.data_type === 10), 'fp16 weights');
 });
 
+test('--precision int8 and fp16 go to bundle-int8/ and bundle-fp16/ by default, leaving the fp32 bundle/ alone', async () => {
+  const run = join(root, 'runs', 'fashion-vae');
+  await quiet(['--run', run, '--model', 'decoder']);
+  const fp32 = readFileSync(join(run, 'bundle', 'decoder.onnx'));
+  await quiet(['--run', run, '--model', 'decoder', '--precision', 'int8', '--calibration-images', '16']);
+  await quiet(['--run', run, '--model', 'decoder', '--precision', 'fp16']);
+  assert.deepEqual(readFileSync(join(run, 'bundle', 'decoder.onnx')), fp32);
+  for (const [folder, precision] of [['bundle-int8', 'int8'], ['bundle-fp16', 'fp16']]) {
+    const manifest = JSON.parse(readFileSync(join(run, folder, 'manifest.json'), 'utf8')) as BundleManifest;
+    assert.equal(manifest.onnx.precision, precision);
+    const model = decodeModel(readFileSync(join(run, folder, 'decoder.onnx')));
+    assert.equal(model.metadata_props?.find((p) => p.key === 'precision')?.value, precision);
+  }
+  const int8 = decodeModel(readFileSync(join(run, 'bundle-int8', 'decoder.onnx')));
+  assert.ok(int8.graph.node.some((n) => n.op_type === 'QuantizeLinear'));
+  await assert.rejects(quiet(['--run', run, '--precision', 'int8', '--opset', '12']), /int8" needs opset >= 13/);
+  await assert.rejects(quiet(['--run', run, '--precision', 'int8', '--calibration-data', join(root, 'nope')]), /--calibration-data .*nope is not a folder/);
+});
+
 test('bad arguments fail with a message naming the problem', async () => {
   await assert.rejects(quiet(['--run', 'runs/nope']), /No run folder with a manifest\.json at .*runs\/nope/);
   await assert.rejects(quiet(['--run', 'runs/fashion-vae', '--out', join(root, 'x.onnx')]), /--model all writes a folder/);

@@ -1,14 +1,15 @@
 /**
  * `pnpm export --model decoder|encoder|vae|all [--run runs/NAME] [--out FILE|DIR] [--opset N]
- *   [--precision fp32|fp16] [--layout nhwc|nchw] [--no-fold-bn] [--no-gemm]`
+ *   [--precision fp32|fp16|int8] [--calibration-data DIR] [--calibration-images N] [--layout nhwc|nchw]
+ *   [--no-fold-bn] [--no-gemm]`
  *
  * Reads a training run folder (default: the newest under runs/) and writes its ONNX bundle
- * (default: runs/NAME/bundle/). No Python, no tfjs: model.json and weights are read directly.
+ * (default: runs/NAME/bundle/ for fp32, runs/NAME/bundle-fp16/ and runs/NAME/bundle-int8/ for the others). No Python, no tfjs: model.json and weights are read directly.
  */
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { statSync } from 'node:fs';
-import { BUNDLE_MODELS, buildRunModel, exportRun, type BundleModel } from '../bundle/export-run.ts';
+import { BUNDLE_MODELS, buildRunModel, defaultBundleDir, exportRun, type BundleModel } from '../bundle/export-run.ts';
 import { writeFileAtomic } from '../bundle/fs-atomic.ts';
 import { resolveRunDir } from '../bundle/run-folder.ts';
 import { encodeModel } from '../proto/onnx-proto.ts';
@@ -26,6 +27,8 @@ interface CliOptions {
   layout: Layout;
   foldBn: boolean;
   gemm: boolean;
+  calibrationData?: string;
+  calibrationImages?: number;
 }
 
 function parseOpset(value: string): number {
@@ -42,7 +45,13 @@ export async function main(argv: string[], cwd = process.env.INIT_CWD ?? process
     .option('--run <dir>', 'run folder (default: the newest in runs/)')
     .option('--out <path>', 'output: a .onnx file for one model, else a folder (default: <run>/bundle)')
     .option('--opset <n>', `ONNX opset (${MIN_OPSET}-${MAX_OPSET})`, parseOpset, 17)
-    .addOption(new Option('--precision <p>', 'weights and compute precision').choices(['fp32', 'fp16']).default('fp32'))
+    .addOption(new Option('--precision <p>', 'weights and compute precision').choices(['fp32', 'fp16', 'int8']).default('fp32'))
+    .option('--calibration-data <dir>', 'int8: held-out images to calibrate on, a Fashion-MNIST IDX or CelebA folder (default: the run\'s data, Fashion-MNIST test split, or synthetic faces)')
+    .option('--calibration-images <n>', 'int8: how many images to calibrate on (default 256)', (v) => {
+      const n = Number(v);
+      if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('must be a positive integer');
+      return n;
+    })
     .addOption(new Option('--layout <l>', 'image input/output layout').choices(['nhwc', 'nchw']).default('nhwc'))
     .option('--no-fold-bn', 'keep BatchNormalization nodes instead of folding them into convolutions')
     .option('--no-gemm', 'write Dense as MatMul + Add instead of Gemm')
@@ -51,7 +60,8 @@ export async function main(argv: string[], cwd = process.env.INIT_CWD ?? process
   program.parse(argv, { from: 'user' });
   const o = program.opts<CliOptions>();
   const runDir = resolveRunDir(o.run, cwd);
-  const exportOptions = { opset: o.opset, precision: o.precision, layout: o.layout, foldBatchNorm: o.foldBn, gemm: o.gemm };
+  const calibration = { data: o.calibrationData === undefined ? undefined : resolve(cwd, o.calibrationData), images: o.calibrationImages };
+  const exportOptions = { opset: o.opset, precision: o.precision, layout: o.layout, foldBatchNorm: o.foldBn, gemm: o.gemm, calibration };
   const out = o.out === undefined ? undefined : resolve(cwd, o.out);
   const isDir = (p: string) => {
     try {
@@ -71,7 +81,7 @@ export async function main(argv: string[], cwd = process.env.INIT_CWD ?? process
   const result = await exportRun(runDir, {
     ...exportOptions,
     models: o.model === 'all' ? BUNDLE_MODELS : [o.model],
-    outDir: out ?? join(runDir, 'bundle'),
+    outDir: out ?? defaultBundleDir(runDir, o.precision),
   });
   for (const f of result.files) console.log(`wrote ${f}`);
   console.log(`bundle of ${runDir} (${result.manifest.kind}, latentDim ${result.manifest.latentDim}) in ${dirname(result.files[0])}`);

@@ -4,7 +4,7 @@
  * stops accepting, lets in-flight requests finish, releases the model and exits 0.
  */
 import { serve } from '@hono/node-server';
-import { Command, InvalidArgumentError } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import type { AddressInfo } from 'node:net';
 import { LatentModel, env, type Device, DEVICES } from '../node/index.ts';
 import { findBundle } from '../node/find-bundle.ts';
@@ -20,6 +20,7 @@ const int = (name: string, min: number, max: number) => (v: string) => {
 const program = new Command('serve')
   .description('Serve an exported latentkit bundle over HTTP')
   .option('--run <path>', 'run folder or its bundle/ (default: newest runs/*/bundle)')
+  .addOption(new Option('--precision <p>', 'which export of the run: bundle/ (fp32), bundle-fp16/ or bundle-int8/').choices(['fp32', 'fp16', 'int8']).default('fp32'))
   .option('--port <n>', 'port (0 = any free port)', int('port', 0, 65535), 8787)
   .option('--host <host>', 'address to listen on', '127.0.0.1')
   .option('--device <device>', `one of ${DEVICES.join(', ')}`, 'auto')
@@ -33,7 +34,7 @@ const program = new Command('serve')
 
 program.parse();
 const opts = program.opts<{
-  run?: string; port: number; host: string; device: string; threads: number; microBatch: boolean;
+  run?: string; precision: 'fp32' | 'fp16' | 'int8'; port: number; host: string; device: string; threads: number; microBatch: boolean;
   maxBatch: number; maxWaitMs: number; maxBody: number; drainTimeoutMs: number;
 }>();
 
@@ -41,7 +42,7 @@ process.on('unhandledRejection', (e) => console.error('[latentkit] unhandled rej
 
 let bundle: string;
 try {
-  bundle = findBundle(opts.run);
+  bundle = findBundle(opts.run, opts.precision);
 } catch (e) {
   console.error((e as Error).message);
   process.exit(2);
@@ -61,7 +62,7 @@ const app = createApp(model, {
 });
 
 const server = serve({ fetch: app.fetch, port: opts.port, hostname: opts.host }, (info: AddressInfo) => {
-  console.log(`serving ${bundle} (${model.manifest.kind}, latent ${model.latentDim}, ${model.provider}, micro-batch ${opts.microBatch ? 'on' : 'off'})`);
+  console.log(`serving ${bundle} (${model.manifest.kind}, latent ${model.latentDim}, ${model.provider}, ${model.manifest.onnx?.precision ?? "fp32"}, micro-batch ${opts.microBatch ? 'on' : 'off'})`);
   console.log(`listening on http://${info.address.includes(':') ? `[${info.address}]` : info.address}:${info.port}`);
 });
 

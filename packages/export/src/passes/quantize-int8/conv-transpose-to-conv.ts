@@ -1,0 +1,233 @@
+/**
+ * Rewrites ConvTranspose as ordinary Conv, exactly (same sums, only reordered), because
+ * onnxruntime's CPU provider has no int8 ConvTranspose kernel: a quantized ConvTranspose would run
+ * dequantize -> float ConvTranspose -> quantize, slower than fp32. Conv becomes QLinearConv.
+ *
+ * Stride 1: one Conv with the kernel flipped and its in/out axes swapped, pads k-1-p.
+ * Stride s > 1 (sub-pixel / phase decomposition, Shi et al. 2016, "Is the deconvolution layer the
+ * same as a convolutional layer?"): output pixel (s*m + py, s*n + px) only ever meets the kernel taps
+ * ky ≡ py + pad_top (mod s), so each of the s*s output phases is a small stride-1 Conv over the
+ * input with just those taps (no zero taps, so the weights keep their count). The phases are then
+ * interleaved in NHWC by concatenation and one Reshape (see `interleave`), not by DepthToSpace:
+ * onnxruntime runs QLinearConv in NHWC, so its layout pass cancels our NHWC transposes against its
+ * own, and the interleave only copies contiguous rows (uint8 DepthToSpace plus the transposes
+ * around it cost more than the convolutions in a first measurement).
+ *
+ * Handles 2-D ConvTranspose with group 1, dilation 1, no output_padding/output_shape/auto_pad,
+ * whose output is exactly s times the input (Keras 'same': kernel - pad_begin - pad_end == s).
+ * Others are left alone (they then stay float in the int8 graph).
+ */
+import { attr } from '../../graph/attributes.ts';
+import { floatTensor, int64Tensor, readFloatTensor } from '../../graph/tensor.ts';
+import type { AttributeProto, GraphProto, NodeProto, TensorProto } from '../../proto/onnx-types.ts';
+import { consumers, initializerMap, pruneInitializers } from '../graph-index.ts';
+
+/**
+ * Activations moved into the phases of a strided ConvTranspose they follow, where onnxruntime fuses
+ * them into QLinearConv (its output range starts at 0). Others (LeakyRelu) stay after the interleave:
+ * one node instead of one per phase.
+ */
+const HOISTED_ACTIVATIONS = new Set(['Relu']);
+
+const ints = (n: NodeProto, name: string): number[] | undefined => {
+  const a = n.attribute?.find((x: AttributeProto) => x.name === name);
+  return a?.ints?.map(Number);
+};
+const int = (n: NodeProto, name: string): number | undefined => {
+  const a = n.attribute?.find((x: AttributeProto) => x.name === name);
+  return a?.i === undefined ? undefined : Number(a.i);
+};
+
+/** Per axis: which kernel tap feeds tap t of phase p's Conv, and that Conv's pads. */
+interface AxisPlan {
+  /** taps[p][t] = kernel index k, or -1 where the phase has no tap at t. */
+  taps: number[][];
+  /** Per phase: first and last used conv tap, so each phase's Conv uses only its own taps. */
+  span: [number, number][];
+  padBegin: number;
+}
+
+/**
+ * Output o = s*m + p gets x[i] * w[k] where s*i + k - padBegin = o, i.e. i = m + (p + padBegin - k) / s.
+ * Offsets d = (p + padBegin - k) / s, over all phases, span [dMin, dMax]: a Conv tap t reads input
+ * m + dMin + t, i.e. conv pad_begin = -dMin.
+ */
+function planAxis(kernel: number, stride: number, padBegin: number): AxisPlan | undefined {
+  const offsets: number[][] = []; // offsets[p][k]
+  let dMin = Infinity;
+  let dMax = -Infinity;
+  for (let p = 0; p < stride; p++) {
+    offsets.push([]);
+    for (let k = 0; k < kernel; k++) {
+      const num = p + padBegin - k;
+      if (((num % stride) + stride) % stride !== 0) {
+        offsets[p].push(NaN);
+        continue;
+      }
+      const d = num / stride;
+      offsets[p].push(d);
+      dMin = Math.min(dMin, d);
+      dMax = Math.max(dMax, d);
+    }
+  }
+  if (dMin > 0 || dMax < 0) return undefined;
+  const size = dMax - dMin + 1;
+  const taps = offsets.map((row) => {
+    const t = new Array<number>(size).fill(-1);
+    row.forEach((d, k) => {
+      if (!Number.isNaN(d)) t[d - dMin] = k;
+    });
+    return t;
+  });
+  const span = taps.map((t): [number, number] => {
+    const used = t.map((k, i) => (k >= 0 ? i : -1)).filter((i) => i >= 0);
+    return used.length ? [used[0], used[used.length - 1]] : [0, -1];
+  });
+  return { taps, span, padBegin: -dMin };
+}
+
+/** Returns the number of ConvTranspose nodes rewritten. */
+/** `minChannels`: ConvTransposes with fewer output channels stay (they compute in float; see insert-qdq.ts). */
+export function convTransposeToConv(graph: GraphProto, minChannels = 8): number {
+  const inits = initializerMap(graph);
+  const out: NodeProto[] = [];
+  const added: TensorProto[] = [];
+  let rewritten = 0;
+  const graphOutputs = new Set(graph.output.map((o) => o.name));
+  const absorbed = new Set<NodeProto>();
+  for (const node of graph.node) {
+    if (absorbed.has(node)) continue;
+    let activation: NodeProto | undefined;
+    if (node.op_type === 'ConvTranspose' && !graphOutputs.has(node.output[0])) {
+      const users = consumers(graph, node.output[0]);
+      if (users.length === 1 && HOISTED_ACTIVATIONS.has(users[0].op_type)) activation = users[0];
+    }
+    const outChannels = Number(inits.get(node.input[1])?.dims?.[1] ?? 0);
+    const replacement = node.op_type === 'ConvTranspose' && outChannels >= minChannels ? rewrite(node, inits, added, activation) : undefined;
+    if (replacement) {
+      out.push(...replacement);
+      if (activation && replacement.some((n) => n.output.includes(activation.output[0]))) absorbed.add(activation);
+      rewritten++;
+    } else out.push(node);
+  }
+  graph.node = out;
+  graph.initializer.push(...added);
+  pruneInitializers(graph);
+  return rewritten;
+}
+
+function rewrite(node: NodeProto, inits: Map<string, TensorProto>, added: TensorProto[], activation?: NodeProto): NodeProto[] | undefined {
+  const w = inits.get(node.input[1]);
+  const b = node.input[2] ? inits.get(node.input[2]) : undefined;
+  if (!w || (node.input[2] && !b)) return undefined;
+  const dims = (w.dims ?? []).map(Number);
+  if (dims.length !== 4) return undefined;
+  if ((int(node, 'group') ?? 1) !== 1) return undefined;
+  if ((ints(node, 'dilations') ?? [1, 1]).some((d) => d !== 1)) return undefined;
+  if ((ints(node, 'output_padding') ?? [0, 0]).some((d) => d !== 0)) return undefined;
+  if (ints(node, 'output_shape') || node.attribute?.some((a) => a.name === 'auto_pad')) return undefined;
+  const [cin, cout, kh, kw] = dims;
+  const strides = ints(node, 'strides') ?? [1, 1];
+  const pads = ints(node, 'pads') ?? [0, 0, 0, 0];
+  const kernel = [kh, kw];
+  for (const a of [0, 1]) if (kernel[a] - pads[a] - pads[a + 2] !== strides[a]) return undefined;
+  const plans = [0, 1].map((a) => planAxis(kernel[a], strides[a], pads[a]));
+  if (!plans[0] || !plans[1]) return undefined;
+  const [ph, pw] = plans as [AxisPlan, AxisPlan];
+  const weights = readFloatTensor(w);
+  const bias = b ? readFloatTensor(b) : undefined;
+  const base = node.output[0];
+  const nodes: NodeProto[] = [];
+  const phaseOutputs: string[] = [];
+  const [sy, sx] = strides;
+  for (let py = 0; py < sy; py++) {
+    for (let px = 0; px < sx; px++) {
+      const [ty0, ty1] = ph.span[py];
+      const [tx0, tx1] = pw.span[px];
+      const th = ty1 - ty0 + 1;
+      const tw = tx1 - tx0 + 1;
+      if (th <= 0 || tw <= 0) return undefined; // a phase no tap reaches: not a 'same' layer
+      // Conv weight [cout, cin, th, tw]; ConvTranspose weight [cin, cout, kh, kw].
+      const k = new Float32Array(cout * cin * th * tw);
+      for (let co = 0; co < cout; co++) {
+        for (let ci = 0; ci < cin; ci++) {
+          for (let ty = 0; ty < th; ty++) {
+            const ky = ph.taps[py][ty0 + ty];
+            for (let tx = 0; tx < tw; tx++) {
+              const kx = pw.taps[px][tx0 + tx];
+              if (ky < 0 || kx < 0) continue;
+              k[((co * cin + ci) * th + ty) * tw + tx] = weights[((ci * cout + co) * kh + ky) * kw + kx];
+            }
+          }
+        }
+      }
+      const suffix = sy * sx === 1 ? '' : `/p${py}${px}`;
+      const kName = `${base}/conv${suffix}/kernel`;
+      added.push(floatTensor(kName, k, [cout, cin, th, tw]));
+      const inputs = [node.input[0], kName];
+      // One bias for all phases: insert-qdq.ts then gives the phases of a layer one set of scales.
+      if (bias) {
+        const bName = `${base}/conv/bias`;
+        if (!added.some((t) => t.name === bName)) added.push(floatTensor(bName, bias.slice(), [cout]));
+        inputs.push(bName);
+      }
+      // Conv tap t reads input m - padBegin + t; this phase's first used tap is ty0.
+      const top = ph.padBegin - ty0;
+      const left = pw.padBegin - tx0;
+      const conv: NodeProto = {
+        name: `${base}/conv${suffix}`,
+        op_type: 'Conv',
+        input: inputs,
+        output: [sy * sx === 1 ? node.output[0] : `${node.output[0]}${suffix}`],
+        attribute: [
+          attr.ints('kernel_shape', [th, tw]),
+          attr.ints('strides', [1, 1]),
+          attr.ints('dilations', [1, 1]),
+          attr.i('group', 1),
+          attr.ints('pads', [top, left, th - 1 - top, tw - 1 - left]),
+        ],
+      };
+      if (top < 0 || left < 0 || th - 1 - top < 0 || tw - 1 - left < 0) return undefined;
+      nodes.push(conv);
+      phaseOutputs.push(conv.output[0]);
+    }
+  }
+  if (sy * sx === 1) return nodes;
+  if (activation) {
+    // Elementwise, so it commutes with the interleave: per phase, where Relu fuses into QLinearConv.
+    phaseOutputs.forEach((p, i) => {
+      nodes.push({ ...activation, name: `${activation.name ?? p}/phase${i}`, input: [p], output: [`${p}/${activation.op_type}`] });
+      phaseOutputs[i] = `${p}/${activation.op_type}`;
+    });
+  }
+  nodes.push(...interleave(base, phaseOutputs, activation ? activation.output[0] : node.output[0], sy, sx, cout, added));
+  return nodes;
+}
+
+/**
+ * Phase outputs P[py][px], each [N, C, H, W], to Y [N, C, sy*H, sx*W] with
+ * Y[n, c, sy*h + py, sx*w + px] = P[py][px][n, c, h, w]. In NHWC, Y's memory order is
+ * (n, h, py, w, px, c): concatenating a row's phases along C gives (n, h, w, px, c); concatenating
+ * the rows along W gives (n, h, py, w, px, c); a Reshape to [N, sy*H, sx*W, C] then only renames
+ * axes. Reshape's target [0, -1, 0, C] copies N and sx*W from its input, so no shape is needed.
+ */
+function interleave(base: string, phases: string[], output: string, sy: number, sx: number, channels: number, added: TensorProto[]): NodeProto[] {
+  const nodes: NodeProto[] = [];
+  const nhwc = phases.map((p) => {
+    nodes.push({ name: `${p}/to_nhwc`, op_type: 'Transpose', input: [p], output: [`${p}/nhwc`], attribute: [attr.ints('perm', [0, 2, 3, 1])] });
+    return `${p}/nhwc`;
+  });
+  const rows: string[] = [];
+  for (let py = 0; py < sy; py++) {
+    const row = `${output}/row${py}`;
+    nodes.push({ name: `${base}/row${py}`, op_type: 'Concat', input: nhwc.slice(py * sx, (py + 1) * sx), output: [row], attribute: [attr.i('axis', 3)] });
+    rows.push(row);
+  }
+  const joined = `${output}/rows`;
+  nodes.push({ name: `${base}/rows`, op_type: 'Concat', input: rows, output: [joined], attribute: [attr.i('axis', 2)] });
+  const shapeName = `${base}/interleave/shape`;
+  added.push(int64Tensor(shapeName, [0, -1, 0, channels]));
+  nodes.push({ name: `${base}/interleave`, op_type: 'Reshape', input: [joined, shapeName], output: [`${output}/nhwc`] });
+  nodes.push({ name: `${base}/to_nchw`, op_type: 'Transpose', input: [`${output}/nhwc`], output: [output], attribute: [attr.ints('perm', [0, 3, 1, 2])] });
+  return nodes;
+}
