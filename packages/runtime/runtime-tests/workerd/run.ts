@@ -62,10 +62,11 @@ await build({
   logLevel: 'warning',
   plugins: [
     {
-      // The wasm-only onnxruntime-web build (no WebGPU/JSEP: a Worker has no GPU).
+      // The wasm-only onnxruntime-web build with its glue inlined (no WebGPU/JSEP: a Worker has no GPU;
+      // no script URL to find the glue by in workerd). The runtime imports it as `onnxruntime-web/wasm`.
       name: 'ort-wasm-only',
       setup(b) {
-        b.onResolve({ filter: /^onnxruntime-web$/ }, () => ({ path: join(ortWasm, 'ort.wasm.bundle.min.mjs') }));
+        b.onResolve({ filter: /^onnxruntime-web(\/wasm)?$/ }, () => ({ path: join(ortWasm, 'ort.wasm.bundle.min.mjs') }));
       },
     },
   ],
