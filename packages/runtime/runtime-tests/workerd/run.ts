@@ -97,7 +97,15 @@ console.log(`built worker.js in ${(performance.now() - t0).toFixed(0)} ms -> ${o
 const workerd = findWorkerd();
 if (!existsSync(workerd)) throw new Error(`no workerd binary at ${workerd}`);
 const port = await freePort();
-const child = spawn(workerd, ['serve', join(out, 'config.capnp'), '--socket-addr', `http=127.0.0.1:${port}`], { stdio: ['ignore', 'pipe', 'pipe'] });
+// Its own process group, so the cleanup below reaches every process workerd starts, not just the first.
+const child = spawn(workerd, ['serve', join(out, 'config.capnp'), '--socket-addr', `http=127.0.0.1:${port}`], { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+const killGroup = (signal: NodeJS.Signals) => {
+  try {
+    process.kill(-child.pid!, signal);
+  } catch {
+    // already gone
+  }
+};
 let log = '';
 child.stdout.on('data', (d) => (log += d));
 child.stderr.on('data', (d) => (log += d));
@@ -148,11 +156,12 @@ try {
   console.log('edge check passed: the Hono app runs in workerd on onnxruntime-web wasm');
 } finally {
   // workerd drains on SIGTERM; don't let a slow drain hold the check open.
-  const exited = new Promise((r) => child.once('exit', r));
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 2000);
+  const exited = child.exitCode !== null ? Promise.resolve() : new Promise((r) => child.once('exit', r));
+  killGroup('SIGTERM');
+  const timer = setTimeout(() => killGroup('SIGKILL'), 2000);
   await exited;
   clearTimeout(timer);
+  killGroup('SIGKILL');
   rmSync(out, { recursive: true, force: true });
 }
 // onnxruntime-node's thread pool and fetch's keep-alive sockets can hold the event loop open.
