@@ -9,6 +9,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { cpus } from 'node:os';
 import { registerTrainingGradients } from './gradients/register.ts';
 import { registerWasmTrainingKernels } from './kernels/register.ts';
+import { registerNativeTrainingKernels } from './native/register.ts';
 import { wasmDistDir } from './wasm-paths.ts';
 
 export type EngineName = 'auto' | 'tfjs-node-gpu' | 'tfjs-node' | 'wasm' | 'cpu';
@@ -49,6 +50,7 @@ function nativeLoader(name: 'tfjs-node-gpu' | 'tfjs-node'): EngineLoader {
     if (!(await tf.setBackend('tensorflow'))) {
       throw new Error(`${pkg} loaded but its 'tensorflow' backend did not initialise`);
     }
+    registerNativeTrainingKernels();
     const gpu = name === 'tfjs-node-gpu';
     return {
       name,

@@ -1,0 +1,114 @@
+// Our native kernels and gradients (tfjs-node's 'tensorflow' backend) against tfjs's own formulas on
+// the same backend, and the other backends untouched in the same process. Skips, saying why, where
+// @tensorflow/tfjs-node does not load (it is an optional peer; see the README's native engine).
+import { before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as tf from '@tensorflow/tfjs-core';
+import { withStockGradients } from '../gradients/register.ts';
+import { maxRelativeError, randomValues, runOn } from '../kernels/test-util.ts';
+import { initEngine } from '../select.ts';
+import { buildModel } from '../../models/build.ts';
+import { computeGradients } from '../../training/step.ts';
+import type { ModelKind } from '../../types.ts';
+import { registerNativeTrainingKernels, withoutNativeGradients } from './register.ts';
+
+let unavailable: string | false = false;
+before(async () => {
+  try {
+    await initEngine('tfjs-node', { log: () => {} });
+  } catch (error) {
+    unavailable = `tfjs-node is not loadable here, native kernels not tested: ${(error as Error).message.split('\n')[0]}`;
+  }
+});
+
+async function onNative<T>(fn: () => T): Promise<T> {
+  await initEngine('tfjs-node', { log: () => {} });
+  return fn();
+}
+
+/** Values of `fn` with our native gradients and with tfjs's own (and wasm's lean BN formula off). */
+async function oursAndStock(fn: () => tf.Tensor): Promise<[Float32Array, Float32Array]> {
+  const run = async () => {
+    const t = await onNative(() => tf.tidy(fn));
+    const v = (await t.data()) as Float32Array;
+    t.dispose();
+    return v;
+  };
+  const ours = await run();
+  const stock = await withoutNativeGradients(() => withStockGradients(run));
+  return [ours, stock];
+}
+
+const tensor = (shape: number[], seed: number, scale = 1) =>
+  tf.mul(tf.tensor(randomValues(shape.reduce((a, b) => a * b, 1), seed), shape), scale);
+
+test('native ReluGrad: the ReLU gradient equals tfjs\'s dy * step(x) exactly', async (t) => {
+  if (unavailable) return t.skip(unavailable);
+  const [ours, stock] = await oursAndStock(() => {
+    const x = tensor([4, 6, 6, 8], 1);
+    const w = tensor([4, 6, 6, 8], 2);
+    return tf.grad((v: tf.Tensor) => tf.sum(tf.mul(tf.relu(v), w)))(x);
+  });
+  assert.deepEqual(ours, stock);
+  // And it really ran TensorFlow's op, not tfjs's Step.
+  const names = await onNative(async () => {
+    const x = tensor([2, 3], 1);
+    const info = await tf.profile(() => tf.grad((v: tf.Tensor) => tf.sum(tf.relu(v)))(x));
+    return info.kernelNames;
+  });
+  assert.ok(names.includes('ReluGrad') && !names.includes('Step'), `kernels run: ${names.join(', ')}`);
+});
+
+test('native LeakyReluGrad: the LeakyReLU gradient (alpha 0.3, as Keras) equals tfjs\'s', async (t) => {
+  if (unavailable) return t.skip(unavailable);
+  const [ours, stock] = await oursAndStock(() => {
+    const x = tensor([4, 5, 5, 8], 3);
+    const w = tensor([4, 5, 5, 8], 4);
+    return tf.grad((v: tf.Tensor) => tf.sum(tf.mul(tf.leakyRelu(v, 0.3), w)))(x);
+  });
+  assert.ok(maxRelativeError(ours, stock) < 1e-6, `max relative error ${maxRelativeError(ours, stock)}`);
+});
+
+test('native SigmoidGrad: the sigmoid gradient equals tfjs\'s dy * y * (1 - y) to float32 noise', async (t) => {
+  if (unavailable) return t.skip(unavailable);
+  const [ours, stock] = await oursAndStock(() => {
+    const x = tensor([4, 8, 8, 1], 5, 4);
+    const w = tensor([4, 8, 8, 1], 6);
+    return tf.grad((v: tf.Tensor) => tf.sum(tf.mul(tf.sigmoid(v), w)))(x);
+  });
+  assert.ok(maxRelativeError(ours, stock) < 1e-6, `max relative error ${maxRelativeError(ours, stock)}`);
+});
+
+/** All weight gradients of one training step of `kind` at a small batch, concatenated. */
+function modelGradients(kind: ModelKind, batch: number) {
+  return () => {
+    const pair = buildModel(kind, { seed: 7 });
+    const images = tf.tidy(() => tf.add(tf.mul(tensor([batch, ...pair.imageShape], 8), 0.5), 0.5)) as tf.Tensor4D;
+    const eps = randomValues(batch * pair.latentDim, 9);
+    const { grads } = computeGradients(pair, images, { eps: kind === 'ae' ? undefined : eps });
+    const keys = Object.keys(grads).sort();
+    return tf.concat(keys.map((k) => tf.reshape(grads[k]!, [-1])));
+  };
+}
+
+for (const [kind, batch] of [['ae', 6], ['vae', 6], ['faces-vae', 4]] as const) {
+  test(`native kernels: every weight gradient of a ${kind} step equals tfjs's own path (float32 noise)`, async (t) => {
+    if (unavailable) return t.skip(unavailable);
+    const [ours, stock] = await oursAndStock(modelGradients(kind, batch));
+    assert.equal(ours.length, stock.length);
+    const err = maxRelativeError(ours, stock);
+    assert.ok(err < 1e-4, `max relative error ${err}`);
+  });
+}
+
+test('native gradients leave the cpu backend\'s gradients as they were (same process)', async (t) => {
+  if (unavailable) return t.skip(unavailable);
+  registerNativeTrainingKernels();
+  const x = [-2, -0.5, 0, 0.5, 3];
+  const relu = await runOn('cpu', () => tf.grad((v: tf.Tensor) => tf.sum(tf.mul(tf.relu(v), tf.tensor([1, 2, 3, 4, 5]))))(tf.tensor(x)));
+  assert.deepEqual([...relu.values], [0, 0, 0, 4, 5]);
+  const leaky = await runOn('cpu', () => tf.grad((v: tf.Tensor) => tf.sum(tf.mul(tf.leakyRelu(v, 0.2), tf.tensor([1, 2, 3, 4, 5]))))(tf.tensor(x)));
+  assert.deepEqual([...leaky.values].map((v) => Number(v.toFixed(6))), [0.2, 0.4, 0.6, 4, 5]);
+  // The ops our kernels stand in for are not registered on cpu: a native gradient there would throw.
+  assert.equal(tf.getKernel('ReluGrad', 'cpu'), undefined);
+});

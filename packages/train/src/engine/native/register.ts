@@ -1,0 +1,60 @@
+/**
+ * Our kernels and gradients for the native engine (tfjs-node's 'tensorflow' backend): the
+ * gradients of ReLU, LeakyReLU and Sigmoid as TensorFlow's own gradient ops, and the leaner
+ * BatchNorm gradient formula the wasm engine uses. Called by the native loader in engines.ts after
+ * setBackend('tensorflow'); idempotent.
+ *
+ * Gradients are global in tfjs, so each native one wraps the gradient it replaces (dispatch.ts):
+ * the wasm and cpu backends in the same process keep computing exactly what they did.
+ */
+import { getGradient, getKernel, registerGradient, registerKernel, type GradConfig, type KernelConfig } from '@tensorflow/tfjs-core';
+import { registerTrainingGradients } from '../gradients/register.ts';
+import { compatible, dispatchGradient, type NativeGradient } from './dispatch.ts';
+import { leakyReluGradKernel, leakyReluNativeGradient } from './LeakyReluGrad.ts';
+import { reluGradKernel, reluNativeGradient } from './ReluGrad.ts';
+import { sigmoidGradKernel, sigmoidNativeGradient } from './SigmoidGrad.ts';
+
+export const nativeKernels: readonly KernelConfig[] = [reluGradKernel, leakyReluGradKernel, sigmoidGradKernel];
+export const nativeGradients: readonly NativeGradient[] = [reluNativeGradient, leakyReluNativeGradient, sigmoidNativeGradient];
+
+/** kernel name -> [our dispatching config, the config it wraps]. */
+const installed = new Map<string, [GradConfig, GradConfig]>();
+
+/**
+ * Registers the kernels and gradients above. Returns the names of the kernels whose gradients now
+ * run natively (a gradient is skipped, with its name left out, if the one it would wrap saves
+ * different tensors than ours reads).
+ */
+export function registerNativeTrainingKernels(): string[] {
+  for (const k of nativeKernels) {
+    if (!getKernel(k.kernelName, k.backendName)) registerKernel(k);
+  }
+  // Backend-neutral and tested equal to tfjs's: the BatchNorm gradient with fewer ops.
+  registerTrainingGradients();
+  const names: string[] = [];
+  for (const native of nativeGradients) {
+    const current = getGradient(native.kernelName);
+    const mine = installed.get(native.kernelName);
+    if (mine && current === mine[0]) {
+      names.push(native.kernelName);
+      continue;
+    }
+    if (!current || !compatible(native, current)) continue;
+    const config = dispatchGradient(native, current);
+    installed.set(native.kernelName, [config, current]);
+    registerGradient(config);
+    names.push(native.kernelName);
+  }
+  return names;
+}
+
+/** Runs `fn` with the gradients ours wrap back in place (tests compare against them). */
+export async function withoutNativeGradients<T>(fn: () => T | Promise<T>): Promise<T> {
+  const active = [...installed.values()].filter(([mine, _]) => getGradient(mine.kernelName) === mine);
+  for (const [, wrapped] of active) registerGradient(wrapped);
+  try {
+    return await fn();
+  } finally {
+    for (const [mine] of active) registerGradient(mine);
+  }
+}
