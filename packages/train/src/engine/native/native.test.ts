@@ -8,6 +8,7 @@ import { withStockGradients } from '../gradients/register.ts';
 import { maxRelativeError, randomValues, runOn } from '../kernels/test-util.ts';
 import { initEngine } from '../select.ts';
 import { buildModel } from '../../models/build.ts';
+import { Adam } from '../../training/adam.ts';
 import { computeGradients } from '../../training/step.ts';
 import type { ModelKind } from '../../types.ts';
 import { registerNativeTrainingKernels, withoutNativeGradients } from './register.ts';
@@ -111,4 +112,40 @@ test('native gradients leave the cpu backend\'s gradients as they were (same pro
   assert.deepEqual([...leaky.values].map((v) => Number(v.toFixed(6))), [0.2, 0.4, 0.6, 4, 5]);
   // The ops our kernels stand in for are not registered on cpu: a native gradient there would throw.
   assert.equal(tf.getKernel('ReluGrad', 'cpu'), undefined);
+});
+
+test('native ResourceApplyAdam: three Adam steps equal tfjs\'s elementwise update (float32 noise), inputs untouched', async (t) => {
+  if (unavailable) return t.skip(unavailable);
+  const run = async (fusedKernel: boolean) =>
+    onNative(() => {
+      const adam = new Adam({ learningRate: 1e-3 });
+      adam.useFusedKernel = fusedKernel;
+      const w = new Map([['k', tf.variable(tensor([3, 3, 4, 5], 10), true, `w_${fusedKernel}`)], ['b', tf.variable(tensor([5], 11), true, `b_${fusedKernel}`)]]);
+      const kept = w.get('k')!.clone();
+      for (let step = 0; step < 3; step++) {
+        const grads = { k: tensor([3, 3, 4, 5], 20 + step, 0.1), b: tensor([5], 30 + step, 0.1) };
+        adam.apply(w, grads);
+        tf.dispose(Object.values(grads));
+      }
+      const moments = adam.getState().tensors;
+      const out = tf.concat([...w.values(), ...Object.keys(moments).sort().map((k) => moments[k]!)].map((x) => tf.reshape(x, [-1])));
+      const values = out.dataSync().slice() as Float32Array;
+      // The first update's input (the variable's initial value, still held by `kept`) is unchanged.
+      const unchanged = maxRelativeError(kept.dataSync() as Float32Array, tensor([3, 3, 4, 5], 10).dataSync() as Float32Array) === 0;
+      tf.dispose([out, kept, ...w.values()]);
+      adam.dispose();
+      return { values, unchanged };
+    });
+  const fused = await run(true);
+  const plain = await run(false);
+  assert.ok(fused.unchanged && plain.unchanged);
+  const err = maxRelativeError(fused.values, plain.values);
+  assert.ok(err < 1e-5, `max relative error ${err}`);
+  const names = await onNative(async () => {
+    const adam = new Adam({ learningRate: 1e-3 });
+    const w = new Map([['x', tf.variable(tf.ones([4]))]]);
+    const info = await tf.profile(() => adam.apply(w, { x: tf.ones([4]) }));
+    return info.kernelNames;
+  });
+  assert.deepEqual(names.filter((n) => n !== 'ZerosLike' && n !== 'Fill'), ['ResourceApplyAdam']);
 });

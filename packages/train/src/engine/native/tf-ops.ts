@@ -19,6 +19,7 @@ interface Binding {
   TF_ATTR_BOOL: number;
   TF_ATTR_STRING: number;
   TF_ATTR_INT: number;
+  TF_ATTR_SHAPE: number;
   TF_FLOAT: number;
   TF_INT32: number;
 }
