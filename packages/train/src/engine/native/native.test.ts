@@ -24,6 +24,9 @@ before(async () => {
 
 async function onNative<T>(fn: () => T): Promise<T> {
   await initEngine('tfjs-node', { log: () => {} });
+  // runOn('cpu') switches the tfjs backend without telling initEngine: switch back explicitly.
+  await tf.setBackend('tensorflow');
+  assert.equal(tf.getBackend(), 'tensorflow');
   return fn();
 }
 
@@ -78,6 +81,19 @@ test('native SigmoidGrad: the sigmoid gradient equals tfjs\'s dy * y * (1 - y) t
     return tf.grad((v: tf.Tensor) => tf.sum(tf.mul(tf.sigmoid(v), w)))(x);
   });
   assert.ok(maxRelativeError(ours, stock) < 1e-6, `max relative error ${maxRelativeError(ours, stock)}`);
+});
+
+test('native Sum and Mean gradients: one broadcast, bitwise equal to tfjs\'s (dy * ones) / n', async (t) => {
+  if (unavailable) return t.skip(unavailable);
+  for (const axis of [[0, 1, 2], [1, 2, 3], [3], [0]]) {
+    const [ours, stock] = await oursAndStock(() => {
+      const x = tensor([3, 4, 5, 6], 12);
+      const w = tensor(axis.length === 1 && axis[0] === 0 ? [4, 5, 6] : axis.length === 1 ? [3, 4, 5] : axis[0] === 0 ? [6] : [3], 13);
+      const f = (v: tf.Tensor) => tf.add(tf.sum(tf.mul(tf.mean(v, axis), w)), tf.sum(tf.mul(tf.sum(v, axis), w)));
+      return tf.grad(f)(x);
+    });
+    assert.deepEqual(ours, stock, `axis [${axis}]`);
+  }
 });
 
 /** All weight gradients of one training step of `kind` at a small batch, concatenated. */

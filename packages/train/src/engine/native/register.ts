@@ -1,6 +1,7 @@
 /**
  * Our kernels and gradients for the native engine (tfjs-node's 'tensorflow' backend): the
- * gradients of ReLU, LeakyReLU and Sigmoid as TensorFlow's own gradient ops, Adam's update as
+ * gradients of ReLU, LeakyReLU and Sigmoid as TensorFlow's own gradient ops, those of Sum and Mean
+ * as one broadcast, Adam's update as
  * TensorFlow's ResourceApplyAdam (training/adam.ts uses it where registered), and the leaner
  * BatchNorm gradient formula the wasm engine uses. Called by the native loader in engines.ts after
  * setBackend('tensorflow'); idempotent.
@@ -13,11 +14,12 @@ import { registerTrainingGradients } from '../gradients/register.ts';
 import { compatible, dispatchGradient, type NativeGradient } from './dispatch.ts';
 import { leakyReluGradKernel, leakyReluNativeGradient } from './LeakyReluGrad.ts';
 import { reluGradKernel, reluNativeGradient } from './ReluGrad.ts';
+import { meanNativeGradient, sumNativeGradient } from './ReduceGrad.ts';
 import { resourceApplyAdamKernel } from './ResourceApplyAdam.ts';
 import { sigmoidGradKernel, sigmoidNativeGradient } from './SigmoidGrad.ts';
 
 export const nativeKernels: readonly KernelConfig[] = [reluGradKernel, leakyReluGradKernel, sigmoidGradKernel, resourceApplyAdamKernel];
-export const nativeGradients: readonly NativeGradient[] = [reluNativeGradient, leakyReluNativeGradient, sigmoidNativeGradient];
+export const nativeGradients: readonly NativeGradient[] = [reluNativeGradient, leakyReluNativeGradient, sigmoidNativeGradient, sumNativeGradient, meanNativeGradient];
 
 /** kernel name -> [our dispatching config, the config it wraps]. */
 const installed = new Map<string, [GradConfig, GradConfig]>();
