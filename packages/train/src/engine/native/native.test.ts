@@ -10,6 +10,7 @@ import { initEngine } from '../select.ts';
 import { buildModel } from '../../models/build.ts';
 import { Adam } from '../../training/adam.ts';
 import { computeGradients } from '../../training/step.ts';
+import { nonTrainableVariables } from '../../training/weights.ts';
 import type { ModelKind } from '../../types.ts';
 import { registerNativeTrainingKernels, withoutNativeGradients } from './register.ts';
 
@@ -104,7 +105,9 @@ function modelGradients(kind: ModelKind, batch: number) {
     const eps = randomValues(batch * pair.latentDim, 9);
     const { grads } = computeGradients(pair, images, { eps: kind === 'ae' ? undefined : eps });
     const keys = Object.keys(grads).sort();
-    return tf.concat(keys.map((k) => tf.reshape(grads[k]!, [-1])));
+    // BatchNorm's moving statistics, updated by the step, too.
+    const moving = [...nonTrainableVariables(pair)].sort(([a], [b]) => a.localeCompare(b)).map(([, v]) => v);
+    return tf.concat([...keys.map((k) => tf.reshape(grads[k]!, [-1])), ...moving.map((v) => tf.reshape(v, [-1]))]);
   };
 }
 
@@ -117,6 +120,15 @@ for (const [kind, batch] of [['ae', 6], ['vae', 6], ['faces-vae', 4]] as const) 
     assert.ok(err < 1e-4, `max relative error ${err}`);
   });
 }
+
+test('native BatchNormalization: training mode runs FusedBatchNormV3 and its gradient FusedBatchNormGradV3', async (t) => {
+  if (unavailable) return t.skip(unavailable);
+  const names = await onNative(async () => {
+    const info = await tf.profile(() => modelGradients('faces-vae', 2)());
+    return info.kernelNames;
+  });
+  assert.ok(names.includes('FusedBatchNormV3') && names.includes('FusedBatchNormGradV3'), `kernels run: ${[...new Set(names)].join(', ')}`);
+});
 
 test('native gradients leave the cpu backend\'s gradients as they were (same process)', async (t) => {
   if (unavailable) return t.skip(unavailable);
