@@ -20,10 +20,14 @@ export interface OpProfile {
   byKernel: Array<{ name: string; ms: number; calls: number }>;
 }
 
-/** Profiles the second of two training steps of `kind` at `batch` on the running engine. */
-export async function profileStep(kind: ModelKind, batch: number): Promise<OpProfile> {
+/**
+ * Profiles the second of two training steps of `kind` at `batch` on the running engine.
+ * `fusedAdam: false` makes Adam use tfjs's elementwise ops even where the backend has a fused kernel.
+ */
+export async function profileStep(kind: ModelKind, batch: number, fusedAdam = true): Promise<OpProfile> {
   const pair = buildModel(kind, { seed: 1 });
   const optimizer = new Adam({ learningRate: DEFAULT_LEARNING_RATE[kind] });
+  optimizer.useFusedKernel = fusedAdam;
   const x = tf.randomUniform([batch, ...pair.imageShape], 0, 1, 'float32', 3) as tf.Tensor4D;
   const eps = kind === 'ae' ? undefined : (tf.tidy(() => tf.randomNormal([batch, pair.latentDim], 0, 1, 'float32', 4).dataSync()) as Float32Array);
   try {
