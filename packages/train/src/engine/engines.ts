@@ -9,6 +9,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { cpus } from 'node:os';
 import { registerTrainingGradients } from './gradients/register.ts';
 import { registerWasmTrainingKernels } from './kernels/register.ts';
+import { registerNativeTrainingKernels } from './native/register.ts';
 import { wasmDistDir } from './wasm-paths.ts';
 import { describeNativeBackend } from './native/describe.ts';
 import { linkCachedAddon } from './native/link.ts';
@@ -61,6 +62,7 @@ function nativeLoader(name: 'tfjs-node-gpu' | 'tfjs-node'): EngineLoader {
     if (!(await tf.setBackend('tensorflow'))) {
       throw new Error(`${pkg} loaded but its 'tensorflow' backend did not initialise`);
     }
+    registerNativeTrainingKernels();
     return {
       name,
       backend: 'tensorflow',

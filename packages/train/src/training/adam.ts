@@ -9,9 +9,16 @@
  *
  * Variables are addressed by stable keys (see `weightKey`), not tfjs variable names, which gain
  * suffixes when several models live in one process.
+ *
+ * Where the running backend has a kernel named 'ResourceApplyAdam' (the native engine registers
+ * one: engine/native/ResourceApplyAdam.ts, TensorFlow's own Adam op), each weight's update is that
+ * one kernel (same formula; tested equal to float32 noise) instead of ~12 elementwise ones.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { ValueError } from '../errors.ts';
+
+/** A backend kernel doing one weight's whole update: inputs { w, g, m, v }, outputs [w', m', v']. */
+const FUSED_ADAM = 'ResourceApplyAdam';
 
 export interface AdamConfig {
   learningRate: number;
@@ -34,6 +41,8 @@ export class Adam {
   readonly epsilon: number;
   /** Number of updates applied so far (Keras's `iterations`). */
   step = 0;
+  /** Use the backend's 'ResourceApplyAdam' kernel where it has one (tests turn it off to compare). */
+  useFusedKernel = true;
   private readonly m = new Map<string, tf.Variable>();
   private readonly v = new Map<string, tf.Variable>();
 
@@ -50,6 +59,7 @@ export class Adam {
     this.step += 1;
     const t = this.step;
     const lrT = (this.learningRate * Math.sqrt(1 - this.beta2 ** t)) / (1 - this.beta1 ** t);
+    const fused = this.useFusedKernel && tf.getKernel(FUSED_ADAM, tf.getBackend()) !== undefined;
     for (const [key, g] of Object.entries(grads)) {
       const w = variables.get(key);
       if (w === undefined) throw new ValueError(`Adam: gradient for unknown weight "${key}"`);
@@ -64,6 +74,16 @@ export class Adam {
       }
       const mm = m;
       const vv = v;
+      if (fused) {
+        tf.tidy(() => {
+          const attrs = { lr: this.learningRate, beta1: this.beta1, beta2: this.beta2, epsilon: this.epsilon, beta1Power: this.beta1 ** t, beta2Power: this.beta2 ** t };
+          const [newW, newM, newV] = tf.engine().runKernel(FUSED_ADAM, { w, g, m: mm, v: vv }, attrs) as tf.Tensor[];
+          w.assign(newW!);
+          mm.assign(newM!);
+          vv.assign(newV!);
+        });
+        continue;
+      }
       tf.tidy(() => {
         const newM = tf.add(mm, tf.mul(tf.sub(g, mm), 1 - this.beta1));
         const newV = tf.add(vv, tf.mul(tf.sub(tf.square(g), vv), 1 - this.beta2));
