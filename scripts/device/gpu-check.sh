@@ -4,7 +4,8 @@
 # packages/runtime/device/gpu-check.ts (bundled) with the carried Node.js: webgpu training of the
 # Fashion VAE (one full epoch, real data) and the faces VAE (20 steps at batch 128), decoding on
 # onnxruntime-node's WebGPU provider, and the same networks in PyTorch on CUDA. Report: $OUT (or
-# ./gpu-check-out)/report.{json,txt}, vulkan.txt. Must finish in ~8 minutes on a GPU.
+# ./gpu-check-out)/report.{json,txt}, vulkan.txt. Must finish in ~8 minutes on a GPU: the check stops
+# itself after GPU_CHECK_TIMEOUT seconds (default 450).
 #
 # usage: bash scripts/device/gpu-check.sh [--dry-run] [extra gpu-check.mjs flags, e.g. --vae-steps 50]
 #   --dry-run: software adapter (SwiftShader from chromium) and small counts, to test the recipe here.
@@ -18,6 +19,9 @@ mkdir -p "$out"
 rm -rf "$work" && mkdir -p "$work"
 if command -v xz >/dev/null; then tar -C "$work" -xJf "$pack"
 else python3 -c 'import sys, tarfile; tarfile.open(sys.argv[1], "r:xz").extractall(sys.argv[2])' "$pack" "$work"; fi
+data="$work/data/fashion-train.u8"
+if command -v xz >/dev/null; then xz -d "$data.xz"
+else python3 -c 'import lzma, sys; open(sys.argv[1], "wb").write(lzma.decompress(open(sys.argv[1] + ".xz", "rb").read()))' "$data"; fi
 
 # Vulkan: the machine's loader if it has one, else the carried one. NVIDIA's Vulkan driver lives in
 # libGLX_nvidia.so.0; containers started without the "graphics" capability have the library but no
@@ -40,7 +44,8 @@ if command -v vulkaninfo >/dev/null; then { echo "== vulkaninfo --summary"; time
 cat "$out/vulkan.txt"
 
 status=0
-timeout 450 "$work/bin/node" "$work/app/gpu-check.mjs" --data "$work/data/fashion-train.u8" \
+limit=${GPU_CHECK_TIMEOUT:-450}
+timeout "$limit" "$work/bin/node" "$work/app/gpu-check.mjs" --data "$data" \
   --torch "$work/app/torch_reference.py" --out "$out" "$@" || status=$?
-[ "$status" = 124 ] && echo "gpu-check: stopped after 450 s" >&2
+[ "$status" = 124 ] && echo "gpu-check: stopped after $limit s (GPU_CHECK_TIMEOUT)" >&2
 exit "$status"

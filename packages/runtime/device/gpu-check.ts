@@ -53,7 +53,7 @@ const int = (v: string | undefined, fallback: number) => (v === undefined ? fall
 const VAE_BATCH = 100;
 const vaeSteps = int(args['vae-steps'], dry ? 3 : Number.POSITIVE_INFINITY);
 const facesSteps = int(args['faces-steps'], dry ? 2 : 20);
-const facesBatch = int(args['faces-batch'], dry ? 8 : 128);
+const facesBatch = int(args['faces-batch'], dry ? 4 : 128);
 const decodeBatch = int(args['decode-batch'], dry ? 16 : 256);
 
 const report: Record<string, unknown> = { startedAt: new Date().toISOString(), dryRun: dry, node: process.version };

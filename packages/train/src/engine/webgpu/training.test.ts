@@ -22,7 +22,7 @@ import { useSoftwareVulkan } from './vulkan-icd.ts';
 useSoftwareVulkan();
 const found = await requestDawnAdapter().catch(() => undefined);
 const skip = found ? false : 'Dawn found no WebGPU adapter (no Vulkan driver; install chromium for SwiftShader\'s, or a GPU driver)';
-if (found) console.error(`# webgpu adapter: ${describeAdapter(found.summary)}`);
+if (found) console.error(`webgpu adapter: ${describeAdapter(found.summary)}`);
 
 /**
  * Two steps: the first one's gradients are compared before Adam applies them, the second is a plain
@@ -43,7 +43,12 @@ const ARGS = { ae: { seed: 11 }, vae: { seed: 12 }, 'faces-vae': { seed: 13, lat
  * the first conv kernel at batch 2).
  */
 const GRAD_TOL: Record<ModelKind, number> = { ae: 1e-4, vae: 1e-4, 'faces-vae': 5e-3 };
-const LOSS_TOL = 1e-4;
+/**
+ * Losses: the first step's (same weights) to float32 summation noise. The second step's follow an
+ * Adam update, which can flip where gradients sit at noise level (see the weights below): measured
+ * 1.2e-4 relative on the faces VAE's KL term, so 1e-3 there.
+ */
+const LOSS_TOL = [1e-4, 1e-3] as const;
 
 interface Run {
   firstGrads: Map<string, Float32Array>;
@@ -117,7 +122,7 @@ for (const kind of MODEL_KINDS) {
         if (a === undefined) continue;
         const d = Math.abs(a - b) / Math.max(1, Math.abs(a));
         worst.loss = Math.max(worst.loss, d);
-        assert.ok(d <= LOSS_TOL, `step ${s + 1} ${part}: wasm ${a}, webgpu ${b}`);
+        assert.ok(d <= LOSS_TOL[s]!, `step ${s + 1} ${part}: wasm ${a}, webgpu ${b}`);
       }
     }
     // Adam moves a weight by ~lr * g / |g| whatever |g|: where a gradient element is at noise level
@@ -140,7 +145,7 @@ for (const kind of MODEL_KINDS) {
       assert.ok(largest <= 2 * lr * STEPS * (1 + 1e-3), `weight ${key}: differs by ${largest}, more than Adam's 2 * lr * steps`);
       assert.ok(off <= Math.max(1, w.length * 0.005), `weight ${key}: ${off} of ${w.length} elements differ by more than ${GRAD_TOL[kind]} relative`);
     }
-    console.error(`# ${kind}: worst relative difference, gradients ${worst.grad.toExponential(1)}, losses ${worst.loss.toExponential(1)}, weights off ${(worst.weight * 100).toFixed(2)}%`);
+    console.error(`${kind}: worst relative difference, gradients ${worst.grad.toExponential(1)}, losses ${worst.loss.toExponential(1)}, weights off ${(worst.weight * 100).toFixed(2)}%`);
     if (process.env.LATENTKIT_VERBOSE) console.error(report.join('\n'));
   });
 }
