@@ -9,6 +9,7 @@
 #
 # usage: bash scripts/device/gpu-check.sh [--dry-run] [extra gpu-check.mjs flags, e.g. --vae-steps 50]
 #   --dry-run: software adapter (SwiftShader from chromium) and small counts, to test the recipe here.
+#   PYTHON: the python with torch (default python3); GPU_CHECK_TIMEOUT: seconds (default 450).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 pack=.device-pack/pack.tar.xz
@@ -46,6 +47,6 @@ cat "$out/vulkan.txt"
 status=0
 limit=${GPU_CHECK_TIMEOUT:-450}
 timeout "$limit" "$work/bin/node" "$work/app/gpu-check.mjs" --data "$data" \
-  --torch "$work/app/torch_reference.py" --out "$out" "$@" || status=$?
+  --torch "$work/app/torch_reference.py" --python "${PYTHON:-python3}" --out "$out" "$@" || status=$?
 [ "$status" = 124 ] && echo "gpu-check: stopped after $limit s (GPU_CHECK_TIMEOUT)" >&2
 exit "$status"

@@ -102,14 +102,18 @@ for (const kind of MODEL_KINDS) {
     // relative to its own scale, floored at 1e-3 of the model's largest gradient.
     let modelScale = 0;
     for (const g of ref.firstGrads.values()) for (const v of g) modelScale = Math.max(modelScale, Math.abs(v));
+    /** Weights whose gradient is noise in both engines (biases right before BatchNormalization). */
+    const noiseOnly = new Set<string>();
     for (const [key, g] of ref.firstGrads) {
       const other = gpu.firstGrads.get(key)!;
-      let scale = 1e-3 * modelScale;
+      let own = 0;
       let diff = 0;
       for (let i = 0; i < g.length; i++) {
-        scale = Math.max(scale, Math.abs(g[i]!));
+        own = Math.max(own, Math.abs(g[i]!));
         diff = Math.max(diff, Math.abs(other[i]! - g[i]!));
       }
+      if (own < 1e-3 * modelScale) noiseOnly.add(key);
+      const scale = Math.max(own, 1e-3 * modelScale);
       const d = diff / scale;
       worst.grad = Math.max(worst.grad, d);
       report.push(`grad ${key} ${d.toExponential(1)}`);
@@ -140,9 +144,11 @@ for (const kind of MODEL_KINDS) {
         largest = Math.max(largest, d);
         if (d > GRAD_TOL[kind] * scale) off++;
       }
-      worst.weight = Math.max(worst.weight, off / w.length);
       report.push(`weight ${key} largest ${largest.toExponential(1)}, ${off}/${w.length} beyond tolerance`);
       assert.ok(largest <= 2 * lr * STEPS * (1 + 1e-3), `weight ${key}: differs by ${largest}, more than Adam's 2 * lr * steps`);
+      // Adam's steps on a noise gradient are themselves noise (+-lr each): only the bound above applies.
+      if (noiseOnly.has(key)) continue;
+      worst.weight = Math.max(worst.weight, off / w.length);
       assert.ok(off <= Math.max(1, w.length * 0.005), `weight ${key}: ${off} of ${w.length} elements differ by more than ${GRAD_TOL[kind]} relative`);
     }
     console.error(`${kind}: worst relative difference, gradients ${worst.grad.toExponential(1)}, losses ${worst.loss.toExponential(1)}, weights off ${(worst.weight * 100).toFixed(2)}%`);
