@@ -77,6 +77,9 @@ for (const f of ['package.json', 'dist', 'bin/napi-v6/linux/x64']) {
 const ortCommon = realpathSync(join(ortNode, '..', 'onnxruntime-common'));
 cpSync(ortCommon, join(stage, 'app/node_modules/onnxruntime-common'), { recursive: true });
 copyFileSync(join(root, 'packages/train/bench/torch_reference.py'), join(stage, 'app/torch_reference.py'));
+// The exporter reads its version from "../package.json" next to its own file; in the bundle that is
+// the folder above app/.
+copyFileSync(join(root, 'packages/export/package.json'), join(stage, 'package.json'));
 
 const vulkan = ['/usr/lib/x86_64-linux-gnu/libvulkan.so.1', '/usr/lib/chromium/libvulkan.so.1'].find((p) => existsSync(p));
 if (vulkan) copyFileSync(vulkan, join(stage, 'lib/libvulkan.so.1'));
