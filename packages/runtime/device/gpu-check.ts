@@ -11,7 +11,7 @@
  * Writes report.json and report.txt into --out.
  *
  * usage: node gpu-check.mjs --data fashion-train.u8 --torch torch_reference.py --out DIR
- *          [--dry-run] [--vae-steps N] [--faces-steps N] [--faces-batch N] [--decode-batch N]
+ *          [--dry-run] [--vae-steps N] [--vae-batch N] [--faces-steps N] [--faces-batch N] [--decode-batch N]
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync, renameSync } from 'node:fs';
@@ -41,6 +41,7 @@ const { values: args } = parseArgs({
     out: { type: 'string', default: 'gpu-check-out' },
     'dry-run': { type: 'boolean', default: false },
     'vae-steps': { type: 'string' },
+    'vae-batch': { type: 'string' },
     'faces-steps': { type: 'string' },
     'faces-batch': { type: 'string' },
     'decode-batch': { type: 'string' },
@@ -49,8 +50,8 @@ const { values: args } = parseArgs({
 });
 const dry = args['dry-run'];
 const int = (v: string | undefined, fallback: number) => (v === undefined ? fallback : Number.parseInt(v, 10));
-/** Full run: one epoch of 60,000 images at batch 100. Dry run (software adapter): a few steps. */
-const VAE_BATCH = 100;
+/** Full run: one epoch of 60,000 images at the book's batch 100. Dry run (software adapter): a few small steps. */
+const VAE_BATCH = int(args['vae-batch'], dry ? 8 : 100);
 const vaeSteps = int(args['vae-steps'], dry ? 3 : Number.POSITIVE_INFINITY);
 const facesSteps = int(args['faces-steps'], dry ? 2 : 20);
 const facesBatch = int(args['faces-batch'], dry ? 4 : 128);
