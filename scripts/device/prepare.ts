@@ -80,6 +80,8 @@ copyFileSync(join(root, 'packages/train/bench/torch_reference.py'), join(stage, 
 // The exporter reads its version from "../package.json" next to its own file; in the bundle that is
 // the folder above app/.
 copyFileSync(join(root, 'packages/export/package.json'), join(stage, 'package.json'));
+// ... and its ONNX schema from "./onnx.proto" next to its file: in the bundle, app/.
+copyFileSync(join(root, 'packages/export/src/proto/onnx.proto'), join(stage, 'app/onnx.proto'));
 
 const vulkan = ['/usr/lib/x86_64-linux-gnu/libvulkan.so.1', '/usr/lib/chromium/libvulkan.so.1'].find((p) => existsSync(p));
 if (vulkan) copyFileSync(vulkan, join(stage, 'lib/libvulkan.so.1'));
