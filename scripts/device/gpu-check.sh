@@ -27,6 +27,9 @@ else python3 -c 'import lzma, sys; open(sys.argv[1], "wb").write(lzma.decompress
 # Vulkan: the machine's loader if it has one, else the carried one. NVIDIA's Vulkan driver lives in
 # libGLX_nvidia.so.0; containers started without the "graphics" capability have the library but no
 # ICD manifest, so write one if the library is there and no manifest names it.
+if [ "${1:-}" = "--dry-run" ] && [ -z "${VK_ICD_FILENAMES:-}" ] && [ -f /usr/lib/chromium/vk_swiftshader_icd.json ]; then
+  export VK_ICD_FILENAMES=/usr/lib/chromium/vk_swiftshader_icd.json   # software adapter for the dry run
+fi
 if ! ldconfig -p 2>/dev/null | grep -q 'libvulkan.so.1 '; then export LD_LIBRARY_PATH="$work/lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"; fi
 {
   echo "== nvidia-smi"; nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv 2>&1 || true
