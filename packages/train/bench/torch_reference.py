@@ -7,7 +7,10 @@ Same layers, losses, optimiser (Adam) and batch sizes as the TypeScript models (
 'same' stride-2 convs pad at the end, Conv2DTranspose 'same' = output_padding 1).
 Run with Debian's python3 (torch 1.13) and OPENBLAS_NUM_THREADS=1; torch threads = cores (2).
 
-usage: torch_reference.py [--models ae,vae,faces-vae] [--seconds S] [--threads T]
+On a GPU: --device cuda (timings then include one loss.item() a step, which waits for the GPU, as
+the TypeScript loop's loss read does).
+
+usage: torch_reference.py [--models ae,vae,faces-vae] [--seconds S] [--threads T] [--device cpu|cuda]
 """
 import argparse
 import json
@@ -89,12 +92,12 @@ SPECS = {
 }
 
 
-def bench(name, seconds):
+def bench(name, seconds, device='cpu'):
     make, batch, shape, lr = SPECS[name]
     torch.manual_seed(0)
-    model = make()
+    model = make().to(device)
     opt = torch.optim.Adam(model.parameters(), lr=lr, eps=1e-7)
-    x = torch.rand(batch, *shape)
+    x = torch.rand(batch, *shape).to(device)
 
     def step():
         opt.zero_grad()
@@ -115,7 +118,8 @@ def bench(name, seconds):
     cpu_ms = (time.process_time() - cpu0) * 1000 / steps
     return {'model': name, 'batch': batch, 'ms_per_step': ms, 'img_per_s': batch * 1000 / ms, 'steps': steps,
             'best_ms_per_step': best * 1000, 'best_img_per_s': batch / best, 'cpu_ms_per_step': cpu_ms,
-            'threads': torch.get_num_threads()}
+            'threads': torch.get_num_threads(), 'device': device,
+            'torch': torch.__version__}
 
 
 def main():
@@ -123,10 +127,16 @@ def main():
     p.add_argument('--models', default='ae,vae,faces-vae')
     p.add_argument('--seconds', type=float, default=4.0)
     p.add_argument('--threads', type=int, default=2)
+    p.add_argument('--device', default='cpu', help="torch device: cpu or cuda (cuda:N)")
     a = p.parse_args()
+    if a.device.startswith('cuda') and not torch.cuda.is_available():
+        print(f'--device {a.device}: torch {torch.__version__} sees no CUDA device; use --device cpu', file=sys.stderr)
+        return 2
     torch.set_num_threads(a.threads)
+    if a.device.startswith('cuda'):
+        torch.backends.cudnn.benchmark = True
     for name in a.models.split(','):
-        print(json.dumps(bench(name, a.seconds)), flush=True)
+        print(json.dumps(bench(name, a.seconds, a.device)), flush=True)
     return 0
 
 

@@ -27,7 +27,12 @@ export const FASHION_MNIST_LABELS = ['T-shirt/top', 'Trouser', 'Pullover', 'Dres
 /** The book's β (reconstruction-loss weight) per model kind, recorded in the manifest. */
 const BOOK_BETA: Partial<Record<ModelKind, number>> = { vae: 500, 'faces-vae': 2000 };
 
-export interface KerasBundleOptions extends RunExportOptions {
+export interface KerasBundleOptions extends Omit<RunExportOptions, 'precision' | 'calibration'> {
+  /**
+   * 'fp32' (default) or 'fp16'. int8 calibrates on a run's held-out data: write a run folder from the
+   * Keras files first (`writeKerasRunFolder`, `--tfjs-run`), then export it with precision 'int8'.
+   */
+  precision?: 'fp32' | 'fp16';
   /** A `.keras`/`.h5` model file (or `.weights.h5` with `kind`), or an already loaded source. */
   encoder: string | KerasFileSource;
   decoder: string | KerasFileSource;

@@ -48,7 +48,7 @@ interface KerasCliOptions {
   role?: ModelRole;
   out?: string;
   opset: number;
-  precision: Precision;
+  precision: Exclude<Precision, 'int8'>;
   layout: Layout;
   foldBn: boolean;
   gemm: boolean;

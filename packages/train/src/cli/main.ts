@@ -1,7 +1,7 @@
 /**
  * `pnpm train`: train one of the book's models and write its run folder.
  *   pnpm train --model ae|vae|faces-vae [--epochs N] [--batch N] [--data PATH] [--out runs/NAME]
- *              [--resume] [--engine auto|wasm|cpu|tfjs-node|tfjs-node-gpu] [--workers N] [--limit N] [--seed N]
+ *              [--resume] [--engine auto|webgpu|wasm|cpu|tfjs-node|tfjs-node-gpu] [--workers N] [--limit N] [--seed N]
  * Exit status: 0 done, 2 bad options or data (message only), 1 anything else (with stack).
  */
 import { CommanderError } from 'commander';

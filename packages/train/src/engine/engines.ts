@@ -13,8 +13,9 @@ import { registerNativeTrainingKernels } from './native/register.ts';
 import { wasmDistDir } from './wasm-paths.ts';
 import { describeNativeBackend } from './native/describe.ts';
 import { linkCachedAddon } from './native/link.ts';
+import { loadWebgpu } from './webgpu/load.ts';
 
-export type EngineName = 'auto' | 'tfjs-node-gpu' | 'tfjs-node' | 'wasm' | 'cpu';
+export type EngineName = 'auto' | 'tfjs-node-gpu' | 'tfjs-node' | 'webgpu' | 'wasm' | 'cpu';
 export type ConcreteEngine = Exclude<EngineName, 'auto'>;
 
 export interface EngineInfo {
@@ -26,7 +27,12 @@ export interface EngineInfo {
   detail: string;
 }
 
-export type EngineLoader = () => Promise<EngineInfo>;
+/** What a loader is told: `auto` when 'auto' is trying it (a loader may then refuse a slow setup). */
+export interface EngineLoadContext {
+  auto?: boolean;
+}
+
+export type EngineLoader = (context?: EngineLoadContext) => Promise<EngineInfo>;
 
 /**
  * Imports an optional native package by a computed name, so TypeScript and bundlers do not try to
@@ -105,9 +111,11 @@ const loadCpu: EngineLoader = async () => {
 export const ENGINE_LOADERS: Readonly<Record<ConcreteEngine, EngineLoader>> = {
   'tfjs-node-gpu': nativeLoader('tfjs-node-gpu'),
   'tfjs-node': nativeLoader('tfjs-node'),
+  webgpu: loadWebgpu,
   wasm: loadWasm,
   cpu: loadCpu,
 };
 
 /** What 'auto' tries, best first. The cpu backend is never picked automatically: it cannot train. */
-export const AUTO_ORDER: readonly ConcreteEngine[] = ['tfjs-node-gpu', 'tfjs-node', 'wasm'];
+/** webgpu: only on a hardware adapter (its loader refuses a software one when `auto` is set). */
+export const AUTO_ORDER: readonly ConcreteEngine[] = ['tfjs-node-gpu', 'webgpu', 'tfjs-node', 'wasm'];

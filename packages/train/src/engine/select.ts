@@ -74,7 +74,7 @@ async function selectAuto(log: (msg: string) => void): Promise<EngineInfo> {
       continue;
     }
     try {
-      const info = await ENGINE_LOADERS[name]();
+      const info = await ENGINE_LOADERS[name]({ auto: true });
       const why = skipped.length ? `; skipped ${skipped.join('; ')}` : '';
       log(`engine: ${info.name} (${info.detail})${why}`);
       return info;

@@ -26,7 +26,7 @@ import { batchNoise } from './noise.ts';
 import { createProgress, defaultProgressMode, type ProgressMode } from './progress.ts';
 import { createParallelStepper } from './parallel.ts';
 import { runPaths, writeMetrics } from './run-folder.ts';
-import { DEFAULT_LEARNING_RATE, evaluateBatch, trainStep } from './step.ts';
+import { DEFAULT_LEARNING_RATE, evaluateBatchAsync, trainStepAsync } from './step.ts';
 import { writeJsonAtomic } from '../models/fs-atomic.ts';
 
 export interface TrainOptions {
@@ -194,7 +194,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
         const eps = kind === 'ae' ? undefined : batchNoise(seed, epoch, 'train', steps, batch.count, pair.latentDim);
         let l: Losses;
         try {
-          l = stepper ? await stepper.step(x, { eps }) : trainStep(pair, optimizer, x, { ...stepOptions, eps });
+          l = stepper ? await stepper.step(x, { eps }) : await trainStepAsync(pair, optimizer, x, { ...stepOptions, eps });
         } finally {
           x.dispose();
         }
@@ -279,7 +279,7 @@ export async function evaluate(
     const x = toTensor(batch.images, batch.count, pair);
     const eps = pair.kind === 'ae' ? undefined : batchNoise(opts.seed, opts.epoch, 'val', step++, batch.count, pair.latentDim);
     try {
-      const l = evaluateBatch(pair, x, { eps, beta: opts.beta });
+      const l = await evaluateBatchAsync(pair, x, { eps, beta: opts.beta });
       sum.total += l.total * batch.count;
       sum.reconstruction += l.reconstruction * batch.count;
       sum.kl += (l.kl ?? 0) * batch.count;

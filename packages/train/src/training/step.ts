@@ -101,17 +101,60 @@ function checkImages(pair: ModelPair, images: tf.Tensor4D): number {
   return n;
 }
 
-function lossNumbers(t: LossTensors): Losses {
-  const out: Losses = { total: t.total.dataSync()[0], reconstruction: t.reconstruction.dataSync()[0] };
-  if (t.kl !== undefined) out.kl = t.kl.dataSync()[0];
-  return out;
+/** The loss scalars of one (micro-)batch, kept until read, and the batch's share of the whole. */
+interface PendingLosses {
+  tensors: LossTensors;
+  weight: number;
+}
+
+function lossScalars(t: LossTensors): tf.Scalar[] {
+  return [t.total, t.reconstruction, t.kl].filter((x): x is tf.Scalar => x !== undefined);
+}
+
+/** Size-weighted sums of the pending losses from their values ([total, reconstruction, kl?] each). */
+function sumLosses(pending: readonly PendingLosses[], values: readonly number[][], kind: ModelPair['kind']): Losses {
+  const sums = { total: 0, reconstruction: 0, kl: 0 };
+  pending.forEach(({ weight }, i) => {
+    const [total, reconstruction, kl] = values[i]!;
+    sums.total += total! * weight;
+    sums.reconstruction += reconstruction! * weight;
+    sums.kl += (kl ?? 0) * weight;
+  });
+  const losses: Losses = { total: sums.total, reconstruction: sums.reconstruction };
+  if (kind !== 'ae') losses.kl = sums.kl;
+  return losses;
+}
+
+/** Reads and disposes the pending losses synchronously (wasm, cpu, tfjs-node). */
+function readLossesSync(pending: readonly PendingLosses[], kind: ModelPair['kind']): Losses {
+  try {
+    return sumLosses(pending, pending.map((p) => lossScalars(p.tensors).map((t) => t.dataSync()[0]!)), kind);
+  } finally {
+    for (const p of pending) tf.dispose(lossScalars(p.tensors));
+  }
 }
 
 /**
- * Gradients of the book's loss for one batch (BN in training mode, moving statistics updated).
- * Split into micro-batches of at most `options.microBatch` images when given.
+ * Reads and disposes the pending losses without a synchronous readback: the webgpu backend's
+ * dataSync needs OffscreenCanvas, which Node lacks, so every engine's training loop reads this way.
  */
-export function computeGradients(pair: ModelPair, images: tf.Tensor4D, options: GradientOptions = {}): GradientResult {
+async function readLosses(pending: readonly PendingLosses[], kind: ModelPair['kind']): Promise<Losses> {
+  try {
+    const values = await Promise.all(pending.map((p) => Promise.all(lossScalars(p.tensors).map(async (t) => (await t.data())[0]!))));
+    return sumLosses(pending, values, kind);
+  } finally {
+    for (const p of pending) tf.dispose(lossScalars(p.tensors));
+  }
+}
+
+interface PendingGradients {
+  pending: PendingLosses[];
+  grads: tf.NamedTensorMap;
+  count: number;
+}
+
+/** The gradient computation of computeGradients, with the losses left as tensors (not yet read). */
+function gradientsWithPendingLosses(pair: ModelPair, images: tf.Tensor4D, options: GradientOptions): PendingGradients {
   const n = checkImages(pair, images);
   const beta = options.beta ?? DEFAULT_BETA[pair.kind];
   const micro = options.microBatch ?? n;
@@ -128,7 +171,7 @@ export function computeGradients(pair: ModelPair, images: tf.Tensor4D, options: 
   const movingSum = new Map<string, tf.Tensor>();
 
   const grads: tf.NamedTensorMap = {};
-  const sums = { total: 0, reconstruction: 0, kl: 0 };
+  const pending: PendingLosses[] = [];
   try {
     for (let start = 0; start < n; start += micro) {
       const size = Math.min(micro, n - start);
@@ -144,11 +187,7 @@ export function computeGradients(pair: ModelPair, images: tf.Tensor4D, options: 
           return l.total;
         }, varList);
       });
-      const numbers = lossNumbers({ ...parts!, total: result.value });
-      sums.total += numbers.total * weight;
-      sums.reconstruction += numbers.reconstruction * weight;
-      sums.kl += (numbers.kl ?? 0) * weight;
-      tf.dispose([result.value, parts!.reconstruction, parts!.kl].filter((t): t is tf.Scalar => t !== undefined));
+      pending.push({ tensors: { ...parts!, total: result.value }, weight });
       for (const [name, g] of Object.entries(result.grads)) {
         const key = keyOfName.get(name)!;
         if (weight === 1) {
@@ -173,20 +212,45 @@ export function computeGradients(pair: ModelPair, images: tf.Tensor4D, options: 
     if (snapshot) tf.dispose([...snapshot.values()]);
     tf.dispose([...movingSum.values()]);
   }
-  const losses: Losses = { total: sums.total, reconstruction: sums.reconstruction };
-  if (pair.kind !== 'ae') losses.kl = sums.kl;
-  return { losses, grads, count: n };
+  return { pending, grads, count: n };
 }
 
-/** computeGradients followed by one Adam update of the pair's trainable weights. */
-export function trainStep(pair: ModelPair, optimizer: Adam, images: tf.Tensor4D, options: GradientOptions = {}): Losses {
-  const { losses, grads } = computeGradients(pair, images, options);
+/**
+ * Gradients of the book's loss for one batch (BN in training mode, moving statistics updated).
+ * Split into micro-batches of at most `options.microBatch` images when given. Reads the losses
+ * synchronously: not on the webgpu engine (use computeGradientsAsync there).
+ */
+export function computeGradients(pair: ModelPair, images: tf.Tensor4D, options: GradientOptions = {}): GradientResult {
+  const { pending, grads, count } = gradientsWithPendingLosses(pair, images, options);
+  return { losses: readLossesSync(pending, pair.kind), grads, count };
+}
+
+/** computeGradients on any engine, webgpu included (losses read with `await data()`). */
+export async function computeGradientsAsync(pair: ModelPair, images: tf.Tensor4D, options: GradientOptions = {}): Promise<GradientResult> {
+  const { pending, grads, count } = gradientsWithPendingLosses(pair, images, options);
+  return { losses: await readLosses(pending, pair.kind), grads, count };
+}
+
+function applyAndDispose(pair: ModelPair, optimizer: Adam, grads: tf.NamedTensorMap): void {
   try {
     optimizer.apply(trainableVariables(pair), grads);
   } finally {
     tf.dispose(Object.values(grads));
   }
+}
+
+/** computeGradients followed by one Adam update of the pair's trainable weights. */
+export function trainStep(pair: ModelPair, optimizer: Adam, images: tf.Tensor4D, options: GradientOptions = {}): Losses {
+  const { losses, grads } = computeGradients(pair, images, options);
+  applyAndDispose(pair, optimizer, grads);
   return losses;
+}
+
+/** trainStep on any engine, webgpu included. The Adam update is queued before the losses are read. */
+export async function trainStepAsync(pair: ModelPair, optimizer: Adam, images: tf.Tensor4D, options: GradientOptions = {}): Promise<Losses> {
+  const { pending, grads } = gradientsWithPendingLosses(pair, images, options);
+  applyAndDispose(pair, optimizer, grads);
+  return readLosses(pending, pair.kind);
 }
 
 /** Losses of one batch in inference mode (BN moving statistics; VAE z sampled with `eps`), as Keras's test_step. */
@@ -195,12 +259,23 @@ export function evaluateBatch(pair: ModelPair, images: tf.Tensor4D, options: Omi
   const eps = pair.kind === 'ae' ? undefined : epsTensor(pair, n, options.eps);
   try {
     const t = forwardLoss(pair, images, eps, options.beta ?? DEFAULT_BETA[pair.kind], false);
-    const out = lossNumbers(t);
-    tf.dispose([t.total, t.reconstruction, t.kl].filter((x): x is tf.Scalar => x !== undefined));
-    return out;
+    return readLossesSync([{ tensors: t, weight: 1 }], pair.kind);
   } finally {
     eps?.dispose();
   }
+}
+
+/** evaluateBatch on any engine, webgpu included. */
+export async function evaluateBatchAsync(pair: ModelPair, images: tf.Tensor4D, options: Omit<GradientOptions, 'microBatch'> = {}): Promise<Losses> {
+  const n = checkImages(pair, images);
+  const eps = pair.kind === 'ae' ? undefined : epsTensor(pair, n, options.eps);
+  let t: LossTensors;
+  try {
+    t = forwardLoss(pair, images, eps, options.beta ?? DEFAULT_BETA[pair.kind], false);
+  } finally {
+    eps?.dispose();
+  }
+  return readLosses([{ tensors: t, weight: 1 }], pair.kind);
 }
 
 /** The book's learning rates: Keras Adam's default 1e-3 for the AE, 5e-4 for both VAEs. */
