@@ -10,8 +10,10 @@ import { initEngine } from '../select.ts';
 import { describeAdapter, isSoftwareAdapter, requestDawnAdapter } from './adapter.ts';
 import { webgpuAdapter } from './load.ts';
 import { useSoftwareVulkan } from './vulkan-icd.ts';
+import { testEngines } from '../test-engines.ts';
 
 useSoftwareVulkan();
+const native = testEngines().find((e) => e.engine === 'tfjs-node')!;
 const found = await requestDawnAdapter().catch(() => undefined);
 const skip = found ? false : 'Dawn found no WebGPU adapter (no Vulkan driver; install chromium for SwiftShader\'s, or a GPU driver)';
 
@@ -28,7 +30,8 @@ test('auto skips a software adapter, saying which; --engine webgpu forces it and
   assert.ok(found!.summary.software, `expected a software adapter on this machine, found ${describeAdapter(found!.summary)}`);
   const logs: string[] = [];
   const auto = await initEngine('auto', { log: (m) => logs.push(m) });
-  assert.equal(auto.name, 'wasm');
+  // The next in AUTO_ORDER that loads: tfjs-node where it is provisioned, else wasm.
+  assert.equal(auto.name, native.skip ? 'wasm' : 'tfjs-node');
   assert.match(logs[0]!, /webgpu: only a software adapter, SwiftShader.*slower than wasm; --engine webgpu forces it/);
   const forced = await initEngine('webgpu', { log: (m) => logs.push(m) });
   assert.equal(forced.name, 'webgpu');
