@@ -3,6 +3,7 @@
  * Builds the site and serves it with the run's bundle until Ctrl-C.
  */
 import { parseArgs } from 'node:util';
+import { bundleFolderName } from '../model/precision.ts';
 import { serveDemo } from '../server/serve-demo.ts';
 
 const USAGE = `usage: pnpm demo [--run runs/NAME] [--precision fp32|fp16|int8] [--port 5173] [--host 127.0.0.1] [--api-url URL] [--no-build] [--no-isolation]`;
@@ -48,7 +49,7 @@ async function main(): Promise<void> {
   });
   console.log(`latentkit demo ready in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
   console.log(`  site:   ${server.url}/`);
-  console.log(server.bundleDir ? `  bundle: ${server.bundleDir} (at ${server.url}/${values.precision === 'fp32' ? 'bundle' : `bundle-${values.precision}`}/)` : '  bundle: none found (pass --run runs/NAME); the page explains how to make one');
+  console.log(server.bundleDir ? `  bundle: ${server.bundleDir} (at ${server.url}/${bundleFolderName(values.precision)}/)` : '  bundle: none found (pass --run runs/NAME); the page explains how to make one');
   console.log(`  element script: ${server.url}/elements/latent-elements.js`);
   const stop = () => void server.close().then(() => process.exit(0));
   process.on('SIGINT', stop);

@@ -9,6 +9,8 @@
  */
 import { readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
+import { FASHION_MNIST_LABELS } from '@latentkit/train/data/fashion-mnist.ts';
+import { DEFAULT_BETA } from '@latentkit/train/training/losses.ts';
 import { RUN_FORMAT, type ImageShape, type ModelKind, type RunManifest } from '@latentkit/train/types.ts';
 import { BUNDLE_MODELS, describeModel, type BundleManifest, type BundleModel, type RunExportOptions } from '../bundle/export-run.ts';
 import { writeFileAtomic } from '../bundle/fs-atomic.ts';
@@ -22,10 +24,6 @@ import { loadKerasWeights } from './arch.ts';
 import { KerasFileError } from './errors.ts';
 import { loadKerasModel, type KerasFileSource } from './load.ts';
 
-/** Fashion-MNIST's class names, the book's dataset for the AE and VAE. */
-export const FASHION_MNIST_LABELS = ['T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot'];
-/** The book's β (reconstruction-loss weight) per model kind, recorded in the manifest. */
-const BOOK_BETA: Partial<Record<ModelKind, number>> = { vae: 500, 'faces-vae': 2000 };
 
 export interface KerasBundleOptions extends Omit<RunExportOptions, 'precision' | 'calibration'> {
   /**
@@ -135,7 +133,8 @@ export async function exportKerasBundle(options: KerasBundleOptions): Promise<Ke
     data: { name: 'keras', source: `${basename(encoder.info.file)} + ${basename(decoder.info.file)}`, train: 0, validation: 0 },
     epochs: options.epochs ?? 0,
     batchSize: 0,
-    ...(BOOK_BETA[kind] !== undefined ? { beta: BOOK_BETA[kind] } : {}),
+    // The book's β (reconstruction-loss weight); the AE has none.
+    ...(kind !== 'ae' ? { beta: DEFAULT_BETA[kind] } : {}),
     engine: `keras ${versions.join(', ') || '(version not stored)'} (${[encoder.info.format, decoder.info.format].join(' + ')}), converted by latentkit`,
     createdAt: new Date().toISOString(),
   };

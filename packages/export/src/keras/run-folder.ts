@@ -16,6 +16,7 @@ import type * as tfl from '@tensorflow/tfjs-layers';
 import { existsSync, readdirSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { basename, join } from 'node:path';
+import { FASHION_MNIST_LABELS } from '@latentkit/train/data/fashion-mnist.ts';
 import { buildModel } from '@latentkit/train/models/build.ts';
 import { saveModel } from '@latentkit/train/models/io.ts';
 import { writeJsonAtomic } from '@latentkit/train/models/fs-atomic.ts';
@@ -26,7 +27,7 @@ import { DEFAULT_LEARNING_RATE } from '@latentkit/train/training/step.ts';
 import { RUN_FORMAT, type ModelKind, type RunManifest } from '@latentkit/train/types.ts';
 import { modelConfig, type KerasModelSource, type LayerWeights } from '../model-source.ts';
 import { CONTAINER_CLASSES } from '../registry.ts';
-import { describePair, FASHION_MNIST_LABELS, loadPairPart } from './bundle.ts';
+import { describePair, loadPairPart } from './bundle.ts';
 import { KerasFileError } from './errors.ts';
 import type { KerasFileSource } from './load.ts';
 
