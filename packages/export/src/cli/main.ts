@@ -6,35 +6,24 @@
  * Reads a training run folder (default: the newest under runs/) and writes its ONNX bundle
  * (default: runs/NAME/bundle/ for fp32, runs/NAME/bundle-fp16/ and runs/NAME/bundle-int8/ for the others). No Python, no tfjs: model.json and weights are read directly.
  */
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Command, Option } from 'commander';
 import { dirname, resolve } from 'node:path';
 import { statSync } from 'node:fs';
 import { BUNDLE_MODELS, buildRunModel, defaultBundleDir, exportRun, type BundleModel } from '../bundle/export-run.ts';
 import { writeFileAtomic } from '../bundle/fs-atomic.ts';
 import { resolveRunDir } from '../bundle/run-folder.ts';
 import { encodeModel } from '../proto/onnx-proto.ts';
-import { MAX_OPSET, MIN_OPSET, type Layout, type Precision } from '../options.ts';
 import { ExportError, UnsupportedLayersError } from '../errors.ts';
+import { addExportFlags, exportOptionsFrom, parsePositiveInt, type ExportFlags } from './export-flags.ts';
 import { isKerasInvocation, kerasMain } from '../keras/cli.ts';
 import { KerasFileError } from '../keras/errors.ts';
 
-interface CliOptions {
+interface CliOptions extends ExportFlags {
   model: BundleModel | 'all';
   run?: string;
   out?: string;
-  opset: number;
-  precision: Precision;
-  layout: Layout;
-  foldBn: boolean;
-  gemm: boolean;
   calibrationData?: string;
   calibrationImages?: number;
-}
-
-function parseOpset(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < MIN_OPSET || n > MAX_OPSET) throw new InvalidArgumentError(`must be an integer from ${MIN_OPSET} to ${MAX_OPSET}`);
-  return n;
 }
 
 export async function main(argv: string[], cwd = process.env.INIT_CWD ?? process.cwd()): Promise<string[]> {
@@ -43,25 +32,17 @@ export async function main(argv: string[], cwd = process.env.INIT_CWD ?? process
     .description('Export a trained latentkit run (tfjs layers models) to ONNX')
     .addOption(new Option('--model <which>', 'which model to export').choices([...BUNDLE_MODELS, 'all']).default('all'))
     .option('--run <dir>', 'run folder (default: the newest in runs/)')
-    .option('--out <path>', 'output: a .onnx file for one model, else a folder (default: <run>/bundle)')
-    .option('--opset <n>', `ONNX opset (${MIN_OPSET}-${MAX_OPSET})`, parseOpset, 17)
-    .addOption(new Option('--precision <p>', 'weights and compute precision').choices(['fp32', 'fp16', 'int8']).default('fp32'))
+    .option('--out <path>', 'output: a .onnx file for one model, else a folder (default: <run>/bundle)');
+  addExportFlags(program, ['fp32', 'fp16', 'int8'])
     .option('--calibration-data <dir>', 'int8: held-out images to calibrate on, a Fashion-MNIST IDX or CelebA folder (default: the run\'s data, Fashion-MNIST test split, or synthetic faces)')
-    .option('--calibration-images <n>', 'int8: how many images to calibrate on (default 256)', (v) => {
-      const n = Number(v);
-      if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('must be a positive integer');
-      return n;
-    })
-    .addOption(new Option('--layout <l>', 'image input/output layout').choices(['nhwc', 'nchw']).default('nhwc'))
-    .option('--no-fold-bn', 'keep BatchNormalization nodes instead of folding them into convolutions')
-    .option('--no-gemm', 'write Dense as MatMul + Add instead of Gemm')
+    .option('--calibration-images <n>', 'int8: how many images to calibrate on (default 256)', parsePositiveInt)
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
   program.parse(argv, { from: 'user' });
   const o = program.opts<CliOptions>();
   const runDir = resolveRunDir(o.run, cwd);
   const calibration = { data: o.calibrationData === undefined ? undefined : resolve(cwd, o.calibrationData), images: o.calibrationImages };
-  const exportOptions = { opset: o.opset, precision: o.precision, layout: o.layout, foldBatchNorm: o.foldBn, gemm: o.gemm, calibration };
+  const exportOptions = { ...exportOptionsFrom(o), calibration };
   const out = o.out === undefined ? undefined : resolve(cwd, o.out);
   const isDir = (p: string) => {
     try {

@@ -11,14 +11,15 @@
  * not a Keras model, truncated, channels_first, unknown layers, a SavedModel folder) exits with 2 and
  * writes nothing.
  */
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Command, Option } from 'commander';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import type { ModelKind } from '@latentkit/train/types.ts';
 import { writeFileAtomic } from '../bundle/fs-atomic.ts';
 import { workspaceRoot } from '../bundle/run-folder.ts';
 import { ExportError, UnsupportedLayersError } from '../errors.ts';
 import { exportModel } from '../export-model.ts';
-import { MAX_OPSET, MIN_OPSET, type Layout, type ModelRole, type Precision } from '../options.ts';
+import { type ModelRole, type Precision } from '../options.ts';
+import { addExportFlags, exportOptionsFrom, parsePositiveInt, type ExportFlags } from '../cli/export-flags.ts';
 import { BOOK_ARCHITECTURES, loadKerasWeights } from './arch.ts';
 import { exportKerasBundle } from './bundle.ts';
 import { KerasFileError } from './errors.ts';
@@ -32,7 +33,7 @@ export function isKerasInvocation(argv: string[]): boolean {
   return argv.some((a) => KERAS_FLAGS.includes(a.split('=')[0]));
 }
 
-interface KerasCliOptions {
+interface KerasCliOptions extends ExportFlags<Exclude<Precision, 'int8'>> {
   keras?: string;
   kerasWeights?: string;
   arch?: string;
@@ -47,24 +48,9 @@ interface KerasCliOptions {
   tfjsRun?: string;
   role?: ModelRole;
   out?: string;
-  opset: number;
-  precision: Exclude<Precision, 'int8'>;
-  layout: Layout;
-  foldBn: boolean;
-  gemm: boolean;
 }
 
-function parseOpset(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < MIN_OPSET || n > MAX_OPSET) throw new InvalidArgumentError(`must be an integer from ${MIN_OPSET} to ${MAX_OPSET}`);
-  return n;
-}
 const parseList = (value: string) => value.split(',').map((s) => s.trim()).filter(Boolean);
-function parsePositiveInt(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('must be a positive integer');
-  return n;
-}
 
 /** Errors of the conversion itself (unknown layers, bad configs) are bad input too: name the file. */
 async function asFileError<T>(file: string, run: () => Promise<T>): Promise<T> {
@@ -93,17 +79,14 @@ export async function kerasMain(argv: string[], cwd: string): Promise<string[]> 
     .option('--epochs <n>', 'epochs the Keras model trained for, shown by the explorer (default 0: unknown)', parsePositiveInt)
     .option('--tfjs-run <dir>', 'instead of a bundle, write a tfjs run folder that `pnpm train --resume` fine-tunes')
     .addOption(new Option('--role <role>', 'name inputs/outputs as a Latentkit encoder or decoder (default: Keras layer names)').choices(['encoder', 'decoder']))
-    .option('--out <path>', 'a .onnx file (one model) or a bundle folder (a pair; default runs/keras-<kind>/bundle)')
-    .option('--opset <n>', `ONNX opset (${MIN_OPSET}-${MAX_OPSET})`, parseOpset, 17)
-    .addOption(new Option('--precision <p>', 'weights and compute precision').choices(['fp32', 'fp16']).default('fp32'))
-    .addOption(new Option('--layout <l>', 'image input/output layout').choices(['nhwc', 'nchw']).default('nhwc'))
-    .option('--no-fold-bn', 'keep BatchNormalization nodes instead of folding them into convolutions')
-    .option('--no-gemm', 'write Dense as MatMul + Add instead of Gemm')
+    .option('--out <path>', 'a .onnx file (one model) or a bundle folder (a pair; default runs/keras-<kind>/bundle)');
+  // int8 needs a run's held-out data to calibrate on: --tfjs-run, then `pnpm export --run --precision int8`.
+  addExportFlags(program, ['fp32', 'fp16'])
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
   program.parse(argv, { from: 'user' });
   const o = program.opts<KerasCliOptions>();
-  const exportOptions = { opset: o.opset, precision: o.precision, layout: o.layout, foldBatchNorm: o.foldBn, gemm: o.gemm };
+  const exportOptions = exportOptionsFrom(o);
   const abs = (p: string) => resolve(cwd, p);
   const modes = [o.keras, o.kerasWeights, o.kerasEncoder ?? o.kerasDecoder].filter(Boolean).length;
   if (modes !== 1) throw new ExportError('give exactly one of --keras FILE, --keras-weights FILE --arch NAME, or --keras-encoder E --keras-decoder D');
