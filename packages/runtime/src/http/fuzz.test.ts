@@ -30,7 +30,7 @@ test('in-process: 3,000 malformed requests all get 4xx JSON errors (pure-JS PNG 
   for (const app of [createApp(model, { maxBodyBytes: 64 * 1024 }), createApp(model, { maxBodyBytes: 64 * 1024, imageCodec: sharpCodec() })]) {
     await fc.assert(
       fc.asyncProperty(malformedRequest(validPng), async (req) => check(await app.request(req.path, init(req)), req)),
-      { numRuns: 1500, seed: 42 },
+      { numRuns: 1500, seed: 42, includeErrorInReport: true },
     );
   }
   await model.dispose();
@@ -43,12 +43,26 @@ test('over HTTP: 4,000 malformed requests to the real server; it stays up and it
     return { rss: Number(m.match(/process_resident_memory_bytes (\d+)/)?.[1]), heap: Number(m.match(/nodejs_heap_used_bytes (\d+)/)?.[1]) };
   };
   try {
-    const send = (req: MalformedRequest) => fetch(server.url + req.path, init(req)).then((res) => check(res, req));
+    // A transport error (reset, refused) says nothing by itself: name the request and show what the
+    // server printed and whether it is still running.
+    const send = async (req: MalformedRequest) => {
+      let res: Response;
+      try {
+        res = await fetch(server.url + req.path, init(req));
+      } catch (err) {
+        const cause = (err as Error & { cause?: unknown }).cause;
+        throw new Error(
+          `${req.why}: ${req.method} ${req.path} failed in transport: ${String(err)} (${String(cause)}); ` +
+            `server exit code ${server.child.exitCode}, its output:\n${server.output().slice(-2000)}`,
+        );
+      }
+      await check(res, req);
+    };
     // Warm-up round (measured: RSS climbs ~20 MiB over the first ~2,000 requests as allocator arenas,
     // libvips and undici caches fill, then wanders +-7 MiB), then the measured round.
-    await fc.assert(fc.asyncProperty(malformedRequest(validPng), send), { numRuns: 2000, seed: 1 });
+    await fc.assert(fc.asyncProperty(malformedRequest(validPng), send), { numRuns: 2000, seed: 1, includeErrorInReport: true });
     const before = await memory();
-    await fc.assert(fc.asyncProperty(malformedRequest(validPng), send), { numRuns: 2000, seed: 2 });
+    await fc.assert(fc.asyncProperty(malformedRequest(validPng), send), { numRuns: 2000, seed: 2, includeErrorInReport: true });
     const afterMem = await memory();
     assert.equal((await fetch(`${server.url}/healthz`)).status, 200);
     assert.equal(server.child.exitCode, null);
