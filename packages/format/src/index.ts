@@ -1,0 +1,26 @@
+/**
+ * @latentkit/format: the run and bundle contract every latentkit package shares. This entry is
+ * browser-safe (no node: imports): schemas and their types, the folder layout, the seeded RNG.
+ * Atomic writes and the run/bundle finder live in '@latentkit/format/node'.
+ */
+export { FormatError } from './errors.ts';
+export {
+  RUN_FORMAT, MODEL_KINDS, PRECISIONS, LAYOUTS, BUNDLE_MODELS, isModelKind, isPrecision,
+  type ModelKind, type Precision, type Layout, type BundleModel,
+} from './kinds.ts';
+export {
+  runManifestSchema, imageShapeSchema, lossesSchema, epochMetricsSchema, parseRunManifest,
+  type RunManifest, type ImageShape, type Losses, type EpochMetrics,
+} from './run-manifest.ts';
+export {
+  bundleManifestSchema, onnxSectionSchema, onnxFileInfoSchema, tensorInfoSchema, parseBundleManifest,
+  type BundleManifest, type OnnxSection, type OnnxFileInfo, type TensorInfo,
+} from './bundle-manifest.ts';
+export { latentsSchema, parseLatents, type Latents } from './latents.ts';
+export { attributesSchema, parseAttributes, type Attributes } from './attributes.ts';
+export { parseJsonText } from './parse.ts';
+export {
+  RUN_FILES, BUNDLE_FILES, DEFAULT_BUNDLE_FOLDER, BUNDLE_FOLDER_PATTERN, sampleFile, bundleFolderName,
+  bundleFolderPrecision, isPrecisionName,
+} from './layout.ts';
+export { createRng, randomNormal, normals, permutation, shuffledIndices, type Rng } from './rng.ts';

@@ -1,0 +1,9 @@
+/**
+ * @latentkit/format/node: the file-system half of the contract (Node only): atomic writes and the
+ * run/bundle finder with its one rule for "newest".
+ */
+export { writeFileAtomic, writeJsonAtomic, tempPathFor } from './atomic-write.ts';
+export {
+  findRuns, findBundles, newestRun, newestBundle, readRunManifest, readBundleManifest, compareNewestFirst,
+  type FoundRun, type FoundBundle, type Found,
+} from './find.ts';
