@@ -1,6 +1,7 @@
 /**
- * Public API of @latentkit/train. Internals import their siblings directly; subpaths such as
- * '@latentkit/train/models/vae.ts' work too (package.json exports `./*`).
+ * Public API of @latentkit/train: models, training, checkpoints. Internals import their siblings
+ * directly. The other entries: '@latentkit/train/data' (datasets) and '@latentkit/train/engine'
+ * (engine choice); the run folder's file contract is @latentkit/format.
  */
 export type * from './types.ts';
 export { RUN_FORMAT } from './types.ts';
@@ -13,7 +14,7 @@ export { Sampling, type SamplingArgs } from './models/sampling.ts';
 export { saveModel, loadModel, fileHandler, MODEL_JSON, WEIGHTS_BIN } from './models/io.ts';
 export { train, evaluate, FACES_MICRO_BATCH, type TrainOptions, type TrainResult } from './training/loop.ts';
 export {
-  computeGradients, trainStep, evaluateBatch, forwardLoss, DEFAULT_LEARNING_RATE,
+  computeGradients, trainStep, trainStepAsync, evaluateBatch, forwardLoss, DEFAULT_LEARNING_RATE,
   type GradientOptions, type GradientResult,
 } from './training/step.ts';
 export {

@@ -1,12 +1,13 @@
 /**
- * Contracts shared by the train, export, runtime and demo packages.
- * Everything that crosses a package boundary (run folders, manifests, datasets) is typed here.
+ * The in-memory data contract of the train package (datasets and batches). Files that cross a package
+ * boundary (run folders, manifests; layout in @latentkit/format's layout.ts) are typed in @latentkit/format.
  */
 
-export type ModelKind = 'ae' | 'vae' | 'faces-vae';
-
-/** Height, width, channels: tfjs (NHWC) order, batch excluded. */
-export type ImageShape = [number, number, number];
+// The file contract (run manifest, metrics lines, kinds, image shape) lives in @latentkit/format;
+// re-exported here so the training code and this package's users keep one import.
+export type { ModelKind, ImageShape, Losses, EpochMetrics, RunManifest } from '@latentkit/format';
+export { RUN_FORMAT } from '@latentkit/format';
+import type { ImageShape } from '@latentkit/format';
 
 /** One batch of images in [0, 1], NHWC, flattened. */
 export interface Batch {
@@ -38,56 +39,4 @@ export interface Dataset {
   /** Attribute names, in the order of Batch.attributes columns (CelebA). */
   readonly attributeNames?: string[];
   batches(batchSize: number, options?: BatchOptions): AsyncIterable<Batch>;
-}
-
-/** Losses of one pass; `kl` and `reconstruction` exist for the VAEs. */
-export interface Losses {
-  total: number;
-  reconstruction: number;
-  kl?: number;
-}
-
-/** One line of metrics.jsonl. */
-export interface EpochMetrics {
-  epoch: number;
-  train: Losses;
-  val: Losses;
-  seconds: number;
-  imagesPerSecond: number;
-}
-
-export const RUN_FORMAT = 'latentkit-run/1';
-
-/**
- * manifest.json of a run folder. The exporter copies it into ONNX metadata_props and the
- * bundle, so the runtime needs nothing else.
- *
- * Run folder layout:
- *   manifest.json            this object
- *   encoder/model.json       tfjs layers model (+ weights.bin); VAE outputs [z_mean, z_log_var, z]
- *   decoder/model.json       tfjs layers model (+ weights.bin)
- *   metrics.jsonl            one EpochMetrics per line
- *   checkpoints/last/        resume point (models, optimizer state, state.json)
- *   checkpoints/best/        best validation loss so far
- *   samples/epoch-NNNN.png   decoded random latents after each epoch
- *   reconstructions.png      originals (top) against reconstructions (bottom)
- *   latent-scatter.png       2-d models: test latents coloured by label
- *   latents.json            2-d models: { points: [[x, y, label], ...], labelNames }
- *   latent-histograms.png    faces VAE: per-dimension histograms against N(0, 1)
- *   bundle/                  written by export: encoder.onnx, decoder.onnx, vae.onnx, manifest.json
- */
-export interface RunManifest {
-  format: typeof RUN_FORMAT;
-  kind: ModelKind;
-  latentDim: number;
-  imageShape: ImageShape;
-  labelNames?: string[];
-  attributeNames?: string[];
-  data: { name: string; source: string; train: number; validation: number };
-  epochs: number;
-  batchSize: number;
-  beta?: number;
-  finalLosses?: { train: Losses; val: Losses };
-  engine: string;
-  createdAt: string;
 }

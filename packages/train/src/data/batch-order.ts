@@ -1,7 +1,7 @@
 /** The order in which a dataset hands out its items for one pass, shared by every loader. */
 import type { BatchOptions } from '../types.ts';
 import { ValueError } from '../errors.ts';
-import { shuffledIndices } from '../util/rng.ts';
+import { shuffledIndices } from '@latentkit/format';
 
 export function checkBatchSize(batchSize: number): void {
   if (!Number.isInteger(batchSize) || batchSize < 1) {

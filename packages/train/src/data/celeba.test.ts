@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import type { Batch, Dataset } from '../types.ts';
 import { DataError } from '../errors.ts';
-import { shuffledIndices } from '../util/rng.ts';
+import { shuffledIndices } from '@latentkit/format';
 import { isValidationRow, loadCelebA } from './celeba.ts';
 import { drawFace, faceSpecs, SYNTHETIC_ATTRIBUTES, writeSyntheticFaces } from './synthetic-faces.ts';
 

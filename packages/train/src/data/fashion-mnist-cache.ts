@@ -14,7 +14,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { crc32 } from 'node:zlib';
 import { join } from 'node:path';
 import { CacheError, DataError } from '../errors.ts';
-import { writeFileAtomic } from '../models/fs-atomic.ts';
+import { writeFileAtomic } from '@latentkit/format/node';
 import { PIXELS_PER_IMAGE, locateFashionMnistPackage, readClassFile } from './fashion-mnist-json.ts';
 
 export const CACHE_VERSION = 1;

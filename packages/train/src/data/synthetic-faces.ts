@@ -10,8 +10,8 @@ import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { ValueError } from '../errors.ts';
-import { createRng, type Rng } from '../util/rng.ts';
-import { writeFileAtomic } from '../models/fs-atomic.ts';
+import { createRng, type Rng } from '@latentkit/format';
+import { writeFileAtomic } from '@latentkit/format/node';
 import { Canvas, capsule, clip, curve, ellipse, ring, type Rgb } from './face-raster.ts';
 
 /** Columns of the written CSV, in CelebA's (alphabetical) order; all are real CelebA attribute names. */

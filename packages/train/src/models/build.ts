@@ -1,11 +1,12 @@
 /** One entry point for the three models of the book's chapter 3. */
+import { MODEL_KINDS } from '@latentkit/format';
 import type { ModelKind } from '../types.ts';
 import { buildAutoencoder, type AutoencoderArgs } from './autoencoder.ts';
 import { buildFacesVae, type FacesVaeArgs } from './faces-vae.ts';
 import type { ModelPair } from './model-pair.ts';
 import { buildVae, type VaeArgs } from './vae.ts';
 
-export const MODEL_KINDS: readonly ModelKind[] = ['ae', 'vae', 'faces-vae'];
+export { MODEL_KINDS };
 
 export type ModelArgs = AutoencoderArgs | VaeArgs | FacesVaeArgs;
 

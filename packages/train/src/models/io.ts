@@ -12,7 +12,7 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ValueError } from '../errors.ts';
-import { writeFileAtomic, writeJsonAtomic } from './fs-atomic.ts';
+import { writeFileAtomic, writeJsonAtomic } from '@latentkit/format/node';
 import './sampling.ts';
 
 export const MODEL_JSON = 'model.json';

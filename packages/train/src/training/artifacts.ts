@@ -11,7 +11,7 @@ import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { saveModel } from '../models/io.ts';
 import type { ModelPair } from '../models/model-pair.ts';
-import { writeFileAtomic } from '../models/fs-atomic.ts';
+import { writeFileAtomic } from '@latentkit/format/node';
 import type { Dataset } from '../types.ts';
 import { batchNoise } from './noise.ts';
 import { writeImageGrid, writeLatentHistograms, writeLatentScatter } from './pictures.ts';

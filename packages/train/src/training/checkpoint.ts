@@ -18,7 +18,7 @@ import { basename, dirname, join } from 'node:path';
 import { ValueError } from '../errors.ts';
 import { loadModel, saveModel } from '../models/io.ts';
 import type { ModelPair } from '../models/model-pair.ts';
-import { writeFileAtomic, writeJsonAtomic } from '../models/fs-atomic.ts';
+import { writeFileAtomic, writeJsonAtomic } from '@latentkit/format/node';
 import type { EpochMetrics, ImageShape, ModelKind } from '../types.ts';
 import { Adam } from './adam.ts';
 

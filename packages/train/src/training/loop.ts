@@ -1,7 +1,7 @@
 /**
  * The training loop: epochs of shuffled batches (shuffle seed = seed + epoch), a validation pass per
  * epoch, metrics.jsonl, last and best checkpoints, a PNG of decoded random latents per epoch, and the
- * run folder's final artefacts (see types.ts for the layout).
+ * run folder's final artefacts (layout: @latentkit/format's layout.ts).
  *
  * Metrics follow the book's Keras runs: train losses are the mean of the per-batch losses over the
  * epoch (Keras's Mean trackers, one update per batch, weights changing as it goes); validation losses
@@ -27,7 +27,8 @@ import { createProgress, defaultProgressMode, type ProgressMode } from './progre
 import { createParallelStepper } from './parallel.ts';
 import { runPaths, writeMetrics } from './run-folder.ts';
 import { DEFAULT_LEARNING_RATE, evaluateBatchAsync, trainStepAsync } from './step.ts';
-import { writeJsonAtomic } from '../models/fs-atomic.ts';
+import { parseRunManifest } from '@latentkit/format';
+import { writeJsonAtomic } from '@latentkit/format/node';
 
 export interface TrainOptions {
   kind: ModelKind;
@@ -260,7 +261,8 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   if (options.train.attributeNames) manifest.attributeNames = options.train.attributeNames;
   if (beta !== undefined) manifest.beta = beta;
   if (last) manifest.finalLosses = { train: last.train, val: last.val };
-  await writeJsonAtomic(paths.manifest, manifest);
+  // Parsed before it is written: a run folder never holds a manifest that export would refuse.
+  await writeJsonAtomic(paths.manifest, parseRunManifest(manifest, paths.manifest));
   optimizer.dispose();
   return { manifest, history: state.history, pair };
 }

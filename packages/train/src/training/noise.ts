@@ -2,7 +2,7 @@
  * Seeded VAE noise: the eps of training step `step` of epoch `epoch` depends only on (seed, epoch,
  * stream, step), so a resumed run draws exactly what an uninterrupted one would.
  */
-import { createRng, randomNormal } from '../util/rng.ts';
+import { createRng, randomNormal } from '@latentkit/format';
 
 export type NoiseStream = 'train' | 'val' | 'samples' | 'artifacts';
 const STREAM_ID: Record<NoiseStream, number> = { train: 1, val: 2, samples: 3, artifacts: 4 };

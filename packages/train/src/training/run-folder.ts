@@ -1,23 +1,24 @@
-/** Paths of a run folder (layout documented in types.ts) and the small files written into it. */
+/** Paths of a run folder (layout: @latentkit/format's layout.ts) and the small files written into it. */
 import { join } from 'node:path';
-import { writeFileAtomic } from '../models/fs-atomic.ts';
+import { RUN_FILES, sampleFile } from '@latentkit/format';
+import { writeFileAtomic } from '@latentkit/format/node';
 import type { EpochMetrics } from '../types.ts';
 
 export function runPaths(outDir: string) {
   return {
     root: outDir,
-    manifest: join(outDir, 'manifest.json'),
-    encoder: join(outDir, 'encoder'),
-    decoder: join(outDir, 'decoder'),
-    metrics: join(outDir, 'metrics.jsonl'),
-    lastCheckpoint: join(outDir, 'checkpoints', 'last'),
-    bestCheckpoint: join(outDir, 'checkpoints', 'best'),
-    samples: join(outDir, 'samples'),
-    sample: (epoch: number) => join(outDir, 'samples', `epoch-${String(epoch).padStart(4, '0')}.png`),
-    reconstructions: join(outDir, 'reconstructions.png'),
-    latentScatter: join(outDir, 'latent-scatter.png'),
-    latents: join(outDir, 'latents.json'),
-    latentHistograms: join(outDir, 'latent-histograms.png'),
+    manifest: join(outDir, RUN_FILES.manifest),
+    encoder: join(outDir, RUN_FILES.encoder),
+    decoder: join(outDir, RUN_FILES.decoder),
+    metrics: join(outDir, RUN_FILES.metrics),
+    lastCheckpoint: join(outDir, RUN_FILES.lastCheckpoint),
+    bestCheckpoint: join(outDir, RUN_FILES.bestCheckpoint),
+    samples: join(outDir, RUN_FILES.samples),
+    sample: (epoch: number) => join(outDir, sampleFile(epoch)),
+    reconstructions: join(outDir, RUN_FILES.reconstructions),
+    latentScatter: join(outDir, RUN_FILES.latentScatter),
+    latents: join(outDir, RUN_FILES.latents),
+    latentHistograms: join(outDir, RUN_FILES.latentHistograms),
   };
 }
 

@@ -5,7 +5,7 @@
 import sharp from 'sharp';
 import type { ImageShape } from '../types.ts';
 import { ValueError } from '../errors.ts';
-import { writeFileAtomic } from '../models/fs-atomic.ts';
+import { writeFileAtomic } from '@latentkit/format/node';
 import { FONT, escapeXml } from './png.ts';
 
 export interface ImageGridOptions {

@@ -1,6 +1,6 @@
 /** Shared plumbing of the PNG writers: SVG rendering through sharp, atomic writes, axis ticks, colours. */
 import sharp from 'sharp';
-import { writeFileAtomic } from '../models/fs-atomic.ts';
+import { writeFileAtomic } from '@latentkit/format/node';
 
 /** The font for every label; fonts-dejavu-core provides it (librsvg falls back to any sans otherwise). */
 export const FONT = "font-family=\"DejaVu Sans, sans-serif\"";

@@ -4,7 +4,7 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import { createRng, randomNormal } from '../util/rng.ts';
+import { createRng, randomNormal } from '@latentkit/format';
 import { writeImageGrid } from './image-grid.ts';
 import { classColor, scatterGeometry, writeLatentScatter } from './latent-scatter.ts';
 import { BAR_COLOR, PDF_COLOR, histogram, writeLatentHistograms } from './latent-histograms.ts';
