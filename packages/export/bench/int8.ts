@@ -14,11 +14,11 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import * as ort from 'onnxruntime-node';
 import * as ortWeb from 'onnxruntime-web';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import type { RunManifest } from '@latentkit/train/types.ts';
+import { findRuns, readRunManifest } from '@latentkit/format/node';
 import { buildRunModel } from '../src/bundle/export-run.ts';
 import { buildRunModelInt8 } from '../src/bundle/int8-run.ts';
 import { encodeModel } from '../src/proto/onnx-proto.ts';
@@ -29,14 +29,9 @@ const BATCH = 64;
 const EVAL_SAMPLES = 256;
 const root = resolve(import.meta.dirname, '../../..');
 
+/** The newest trained run of `kind` under runs/ (@latentkit/format's rule: manifest createdAt). */
 function newestRun(kind: string): string | undefined {
-  const runs = join(root, 'runs');
-  if (!existsSync(runs)) return undefined;
-  return readdirSync(runs)
-    .map((n) => join(runs, n))
-    .filter((d) => existsSync(join(d, 'manifest.json')) && existsSync(join(d, 'decoder', 'model.json')))
-    .filter((d) => (JSON.parse(readFileSync(join(d, 'manifest.json'), 'utf8')) as RunManifest).kind === kind)
-    .sort((a, b) => statSync(join(b, 'manifest.json')).mtimeMs - statSync(join(a, 'manifest.json')).mtimeMs)[0];
+  return findRuns(join(root, 'runs')).found.find((r) => r.manifest.kind === kind && existsSync(join(r.dir, 'decoder', 'model.json')))?.dir;
 }
 
 const median = (a: number[]) => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)];
@@ -92,7 +87,7 @@ for (const t of targets) {
   const t0 = performance.now();
   const int8Result = await buildRunModelInt8(t.dir, 'decoder', {});
   const int8 = encodeModel(int8Result.model);
-  const manifest = JSON.parse(readFileSync(join(t.dir, 'manifest.json'), 'utf8')) as RunManifest;
+  const manifest = readRunManifest(t.dir);
   const L = manifest.latentDim;
   console.log(`\n${t.label}: decoder, latentDim ${L}, quantized in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
   console.log(`  calibration: ${int8Result.calibration}; ${int8Result.report.convTransposesRewritten} ConvTranspose rewritten as Conv`);

@@ -15,3 +15,8 @@ export { loadKerasWeights, BOOK_ARCHITECTURES, type BookArchitecture } from './k
 export { exportKerasBundle, type KerasBundleOptions, type KerasBundleResult } from './keras/bundle.ts';
 export { KerasFileError, UnsupportedKerasLayersError } from './keras/errors.ts';
 export { writeKerasRunFolder, type KerasRunFolderOptions } from './keras/run-folder.ts';
+export {
+  exportRun, buildRunModel, defaultBundleDir, describeModel, BUNDLE_MODELS,
+  type RunExportOptions, type RunExportResult, type BundleManifest, type BundleModel, type OnnxFileInfo, type TensorInfo,
+} from './bundle/export-run.ts';
+export { resolveRunDir } from './bundle/run-folder.ts';

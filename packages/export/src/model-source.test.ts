@@ -5,8 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
-import { buildVae } from '@latentkit/train/models/vae.ts';
-import { saveModel } from '@latentkit/train/models/io.ts';
+import { buildVae, saveModel } from '@latentkit/train';
 import { exportModel } from './export-model.ts';
 import { composeVae, loadModelFolder, type ModelArtifactsLike } from './model-source.ts';
 

@@ -1,8 +1,9 @@
 /** exportModel options, their defaults and validation. */
 import { ExportError } from './errors.ts';
 
-export type Precision = 'fp32' | 'fp16' | 'int8';
-export type Layout = 'nhwc' | 'nchw';
+import type { Layout, Precision } from '@latentkit/format';
+
+export type { Layout, Precision };
 export type ModelRole = 'encoder' | 'decoder' | 'vae';
 
 export interface ExportOptions {

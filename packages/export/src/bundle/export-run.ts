@@ -6,43 +6,24 @@
 import { readFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import type { RunManifest } from '@latentkit/train/types.ts';
+import {
+  BUNDLE_FILES, BUNDLE_MODELS, RUN_FILES, bundleFolderName, parseBundleManifest,
+  type BundleManifest, type BundleModel, type OnnxFileInfo, type TensorInfo,
+} from '@latentkit/format';
+import { writeFileAtomic } from '@latentkit/format/node';
 import { buildModelProto } from '../export-model.ts';
 import { composeVae, loadModelFolder } from '../model-source.ts';
 import type { ExportOptions, Layout, Precision } from '../options.ts';
 import { resolveOptions } from '../options.ts';
 import { encodeModel } from '../proto/onnx-proto.ts';
 import type { ModelProto, ValueInfoProto } from '../proto/onnx-types.ts';
-import { writeFileAtomic } from './fs-atomic.ts';
 import { manifestMetadata } from './metadata.ts';
 import { readManifest } from './run-folder.ts';
 import { buildRunModelInt8, type CalibrationOptions, type Int8Cache } from './int8-run.ts';
 
-export const BUNDLE_MODELS = ['encoder', 'decoder', 'vae'] as const;
-export type BundleModel = (typeof BUNDLE_MODELS)[number];
-
-export interface TensorInfo {
-  name: string;
-  /** 'batch' for the dynamic batch dimension. */
-  shape: (number | string)[];
-  type: 'float32';
-}
-
-export interface OnnxFileInfo {
-  file: string;
-  inputs: TensorInfo[];
-  outputs: TensorInfo[];
-}
-
-export interface BundleManifest extends RunManifest {
-  onnx: {
-    opset: number;
-    precision: Precision;
-    layout: Layout;
-    producer: string;
-    files: Partial<Record<BundleModel, OnnxFileInfo>>;
-  };
-}
+// The bundle's file contract (manifest schema, model roles, file names) is @latentkit/format's;
+// re-exported so this package's users keep one import.
+export { BUNDLE_MODELS, type BundleManifest, type BundleModel, type OnnxFileInfo, type TensorInfo };
 
 export type RunExportOptions = Omit<ExportOptions, 'role' | 'metadata' | 'precision'> & {
   /** 'int8' calibrates on held-out data of the run (see calibration-data.ts). */
@@ -53,7 +34,15 @@ export type RunExportOptions = Omit<ExportOptions, 'role' | 'metadata' | 'precis
 
 /** Where a bundle goes by default: fp32 in `bundle/`, others in `bundle-fp16/`, `bundle-int8/`, so no export overwrites another precision. */
 export function defaultBundleDir(runDir: string, precision: Precision = 'fp32'): string {
-  return join(runDir, precision === 'fp32' ? 'bundle' : `bundle-${precision}`);
+  return join(runDir, bundleFolderName(precision));
+}
+
+function bundleManifestOrUndefined(text: string): BundleManifest | undefined {
+  try {
+    return parseBundleManifest(JSON.parse(text));
+  } catch {
+    return undefined;
+  }
 }
 
 function tensorInfo(v: ValueInfoProto): TensorInfo {
@@ -94,31 +83,33 @@ export async function exportRun(
   const int8Cache: Int8Cache = {};
   const manifest = await readManifest(runDir);
   const written: string[] = [];
-  const manifestPath = join(outDir, 'manifest.json');
+  const manifestPath = join(outDir, BUNDLE_FILES.manifest);
 
   // Keep entries of other models already in the bundle when they were exported the same way.
   let files: BundleManifest['onnx']['files'] = {};
   if (models.length < BUNDLE_MODELS.length && existsSync(manifestPath)) {
-    const previous = JSON.parse(await readFile(manifestPath, 'utf8')) as Partial<BundleManifest>;
-    const same = previous.onnx && previous.onnx.opset === opts.opset && previous.onnx.precision === opts.precision && previous.onnx.layout === opts.layout;
-    if (same && previous.createdAt === manifest.createdAt) files = { ...previous.onnx!.files };
+    // A previous manifest that is not valid any more is simply not reused.
+    const previous = bundleManifestOrUndefined(await readFile(manifestPath, 'utf8'));
+    const same = previous && previous.onnx.opset === opts.opset && previous.onnx.precision === opts.precision && previous.onnx.layout === opts.layout;
+    if (same && previous.createdAt === manifest.createdAt) files = { ...previous.onnx.files };
   }
   for (const which of models) {
     const proto = await buildRunModel(runDir, which, options, int8Cache);
-    const file = `${which}.onnx`;
+    const file = BUNDLE_FILES[which];
     await writeFileAtomic(join(outDir, file), encodeModel(proto));
     written.push(join(outDir, file));
     files[which] = describeModel(proto, file);
   }
-  const latents = join(runDir, 'latents.json');
+  const latents = join(runDir, RUN_FILES.latents);
   if (existsSync(latents)) {
-    await writeFileAtomic(join(outDir, 'latents.json'), await readFile(latents));
-    written.push(join(outDir, 'latents.json'));
+    await writeFileAtomic(join(outDir, BUNDLE_FILES.latents), await readFile(latents));
+    written.push(join(outDir, BUNDLE_FILES.latents));
   }
-  const bundle: BundleManifest = {
-    ...manifest,
-    onnx: { opset: opts.opset, precision: opts.precision, layout: opts.layout, producer: 'latentkit', files },
-  };
+  // Validated before it is written: what the runtime and the demo will parse.
+  const bundle = parseBundleManifest(
+    { ...manifest, onnx: { opset: opts.opset, precision: opts.precision, layout: opts.layout, producer: 'latentkit', files } },
+    manifestPath,
+  );
   await writeFileAtomic(manifestPath, `${JSON.stringify(bundle, null, 2)}\n`);
   written.push(manifestPath);
   return { outDir, files: written, manifest: bundle };

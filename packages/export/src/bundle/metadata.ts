@@ -2,7 +2,7 @@
  * A run's manifest as ONNX metadata_props: every field a string, arrays and objects as JSON,
  * plus `run` (the run folder's name), so the runtime needs nothing but the .onnx file.
  */
-import type { RunManifest } from '@latentkit/train/types.ts';
+import type { RunManifest } from '@latentkit/format';
 
 export function manifestMetadata(manifest: RunManifest, runName?: string): Record<string, string> {
   const out: Record<string, string> = {};

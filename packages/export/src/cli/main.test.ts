@@ -6,7 +6,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, utimesSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -32,11 +32,9 @@ const quiet = async (argv: string[], cwd = root) => {
 };
 
 before(async () => {
-  await writeFakeRun(join(root, 'runs', 'fashion-vae'), { kind: 'vae', seed: 2 });
-  await writeFakeRun(join(root, 'runs', 'fashion-ae'), { kind: 'ae', seed: 3 });
-  // Make fashion-ae the newest run regardless of write order.
-  const t = Date.now() / 1000;
-  utimesSync(join(root, 'runs', 'fashion-vae', 'manifest.json'), t - 100, t - 100);
+  // fashion-ae is the newest run by its manifest's createdAt, though written first; file times do not count.
+  await writeFakeRun(join(root, 'runs', 'fashion-ae'), { kind: 'ae', seed: 3, createdAt: '2026-02-01T00:00:00.000Z' });
+  await writeFakeRun(join(root, 'runs', 'fashion-vae'), { kind: 'vae', seed: 2, createdAt: '2026-01-01T00:00:00.000Z' });
 });
 
 test('writes the whole bundle of a VAE run: three models, manifest with an onnx section, latents.json', async () => {

@@ -10,7 +10,7 @@ import { Command, Option } from 'commander';
 import { dirname, resolve } from 'node:path';
 import { statSync } from 'node:fs';
 import { BUNDLE_MODELS, buildRunModel, defaultBundleDir, exportRun, type BundleModel } from '../bundle/export-run.ts';
-import { writeFileAtomic } from '../bundle/fs-atomic.ts';
+import { writeFileAtomic } from '@latentkit/format/node';
 import { resolveRunDir } from '../bundle/run-folder.ts';
 import { encodeModel } from '../proto/onnx-proto.ts';
 import { ExportError, UnsupportedLayersError } from '../errors.ts';

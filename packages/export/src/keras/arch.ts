@@ -7,8 +7,8 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
-import { buildModel } from '@latentkit/train/models/build.ts';
-import type { ModelKind } from '@latentkit/train/types.ts';
+import { buildModel } from '@latentkit/train';
+import type { ModelKind } from '@latentkit/format';
 import { normalizeKerasConfig } from './config.ts';
 import { KerasFileError } from './errors.ts';
 import { h5Get } from './hdf5.ts';

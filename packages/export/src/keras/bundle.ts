@@ -9,11 +9,14 @@
  */
 import { readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { FASHION_MNIST_LABELS } from '@latentkit/train/data/fashion-mnist.ts';
-import { DEFAULT_BETA } from '@latentkit/train/training/losses.ts';
-import { RUN_FORMAT, type ImageShape, type ModelKind, type RunManifest } from '@latentkit/train/types.ts';
-import { BUNDLE_MODELS, describeModel, type BundleManifest, type BundleModel, type RunExportOptions } from '../bundle/export-run.ts';
-import { writeFileAtomic } from '../bundle/fs-atomic.ts';
+import {
+  BUNDLE_FILES, BUNDLE_MODELS, FormatError, RUN_FORMAT, parseBundleManifest, parseLatents,
+  type BundleManifest, type BundleModel, type ImageShape, type ModelKind, type RunManifest,
+} from '@latentkit/format';
+import { DEFAULT_BETA } from '@latentkit/train';
+import { FASHION_MNIST_LABELS } from '@latentkit/train/data';
+import { describeModel, type RunExportOptions } from '../bundle/export-run.ts';
+import { writeFileAtomic } from '@latentkit/format/node';
 import { manifestMetadata } from '../bundle/metadata.ts';
 import { buildModelProto } from '../export-model.ts';
 import { composeVae, inputShapeOf, modelConfig } from '../model-source.ts';
@@ -74,18 +77,21 @@ function outputCount(source: KerasFileSource): number {
   return modelConfig(source.topology, source.info.file).output_layers?.length ?? 1;
 }
 
-/** A latents.json, checked: { points: [[x, y, label], ...] } with finite numbers, for a 2-d latent space. */
+/** A latents.json, checked (@latentkit/format's latents schema), for a 2-d latent space. */
 async function readLatents(file: string, latentDim: number): Promise<string> {
-  let json: { points?: unknown };
+  let json: unknown;
   try {
     json = JSON.parse(await readFile(file, 'utf8'));
   } catch (err) {
     throw new KerasFileError(file, `cannot read it as JSON (${(err as Error).message})`);
   }
   if (latentDim !== 2) throw new KerasFileError(file, `latents.json is for 2-d latent spaces; this model's is ${latentDim}-d`);
-  const ok = Array.isArray(json.points) && json.points.every((p) => Array.isArray(p) && p.length === 3 && p.every((v) => typeof v === 'number' && Number.isFinite(v)));
-  if (!ok) throw new KerasFileError(file, 'expected { points: [[x, y, label], ...] } with finite numbers');
-  return JSON.stringify(json);
+  try {
+    return JSON.stringify(parseLatents(json, file));
+  } catch (e) {
+    if (!(e instanceof FormatError)) throw e;
+    throw new KerasFileError(file, `expected { points: [[x, y, label], ...], labelNames? } with finite numbers and integer labels; ${e.issues[0]}`);
+  }
 }
 
 /** Kind, image shape and latent size of an encoder + decoder pair, checked against each other. */
@@ -168,17 +174,17 @@ export async function exportKerasBundle(options: KerasBundleOptions): Promise<Ke
   const files: BundleManifest['onnx']['files'] = {};
   const written: string[] = [];
   for (const [which, { proto, bytes }] of built) {
-    const file = `${which}.onnx`;
+    const file = BUNDLE_FILES[which];
     await writeFileAtomic(join(options.outDir, file), bytes);
     written.push(join(options.outDir, file));
     files[which] = describeModel(proto, file);
   }
   if (latents) {
-    await writeFileAtomic(join(options.outDir, 'latents.json'), latents);
-    written.push(join(options.outDir, 'latents.json'));
+    await writeFileAtomic(join(options.outDir, BUNDLE_FILES.latents), latents);
+    written.push(join(options.outDir, BUNDLE_FILES.latents));
   }
-  const bundle: BundleManifest = { ...manifest, onnx: { opset: opts.opset, precision: opts.precision, layout: opts.layout, producer: 'latentkit', files } };
-  const manifestPath = join(options.outDir, 'manifest.json');
+  const manifestPath = join(options.outDir, BUNDLE_FILES.manifest);
+  const bundle = parseBundleManifest({ ...manifest, onnx: { opset: opts.opset, precision: opts.precision, layout: opts.layout, producer: 'latentkit', files } }, manifestPath);
   await writeFileAtomic(manifestPath, `${JSON.stringify(bundle, null, 2)}\n`);
   written.push(manifestPath);
   return { outDir: options.outDir, files: written, manifest: bundle, timings };

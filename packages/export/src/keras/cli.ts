@@ -13,8 +13,8 @@
  */
 import { Command, Option } from 'commander';
 import { basename, dirname, extname, join, resolve } from 'node:path';
-import type { ModelKind } from '@latentkit/train/types.ts';
-import { writeFileAtomic } from '../bundle/fs-atomic.ts';
+import type { ModelKind } from '@latentkit/format';
+import { writeFileAtomic } from '@latentkit/format/node';
 import { workspaceRoot } from '../bundle/run-folder.ts';
 import { ExportError, UnsupportedLayersError } from '../errors.ts';
 import { exportModel } from '../export-model.ts';

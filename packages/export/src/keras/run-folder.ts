@@ -16,15 +16,10 @@ import type * as tfl from '@tensorflow/tfjs-layers';
 import { existsSync, readdirSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { FASHION_MNIST_LABELS } from '@latentkit/train/data/fashion-mnist.ts';
-import { buildModel } from '@latentkit/train/models/build.ts';
-import { saveModel } from '@latentkit/train/models/io.ts';
-import { writeJsonAtomic } from '@latentkit/train/models/fs-atomic.ts';
-import { Adam } from '@latentkit/train/training/adam.ts';
-import { CHECKPOINT_FORMAT, writeCheckpoint } from '@latentkit/train/training/checkpoint.ts';
-import { DEFAULT_BETA } from '@latentkit/train/training/losses.ts';
-import { DEFAULT_LEARNING_RATE } from '@latentkit/train/training/step.ts';
-import { RUN_FORMAT, type ModelKind, type RunManifest } from '@latentkit/train/types.ts';
+import { FASHION_MNIST_LABELS } from '@latentkit/train/data';
+import { buildModel, saveModel, Adam, CHECKPOINT_FORMAT, writeCheckpoint, DEFAULT_BETA, DEFAULT_LEARNING_RATE } from '@latentkit/train';
+import { writeJsonAtomic } from '@latentkit/format/node';
+import { RUN_FILES, RUN_FORMAT, parseRunManifest, type ModelKind, type RunManifest } from '@latentkit/format';
 import { modelConfig, type KerasModelSource, type LayerWeights } from '../model-source.ts';
 import { CONTAINER_CLASSES } from '../registry.ts';
 import { describePair, loadPairPart } from './bundle.ts';
@@ -151,7 +146,8 @@ export async function writeKerasRunFolder(options: KerasRunFolderOptions): Promi
         history: [],
       },
     });
-    await writeJsonAtomic(join(outDir, 'manifest.json'), manifest);
+    const manifestPath = join(outDir, RUN_FILES.manifest);
+    await writeJsonAtomic(manifestPath, parseRunManifest(manifest, manifestPath));
     return { outDir, manifest };
   } finally {
     pair.encoder.dispose();

@@ -7,10 +7,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { buildModel } from '@latentkit/train/models/build.ts';
-import { saveModel } from '@latentkit/train/models/io.ts';
-import type { ModelPair } from '@latentkit/train/models/model-pair.ts';
-import { RUN_FORMAT, type ModelKind, type RunManifest } from '@latentkit/train/types.ts';
+import { buildModel, saveModel, type ModelPair } from '@latentkit/train';
+import { RUN_FORMAT, type ModelKind, type RunManifest } from '@latentkit/format';
 
 export const FASHION_LABELS = ['T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot'];
 
@@ -20,6 +18,8 @@ export interface FakeRunOptions {
   seed?: number;
   /** Perturb BatchNormalization statistics so BN is not the identity (default true). */
   randomizeBatchNorm?: boolean;
+  /** The manifest's createdAt, which decides which run is newest (default: now). */
+  createdAt?: string;
 }
 
 /** Give every BatchNormalization layer non-trivial gamma/beta/mean/variance (deterministic). */
@@ -61,7 +61,7 @@ export async function writeFakeRun(dir: string, options: FakeRunOptions): Promis
     batchSize: 100,
     ...(options.kind === 'ae' ? {} : { beta: faces ? 2000 : 500 }),
     engine: 'untrained (export fixture)',
-    createdAt: new Date().toISOString(),
+    createdAt: options.createdAt ?? new Date().toISOString(),
   };
   await writeFile(join(dir, 'manifest.json'), JSON.stringify(manifest, null, 2));
   if (pair.latentDim === 2) {
