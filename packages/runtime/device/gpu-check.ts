@@ -20,14 +20,9 @@ import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs-core';
 import { createRequire } from 'node:module';
 import { exportModel } from '@latentkit/export';
-import { Uint8ImageDataset } from '@latentkit/train/data/uint8-dataset.ts';
-import { initEngine } from '@latentkit/train/engine/select.ts';
-import { describeAdapter, requestDawnAdapter } from '@latentkit/train/engine/webgpu/adapter.ts';
-import { useSoftwareVulkan } from '@latentkit/train/engine/webgpu/vulkan-icd.ts';
-import { buildModel } from '@latentkit/train/models/build.ts';
-import { Adam } from '@latentkit/train/training/adam.ts';
-import { DEFAULT_LEARNING_RATE, trainStepAsync } from '@latentkit/train/training/step.ts';
-import type { ModelPair } from '@latentkit/train/models/model-pair.ts';
+import { Uint8ImageDataset } from '@latentkit/train/data';
+import { initEngine, describeAdapter, requestDawnAdapter, useSoftwareVulkan } from '@latentkit/train/engine';
+import { buildModel, Adam, DEFAULT_LEARNING_RATE, trainStepAsync, type ModelPair } from '@latentkit/train';
 
 // onnxruntime-node is CommonJS and stays outside the bundle (it loads its native binding by a path
 // computed at run time); require() sees all its exports, where an ESM import's name detection may not.

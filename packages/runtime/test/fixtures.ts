@@ -6,11 +6,10 @@
 import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { initEngine } from '@latentkit/train/engine/select.ts';
-import { buildModel } from '@latentkit/train/models/build.ts';
-import { RUN_FORMAT, type ModelKind, type RunManifest } from '@latentkit/train/types.ts';
+import { initEngine } from '@latentkit/train/engine';
+import { buildModel } from '@latentkit/train';
+import { RUN_FORMAT, createRng, normals, type BundleManifest, type ModelKind } from '@latentkit/format';
 import { exportModel } from '@latentkit/export';
-import { createRng, normals } from '../src/common/rng.ts';
 
 export interface FixtureOptions {
   kind?: ModelKind;
@@ -52,7 +51,7 @@ export async function makeBundle(options: FixtureOptions = {}): Promise<string> 
   const layout = options.layout ?? 'nhwc';
   writeFileSync(join(dir, 'decoder.onnx'), exportModel(pair.decoder, { role: 'decoder', precision, layout }));
   if (!options.withoutEncoder) writeFileSync(join(dir, 'encoder.onnx'), exportModel(pair.encoder, { role: 'encoder', precision, layout }));
-  const manifest: RunManifest & { onnx: object } = {
+  const manifest: BundleManifest = {
     format: RUN_FORMAT,
     kind,
     latentDim: pair.latentDim,
@@ -63,7 +62,7 @@ export async function makeBundle(options: FixtureOptions = {}): Promise<string> 
     batchSize: 1,
     engine: 'cpu',
     createdAt: new Date(0).toISOString(),
-    onnx: { opset: 17, precision, layout, files: {} },
+    onnx: { opset: 17, precision, layout, producer: 'latentkit', files: {} },
   };
   writeFileSync(join(dir, 'manifest.json'), JSON.stringify(manifest, null, 2));
   if (options.attributes?.length) {

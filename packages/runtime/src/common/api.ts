@@ -18,6 +18,6 @@ export { DEVICES, deviceToExecutionProviders } from './device.ts';
 export { registerBackend, registeredBackends } from './backend.ts';
 export { env, apis } from './env.ts';
 export { providerFailures, resetProviderFailures } from './session-factory.ts';
-export { createRng, randomNormal } from './rng.ts';
+export { createRng, randomNormal } from '@latentkit/format';
 export { AttributeMeans } from './attribute-vector.ts';
 export { InputError, BundleError, UnsupportedDeviceError, DisposedError } from './errors.ts';

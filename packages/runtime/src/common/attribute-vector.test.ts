@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { AttributeMeans } from './attribute-vector.ts';
-import { createRng, normals } from './rng.ts';
+import { createRng, normals } from '@latentkit/format';
 
 test('finds the direction that separates positives from negatives and stops once the means settle', () => {
   // Latents ~ N(0, 1) in 4-d; positives shifted by +1.5 along axis 2.

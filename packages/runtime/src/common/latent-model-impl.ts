@@ -8,7 +8,7 @@ import { deviceToExecutionProviders } from './device.ts';
 import { DisposedError, InputError } from './errors.ts';
 import { createSession } from './session-factory.ts';
 import { AttributeMeans } from './attribute-vector.ts';
-import { createRng, normals, permutation } from './rng.ts';
+import { createRng, normals, permutation } from '@latentkit/format';
 import type { TensorData } from './tensor-data.ts';
 import type { BundleManifest } from './manifest.ts';
 import type {

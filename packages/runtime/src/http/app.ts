@@ -13,7 +13,7 @@ import type { LatentModel } from '../common/latent-model.ts';
 import type { TensorData } from '../common/tensor-data.ts';
 import { InputError, DisposedError } from '../common/errors.ts';
 import { MicroBatcher, type MicroBatcherOptions } from '../common/micro-batcher.ts';
-import { createRng, normals } from '../common/rng.ts';
+import { createRng, normals } from '@latentkit/format';
 import { contactSheet, toUint8 } from '../common/pixels.ts';
 import { errorResponse, httpError, zodIssues } from './errors.ts';
 import { DEFAULT_LIMITS, makeSchemas, type Limits } from './schemas.ts';

@@ -4,11 +4,26 @@
  * * eps, seeded), and every attribute keeps its own running means and stops on its own once the means
  * move less than the threshold; the pass ends when all have stopped or the data runs out.
  */
-import type { Dataset } from '@latentkit/train/types.ts';
 import { AttributeMeans } from '../common/attribute-vector.ts';
 import { InputError } from '../common/errors.ts';
-import { createRng, normals } from '../common/rng.ts';
+import { createRng, normals } from '@latentkit/format';
 import type { AttributeVectorResult, LatentModel } from '../common/latent-model.ts';
+
+/**
+ * What the pass reads from a dataset: shuffled batches of images in [0, 1] (NHWC, flattened) with
+ * +1 / -1 attribute columns. A Dataset of @latentkit/train (e.g. loadCelebA's) has this shape; the
+ * runtime does not depend on the train package for it.
+ */
+export interface AttributeDataset {
+  readonly name: string;
+  /** Height, width, channels. */
+  readonly imageShape: readonly [number, number, number];
+  readonly attributeNames?: readonly string[];
+  batches(
+    batchSize: number,
+    options?: { shuffle?: boolean; seed?: number },
+  ): AsyncIterable<{ images: Float32Array; count: number; attributes?: Int8Array }>;
+}
 
 export interface AttributeVectorsOptions {
   /** Attribute names to compute (default: every attribute of the dataset). */
@@ -22,7 +37,7 @@ export interface AttributeVectorsOptions {
 
 export async function computeAttributeVectors(
   model: LatentModel,
-  dataset: Dataset,
+  dataset: AttributeDataset,
   options: AttributeVectorsOptions = {},
 ): Promise<Record<string, AttributeVectorResult>> {
   const all = dataset.attributeNames ?? [];

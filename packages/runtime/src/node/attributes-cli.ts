@@ -8,11 +8,26 @@ import { Command, InvalidArgumentError } from 'commander';
 import { readFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadCelebA } from '@latentkit/train/data/celeba.ts';
 import { LatentModel, type Device } from './index.ts';
 import { findBundle } from './find-bundle.ts';
 import { computeAttributeVectors } from './attribute-vectors.ts';
-import { writeFileAtomic } from './images.ts';
+import { BUNDLE_FILES } from '@latentkit/format';
+import { writeFileAtomic } from '@latentkit/format/node';
+
+/**
+ * CelebA-format folders are read by @latentkit/train's loader (JPEG decoding, the attribute table).
+ * Only this CLI needs it, so it is imported here, on use: the runtime's library entries never load
+ * the train package, and an install without it gets this message instead of a module error.
+ */
+async function loadCelebA(options: { dir: string; imageSize: number; limit?: number }) {
+  let data: typeof import('@latentkit/train/data');
+  try {
+    data = await import('@latentkit/train/data');
+  } catch (e) {
+    throw new Error(`reading CelebA-format data needs @latentkit/train (its CelebA loader), which is not installed: ${(e as Error).message.split('\n')[0]}`);
+  }
+  return data.loadCelebA(options);
+}
 
 const positive = (name: string) => (v: string) => {
   const n = Number(v);
@@ -51,7 +66,7 @@ const program = new Command('attributes')
           if (b % 10 === 0) process.stderr.write(`batch ${b}: ${pending} attribute(s) still moving\n`);
         },
       });
-      const file = join(bundle, 'attributes.json');
+      const file = join(bundle, BUNDLE_FILES.attributes);
       const existing = existsSync(file) ? (JSON.parse(await readFile(file, 'utf8')) as Record<string, number[]>) : {};
       for (const [name, r] of Object.entries(results)) {
         existing[name] = Array.from(r.vector);

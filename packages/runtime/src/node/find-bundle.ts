@@ -1,9 +1,12 @@
 /**
- * Locating bundles: `--run runs/NAME`, or the newest runs/*\/bundle of the workspace. `pnpm export`
- * writes fp32 to bundle/, fp16 to bundle-fp16/ and int8 to bundle-int8/; `precision` picks the folder.
+ * Locating bundles: `--run runs/NAME`, or the newest bundle under the workspace's runs/ (the newest
+ * run by its manifest's createdAt: @latentkit/format's findBundles). `pnpm export` writes fp32 to
+ * bundle/, fp16 to bundle-fp16/ and int8 to bundle-int8/; `precision` picks the folder.
  */
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { BUNDLE_FILES, PRECISIONS, bundleFolderName, isPrecision, type Precision } from '@latentkit/format';
+import { findBundles } from '@latentkit/format/node';
 
 /** The workspace root: the nearest folder upwards holding pnpm-workspace.yaml (else `from`). */
 export function workspaceRoot(from = process.cwd()): string {
@@ -16,35 +19,30 @@ export function workspaceRoot(from = process.cwd()): string {
   }
 }
 
+const isBundle = (dir: string) => existsSync(join(dir, BUNDLE_FILES.manifest)) && existsSync(join(dir, BUNDLE_FILES.decoder));
+
 /**
  * `run` may be a run folder or its bundle/ folder, absolute or relative to where the user typed the
- * command (pnpm sets INIT_CWD) or to the workspace root. Without `run`: the newest runs/*\/bundle.
+ * command (pnpm sets INIT_CWD) or to the workspace root. Without `run`: the newest bundle under runs/.
+ * @throws Error naming where it looked and the export command that makes the bundle.
  */
-export function findBundle(run?: string, precision: 'fp32' | 'fp16' | 'int8' = 'fp32'): string {
+export function findBundle(run?: string, precision: Precision = 'fp32'): string {
+  if (!isPrecision(precision)) throw new Error(`Unsupported precision "${String(precision)}". Should be one of: ${PRECISIONS.join(', ')}.`);
   const root = workspaceRoot();
-  const folder = bundleFolder(precision);
+  const folder = bundleFolderName(precision);
   const exportHint = precision === 'fp32' ? '' : ` --precision ${precision}`;
   if (run) {
     const bases = isAbsolute(run) ? [run] : [resolve(process.env.INIT_CWD ?? process.cwd(), run), resolve(root, run)];
     for (const base of bases) {
-      for (const dir of [join(base, folder), base]) {
-        if (existsSync(join(dir, 'manifest.json')) && existsSync(join(dir, 'decoder.onnx'))) return dir;
-      }
+      for (const dir of [join(base, folder), base]) if (isBundle(dir)) return dir;
     }
     throw new Error(`No bundle at ${run} (looked for ${folder}/manifest.json and decoder.onnx under ${bases.join(' and ')}). Run \`pnpm export --run ${run}${exportHint}\` first.`);
   }
   const runs = join(root, 'runs');
-  const found = (existsSync(runs) ? readdirSync(runs) : [])
-    .map((name) => join(runs, name, folder))
-    .filter((dir) => existsSync(join(dir, 'manifest.json')) && existsSync(join(dir, 'decoder.onnx')))
-    .map((dir) => ({ dir, mtime: statSync(join(dir, 'decoder.onnx')).mtimeMs }))
-    .sort((a, b) => b.mtime - a.mtime);
-  if (!found.length) throw new Error(`No exported ${folder}/ under ${runs}. Train and export one (pnpm train, pnpm export${exportHint}) or pass --run PATH.`);
+  const { found, invalid } = findBundles(runs, precision);
+  if (!found.length) {
+    const skipped = invalid.length ? ` Skipped, invalid: ${invalid.map((e) => e.message).join(' | ')}.` : '';
+    throw new Error(`No exported ${folder}/ under ${runs}.${skipped} Train and export one (pnpm train, pnpm export${exportHint}) or pass --run PATH.`);
+  }
   return found[0].dir;
-}
-
-/** The bundle folder `pnpm export` writes for a precision: bundle/, bundle-fp16/, bundle-int8/. */
-export function bundleFolder(precision: 'fp32' | 'fp16' | 'int8'): string {
-  if (!['fp32', 'fp16', 'int8'].includes(precision)) throw new Error(`Unsupported precision "${String(precision)}". Should be one of: fp32, fp16, int8.`);
-  return precision === 'fp32' ? 'bundle' : `bundle-${precision}`;
 }

@@ -5,8 +5,8 @@
  */
 import sharp from 'sharp';
 import { deflateSync } from 'node:zlib';
-import { readFile, rename, writeFile } from 'node:fs/promises';
-import { dirname, basename, join } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { writeFileAtomic } from '@latentkit/format/node';
 import { InputError } from '../common/errors.ts';
 import { contactSheet, toUint8 } from '../common/pixels.ts';
 import { encodePng, type Deflate } from '../common/png.ts';
@@ -81,13 +81,6 @@ export async function contactSheetPng(images: TensorData, options: SheetOptions 
       .png()
       .toBuffer(),
   );
-}
-
-/** Atomic write: temp file in the same folder, then rename. */
-export async function writeFileAtomic(path: string, bytes: Uint8Array | string): Promise<void> {
-  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${Date.now()}.tmp`);
-  await writeFile(tmp, bytes);
-  await rename(tmp, path);
 }
 
 export async function writeContactSheet(path: string, images: TensorData, options: SheetOptions = {}): Promise<void> {

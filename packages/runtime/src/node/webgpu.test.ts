@@ -7,7 +7,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { useSoftwareVulkan } from '@latentkit/train/engine/webgpu/vulkan-icd.ts';
+import { useSoftwareVulkan } from '@latentkit/train/engine';
 import { LatentModel, env, providerFailures } from './index.ts';
 import { makeBundle } from '../../test/fixtures.ts';
 

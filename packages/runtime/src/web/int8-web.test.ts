@@ -7,8 +7,8 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { writeFakeRun } from '@latentkit/export/testing/fake-run.ts';
-import { exportRun } from '@latentkit/export/bundle/export-run.ts';
+import { writeFakeRun } from '@latentkit/export/testing';
+import { exportRun } from '@latentkit/export';
 import { LatentModel, env } from './index.ts';
 
 const files = (dir: string) => ({
