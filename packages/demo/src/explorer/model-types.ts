@@ -1,29 +1,10 @@
+import type { BundleManifest, Latents } from '@latentkit/format';
+
 /**
  * What the explorer views need from a loaded bundle. `src/model/load-bundle.ts` builds it from the
  * runtime's LatentModel plus the bundle's side files; the views never touch onnxruntime.
  */
-export type ImageShape = [number, number, number];
-
-export interface BundleManifest {
-  format?: string;
-  kind: 'ae' | 'vae' | 'faces-vae';
-  latentDim: number;
-  imageShape: ImageShape;
-  labelNames?: string[];
-  attributeNames?: string[];
-  data?: { name: string; source: string; train: number; validation: number };
-  epochs?: number;
-  createdAt?: string;
-  finalLosses?: { val?: { total: number } };
-  /** The exporter's settings; `precision` is fp32 when absent (src/model/precision.ts). */
-  onnx?: { precision?: string; opset?: number };
-}
-
-/** latents.json of a 2-d run: the test-set scatter. */
-export interface LatentScatter {
-  points: [number, number, number][];
-  labelNames: string[];
-}
+export type { BundleManifest, ImageShape, Latents as LatentScatter } from '@latentkit/format';
 
 export interface BackendInfo {
   /** The execution provider that runs the decoder: 'webgpu' or 'wasm'. */
@@ -39,7 +20,7 @@ export interface ExplorerModel {
   readonly precision: string;
   readonly manifest: BundleManifest;
   readonly backend: BackendInfo;
-  readonly latents?: LatentScatter;
+  readonly latents?: Latents;
   /** Unit attribute vectors of the faces VAE, by name. */
   readonly attributes?: Record<string, Float32Array>;
   /** Milliseconds spent loading (fetch or cache + session creation). */

@@ -8,6 +8,7 @@ import { cachedBytes, freshJson } from './byte-cache.ts';
 import { ortBytes, prepareRuntime, preloadRuntime } from './runtime-setup.ts';
 import { RunQueue, type Priority } from './run-queue.ts';
 import { bundleFolderName, bundleUrlFor, manifestPrecision } from './precision.ts';
+import { parseJsonText, parseLatents as parseLatentsFile } from '@latentkit/format';
 import type { BundleManifest, Extent, ExplorerModel, LatentScatter } from '../explorer/model-types.ts';
 
 export type DemoDevice = Extract<Device, 'auto' | 'webgpu' | 'wasm'>;
@@ -165,19 +166,7 @@ async function load(base: string, device: DemoDevice, precision?: string): Promi
   };
 }
 
+/** latents.json, validated by @latentkit/format's schema (the error names the file and the point). */
 function parseLatents(bytes: Uint8Array, where: string): LatentScatter {
-  let json: unknown;
-  try {
-    json = JSON.parse(new TextDecoder().decode(bytes));
-  } catch (e) {
-    throw new Error(`${where} is not valid JSON: ${(e as Error).message}`);
-  }
-  const j = json as Partial<LatentScatter>;
-  if (!j || !Array.isArray(j.points)) throw new Error(`${where} must be { points: [[x, y, label], ...], labelNames }, got no points array.`);
-  j.points.forEach((p, i) => {
-    if (!Array.isArray(p) || p.length < 3 || !p.every((v) => typeof v === 'number' && Number.isFinite(v))) {
-      throw new Error(`${where}: points[${i}] must be [x, y, label] finite numbers, got ${JSON.stringify(p)}.`);
-    }
-  });
-  return { points: j.points as [number, number, number][], labelNames: Array.isArray(j.labelNames) ? j.labelNames : [] };
+  return parseLatentsFile(parseJsonText(bytes, where), where);
 }

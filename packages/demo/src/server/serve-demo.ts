@@ -8,16 +8,17 @@
  *                      and /runs/NAME/bundle-P/ beside it
  *   /demo-config.json  { bundle, apiUrl } for the page: /bundle/, or /bundle-P/ with `precision`
  */
-import { existsSync, readdirSync, statSync } from 'node:fs';
-import { basename } from 'node:path';
-import { dirname, join, resolve } from 'node:path';
+import { existsSync, readdirSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import { BUNDLE_FILES, BUNDLE_FOLDER_PATTERN, DEFAULT_BUNDLE_FOLDER } from '@latentkit/format';
+import { newestBundle as newestFormatBundle } from '@latentkit/format/node';
 import { buildSite } from '../build/build-site.ts';
 import { DEFAULT_OUT_DIR, PACKAGE_DIR } from '../build/vite-config.ts';
 import { startStaticServer, type RunningServer } from './static-server.ts';
 import { bundleFolderName, isPrecision } from '../model/precision.ts';
 
 export interface ServeDemoOptions {
-  /** A run folder (with bundle/) or a bundle folder. Default: the newest runs/* with a bundle. */
+  /** A run folder (with bundle/) or a bundle folder. Default: the newest runs/* with a valid bundle (manifest createdAt). */
   run?: string;
   /** Default 5173; 0 picks a free port. */
   port?: number;
@@ -72,7 +73,7 @@ export async function serveDemo(options: ServeDemoOptions = {}): Promise<DemoSer
       { prefix: '/', dir: siteDir },
       ...siblings.map((dir) => ({ prefix: `/${basename(dir)}/`, dir })),
       ...(bundleDir && !siblings.includes(bundleDir) ? [{ prefix: '/bundle/', dir: bundleDir }] : []),
-      ...(existsSync(runsRoot) ? [{ prefix: '/runs/', dir: runsRoot, allow: (rel: string) => /^[^/]+\/bundle(-[a-z][a-z0-9]*)?\/[^/]+$/.test(rel) }] : []),
+      ...(existsSync(runsRoot) ? [{ prefix: '/runs/', dir: runsRoot, allow: isRunBundleFile }] : []),
     ],
     json: { '/demo-config.json': { bundle: bundleDir ? `/${siblings.includes(bundleDir) ? basename(bundleDir) : 'bundle'}/` : undefined, apiUrl: options.apiUrl } },
   });
@@ -81,8 +82,8 @@ export async function serveDemo(options: ServeDemoOptions = {}): Promise<DemoSer
 
 /** Accepts a run folder (uses its bundle/) or a bundle folder itself; explains what is missing. */
 export function bundleFolder(path: string): string {
-  const candidates = [join(path, 'bundle'), path];
-  for (const c of candidates) if (existsSync(join(c, 'manifest.json')) && existsSync(join(c, 'decoder.onnx'))) return c;
+  const candidates = [join(path, DEFAULT_BUNDLE_FOLDER), path];
+  for (const c of candidates) if (isBundle(c)) return c;
   if (!existsSync(path)) throw new Error(`--run ${path}: no such folder. Pass a run folder such as runs/vae (made by \`pnpm train\`).`);
   throw new Error(
     `--run ${path}: no bundle found (looked for ${candidates.map((c) => join(c, 'manifest.json')).join(' and ')} with decoder.onnx beside it). ` +
@@ -96,7 +97,7 @@ export function bundleFolder(path: string): string {
  */
 export function precisionSibling(bundleDir: string, precision: string, run?: string): string {
   const dir = join(dirname(bundleDir), bundleFolderName(precision));
-  if (existsSync(join(dir, 'manifest.json')) && existsSync(join(dir, 'decoder.onnx'))) return dir;
+  if (isBundle(dir)) return dir;
   const runDir = run ?? dirname(bundleDir);
   throw new Error(
     `--precision ${precision}: no ${precision} bundle for ${dirname(bundleDir)} (looked for ${join(dir, 'manifest.json')} with decoder.onnx beside it). ` +
@@ -108,9 +109,19 @@ export function precisionSibling(bundleDir: string, precision: string, run?: str
 function precisionBundles(runDir: string): string[] {
   if (!existsSync(runDir)) return [];
   return readdirSync(runDir)
-    .filter((name) => /^bundle(-[a-z][a-z0-9]*)?$/.test(name))
+    .filter((name) => BUNDLE_FOLDER_PATTERN.test(name))
     .map((name) => join(runDir, name))
-    .filter((dir) => existsSync(join(dir, 'manifest.json')) && existsSync(join(dir, 'decoder.onnx')));
+    .filter(isBundle);
+}
+
+/** `NAME/<bundle folder>/FILE` under the runs root: the only files /runs/ serves. */
+function isRunBundleFile(rel: string): boolean {
+  const parts = rel.split('/');
+  return parts.length === 3 && parts[0] !== '' && parts[2] !== '' && BUNDLE_FOLDER_PATTERN.test(parts[1]);
+}
+
+function isBundle(dir: string): boolean {
+  return existsSync(join(dir, BUNDLE_FILES.manifest)) && existsSync(join(dir, BUNDLE_FILES.decoder));
 }
 
 function defaultRunsRoot(cwd: string): string {
@@ -119,15 +130,8 @@ function defaultRunsRoot(cwd: string): string {
   return existsSync(here) ? here : join(PACKAGE_DIR, '..', '..', 'runs');
 }
 
+/** The fp32 bundle of the newest run under `runsRoot` (@latentkit/format's rule: manifest createdAt). */
 function newestBundle(runsRoot: string): string | undefined {
-  if (!existsSync(runsRoot)) return undefined;
-  let best: { dir: string; mtime: number } | undefined;
-  for (const name of readdirSync(runsRoot)) {
-    const manifest = join(runsRoot, name, 'bundle', 'manifest.json');
-    if (!existsSync(manifest) || !existsSync(join(runsRoot, name, 'bundle', 'decoder.onnx'))) continue;
-    const mtime = statSync(manifest).mtimeMs;
-    if (!best || mtime > best.mtime) best = { dir: dirname(manifest), mtime };
-  }
-  return best?.dir;
+  return newestFormatBundle(runsRoot)?.dir;
 }
 
