@@ -8,8 +8,8 @@ import { parseWith } from './parse.ts';
 const finite = z.number().refine(Number.isFinite, 'expected a finite number');
 
 export const latentsSchema = z.object({
-  /** Class names, index = label. */
-  labelNames: z.array(z.string()),
+  /** Class names, index = label (train writes them; a Keras user's file may leave them to the manifest). */
+  labelNames: z.array(z.string()).optional(),
   /** One `[x, y, label]` per test image: its z_mean and its class index. */
   points: z.array(z.tuple([finite, finite, z.number().int().nonnegative()])),
 });

@@ -90,7 +90,9 @@ test('latents.json: points are [x, y, label] with finite coordinates', () => {
   const e = formatError(() => parseLatents({ labelNames: [], points: [[0, 0, 0], [Number.NaN, 1, 0]] }, 'bundle/latents.json'));
   assert.equal(e.field, 'points.1.0');
   assert.match(e.message, /^bundle\/latents\.json: points\.1\.0: /);
-  assert.equal(formatError(() => parseLatents({ points: [] })).field, 'labelNames');
+  assert.deepEqual(parseLatents({ points: [] }), { points: [] });
+  assert.equal(formatError(() => parseLatents({ points: [[0, 0, 0.5]] })).field, 'points.0.2');
+  assert.equal(formatError(() => parseLatents({ labelNames: 'a' })).field, 'labelNames');
 });
 
 test('attributes.json: one finite vector of latentDim numbers per name', () => {

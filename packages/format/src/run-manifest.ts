@@ -11,8 +11,12 @@ const positiveInt = z.number().int().positive();
 const count = z.number().int().nonnegative();
 
 /** Height, width, channels: tfjs/Keras (NHWC) order, batch excluded; channels 1 (grey), 3 (RGB) or 4. */
-export const imageShapeSchema = z.tuple([positiveInt.max(4096), positiveInt.max(4096), z.union([z.literal(1), z.literal(3), z.literal(4)])]);
-export type ImageShape = [number, number, number];
+export const imageShapeSchema = z.tuple([
+  positiveInt.max(4096),
+  positiveInt.max(4096),
+  positiveInt.refine((c) => c === 1 || c === 3 || c === 4, 'expected 1, 3 or 4 channels'),
+]);
+export type ImageShape = z.infer<typeof imageShapeSchema>;
 
 /** Mean losses of one pass: `total` = `reconstruction` (beta-weighted for the VAEs) + `kl` (VAEs only); train's losses.ts. */
 export const lossesSchema = z.object({
@@ -52,7 +56,8 @@ export const runManifestSchema = z.object({
   }),
   /** Epochs trained (0 for an imported Keras model). */
   epochs: count,
-  batchSize: positiveInt,
+  /** Training batch size; 0 when unknown (a converted Keras model). */
+  batchSize: count,
   /** Weight of the reconstruction term against KL (VAEs; the book's 500 and 2000). */
   beta: z.number().positive().optional(),
   finalLosses: z.object({ train: lossesSchema, val: lossesSchema }).optional(),
