@@ -21,6 +21,7 @@ import { exportModel } from '../export-model.ts';
 import { type ModelRole, type Precision } from '../options.ts';
 import { addExportFlags, exportOptionsFrom, parsePositiveInt, type ExportFlags } from '../cli/export-flags.ts';
 import { BOOK_ARCHITECTURES, loadKerasWeights } from './arch.ts';
+import { defaultBundleDir } from '../bundle/export-run.ts';
 import { exportKerasBundle } from './bundle.ts';
 import { KerasFileError } from './errors.ts';
 import { loadKerasModel, type KerasFileSource } from './load.ts';
@@ -115,7 +116,7 @@ export async function kerasMain(argv: string[], cwd: string): Promise<string[]> 
         attributeNames: o.attributes,
         latents: o.latents === undefined ? undefined : abs(o.latents),
         epochs: o.epochs,
-        outDir: outDir ?? join(root, 'runs', `keras-${o.kind ?? 'model'}`, 'bundle'),
+        outDir: outDir ?? defaultBundleDir(join(root, 'runs', `keras-${o.kind ?? 'model'}`), o.precision),
       });
     });
     for (const f of result.files) console.log(`wrote ${f}`);

@@ -2,6 +2,7 @@
  * Reads a bundle from a folder path (Node), a URL (fetch; both platforms) or in-memory files.
  * Required: manifest.json, decoder.onnx. Optional: encoder.onnx, attributes.json, latents.json.
  */
+import { BUNDLE_FILES } from '@latentkit/format';
 import { BundleError } from './errors.ts';
 import { parseAttributes, parseManifest, type BundleManifest } from './manifest.ts';
 
@@ -78,11 +79,11 @@ function parseJson(bytes: Uint8Array, where: string): unknown {
 export async function loadBundle(source: BundleSource): Promise<LoadedBundle> {
   const { read, origin } = readerFor(source);
   const [manifestBytes, decoder, encoder, attributesBytes, latentsBytes] = await Promise.all([
-    read('manifest.json'),
-    read('decoder.onnx'),
-    read('encoder.onnx'),
-    read('attributes.json'),
-    read('latents.json'),
+    read(BUNDLE_FILES.manifest),
+    read(BUNDLE_FILES.decoder),
+    read(BUNDLE_FILES.encoder),
+    read(BUNDLE_FILES.attributes),
+    read(BUNDLE_FILES.latents),
   ]);
   if (!manifestBytes) throw new BundleError(`${origin}: manifest.json is missing. A bundle is the bundle/ folder written by \`pnpm export\`.`);
   if (!decoder) throw new BundleError(`${origin}: decoder.onnx is missing. Re-run \`pnpm export\` for this run.`);
