@@ -86,7 +86,8 @@ export function build({ scripts = true, log = (m) => console.log(m) } = {}) {
   for (const p of packages) {
     const src = join(p.dir, 'src');
     for (const f of walk(src)) {
-      if (f.endsWith('.ts') || isTest(f) || f.endsWith('.md')) continue;
+      // Test data and test helpers' files (testdata/, testing/) are not part of a package.
+      if (f.endsWith('.ts') || isTest(f) || f.endsWith('.md') || /(^|[\\/])(testdata|testing)[\\/]/.test(relative(src, f))) continue;
       const dest = join(p.dir, 'dist', relative(src, f));
       mkdirSync(dirname(dest), { recursive: true });
       copyFileSync(f, dest);
