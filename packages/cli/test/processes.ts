@@ -61,14 +61,19 @@ export function start(command: string, args: string[], options: { cwd: string; e
   return { child, output: () => out, waitFor, exited };
 }
 
-/** Runs to completion; rejects with the output on a non-zero exit or after `ms` (then kills the group). */
+/**
+ * Runs to completion; rejects with the output on a non-zero exit or after `ms` (then kills the
+ * group), and when a process it started is still running 5 s after it exited.
+ */
 export async function run(command: string, args: string[], options: { cwd: string; env?: NodeJS.ProcessEnv; ms: number }): Promise<string> {
   const p = start(command, args, options);
   const timer = setTimeout(() => killGroup(p.child, 'SIGKILL'), options.ms);
   const code = await p.exited;
   clearTimeout(timer);
-  running.delete(p.child);
   if (code !== 0) throw new Error(`${command} ${args.join(' ')} failed (${code}):\n${p.output()}`);
+  const left = await leftOver(p.child);
+  if (left.length > 0) throw new Error(`${command} ${args.join(' ')} exited but left running:\n${left.join('\n')}`);
+  running.delete(p.child);
   return p.output();
 }
 

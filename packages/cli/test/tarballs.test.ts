@@ -71,6 +71,7 @@ function writeScratchProject(dir: string, tarballs: { name: string; tarball: str
           vite: workspaceVersion('packages/demo', 'vite'),
           esbuild: workspaceVersion('packages/runtime', 'esbuild'),
           workerd: workspaceVersion('packages/runtime', 'workerd'),
+          typescript: workspaceVersion('.', 'typescript'),
         },
       },
       null,
@@ -188,6 +189,13 @@ describe('the packed packages in a scratch project', () => {
     const png = readFileSync(join(scratch, 'samples.png'));
     assert.deepEqual([...png.subarray(1, 4)].map((c) => String.fromCharCode(c)).join(''), 'PNG');
     assert.equal(png.readUInt32BE(16), 4 * result.shape[2], 'PNG width: four images side by side');
+  });
+
+  test('TypeScript: a strict project type-checks against the packed .d.ts', { timeout: MINUTE }, async () => {
+    cpSync(join(HERE, 'scratch', 'types-check.mts'), join(scratch, 'types-check.mts'));
+    const options = { target: 'es2022', module: 'nodenext', moduleResolution: 'nodenext', strict: true, noEmit: true, skipLibCheck: true, lib: ['es2023', 'dom'], types: [] };
+    writeFileSync(join(scratch, 'tsconfig.json'), JSON.stringify({ compilerOptions: options, files: ['types-check.mts'] }));
+    await timed('tsc', () => run(join(scratch, 'node_modules', '.bin', 'tsc'), ['-p', '.'], { cwd: scratch, ms: MINUTE }));
   });
 
   describe('Vite: a user app importing the web runtime and the custom elements', () => {
