@@ -20,8 +20,13 @@ export function packAll({ out, build: doBuild = true, log = (m) => console.error
   if (doBuild) build({ log });
   mkdirSync(out, { recursive: true });
   const packed = [];
-  for (const { dir, manifest } of workspacePackages()) {
+  const all = workspacePackages();
+  const privateNames = new Set(all.filter((p) => p.manifest.private).map((p) => p.manifest.name));
+  for (const { dir, manifest } of all) {
     if (manifest.private) continue;
+    // A packed package that needs a private one could not be installed by anyone.
+    const needsPrivate = Object.keys({ ...manifest.dependencies, ...manifest.optionalDependencies, ...manifest.peerDependencies }).filter((d) => privateNames.has(d));
+    if (needsPrivate.length > 0) throw new Error(`pack: ${manifest.name} depends on ${needsPrivate.join(', ')}, which is "private": true; make it publishable (remove "private")`);
     if (existsSync(join(dir, 'src')) && !existsSync(join(dir, 'dist'))) throw new Error(`pack: ${manifest.name} has no dist/; run \`pnpm build\` first`);
     const r = spawnSync('pnpm', ['pack', '--json', '--pack-destination', out], { cwd: dir, encoding: 'utf8' });
     if (r.status !== 0) throw new Error(`pack: pnpm pack in ${dir} failed (exit ${r.status ?? r.signal}):\n${r.stderr}${r.stdout}`);
