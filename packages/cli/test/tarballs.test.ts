@@ -137,10 +137,10 @@ const freePort = () =>
 
 describe('the packed packages in a scratch project', () => {
   test('installs from the tarballs: no link into the workspace, code from dist/', () => {
+    const cli = realpathSync(join(scratch, 'node_modules', 'latentkit'));
     for (const name of ['latentkit', '@latentkit/runtime', '@latentkit/demo', '@latentkit/train', '@latentkit/export']) {
-      // the CLI's own dependencies sit beside it in pnpm's layout
-      const from = name === 'latentkit' || name === '@latentkit/runtime' || name === '@latentkit/demo' ? join(scratch, 'node_modules') : join(realpathSync(join(scratch, 'node_modules', 'latentkit')), '..');
-      const real = realpathSync(join(from, name));
+      // pnpm puts a package's dependencies beside it: the CLI's are the other four
+      const real = name === 'latentkit' ? cli : realpathSync(join(cli, '..', name));
       assert.ok(!real.startsWith(ROOT), `${name} resolves to ${real}, inside the workspace`);
       const manifest = JSON.parse(readFileSync(join(real, 'package.json'), 'utf8')) as { exports: unknown; dependencies?: Record<string, string> };
       assert.doesNotMatch(JSON.stringify(manifest.exports), /\/src\//, `${name}'s exports point at sources`);
