@@ -32,7 +32,13 @@ function mapTarget(target, where) {
   }
   if (Array.isArray(target)) return target.map((t, i) => mapTarget(t, `${where}[${i}]`));
   if (typeof target === 'object') {
-    return Object.fromEntries(Object.entries(target).map(([cond, t]) => [cond, mapTarget(t, `${where}.${cond}`)]));
+    return Object.fromEntries(
+      Object.entries(target).map(([cond, t]) => {
+        const mapped = mapTarget(t, `${where}.${cond}`);
+        // A `types` condition already there keeps naming declarations only.
+        return [cond, cond === 'types' && mapped && typeof mapped === 'object' && 'types' in mapped ? mapped.types : mapped];
+      }),
+    );
   }
   throw new Error(`${where}: unexpected exports value ${JSON.stringify(target)}`);
 }

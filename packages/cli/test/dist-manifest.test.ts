@@ -38,6 +38,11 @@ test('maps bin to the built file, and a src/* pattern to the .ts specifiers it s
   assert.equal(packed.types, './dist/commands.d.ts');
 });
 
+test('an existing types condition keeps naming declarations only', () => {
+  const packed = distManifest({ name: 'z', exports: { './node': { types: './src/node.ts', default: './src/node.ts' } } });
+  assert.deepEqual(packed.exports, { './node': { types: './dist/node.d.ts', default: entry('node') } });
+});
+
 test('refuses an entry into src/ that is not TypeScript, naming it', () => {
   assert.throws(() => distManifest({ name: 'x', exports: { './styles.css': './src/styles.css' } }), /x exports\["\.\/styles\.css"\]: "\.\/src\/styles\.css" points into src\//);
 });
