@@ -1,8 +1,9 @@
 /** @latentkit/demo for Node: build the site and serve it (the root `pnpm start` calls serveDemo). */
+import type { BuildSiteOptions, BuiltSite } from './build/build-site.ts';
+
 export { serveDemo, bundleFolder } from './server/serve-demo.ts';
 export type { ServeDemoOptions, DemoServer } from './server/serve-demo.ts';
 export type { BuiltSite, BuildSiteOptions } from './build/build-site.ts';
-import type { BuildSiteOptions, BuiltSite } from './build/build-site.ts';
 
 /**
  * Builds the site with Vite into `outDir` (default: the package's dist/site). Needs the site's
