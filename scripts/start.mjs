@@ -54,9 +54,11 @@ function run(command, args, { cwd, wait = true } = {}) {
   });
 }
 const pnpm = (args) => run('pnpm', ['--silent', ...args]);
-// The servers runDir without pnpm in between: pnpm reports a stopped child as a failed script.
-const server = (pkg, entry, args) =>
-  run(process.execPath, ['--import', 'tsx', entry, ...args], { cwd: resolve('packages', pkg), wait: false });
+// The `latentkit` bin from its sources, without pnpm in between: pnpm reports a stopped child as a
+// failed script, and a signal then reaches the command itself.
+const LATENTKIT = resolve('packages', 'cli', 'src', 'main.ts');
+const latentkit = (args, options) => run(process.execPath, ['--import', 'tsx', LATENTKIT, ...args], options);
+const server = (command, args) => latentkit([command, ...args], { wait: false });
 for (const signal of ['SIGINT', 'SIGTERM']) {
   process.on(signal, () => {
     for (const c of children) stop(c, signal);
@@ -70,7 +72,7 @@ try {
       console.log('\n[0/3] the native TensorFlow engine (pnpm engine native)');
       try {
         // Without pnpm in between: pnpm would add its own failure report to ours (exit 3 = no route works here).
-        await run(process.execPath, ['--import', 'tsx', 'src/cli/engine.ts', 'native'], { cwd: resolve('packages', 'train') });
+        await latentkit(['engine', 'native']);
       } catch {
         console.log('start: the native engine cannot be provisioned here (see above), so training runs on wasm; `pnpm engine native` retries');
       }
@@ -90,8 +92,8 @@ try {
   console.log('\n[3/3] serving the API and the explorer (Ctrl-C stops both)');
   const api = `http://127.0.0.1:${values['api-port']}`;
   const servers = [
-    server('runtime', 'src/http/serve-node.ts', ['--run', runDir, '--port', values['api-port']]),
-    server('demo', 'src/cli/demo.ts', ['--run', runDir, '--port', values['demo-port'], '--api-url', api]),
+    server('serve', ['--run', runDir, '--port', values['api-port']]),
+    server('demo', ['--run', runDir, '--port', values['demo-port'], '--api-url', api]),
   ];
   for (const s of servers) s.on('exit', (code) => { if (code) process.exitCode = code; for (const c of children) stop(c, 'SIGTERM'); });
 } catch (e) {

@@ -1,12 +1,10 @@
 /** The two Vite builds of the demo: the site, and the standalone element script. */
-import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { defaultClientConditions, type InlineConfig } from 'vite';
 import { ORT_BUILD_FILES, ORT_EXTERN_WASM_CONDITION, ortExternWasm } from './ort-assets.ts';
+import { PACKAGE_DIR, SITE_ROOT } from './paths.ts';
 
-export const PACKAGE_DIR = fileURLToPath(new URL('../../', import.meta.url));
-export const SITE_ROOT = join(PACKAGE_DIR, 'site');
-export const DEFAULT_OUT_DIR = join(PACKAGE_DIR, 'dist', 'site');
+export { DEFAULT_OUT_DIR, PACKAGE_DIR, SITE_ROOT } from './paths.ts';
 /** Where the element script lands inside the site: `<site>/elements/latent-elements.js`. */
 export const ELEMENTS_DIR = 'elements';
 export const ELEMENTS_FILE = 'latent-elements.js';

@@ -44,7 +44,7 @@ async function main(): Promise<void> {
     port,
     host: values.host,
     apiUrl: values['api-url'],
-    build: !values['no-build'],
+    build: values['no-build'] ? false : undefined, // default: build where the site's sources are (the workspace)
     crossOriginIsolated: !values['no-isolation'],
   });
   console.log(`latentkit demo ready in ${((performance.now() - t0) / 1000).toFixed(1)} s`);

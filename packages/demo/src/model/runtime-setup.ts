@@ -14,8 +14,16 @@
  */
 import { deviceToExecutionProviders, env, ortWebBuildFor, preloadOrtWebBuild, type Device, type OrtWebBuild } from '@latentkit/runtime/web';
 
-declare const __LATENTKIT_ORT_DIR__: string;
-declare const __LATENTKIT_ORT_FILES__: Record<OrtWebBuild, readonly string[]>;
+declare const __LATENTKIT_ORT_DIR__: string | undefined;
+declare const __LATENTKIT_ORT_FILES__: Record<OrtWebBuild, readonly string[]> | undefined;
+
+/**
+ * Set by the demo's own builds (vite-config.ts). Absent when someone else's bundler builds the
+ * elements from the installed package: then onnxruntime-web finds its files itself (the bundler
+ * emits the wasm as an asset), or in the folder given to setOrtBase().
+ */
+const ORT_DIR = typeof __LATENTKIT_ORT_DIR__ === 'string' ? __LATENTKIT_ORT_DIR__ : undefined;
+const ORT_FILES = typeof __LATENTKIT_ORT_FILES__ === 'object' ? __LATENTKIT_ORT_FILES__ : undefined;
 
 let ortBase: string | undefined;
 let locked = false;
@@ -58,10 +66,12 @@ export function threadsFor(base: string): number {
 export function prepareRuntime(): { threads: number; wasmPaths: string } {
   if (!prepared) {
     locked = true;
-    const base = ortBaseUrl();
-    const wasmPaths = new URL(`${__LATENTKIT_ORT_DIR__}/`, base).href;
-    const threads = threadsFor(base);
-    env.wasmPaths = wasmPaths;
+    // Without the demo build's folder name: setOrtBase()'s folder holds the files themselves, and
+    // with no setOrtBase() either onnxruntime-web resolves them next to its own script.
+    const base = ortBase ?? (ORT_DIR ? defaultOrtBase() : undefined);
+    const wasmPaths = base === undefined ? '' : ORT_DIR ? new URL(`${ORT_DIR}/`, base).href : base;
+    const threads = threadsFor(base ?? location.href);
+    if (wasmPaths) env.wasmPaths = wasmPaths;
     env.threads = threads;
     prepared = { threads, wasmPaths };
   }
@@ -82,7 +92,8 @@ export function preloadRuntime(device: Device): void {
   if (preloaded.has(build)) return;
   preloaded.add(build);
   void preloadOrtWebBuild(build === 'wasm' ? 'wasm' : 'webgpu').catch(() => {});
-  for (const name of __LATENTKIT_ORT_FILES__[build]) {
+  if (!wasmPaths || !ORT_FILES) return; // onnxruntime-web fetches its own files where it finds them
+  for (const name of ORT_FILES[build]) {
     void fetch(new URL(name, wasmPaths).href)
       .then((r) => r.arrayBuffer())
       .catch(() => {});
@@ -99,7 +110,8 @@ export function ortBytes(wasmPaths: string): { network: number; cache: number } 
   // one download.
   const perUrl = new Map<string, { network: number; cache: number }>();
   for (const e of performance.getEntriesByType('resource') as PerformanceResourceTiming[]) {
-    if (!e.name.startsWith(wasmPaths)) continue;
+    // Without a wasmPaths (a bundler placed the files), onnxruntime-web's files by their name.
+    if (wasmPaths ? !e.name.startsWith(wasmPaths) : !/\/ort-wasm[^/]*$/.test(new URL(e.name).pathname)) continue;
     const seen = perUrl.get(e.name) ?? { network: 0, cache: 0 };
     if (e.transferSize > 0) seen.network = Math.max(seen.network, e.encodedBodySize);
     else seen.cache = Math.max(seen.cache, e.decodedBodySize);

@@ -12,8 +12,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { BUNDLE_FILES, BUNDLE_FOLDER_PATTERN, DEFAULT_BUNDLE_FOLDER } from '@latentkit/format';
 import { newestBundle as newestFormatBundle } from '@latentkit/format/node';
-import { buildSite } from '../build/build-site.ts';
-import { DEFAULT_OUT_DIR, PACKAGE_DIR } from '../build/vite-config.ts';
+import { DEFAULT_OUT_DIR, PACKAGE_DIR, SITE_ROOT } from '../build/paths.ts';
 import { startStaticServer, type RunningServer } from './static-server.ts';
 import { bundleFolderName, isPrecision } from '../model/precision.ts';
 
@@ -26,9 +25,12 @@ export interface ServeDemoOptions {
   host?: string;
   /** Shown on the page as a link (the root `pnpm start` passes the API server's URL). */
   apiUrl?: string;
-  /** Build the site first (default true). False serves an existing build in `siteDir`. */
+  /**
+   * Build the site first (with Vite). Default: when the site's sources are there (the workspace);
+   * the installed package has none and serves the site built into it. False serves `siteDir` as is.
+   */
   build?: boolean;
-  /** Built site folder (default packages/demo/dist/site). */
+  /** Built site folder (default: the package's dist/site). */
   siteDir?: string;
   /** Send COOP/COEP so wasm threads work (default true). */
   crossOriginIsolated?: boolean;
@@ -60,7 +62,8 @@ export async function serveDemo(options: ServeDemoOptions = {}): Promise<DemoSer
   // (Only when the chosen folder is one of them: a bundle folder passed by another name stands alone.)
   const found = bundleDir ? precisionBundles(dirname(bundleDir)) : [];
   const siblings = bundleDir && found.includes(bundleDir) ? found : [];
-  if (options.build ?? true) await buildSite(siteDir);
+  // Vite only when building: the installed package serves its prebuilt site without it.
+  if (options.build ?? existsSync(join(SITE_ROOT, 'index.html'))) await (await import('../build/build-site.ts')).buildSite(siteDir);
   else if (!existsSync(join(siteDir, 'index.html'))) {
     throw new Error(`No built site at ${siteDir} (index.html missing). Build it first, or call serveDemo({ build: true }).`);
   }

@@ -98,11 +98,14 @@ class WorkerHandle {
   readonly exited: Promise<number>;
 
   constructor(readonly index: number) {
-    // The worker runs TypeScript like the rest of the package. Node 20 does not apply `--import tsx`
-    // to a worker's entry module, so a small bootstrap registers tsx's hooks there first.
-    const tsxApi = import.meta.resolve('tsx/esm/api');
-    const entry = new URL('./parallel-worker.ts', import.meta.url).href;
-    const bootstrap = `import(${JSON.stringify(tsxApi)}).then((api) => { api.register(); return import(${JSON.stringify(entry)}); })`;
+    // In the workspace the worker runs TypeScript like the rest of the package. Node 20 does not apply
+    // `--import tsx` to a worker's entry module, so a small bootstrap registers tsx's hooks there first.
+    // The built package (dist/*.js, no tsx) imports the built worker directly.
+    const built = import.meta.url.endsWith('.js');
+    const entry = new URL(built ? './parallel-worker.js' : './parallel-worker.ts', import.meta.url).href;
+    const bootstrap = built
+      ? `import(${JSON.stringify(entry)})`
+      : `import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))}).then((api) => { api.register(); return import(${JSON.stringify(entry)}); })`;
     this.worker = new Worker(bootstrap, { eval: true });
     this.worker.on('message', (m: FromWorker) => this.onMessage(m));
     this.worker.on('error', (e: Error) => this.fail(new Error(`parallel worker ${index} crashed: ${e.message}`, { cause: e })));
