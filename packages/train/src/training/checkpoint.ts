@@ -15,7 +15,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { randomBytes } from 'node:crypto';
 import { mkdir, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { ValueError } from '../errors.ts';
+import { CheckpointError } from '../errors.ts';
 import { loadModel, saveModel } from '../models/io.ts';
 import type { ModelPair } from '../models/model-pair.ts';
 import { writeFileAtomic, writeJsonAtomic } from '../models/fs-atomic.ts';
@@ -87,7 +87,7 @@ async function readOptimizer(dir: string): Promise<Adam> {
     step: number;
     weights: tf.io.WeightsManifestEntry[];
   };
-  if (meta.type !== 'Adam') throw new ValueError(`${path}: optimizer type ${meta.type}, expected Adam`);
+  if (meta.type !== 'Adam') throw new CheckpointError(dir, `${path}: optimizer type ${meta.type}, expected Adam`);
   const bytes = await readFile(join(dir, OPT_BIN));
   const buffer = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
   const tensors = tf.io.decodeWeights(buffer, meta.weights);
@@ -143,10 +143,10 @@ export async function hasCheckpoint(dir: string): Promise<boolean> {
 /** Reads a checkpoint written by writeCheckpoint; throws naming the folder if there is none. */
 export async function readCheckpoint(dir: string): Promise<Checkpoint> {
   const found = await locate(dir);
-  if (found === undefined) throw new ValueError(`No checkpoint in ${dir} (state.json missing); nothing to resume`);
+  if (found === undefined) throw new CheckpointError(dir, `No checkpoint in ${dir} (state.json missing); nothing to resume`);
   const state = JSON.parse(await readFile(join(found, STATE_JSON), 'utf8')) as CheckpointState;
   if (state.format !== CHECKPOINT_FORMAT) {
-    throw new ValueError(`${join(found, STATE_JSON)}: format ${String(state.format)}, expected ${CHECKPOINT_FORMAT}`);
+    throw new CheckpointError(found, `${join(found, STATE_JSON)}: format ${String(state.format)}, expected ${CHECKPOINT_FORMAT}`);
   }
   const encoder = await loadModel(join(found, 'encoder'));
   const decoder = await loadModel(join(found, 'decoder'));

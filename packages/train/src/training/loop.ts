@@ -14,7 +14,8 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { mkdir, readdir, stat } from 'node:fs/promises';
-import { ValueError } from '../errors.ts';
+import { activateEngine, type EngineInfo } from '../engine/select.ts';
+import { CheckpointError, ValueError } from '../errors.ts';
 import { buildModel } from '../models/build.ts';
 import type { ModelPair } from '../models/model-pair.ts';
 import { RUN_FORMAT, type Dataset, type EpochMetrics, type Losses, type ModelKind, type RunManifest } from '../types.ts';
@@ -48,12 +49,15 @@ export interface TrainOptions {
   beta?: number;
   /** Default: the book's (2, 2, 200). */
   latentDim?: number;
-  /** Largest micro-batch for gradient accumulation; default defaultMicroBatch(kind, running backend). */
+  /** Largest micro-batch for gradient accumulation; default defaultMicroBatch(kind, engine.backend). */
   microBatch?: number;
   /** Gradient workers (data parallelism, training/parallel.ts); default 1 (this thread only). */
   workers?: number;
-  /** Name of the engine in use, for the manifest. */
-  engine: string;
+  /**
+   * The engine to train on, as initEngine returned it: train() activates its tfjs backend, picks the
+   * micro-batch default and the worker replicas' engine from it, and names it in the manifest.
+   */
+  engine: EngineInfo;
   progress?: ProgressMode;
   log?: (msg: string) => void;
   /** Decoded random latents per epoch PNG; default 18 for 2-d models (the book's 6 x 3), 30 for faces. */
@@ -77,6 +81,11 @@ export const FACES_MICRO_BATCH = 32;
  */
 export function defaultMicroBatch(kind: ModelKind, backend: string): number | undefined {
   return kind === 'faces-vae' && backend === 'wasm' ? FACES_MICRO_BATCH : undefined;
+}
+
+/** How a run manifest names its engine: `name: detail` (e.g. "wasm: @tensorflow/tfjs-backend-wasm 4.22.0 (SIMD on, ...)"). */
+export function engineLabel(engine: EngineInfo): string {
+  return engine.detail ? `${engine.name}: ${engine.detail}` : engine.name;
 }
 
 function checkPositiveInt(name: string, v: number | undefined): void {
@@ -111,7 +120,9 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   const seed = options.seed ?? 42;
   const paths = runPaths(options.outDir);
   const beta = kind === 'ae' ? undefined : (options.beta ?? DEFAULT_BETA[kind]);
-  const microBatch = options.microBatch ?? defaultMicroBatch(kind, tf.getBackend());
+  const { engine } = options;
+  await activateEngine(engine);
+  const microBatch = options.microBatch ?? defaultMicroBatch(kind, engine.backend);
 
   let pair: ModelPair;
   let optimizer: Adam;
@@ -119,10 +130,11 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   if (options.resume && (await hasCheckpoint(paths.lastCheckpoint))) {
     ({ pair, optimizer, state } = await readCheckpoint(paths.lastCheckpoint));
     if (state.kind !== kind) {
-      throw new ValueError(`${options.outDir} holds a ${state.kind} run; cannot resume it as ${kind} (use --model ${state.kind})`);
+      throw new CheckpointError(options.outDir, `${options.outDir} holds a ${state.kind} run; cannot resume it as ${kind} (use --model ${state.kind})`);
     }
     if (state.batchSize !== batchSize || state.seed !== seed) {
-      throw new ValueError(
+      throw new CheckpointError(
+        options.outDir,
         `${options.outDir} was trained with batch ${state.batchSize} and seed ${state.seed}; resume with the same ` +
           `(received batch ${batchSize}, seed ${seed}) so the run stays reproducible`,
       );
@@ -168,6 +180,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
       ? await createParallelStepper({
           pair,
           optimizer,
+          engine,
           modelArgs: { latentDim: pair.latentDim, seed },
           workers: options.workers,
           beta,
@@ -253,7 +266,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     },
     epochs: state.epoch,
     batchSize,
-    engine: options.engine,
+    engine: engineLabel(engine),
     createdAt: new Date().toISOString(),
   };
   if (options.train.labelNames) manifest.labelNames = options.train.labelNames;
