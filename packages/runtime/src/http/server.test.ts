@@ -44,13 +44,19 @@ test('the Node server reads JPEG uploads of any size through sharp (resized to t
   assert.match(((await bad.json()) as { error: { message: string } }).error.message, /could not be read as an image/);
 });
 
-test('bad command lines exit 2 with a message, or 1 from commander', () => {
-  const missing = spawnSync(process.execPath, ['--import', 'tsx', 'src/http/serve-node.ts', '--run', '/nonexistent/run'], { encoding: 'utf8' });
-  assert.equal(missing.status, 2);
-  assert.match(missing.stderr, /No bundle at \/nonexistent\/run/);
-  const port = spawnSync(process.execPath, ['--import', 'tsx', 'src/http/serve-node.ts', '--port', 'http'], { encoding: 'utf8' });
-  assert.equal(port.status, 1);
-  assert.match(port.stderr, /port must be an integer from 0 to 65535/);
+test('bad command lines exit 2 with the message and no stack trace', () => {
+  const cases: [string[], RegExp][] = [
+    [['--run', '/nonexistent/run'], /^serve: No bundle at \/nonexistent\/run/m],
+    [['--port', 'http'], /port must be an integer from 0 to 65535/],
+    [['--device', 'gpu0'], /option '--device <device>' argument 'gpu0' is invalid\. Allowed choices are/],
+    [['--bogus'], /error: unknown option '--bogus'/],
+  ];
+  for (const [args, message] of cases) {
+    const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/http/serve-node.ts', ...args], { encoding: 'utf8' });
+    assert.equal(r.status, 2, `${args.join(' ')}: ${r.stderr}`);
+    assert.match(r.stderr, message, args.join(' '));
+    assert.doesNotMatch(r.stderr, /^\s+at .+:\d+/m, `${args.join(' ')}: no stack trace`);
+  }
 });
 
 test('SIGTERM drains in-flight requests, then exits 0', async () => {

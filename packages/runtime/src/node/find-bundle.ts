@@ -4,6 +4,7 @@
  */
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { BundleError } from '../common/errors.ts';
 
 /** The workspace root: the nearest folder upwards holding pnpm-workspace.yaml (else `from`). */
 export function workspaceRoot(from = process.cwd()): string {
@@ -31,7 +32,7 @@ export function findBundle(run?: string, precision: 'fp32' | 'fp16' | 'int8' = '
         if (existsSync(join(dir, 'manifest.json')) && existsSync(join(dir, 'decoder.onnx'))) return dir;
       }
     }
-    throw new Error(`No bundle at ${run} (looked for ${folder}/manifest.json and decoder.onnx under ${bases.join(' and ')}). Run \`pnpm export --run ${run}${exportHint}\` first.`);
+    throw new BundleError(`No bundle at ${run} (looked for ${folder}/manifest.json and decoder.onnx under ${bases.join(' and ')}). Run \`pnpm export --run ${run}${exportHint}\` first.`);
   }
   const runs = join(root, 'runs');
   const found = (existsSync(runs) ? readdirSync(runs) : [])
@@ -39,12 +40,12 @@ export function findBundle(run?: string, precision: 'fp32' | 'fp16' | 'int8' = '
     .filter((dir) => existsSync(join(dir, 'manifest.json')) && existsSync(join(dir, 'decoder.onnx')))
     .map((dir) => ({ dir, mtime: statSync(join(dir, 'decoder.onnx')).mtimeMs }))
     .sort((a, b) => b.mtime - a.mtime);
-  if (!found.length) throw new Error(`No exported ${folder}/ under ${runs}. Train and export one (pnpm train, pnpm export${exportHint}) or pass --run PATH.`);
+  if (!found.length) throw new BundleError(`No exported ${folder}/ under ${runs}. Train and export one (pnpm train, pnpm export${exportHint}) or pass --run PATH.`);
   return found[0].dir;
 }
 
 /** The bundle folder `pnpm export` writes for a precision: bundle/, bundle-fp16/, bundle-int8/. */
 export function bundleFolder(precision: 'fp32' | 'fp16' | 'int8'): string {
-  if (!['fp32', 'fp16', 'int8'].includes(precision)) throw new Error(`Unsupported precision "${String(precision)}". Should be one of: fp32, fp16, int8.`);
+  if (!['fp32', 'fp16', 'int8'].includes(precision)) throw new BundleError(`Unsupported precision "${String(precision)}". Should be one of: fp32, fp16, int8.`);
   return precision === 'fp32' ? 'bundle' : `bundle-${precision}`;
 }
