@@ -56,6 +56,7 @@ export interface EpochMetrics {
   imagesPerSecond: number;
 }
 
+/** The `format` of a run folder's manifest.json this version writes (readers check it). */
 export const RUN_FORMAT = 'latentkit-run/1';
 
 /**

@@ -22,6 +22,7 @@ import { writeFileAtomic, writeJsonAtomic } from '../models/fs-atomic.ts';
 import type { EpochMetrics, ImageShape, ModelKind } from '../types.ts';
 import { Adam } from './adam.ts';
 
+/** The `format` of a checkpoint's state.json this version writes and reads. */
 export const CHECKPOINT_FORMAT = 'latentkit-checkpoint/1';
 
 export interface CheckpointState {
@@ -97,7 +98,11 @@ async function readOptimizer(dir: string): Promise<Adam> {
   return optimizer;
 }
 
-/** Writes a checkpoint folder atomically (see the module comment). */
+/**
+ * Writes a checkpoint folder atomically (see the module comment): the pair's models (weights and BN
+ * statistics), the Adam state and `state`. Creates the parent folder. File system errors are thrown
+ * as is, after the temporary folder is removed; the previous checkpoint then stays in place.
+ */
 export async function writeCheckpoint(dir: string, checkpoint: Checkpoint): Promise<void> {
   const parent = dirname(dir);
   await mkdir(parent, { recursive: true });
@@ -136,11 +141,17 @@ async function locate(dir: string): Promise<string | undefined> {
   return undefined;
 }
 
+/** True when readCheckpoint(dir) finds a checkpoint (`dir` itself, or the copy a killed write set aside). Never throws. */
 export async function hasCheckpoint(dir: string): Promise<boolean> {
   return (await locate(dir)) !== undefined;
 }
 
-/** Reads a checkpoint written by writeCheckpoint; throws naming the folder if there is none. */
+/**
+ * Reads a checkpoint written by writeCheckpoint (recovering the set-aside copy of a killed write)
+ * into a new pair and optimizer on the active engine.
+ * @throws CheckpointError (code LATENTKIT_CHECKPOINT) when `dir` holds no checkpoint, its format is
+ *   not CHECKPOINT_FORMAT or its optimizer is not Adam; ValueError when a model in it cannot be loaded.
+ */
 export async function readCheckpoint(dir: string): Promise<Checkpoint> {
   const found = await locate(dir);
   if (found === undefined) throw new CheckpointError(dir, `No checkpoint in ${dir} (state.json missing); nothing to resume`);

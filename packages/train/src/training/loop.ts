@@ -70,7 +70,7 @@ export interface TrainResult {
   pair: ModelPair;
 }
 
-/** Faces VAE micro-batch default on wasm: batch 128 in one piece exhausts wasm's 4 GB memory. */
+/** Faces VAE micro-batch default on wasm, in images: batch 128 in one piece exhausts wasm's 4 GB memory. */
 export const FACES_MICRO_BATCH = 32;
 
 /**
@@ -110,6 +110,18 @@ function lossLine(l: Losses): string {
   return parts.join(' ');
 }
 
+/**
+ * Trains `options.kind` on `options.engine` for `options.epochs` epochs (a resumed run continues up
+ * to that number) and writes the run folder `options.outDir` (layout in types.ts): checkpoints every
+ * epoch, metrics.jsonl, sample PNGs, then the final models, pictures and manifest.json. Losses are
+ * per image (BCE in nats per pixel for the AE; beta-weighted reconstruction + KL for the VAEs).
+ * Returns the manifest, the per-epoch history and the trained pair (on the engine; caller disposes).
+ * @throws ValueError for epochs, batchSize, microBatch or workers that are not positive integers,
+ *   a run folder that already holds files without `resume`, data whose image shape does not fit the
+ *   model, or empty data; CheckpointError when `resume` finds a run of another kind, batch size or
+ *   seed; EngineError when the engine's backend cannot be activated; DataError from the datasets;
+ *   a plain Error when the loss becomes NaN or infinite (training diverged).
+ */
 export async function train(options: TrainOptions): Promise<TrainResult> {
   const log = options.log ?? ((msg: string) => console.error(msg));
   const { kind, epochs, batchSize } = options;
@@ -278,7 +290,11 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   return { manifest, history: state.history, pair };
 }
 
-/** Validation losses: mean over every image of `data` (inference mode, seeded VAE noise). */
+/**
+ * Validation losses: the mean over every image of `data` (inference mode, VAE noise seeded by
+ * (seed, epoch) on the 'val' stream), in batches of `batchSize`. Losses are per image, as train's.
+ * Runs on the active engine. @throws DataError from the dataset; ValueError for a bad batchSize.
+ */
 export async function evaluate(
   pair: ModelPair,
   data: Dataset,
