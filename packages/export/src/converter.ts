@@ -43,8 +43,10 @@ export interface ConvertContext<C = BaseLayerConfig> {
   /** Like `weight`, but a missing weight is an error naming the layer. */
   requireWeight(suffix: string): WeightTensor;
   /**
-   * The graph input carrying a Sampling layer's noise, shaped like `shape` (batch excluded).
-   * It defaults to zeros, so a caller who does not feed it gets z = z_mean.
+   * Adds the graph input carrying a Sampling layer's noise, [batch, ...shape], and returns its name
+   * (`epsilon`, then `epsilon_1`, ...). It is a required input with no default: callers feed N(0, 1)
+   * noise to sample, or zeros to get z = z_mean (an ONNX default would be ignored by onnxruntime's
+   * JS bindings; see export-model.ts).
    */
   noiseInput(shape: number[]): string;
 }

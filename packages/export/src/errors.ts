@@ -1,6 +1,12 @@
 /**
  * Typed errors of the exporter. Messages say what arrived, what was expected and what to do next.
+ * Each carries a stable `code` starting with `LATENTKIT_` (the convention of every Latentkit
+ * package's input errors): the CLI (cli/exit.ts) prints the message of such an error and exits with
+ * status 2; anything else thrown keeps its stack trace and exits with 1.
  */
+
+/** The stable codes of the exporter's errors. */
+export type ExportErrorCode = 'LATENTKIT_EXPORT' | 'LATENTKIT_UNSUPPORTED_LAYERS' | 'LATENTKIT_LAYER_CONVERSION' | 'LATENTKIT_KERAS_FILE';
 
 /** One layer the exporter cannot convert. */
 export interface UnsupportedLayer {
@@ -12,6 +18,7 @@ export interface UnsupportedLayer {
 /** Thrown once, after walking the whole model, listing every layer without a converter. */
 export class UnsupportedLayersError extends Error {
   override readonly name = 'UnsupportedLayersError';
+  readonly code: ExportErrorCode = 'LATENTKIT_UNSUPPORTED_LAYERS';
   constructor(
     readonly layers: UnsupportedLayer[],
     readonly supported: string[],
@@ -29,6 +36,7 @@ export class UnsupportedLayersError extends Error {
 /** A model, option or layer config the exporter cannot honour (bad input, not a missing converter). */
 export class ExportError extends Error {
   override readonly name: string = 'ExportError';
+  readonly code: ExportErrorCode = 'LATENTKIT_EXPORT';
 }
 
 /** One layer whose converter rejected it (a config or weight it cannot honour). */
@@ -47,6 +55,7 @@ export interface LayerFailure {
  */
 export class LayerConversionError extends ExportError {
   override readonly name: string = 'LayerConversionError';
+  override readonly code: ExportErrorCode = 'LATENTKIT_LAYER_CONVERSION';
   constructor(
     readonly failures: LayerFailure[],
     readonly notConverted: string[],

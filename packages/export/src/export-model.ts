@@ -32,7 +32,11 @@ function boundaryDims(shape: (number | null)[], layout: 'nhwc' | 'nchw', name: s
   return [BATCH_DIM, ...dims];
 }
 
-/** Build the ModelProto object (not yet serialized). */
+/**
+ * Builds the ModelProto object of exportModel, not yet serialized (encodeModel serializes it):
+ * same shapes, same options.
+ * @throws the same errors as exportModel.
+ */
 export function buildModelProto(model: ExportableModel, options: ExportOptions = {}): ModelProto {
   const opts: ResolvedOptions = resolveOptions(options);
   if (opts.precision === 'int8') {
@@ -108,7 +112,16 @@ export function buildModelProto(model: ExportableModel, options: ExportOptions =
   };
 }
 
-/** Export a tfjs layers model to ONNX; returns the serialized ModelProto (the .onnx file's bytes). */
+/**
+ * Exports a tfjs layers model (live LayersModel, ModelArtifacts, or a source from loadModelFolder,
+ * composeVae, loadKerasModel) to ONNX and returns the serialized ModelProto (the .onnx file's bytes).
+ * Graph inputs and outputs are float32 with a dynamic batch dimension named BATCH_DIM; images are
+ * NHWC (or NCHW with `layout: 'nchw'`) in the model's own units ([0, 1] for the book's models); a VAE
+ * encoder also takes the required noise input NOISE_INPUT [batch, latentDim].
+ * @throws ExportError for options outside ExportOptions (opset, precision, layout, role, metadata;
+ *   int8 without calibration) or a model it cannot read; UnsupportedLayersError listing every layer
+ *   without a converter; LayerConversionError listing every layer a converter rejected.
+ */
 export function exportModel(model: ExportableModel, options: ExportOptions = {}): Uint8Array {
   return encodeModel(buildModelProto(model, options));
 }

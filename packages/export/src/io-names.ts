@@ -11,7 +11,10 @@ import type { ModelRole } from './options.ts';
 
 const ENCODER_OUTPUTS: Record<number, string[]> = { 1: ['z'], 2: ['z_mean', 'z_log_var'], 3: ['z_mean', 'z_log_var', 'z'] };
 
-/** Name of the VAE noise input (optional: it defaults to zeros). */
+/**
+ * Name of the VAE noise input, [batch, latentDim] float32. Required (no default): feed N(0, 1) noise
+ * to sample z, or zeros to get z = z_mean.
+ */
 export const NOISE_INPUT = 'epsilon';
 
 function encoderOutputs(n: number, role: string): string[] {

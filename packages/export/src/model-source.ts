@@ -59,6 +59,11 @@ function unwrapTopology(t: unknown, where: string): ModelTopologyJSON {
   return obj as unknown as ModelTopologyJSON;
 }
 
+/**
+ * A model source from a live tfjs LayersModel: its topology from toJSON() and its weights read with
+ * dataSync() (on the webgpu backend, copy the model to another backend first).
+ * @throws ExportError when the topology is not a Keras model or a layer path leads nowhere.
+ */
 export function fromLayersModel(model: LayersModelLike): KerasModelSource {
   const topology = unwrapTopology(model.toJSON(null, false), 'LayersModel.toJSON()');
   return {
@@ -85,6 +90,12 @@ export function fromLayersModel(model: LayersModelLike): KerasModelSource {
   };
 }
 
+/**
+ * A model source from tfjs ModelArtifacts ({ modelTopology, weightSpecs, weightData }); `where`
+ * names it in error messages.
+ * @throws ExportError for a topology that is not a Keras model, or weights that are quantized, not
+ *   float32, or do not fill the weight data exactly.
+ */
 export function fromArtifacts(artifacts: ModelArtifactsLike, where = 'model artifacts'): KerasModelSource {
   const topology = unwrapTopology(artifacts.modelTopology, where);
   const specs = artifacts.weightSpecs ?? [];
@@ -146,7 +157,12 @@ function layerOrdinals(cfg: ModelConfig, scope: string[] = [], seen = new Map<st
   return out;
 }
 
-/** Read a tfjs layers model folder (model.json + its weight files) without tfjs. */
+/**
+ * Reads a tfjs layers model folder (model.json + its weight files; or the model.json path itself)
+ * without tfjs. Weights must be unquantized float32.
+ * @throws ExportError when model.json is missing, unreadable or not a layers model, or a weight file
+ *   is missing, too short or too long for the manifest.
+ */
 export async function loadModelFolder(dirOrJson: string): Promise<KerasModelSource> {
   const jsonPath = dirOrJson.endsWith('.json') ? dirOrJson : join(dirOrJson, 'model.json');
   let json: { modelTopology?: object; weightsManifest?: { paths: string[]; weights: ModelArtifactsLike['weightSpecs'] }[] };
@@ -239,7 +255,9 @@ export function inputShapeOf(topology: ModelTopologyJSON, where: string): (numbe
  * the AE, z_mean for VAEs (deterministic; the Sampling layer and its noise are left out).
  * Outputs: AE [reconstruction, z]; VAE [reconstruction, z_mean, z_log_var]. Built as tfjs would
  * serialize `tf.model({ inputs: image, outputs: [decoder.apply(encoder.apply(image)[0]), ...] })`:
- * the two models are nested layers, each applied once (node 1).
+ * the two models are nested layers, each applied once (node 1). Images [batch, H, W, C], latents
+ * [batch, latentDim].
+ * @throws ExportError when either model cannot be read or its input shape cannot be found.
  */
 export function composeVae(encoder: ExportableModel, decoder: ExportableModel): KerasModelSource {
   const enc = toSource(encoder);

@@ -5,6 +5,7 @@ import { CONVERTERS } from './converters/register-all.ts';
 /** Layer classes the walker handles itself (nested models are inlined). */
 export { CONTAINER_CLASSES } from './keras-format.ts';
 
+/** The Keras layer classes exportModel has a converter for, sorted (nested models are inlined besides). Never throws. */
 export function supportedClasses(): string[] {
   return [...CONVERTERS.keys()].sort();
 }

@@ -24,7 +24,7 @@ import { cpus, loadavg } from 'node:os';
 import * as tf from '@tensorflow/tfjs-core';
 import { withStockGradients } from '../src/engine/gradients/register.ts';
 import { withoutNativeGradients } from '../src/engine/native/register.ts';
-import { initEngine } from '../src/engine/select.ts';
+import { initEngine, type EngineInfo } from '../src/engine/select.ts';
 import { buildModel } from '../src/models/build.ts';
 import { Adam } from '../src/training/adam.ts';
 import { FACES_MICRO_BATCH } from '../src/training/loop.ts';
@@ -104,12 +104,12 @@ async function measureNative(kind: ModelKind): Promise<Row> {
 }
 
 /** The wasm engine with `workers` replicas (faces: micro-batches, as the training loop does on wasm). */
-async function measureWasm(kind: ModelKind, workers: number): Promise<Row> {
+async function measureWasm(kind: ModelKind, workers: number, engine: EngineInfo): Promise<Row> {
   const pair = buildModel(kind, { seed: 1 });
   const optimizer = new Adam({ learningRate: DEFAULT_LEARNING_RATE[kind] });
   // Faces at 128 in one piece exhausts wasm's 4 GB, so each replica accumulates micro-batches.
   const microBatch = kind === 'faces-vae' ? FACES_MICRO_BATCH : undefined;
-  const stepper = await createParallelStepper({ pair, optimizer, modelArgs: { seed: 1 }, workers, microBatch });
+  const stepper = await createParallelStepper({ pair, optimizer, engine, modelArgs: { seed: 1 }, workers, microBatch });
   const { x, eps } = inputs(kind, pair.imageShape, pair.latentDim);
   try {
     const t = await timeSteps(() => stepper.step(x, { eps }), kind === 'faces-vae');
@@ -209,11 +209,11 @@ async function main(): Promise<void> {
   }
 
   if (ENGINES.includes('wasm')) {
-    await initEngine('wasm', { log: (m) => console.log(m) });
+    const wasm = await initEngine('wasm', { log: (m) => console.log(m) });
     for (const kind of MODELS) {
       for (const workers of [1, 2]) {
         try {
-          const row = await measureWasm(kind, workers);
+          const row = await measureWasm(kind, workers, wasm);
           rows.push(row);
           console.log(`  ${kind} ${row.engine}: ${fmt(row.imgPerSec)} img/s (${fmt(row.msPerStep, 0)} ms/step over ${row.steps} steps)`);
         } catch (error) {

@@ -2,6 +2,11 @@
  * Public API of @latentkit/train: models, training, checkpoints. Internals import their siblings
  * directly. The other entries: '@latentkit/train/data' (datasets) and '@latentkit/train/engine'
  * (engine choice); the run folder's file contract is @latentkit/format.
+ *
+ * A run: `const engine = await initEngine('auto')`, a Dataset from loadFashionMnist or loadCelebA,
+ * then `train({ kind, engine, train, validation, outDir, epochs, batchSize })`. The engine is the
+ * object initEngine returns, handed to whatever computes; nothing reads a process-wide "current
+ * engine". Errors the caller's input causes are TrainError subclasses with a `code` (errors.ts).
  */
 export type * from './types.ts';
 export { RUN_FORMAT } from './types.ts';
@@ -25,3 +30,14 @@ export { trainableVariables, nonTrainableVariables, allVariables } from './train
 export { writeCheckpoint, readCheckpoint, hasCheckpoint, CHECKPOINT_FORMAT, type Checkpoint, type CheckpointState } from './training/checkpoint.ts';
 export { batchNoise, noiseSeed } from './training/noise.ts';
 export { runPaths, type RunPaths } from './training/run-folder.ts';
+export {
+  initEngine, activateEngine, isEngineName, ENGINE_NAMES, AUTO_ORDER,
+  type EngineInfo, type EngineName, type ConcreteEngine, type InitEngineOptions,
+} from './engine/select.ts';
+export { engineLabel } from './training/loop.ts';
+export { computeGradientsAsync, evaluateBatchAsync } from './training/step.ts';
+export { loadFashionMnist, FASHION_MNIST_LABELS, type FashionMnistOptions } from './data/fashion-mnist.ts';
+export { loadCelebA, type CelebAOptions } from './data/celeba.ts';
+export {
+  TrainError, ValueError, DataError, CacheError, EngineError, CheckpointError, type TrainErrorCode,
+} from './errors.ts';

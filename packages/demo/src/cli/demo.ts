@@ -1,41 +1,38 @@
 /**
  * `pnpm demo [--run runs/NAME] [--precision fp32|fp16|int8] [--port 5173] [--host 127.0.0.1] [--api-url URL] [--no-build] [--no-isolation]`
  * Builds the site and serves it with the run's bundle until Ctrl-C.
+ * Exit status (cli/exit.ts): 2 bad options, run folder, precision or port (message only), 1 anything
+ * else (with stack); 0 after Ctrl-C or SIGTERM.
  */
 import { parseArgs } from 'node:util';
+import { DemoInputError } from '../errors.ts';
 import { bundleFolderName } from '../model/precision.ts';
 import { serveDemo } from '../server/serve-demo.ts';
+import { isEntryPoint, reportCliError } from './exit.ts';
 
 const USAGE = `usage: pnpm demo [--run runs/NAME] [--precision fp32|fp16|int8] [--port 5173] [--host 127.0.0.1] [--api-url URL] [--no-build] [--no-isolation]`;
 
-async function main(): Promise<void> {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: process.argv.slice(2).filter((a) => a !== '--'),
-      options: {
-        run: { type: 'string' },
-        precision: { type: 'string', default: 'fp32' },
-        port: { type: 'string', default: '5173' },
-        host: { type: 'string', default: '127.0.0.1' },
-        'api-url': { type: 'string' },
-        'no-build': { type: 'boolean', default: false },
-        'no-isolation': { type: 'boolean', default: false },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-    }));
-  } catch (e) {
-    console.error(`${(e as Error).message}\n${USAGE}`);
-    process.exit(2);
-  }
+async function start(argv: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args: argv.filter((a) => a !== '--'),
+    options: {
+      run: { type: 'string' },
+      precision: { type: 'string', default: 'fp32' },
+      port: { type: 'string', default: '5173' },
+      host: { type: 'string', default: '127.0.0.1' },
+      'api-url': { type: 'string' },
+      'no-build': { type: 'boolean', default: false },
+      'no-isolation': { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
   if (values.help) {
     console.log(USAGE);
     return;
   }
   const port = Number(values.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    console.error(`--port must be an integer 0..65535, got "${values.port}".\n${USAGE}`);
-    process.exit(2);
+  if (!/^\d+$/.test(values.port) || port > 65535) {
+    throw new DemoInputError(`--port must be an integer 0..65535, got "${values.port}".\n${USAGE}`);
   }
   const t0 = performance.now();
   const server = await serveDemo({
@@ -56,7 +53,21 @@ async function main(): Promise<void> {
   process.on('SIGTERM', stop);
 }
 
-main().catch((e: unknown) => {
-  console.error(`demo: ${(e as Error)?.message ?? e}`);
-  process.exit(1);
-});
+/**
+ * Runs `pnpm demo` with `argv` (the arguments after the command). Resolves with 0 once the site is
+ * served (the server keeps the process alive until SIGINT/SIGTERM), or with the exit status of a
+ * failure, printed on stderr as cli/exit.ts describes; never throws.
+ */
+export async function main(argv: string[]): Promise<number> {
+  try {
+    await start(argv);
+    return 0;
+  } catch (err) {
+    return reportCliError(err, USAGE);
+  }
+}
+
+if (isEntryPoint(import.meta.url)) {
+  const code = await main(process.argv.slice(2));
+  if (code !== 0) process.exit(code);
+}

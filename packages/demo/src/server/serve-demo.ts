@@ -15,6 +15,7 @@ import { newestBundle as newestFormatBundle } from '@latentkit/format/node';
 import { DEFAULT_OUT_DIR, PACKAGE_DIR, SITE_ROOT } from '../build/paths.ts';
 import { startStaticServer, type RunningServer } from './static-server.ts';
 import { bundleFolderName, isPrecision } from '../model/precision.ts';
+import { DemoInputError } from '../errors.ts';
 
 export interface ServeDemoOptions {
   /** A run folder (with bundle/) or a bundle folder. Default: the newest runs/* with a valid bundle (manifest createdAt). */
@@ -48,15 +49,21 @@ export interface DemoServer extends RunningServer {
   bundleDir?: string;
 }
 
+/**
+ * Builds the site (unless `build: false`) and serves it with a run's bundle; resolves once listening.
+ * @throws DemoInputError (code LATENTKIT_DEMO_INPUT) for a `run` that does not exist or holds no
+ *   bundle, a `precision` that is not a name or has no bundle, or `build: false` without a built site;
+ *   the server's listen error (e.g. EADDRINUSE) for a port in use.
+ */
 export async function serveDemo(options: ServeDemoOptions = {}): Promise<DemoServer> {
   const cwd = options.cwd ?? process.env.INIT_CWD ?? process.cwd();
   const siteDir = resolve(options.siteDir ?? DEFAULT_OUT_DIR);
   const precision = options.precision ?? 'fp32';
-  if (!isPrecision(precision)) throw new Error(`--precision ${precision}: not a precision name; use fp32, fp16, int8, … (lower case).`);
+  if (!isPrecision(precision)) throw new DemoInputError(`--precision ${precision}: not a precision name; use fp32, fp16, int8, … (lower case).`);
   let bundleDir = options.run ? bundleFolder(resolve(cwd, options.run)) : newestBundle(defaultRunsRoot(cwd));
   if (bundleDir && precision !== 'fp32') bundleDir = precisionSibling(bundleDir, precision, options.run);
   else if (!bundleDir && precision !== 'fp32') {
-    throw new Error(`--precision ${precision}: no run to take a ${bundleFolderName(precision)}/ from. Pass --run runs/NAME.`);
+    throw new DemoInputError(`--precision ${precision}: no run to take a ${bundleFolderName(precision)}/ from. Pass --run runs/NAME.`);
   }
   // Every bundle of the run, by folder name: bundle/ (fp32), bundle-fp16/, bundle-int8/, …
   // (Only when the chosen folder is one of them: a bundle folder passed by another name stands alone.)
@@ -65,7 +72,7 @@ export async function serveDemo(options: ServeDemoOptions = {}): Promise<DemoSer
   // Vite only when building: the installed package serves its prebuilt site without it.
   if (options.build ?? existsSync(join(SITE_ROOT, 'index.html'))) await (await import('../build/build-site.ts')).buildSite(siteDir);
   else if (!existsSync(join(siteDir, 'index.html'))) {
-    throw new Error(`No built site at ${siteDir} (index.html missing). Build it first, or call serveDemo({ build: true }).`);
+    throw new DemoInputError(`No built site at ${siteDir} (index.html missing). Build it first, or call serveDemo({ build: true }).`);
   }
   const runsRoot = bundleDir ? dirname(dirname(bundleDir)) : defaultRunsRoot(cwd);
   const server = await startStaticServer({
@@ -87,8 +94,8 @@ export async function serveDemo(options: ServeDemoOptions = {}): Promise<DemoSer
 export function bundleFolder(path: string): string {
   const candidates = [join(path, DEFAULT_BUNDLE_FOLDER), path];
   for (const c of candidates) if (isBundle(c)) return c;
-  if (!existsSync(path)) throw new Error(`--run ${path}: no such folder. Pass a run folder such as runs/vae (made by \`pnpm train\`).`);
-  throw new Error(
+  if (!existsSync(path)) throw new DemoInputError(`--run ${path}: no such folder. Pass a run folder such as runs/vae (made by \`pnpm train\`).`);
+  throw new DemoInputError(
     `--run ${path}: no bundle found (looked for ${candidates.map((c) => join(c, 'manifest.json')).join(' and ')} with decoder.onnx beside it). ` +
       `Export the run first: \`pnpm export ${path}\`.`,
   );
@@ -102,7 +109,7 @@ export function precisionSibling(bundleDir: string, precision: string, run?: str
   const dir = join(dirname(bundleDir), bundleFolderName(precision));
   if (isBundle(dir)) return dir;
   const runDir = run ?? dirname(bundleDir);
-  throw new Error(
+  throw new DemoInputError(
     `--precision ${precision}: no ${precision} bundle for ${dirname(bundleDir)} (looked for ${join(dir, 'manifest.json')} with decoder.onnx beside it). ` +
       `Export one: \`pnpm export --run ${runDir} --precision ${precision} --out ${join(runDir, bundleFolderName(precision))}\`.`,
   );

@@ -10,7 +10,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { main } from './main.ts';
+import { exportCommand } from './main.ts';
 import { decodeModel } from '../proto/onnx-proto.ts';
 import type { BundleManifest } from '../bundle/export-run.ts';
 import { writeFakeRun } from '../testing/fake-run.ts';
@@ -23,7 +23,7 @@ const quiet = async (argv: string[], cwd = root) => {
   const log = console.log;
   console.log = () => {};
   try {
-    const files = await main(argv, cwd);
+    const files = await exportCommand(argv, cwd);
     written.push(...files.filter((f) => f.endsWith('.onnx')));
     return files;
   } finally {
@@ -130,14 +130,25 @@ test('bad arguments fail with a message naming the problem', async () => {
   }
 });
 
-test('runs as a process: pnpm-style INIT_CWD, exit code 0, and 1 with a one-line error', () => {
+test('runs as a process: pnpm-style INIT_CWD, exit code 0; bad input exits 2 with a one-line error and no stack trace', () => {
   const cli = fileURLToPath(new URL('./main.ts', import.meta.url));
-  const ok = spawnSync(process.execPath, ['--import', 'tsx', cli, '--model', 'encoder', '--run', 'runs/fashion-vae'], { env: { ...process.env, INIT_CWD: root }, encoding: 'utf8' });
+  const spawnCli = (args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', cli, ...args], { env: { ...process.env, INIT_CWD: root }, encoding: 'utf8' });
+  const ok = spawnCli(['--model', 'encoder', '--run', 'runs/fashion-vae']);
   assert.equal(ok.status, 0, ok.stderr);
   assert.match(ok.stdout, /wrote .*fashion-vae\/bundle\/encoder\.onnx/);
-  const bad = spawnSync(process.execPath, ['--import', 'tsx', cli, '--run', 'runs/missing'], { env: { ...process.env, INIT_CWD: root }, encoding: 'utf8' });
-  assert.equal(bad.status, 1);
-  assert.match(bad.stderr, /^export: No run folder/);
+  const cases: [string[], RegExp][] = [
+    [['--run', 'runs/missing'], /^export: No run folder with a manifest\.json at .*runs\/missing/],
+    [['--run', 'runs/fashion-vae', '--opset', 'twelve'], /option '--opset <n>' argument 'twelve' is invalid/],
+    [['--run', 'runs/fashion-vae', '--model', 'gan'], /option '--model <which>' argument 'gan' is invalid\. Allowed choices are/],
+    [['--run', 'runs/fashion-vae', '--bogus'], /error: unknown option '--bogus'/],
+  ];
+  for (const [args, message] of cases) {
+    const bad = spawnCli(args);
+    assert.equal(bad.status, 2, `${args.join(' ')}: ${bad.stderr}`);
+    assert.match(bad.stderr, message, args.join(' '));
+    assert.doesNotMatch(bad.stderr, /^\s+at .+:\d+/m, `${args.join(' ')}: no stack trace`);
+    assert.equal(bad.stdout, '');
+  }
 });
 
 after(() => {

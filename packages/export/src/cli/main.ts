@@ -5,6 +5,8 @@
  *
  * Reads a training run folder (default: the newest under runs/) and writes its ONNX bundle
  * (default: runs/NAME/bundle/ for fp32, runs/NAME/bundle-fp16/ and runs/NAME/bundle-int8/ for the others). No Python, no tfjs: model.json and weights are read directly.
+ * Exit status (cli/exit.ts): 0 written, 2 bad options, run folder or model (message only), 1 anything
+ * else (with stack).
  */
 import { Command, Option } from 'commander';
 import { dirname, resolve } from 'node:path';
@@ -13,10 +15,10 @@ import { BUNDLE_MODELS, buildRunModel, defaultBundleDir, exportRun, type BundleM
 import { writeFileAtomic } from '@latentkit/format/node';
 import { resolveRunDir } from '../bundle/run-folder.ts';
 import { encodeModel } from '../proto/onnx-proto.ts';
-import { ExportError, UnsupportedLayersError } from '../errors.ts';
+import { ExportError } from '../errors.ts';
 import { addExportFlags, exportOptionsFrom, parsePositiveInt, type ExportFlags } from './export-flags.ts';
 import { isKerasInvocation, kerasMain } from '../keras/cli.ts';
-import { KerasFileError } from '../keras/errors.ts';
+import { isEntryPoint, reportCliError } from './exit.ts';
 
 interface CliOptions extends ExportFlags {
   model: BundleModel | 'all';
@@ -26,7 +28,13 @@ interface CliOptions extends ExportFlags {
   calibrationImages?: number;
 }
 
-export async function main(argv: string[], cwd = process.env.INIT_CWD ?? process.cwd()): Promise<string[]> {
+/**
+ * `pnpm export` without the process around it: parses `argv` (the arguments after the command),
+ * writes the files and returns their absolute paths. Relative paths resolve against `cwd`.
+ * @throws CommanderError for a bad command line (commander has printed it), ExportError (and its
+ *   subclasses) or UnsupportedLayersError for a run, file or model it cannot export.
+ */
+export async function exportCommand(argv: string[], cwd = process.env.INIT_CWD ?? process.cwd()): Promise<string[]> {
   if (isKerasInvocation(argv)) return kerasMain(argv, cwd); // Keras files in: src/keras/cli.ts
   const program = new Command('export')
     .description('Export a trained latentkit run (tfjs layers models) to ONNX')
@@ -69,14 +77,17 @@ export async function main(argv: string[], cwd = process.env.INIT_CWD ?? process
   return result.files;
 }
 
-const isEntry = process.argv[1] && resolve(process.argv[1]) === resolve(new URL(import.meta.url).pathname);
-if (isEntry) {
-  main(process.argv.slice(2)).catch((err: unknown) => {
-    if (err && typeof err === 'object' && 'code' in err && String((err as { code: string }).code).startsWith('commander.')) {
-      process.exit((err as { exitCode?: number }).exitCode ?? 1);
-    }
-    const known = err instanceof ExportError || err instanceof UnsupportedLayersError;
-    console.error(known ? `export: ${(err as Error).message}` : err);
-    process.exit(err instanceof KerasFileError ? 2 : 1); // 2: the input file is bad or unsupported
-  });
+/**
+ * Runs `pnpm export` with `argv` and returns the exit status; never throws. Errors are printed on
+ * stderr as cli/exit.ts describes.
+ */
+export async function main(argv: string[], cwd = process.env.INIT_CWD ?? process.cwd()): Promise<number> {
+  try {
+    await exportCommand(argv, cwd);
+    return 0;
+  } catch (err) {
+    return reportCliError(err);
+  }
 }
+
+if (isEntryPoint(import.meta.url)) process.exitCode = await main(process.argv.slice(2));

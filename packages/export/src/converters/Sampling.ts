@@ -1,7 +1,8 @@
 /**
  * The VAE Sampling layer: z = z_mean + exp(0.5 * z_log_var) * epsilon.
- * With two inputs, epsilon is a graph input (`epsilon`, default zeros, so z = z_mean unless the
- * caller feeds N(0, 1) noise); with three, the third input is the noise, as in the layer itself.
+ * With two inputs, epsilon is a required graph input (`epsilon`, [batch, latentDim], no default: the
+ * caller feeds N(0, 1) noise to sample, or zeros for z = z_mean); with three, the third input is the
+ * noise, as in the layer itself.
  */
 import type { ConverterConfig, ConvertFn } from '../converter.ts';
 import { ExportError } from '../errors.ts';

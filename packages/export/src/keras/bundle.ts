@@ -117,7 +117,15 @@ export function inferKind(encoderOutputs: number, imageShape: (number | null)[])
   return imageShape.join('x') === '64x64x3' ? 'faces-vae' : 'vae';
 }
 
-/** Export a Keras encoder + decoder pair as a Latentkit bundle. */
+/**
+ * Exports a Keras encoder + decoder pair (.keras, .h5, or .weights.h5 with `kind`) as a Latentkit
+ * bundle in `outDir`: encoder.onnx, decoder.onnx, vae.onnx, manifest.json (and latents.json when
+ * given), each written atomically after every model converted. Returns the files and the time each
+ * stage took, in ms.
+ * @throws KerasFileError (an ExportError) for a file that is missing, damaged or unsupported, a pair
+ *   whose shapes do not fit together, or a layer the exporter cannot convert; ExportError for bad
+ *   options.
+ */
 export async function exportKerasBundle(options: KerasBundleOptions): Promise<KerasBundleResult> {
   const opts = resolveOptions(options);
   const t0 = performance.now();

@@ -3,9 +3,10 @@
  * unsupported (truncated, not a Keras model, channels_first, a SavedModel folder, an unknown
  * layer class): the CLI reports it and exits with status 2, writing nothing.
  */
-import { ExportError } from '../errors.ts';
+import { ExportError, type ExportErrorCode } from '../errors.ts';
 
 export class KerasFileError extends ExportError {
+  override readonly code: ExportErrorCode = 'LATENTKIT_KERAS_FILE';
   /** The file or folder that was read. */
   readonly file: string;
 

@@ -15,7 +15,7 @@ import { strToU8, unzipSync, zipSync } from 'fflate';
 import type { BundleManifest } from '../bundle/export-run.ts';
 import { CheckerBatch } from '../testing/onnx-checker.ts';
 import { maxAbsDiff, run } from '../testing/ort.ts';
-import { main } from '../cli/main.ts';
+import { exportCommand } from '../cli/main.ts';
 import { exportKerasBundle } from './bundle.ts';
 import { KerasFileError } from './errors.ts';
 import { FIXTURES, readExpected } from './testing.ts';
@@ -37,7 +37,7 @@ function cli(args: string[]) {
  * each `node --import tsx` start costs seconds on these machines.
  */
 async function assertRefused(args: string[], message: RegExp, out: string) {
-  await assert.rejects(main([...args, '--out', out], dir), (err: unknown) => {
+  await assert.rejects(exportCommand([...args, '--out', out], dir), (err: unknown) => {
     assert.ok(err instanceof KerasFileError, `expected a KerasFileError, got ${String(err)}`);
     assert.match(err.message, message);
     return true;
@@ -65,7 +65,7 @@ describe('pnpm export --keras', () => {
     const log = console.log;
     console.log = () => {};
     try {
-      await main(['--keras-encoder', join(FIXTURES, 'vae-encoder.keras'), '--keras-decoder', join(FIXTURES, 'vae-decoder.h5'), '--latents', join(FIXTURES, 'vae-latents.json'), '--epochs', '3', '--out', out], dir);
+      await exportCommand(['--keras-encoder', join(FIXTURES, 'vae-encoder.keras'), '--keras-decoder', join(FIXTURES, 'vae-decoder.h5'), '--latents', join(FIXTURES, 'vae-latents.json'), '--epochs', '3', '--out', out], dir);
     } finally {
       console.log = log;
     }
@@ -117,6 +117,20 @@ describe('pnpm export --keras', () => {
       assert.equal(r.status, 2, `exit status (stderr: ${r.stderr})`);
       assert.match(r.stderr, /^export: .*cut\.keras: the \.keras archive is truncated or damaged/);
       assert.ok(!existsSync(out));
+    });
+
+    it('bad command lines of the Keras form (real processes): exit status 2, the message, no stack trace', () => {
+      const cases: [string[], RegExp][] = [
+        [['--keras-weights', join(FIXTURES, 'ae-encoder.h5')], /^export: --keras-weights needs --arch/],
+        [['--keras', join(FIXTURES, 'ae-encoder.keras'), '--precision', 'int8'], /option '--precision <p>' argument 'int8' is invalid/],
+        [['--keras', join(FIXTURES, 'ae-encoder.keras'), '--bogus'], /error: unknown option '--bogus'/],
+      ];
+      for (const [args, message] of cases) {
+        const r = cli(args);
+        assert.equal(r.status, 2, `${args.join(' ')}: ${r.stderr}`);
+        assert.match(r.stderr, message, args.join(' '));
+        assert.doesNotMatch(r.stderr, /^\s+at .+:\d+/m, `${args.join(' ')}: no stack trace`);
+      }
     });
 
     it('a truncated .h5', async () => {

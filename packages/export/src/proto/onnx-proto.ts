@@ -40,17 +40,28 @@ export function decodeMessage<T = Record<string, unknown>>(typeName: string, byt
   return toPlain(onnxType(typeName).decode(bytes)) as T;
 }
 
-/** Serialise a ModelProto. */
+/**
+ * Serializes a ModelProto to protobuf bytes (the .onnx file format).
+ * @throws TypeError when the object does not verify against onnx.proto (a field of the wrong type).
+ */
 export function encodeModel(model: ModelProto): Uint8Array {
   return encodeMessage('ModelProto', model);
 }
 
-/** Read a serialized ModelProto (an .onnx file's bytes) back into objects. */
+/**
+ * Reads a serialized ModelProto (an .onnx file's bytes) back into plain objects; 64-bit integers
+ * become numbers, or bigints beyond 2^53.
+ * @throws protobufjs's Error for bytes that are not a valid ModelProto (truncated, wrong wire types).
+ */
 export function decodeModel(bytes: Uint8Array): ModelProto {
   return decodeMessage<ModelProto>('ModelProto', bytes);
 }
 
-/** Read a serialized TensorProto (e.g. the input_0.pb files of the ONNX node tests). */
+/**
+ * Reads a serialized TensorProto (e.g. the input_0.pb files of the ONNX node tests) into a plain
+ * object (dims, data_type, raw_data or typed data fields).
+ * @throws protobufjs's Error for bytes that are not a valid TensorProto.
+ */
 export function decodeTensor(bytes: Uint8Array): TensorProto {
   return decodeMessage<TensorProto>('TensorProto', bytes);
 }

@@ -1,17 +1,26 @@
 /**
  * Typed errors. Messages say what arrived, what was expected, and what to do next.
- * The HTTP layer maps `InputError` to 400/422 and `NotFoundError` to 404.
+ * The HTTP layer maps `InputError` to 400/422 and `NotFoundError` to 404. The input errors carry a
+ * stable `code` starting with `LATENTKIT_` (the convention of every Latentkit package), which the
+ * CLIs (node/cli-exit.ts) map to exit status 2 with the message alone.
  */
+
+/** Bad caller input: a latent of the wrong size, an unknown attribute, an undecodable image. */
 export class InputError extends Error {
   override readonly name = 'InputError';
+  readonly code = 'LATENTKIT_INPUT';
 }
 
+/** A bundle that is missing, incomplete or unreadable (manifest, ONNX files). */
 export class BundleError extends Error {
   override readonly name = 'BundleError';
+  readonly code = 'LATENTKIT_BUNDLE';
 }
 
+/** A device name outside DEVICES, or a device this installation cannot run on. */
 export class UnsupportedDeviceError extends Error {
   override readonly name = 'UnsupportedDeviceError';
+  readonly code = 'LATENTKIT_UNSUPPORTED_DEVICE';
 }
 
 export class DisposedError extends Error {

@@ -216,8 +216,9 @@ export class LatentModelImpl implements LatentModel {
       const m = Math.min(this.maxSessionBatch, n - start);
       const pixels = this.relayout(data.subarray(start * this.imageSize, (start + m) * this.imageSize), m, true);
       const feeds: Record<string, TensorData> = { [input]: { data: pixels, shape: [m, ...this.sessionImageShape] } };
-      // A VAE encoder exported by @latentkit/export also takes the Sampling noise `epsilon`
-      // [batch, latentDim]; mean and log-variance do not depend on it, so zeros do.
+      // A VAE encoder exported by @latentkit/export also requires the Sampling noise `epsilon`
+      // [batch, latentDim] (it has no default); mean and log-variance do not depend on it, so any
+      // values serve, and zeros are fed.
       for (const name of session.inputNames) if (name !== input) feeds[name] = { data: new Float32Array(m * d), shape: [m, d] };
       const out = await session.run(feeds, fetches);
       const mOut = out[meanName];

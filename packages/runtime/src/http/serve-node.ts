@@ -2,6 +2,7 @@
  * `pnpm serve [--run runs/NAME] [--port 8787] [--host 127.0.0.1]`: the Hono app on @hono/node-server.
  * Prints `listening on http://HOST:PORT` once ready (port 0 picks a free port). On SIGTERM/SIGINT it
  * stops accepting, lets in-flight requests finish, releases the model and exits 0.
+ * A bad command line, bundle or device exits 2 with the message alone (node/cli-exit.ts).
  */
 import { serve } from '@hono/node-server';
 import { Command, InvalidArgumentError, Option } from 'commander';
@@ -9,6 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { LatentModel, env, type Device, DEVICES } from '../node/index.ts';
 import { findBundle } from '../node/find-bundle.ts';
 import { sharpCodec } from '../node/images.ts';
+import { reportCliError } from '../node/cli-exit.ts';
 import { createApp, type Lifecycle } from './app.ts';
 
 const int = (name: string, min: number, max: number) => (v: string) => {
@@ -23,16 +25,21 @@ const program = new Command('serve')
   .addOption(new Option('--precision <p>', 'which export of the run: bundle/ (fp32), bundle-fp16/ or bundle-int8/').choices(['fp32', 'fp16', 'int8']).default('fp32'))
   .option('--port <n>', 'port (0 = any free port)', int('port', 0, 65535), 8787)
   .option('--host <host>', 'address to listen on', '127.0.0.1')
-  .option('--device <device>', `one of ${DEVICES.join(', ')}`, 'auto')
+  .addOption(new Option('--device <device>', 'execution device').choices([...DEVICES]).default('auto'))
   .option('--threads <n>', 'onnxruntime intra-op threads (0 = all cores)', int('threads', 0, 256), 0)
   .option('--no-micro-batch', 'decode each request on its own')
   .option('--max-batch <n>', 'micro-batch: most latent rows per session run', int('max-batch', 1, 4096), 256)
   .option('--max-wait-ms <n>', 'micro-batch: longest wait for company (ms)', int('max-wait-ms', 0, 1000), 2)
   .option('--max-body <bytes>', 'largest request body', int('max-body', 1024, 1 << 30), 4 * 1024 * 1024)
   .option('--drain-timeout-ms <n>', 'on shutdown, wait at most this long for in-flight requests', int('drain-timeout-ms', 0, 600000), 10000)
-  .showHelpAfterError();
+  .showHelpAfterError()
+  .exitOverride();
 
-program.parse();
+try {
+  program.parse();
+} catch (e) {
+  process.exit(reportCliError(e, 'serve'));
+}
 const opts = program.opts<{
   run?: string; precision: 'fp32' | 'fp16' | 'int8'; port: number; host: string; device: string; threads: number; microBatch: boolean;
   maxBatch: number; maxWaitMs: number; maxBody: number; drainTimeoutMs: number;
@@ -44,11 +51,15 @@ let bundle: string;
 try {
   bundle = findBundle(opts.run, opts.precision);
 } catch (e) {
-  console.error((e as Error).message);
-  process.exit(2);
+  process.exit(reportCliError(e, 'serve'));
 }
 env.threads = opts.threads;
-const model = await LatentModel.load(bundle, { device: opts.device as Device });
+let model: LatentModel;
+try {
+  model = await LatentModel.load(bundle, { device: opts.device as Device });
+} catch (e) {
+  process.exit(reportCliError(e, 'serve'));
+}
 const lifecycle: Lifecycle = { draining: false };
 const app = createApp(model, {
   imageCodec: sharpCodec(),

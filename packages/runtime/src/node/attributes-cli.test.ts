@@ -26,9 +26,30 @@ test('attributes-cli writes unit vectors for a faces bundle from CelebA-format d
     assert.deepEqual(Object.keys(model.attributes).sort(), ['Male', 'Smiling']);
     await model.dispose();
     const bad = spawnSync(process.execPath, ['--import', 'tsx', 'src/node/attributes-cli.ts', '--run', bundle, '--data', data, '--attributes', 'Wings'], { encoding: 'utf8' });
-    assert.equal(bad.status, 1);
-    assert.match(bad.stderr, /Unknown attribute\(s\) Wings. The dataset has: .*Smiling/);
+    assert.equal(bad.status, 2);
+    assert.match(bad.stderr, /^attributes: Unknown attribute\(s\) Wings. The dataset has: .*Smiling/m);
+    assert.doesNotMatch(bad.stderr, /^\s+at .+:\d+/m, 'no stack trace');
   } finally {
     rmSync(data, { recursive: true, force: true });
+  }
+});
+
+test('attributes-cli: bad command lines, a missing run folder and missing data exit 2 with the message and no stack trace', async () => {
+  const bundle = await makeBundle({ kind: 'faces-vae', seed: 3 });
+  const nowhere = join(tmpdir(), 'latentkit-no-such-folder');
+  const cases: [string[], RegExp][] = [
+    [['--run', nowhere, '--data', nowhere], /^attributes: No bundle at .*latentkit-no-such-folder/m],
+    [['--run', bundle, '--data', nowhere, '--device', 'cpu'], /^attributes: .*latentkit-no-such-folder/m],
+    [['--run', bundle, '--data', nowhere, '--batch-size', '0'], /--batch-size must be a positive integer, received "0"/],
+    [['--run', bundle, '--data', nowhere, '--seed', 'x'], /--seed must be an integer, received "x"/],
+    [['--run', bundle, '--data', nowhere, '--device', 'gpu0'], /option '--device <device>' argument 'gpu0' is invalid/],
+    [['--run', bundle, '--data', nowhere, '--bogus'], /error: unknown option '--bogus'/],
+    [['--run', bundle], /error: required option '--data <dir>' not specified/],
+  ];
+  for (const [args, message] of cases) {
+    const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/node/attributes-cli.ts', ...args], { encoding: 'utf8' });
+    assert.equal(r.status, 2, `${args.join(' ')}: ${r.stderr}`);
+    assert.match(r.stderr, message, args.join(' '));
+    assert.doesNotMatch(r.stderr, /^\s+at .+:\d+/m, `${args.join(' ')}: no stack trace`);
   }
 });

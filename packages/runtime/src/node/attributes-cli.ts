@@ -3,12 +3,16 @@
  *   node --import tsx src/node/attributes-cli.ts --run runs/NAME --data data/celeba [--attributes Smiling,Blond_Hair]
  *     [--batch-size 128] [--threshold 0.08] [--limit N] [--seed 0] [--device auto]
  * Existing entries of attributes.json that are not recomputed are kept. The file is written atomically.
+ * Exit status (cli-exit.ts): 0 written, 2 bad options, bundle, device or data (message only), 1 anything
+ * else (with stack).
  */
-import { Command, InvalidArgumentError } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { readFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { LatentModel, type Device } from './index.ts';
+import { BundleError } from '../common/errors.ts';
+import { DEVICES, LatentModel, type Device } from './index.ts';
+import { isEntryPoint, reportCliError } from './cli-exit.ts';
 import { findBundle } from './find-bundle.ts';
 import { computeAttributeVectors } from './attribute-vectors.ts';
 import { BUNDLE_FILES } from '@latentkit/format';
@@ -35,7 +39,13 @@ const positive = (name: string) => (v: string) => {
   return n;
 };
 
-const program = new Command('attributes')
+const integer = (name: string) => (v: string) => {
+  const n = Number(v);
+  if (!/^\s*-?\d+\s*$/.test(v) || !Number.isSafeInteger(n)) throw new InvalidArgumentError(`${name} must be an integer, received "${v}".`);
+  return n;
+};
+
+const buildCommand = () => new Command('attributes')
   .description("Compute a bundle's attribute vectors (the book's get_vector_from_label) from CelebA-format data")
   .option('--run <path>', 'run folder or its bundle/ (default: newest runs/*/bundle)')
   .requiredOption('--data <dir>', 'CelebA-format folder: list_attr_celeba.csv and the JPEGs (or img_align_celeba/)')
@@ -47,13 +57,13 @@ const program = new Command('attributes')
     return x;
   }, 0.08)
   .option('--limit <n>', 'use only the first N images', positive('--limit'))
-  .option('--seed <n>', 'shuffle and sampling seed', (v) => Number(v), 0)
-  .option('--device <device>', 'auto, cpu, cuda, webgpu or wasm', 'auto')
+  .option('--seed <n>', 'shuffle and sampling seed', integer('--seed'), 0)
+  .addOption(new Option('--device <device>', 'execution device').choices([...DEVICES]).default('auto'))
   .action(async (opts: { run?: string; data: string; attributes?: string; batchSize: number; threshold: number; limit?: number; seed: number; device: string }) => {
     const bundle = findBundle(opts.run);
     const model = await LatentModel.load(bundle, { device: opts.device as Device });
     try {
-      if (!model.hasEncoder) throw new Error(`${bundle} has no encoder.onnx; attribute vectors need the encoder.`);
+      if (!model.hasEncoder) throw new BundleError(`${bundle} has no encoder.onnx; attribute vectors need the encoder.`);
       const dataset = await loadCelebA({ dir: opts.data, imageSize: model.imageShape[0], limit: opts.limit });
       const names = opts.attributes?.split(',').map((s) => s.trim()).filter(Boolean);
       const t0 = performance.now();
@@ -79,9 +89,17 @@ const program = new Command('attributes')
     }
   });
 
-try {
-  await program.parseAsync();
-} catch (e) {
-  console.error(`attributes: ${(e as Error).message}`);
-  process.exitCode = 1;
+/**
+ * Runs the attributes CLI with `argv` (the arguments after the script) and returns the exit status;
+ * never throws. Errors are printed on stderr as cli-exit.ts describes.
+ */
+export async function main(argv: string[]): Promise<number> {
+  try {
+    await buildCommand().exitOverride().parseAsync(argv, { from: 'user' });
+    return 0;
+  } catch (err) {
+    return reportCliError(err, 'attributes');
+  }
 }
+
+if (isEntryPoint(import.meta.url)) process.exitCode = await main(process.argv.slice(2));

@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { BUNDLE_FILES, PRECISIONS, bundleFolderName, isPrecision, type Precision } from '@latentkit/format';
 import { findBundles } from '@latentkit/format/node';
+import { BundleError } from '../common/errors.ts';
 
 /** The workspace root: the nearest folder upwards holding pnpm-workspace.yaml (else `from`). */
 export function workspaceRoot(from = process.cwd()): string {
@@ -36,13 +37,13 @@ export function findBundle(run?: string, precision: Precision = 'fp32'): string 
     for (const base of bases) {
       for (const dir of [join(base, folder), base]) if (isBundle(dir)) return dir;
     }
-    throw new Error(`No bundle at ${run} (looked for ${folder}/manifest.json and decoder.onnx under ${bases.join(' and ')}). Run \`pnpm export --run ${run}${exportHint}\` first.`);
+    throw new BundleError(`No bundle at ${run} (looked for ${folder}/manifest.json and decoder.onnx under ${bases.join(' and ')}). Run \`pnpm export --run ${run}${exportHint}\` first.`);
   }
   const runs = join(root, 'runs');
   const { found, invalid } = findBundles(runs, precision);
   if (!found.length) {
     const skipped = invalid.length ? ` Skipped, invalid: ${invalid.map((e) => e.message).join(' | ')}.` : '';
-    throw new Error(`No exported ${folder}/ under ${runs}.${skipped} Train and export one (pnpm train, pnpm export${exportHint}) or pass --run PATH.`);
+    throw new BundleError(`No exported ${folder}/ under ${runs}.${skipped} Train and export one (pnpm train, pnpm export${exportHint}) or pass --run PATH.`);
   }
   return found[0].dir;
 }

@@ -31,7 +31,21 @@ function runEngineCli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ co
 test('rejects an engine it cannot provision with exit status 2', async () => {
   const r = await runEngineCli(['webgpu']);
   assert.equal(r.code, 2);
-  assert.match(r.stderr, /Unsupported engine "webgpu". Should be: native/);
+  assert.match(r.stderr, /^error: Unsupported engine "webgpu". Should be: native/m);
+  assert.doesNotMatch(r.stderr, /^\s+at .+:\d+/m, 'no stack trace');
+});
+
+test('unknown flags and bad option values exit 2 with commander\'s message and no stack trace', async () => {
+  for (const [args, message] of [
+    [['native', '--bogus'], /error: unknown option '--bogus'/],
+    [['native', '--route', 'ftp'], /option '--route <route>' argument 'ftp' is invalid\. Allowed choices are stock, source/],
+    [[], /error: missing required argument 'engine'/],
+  ] as const) {
+    const r = await runEngineCli([...args]);
+    assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
+    assert.match(r.stderr, message);
+    assert.doesNotMatch(r.stderr, /^\s+at .+:\d+/m, 'no stack trace');
+  }
 });
 
 test('a second run finds tfjs-node loading, does nothing, and says so with its time', { skip: native.skip }, async () => {

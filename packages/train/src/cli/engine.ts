@@ -3,9 +3,11 @@
  * (engine/native/provision.ts) and prints what it did and how long it took.
  * Exit status: 0 ready, 2 bad options, 3 no route works here (training then runs on wasm).
  */
-import { Command, CommanderError, Option } from 'commander';
+import { Command, Option } from 'commander';
+import { EngineError } from '../errors.ts';
 import { ProvisionError, provisionNative, type ProvisionResult, type ProvisionRoute } from '../engine/native/provision.ts';
 import { addonCacheDir } from '../engine/native/paths.ts';
+import { isEntryPoint, reportCliError } from './exit.ts';
 
 const DID: Record<ProvisionResult['action'], string> = {
   'already-loads': 'already loads, nothing to do',
@@ -14,14 +16,17 @@ const DID: Record<ProvisionResult['action'], string> = {
   'source-build': 'built from source against pip TensorFlow',
 };
 
-const command = new Command()
+/** Exit status when no provisioning route works on this machine (training then runs on wasm). */
+export const EXIT_NOT_PROVISIONED = 3;
+
+const buildCommand = () => new Command()
   .name('pnpm engine')
   .description('Provision a training engine')
   .argument('<engine>', 'the engine to provision: native (@tensorflow/tfjs-node on TensorFlow)')
   .option('--rebuild', 'build again even if it loads (the working build stays until a new one loads)', false)
   .addOption(new Option('--route <route>', 'try only this route').choices(['stock', 'source']))
   .action(async (engine: string, opts: { rebuild: boolean; route?: ProvisionRoute }) => {
-    if (engine !== 'native') throw new CommanderError(2, 'engine', `Unsupported engine "${engine}". Should be: native`);
+    if (engine !== 'native') throw new EngineError(engine, `Unsupported engine "${engine}". Should be: native`);
     const result = await provisionNative({
       rebuild: opts.rebuild,
       routes: opts.route ? [opts.route] : undefined,
@@ -33,17 +38,21 @@ const command = new Command()
     );
   });
 
-try {
-  await command.exitOverride().parseAsync(process.argv);
-} catch (err) {
-  if (err instanceof CommanderError) {
-    if (err.code === 'engine') console.error(`error: ${err.message}`);
-    process.exitCode = err.exitCode === 0 ? 0 : 2;
-  } else if (err instanceof ProvisionError) {
-    console.error(`engine native: ${err.message}`);
-    process.exitCode = 3;
-  } else {
-    console.error(err);
-    process.exitCode = 1;
+/**
+ * Runs `pnpm engine` with `argv` (e.g. ['native', '--rebuild']) and returns the exit status; never
+ * throws: 0 ready, 2 bad input (cli/exit.ts), 3 no route works here, 1 anything else (with stack).
+ */
+export async function main(argv: string[]): Promise<number> {
+  try {
+    await buildCommand().exitOverride().parseAsync(argv, { from: 'user' });
+    return 0;
+  } catch (err) {
+    if (err instanceof ProvisionError) {
+      console.error(`engine native: ${err.message}`);
+      return EXIT_NOT_PROVISIONED;
+    }
+    return reportCliError(err);
   }
 }
+
+if (isEntryPoint(import.meta.url)) process.exitCode = await main(process.argv.slice(2));

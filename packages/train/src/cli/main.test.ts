@@ -77,6 +77,41 @@ test('rejects bad options with exit status 2 and a message saying what to pass',
   assert.match(missing.stderr, /--data .*nowhere is not a folder/);
 });
 
+/** A Node stack frame ("    at fn (file:line:col)"): bad input must never print one. */
+const STACK_FRAME = /^\s+at .+:\d+/m;
+
+test('bad input exits 2 with the message on stderr and no stack trace; an unusable --engine names what to use', async () => {
+  const cases: { args: string[]; message: RegExp }[] = [
+    // An engine that exists but cannot load here (tfjs-node-gpu is an optional peer, not installed).
+    {
+      args: ['--model', 'ae', '--limit', '20', '--engine', 'tfjs-node-gpu', '--out', join(tmp, 'gpu')],
+      message: /^error: Engine "tfjs-node-gpu" cannot be used: @tensorflow\/tfjs-node-gpu is not installed.*use --engine auto \(falls back to wasm\) or --engine wasm/m,
+    },
+    { args: ['--model', 'ae', '--engine', 'webgl'], message: /option '--engine <name>' argument 'webgl' is invalid\. Allowed choices are auto, tfjs-node-gpu, tfjs-node, webgpu, wasm, cpu/ },
+    { args: ['--model', 'ae', '--epochs', 'three'], message: /--epochs must be an integer >= 1, received "three"/ },
+    { args: ['--model', 'ae', '--lr', '-1'], message: /--lr must be a number > 0, received "-1"/ },
+    { args: ['--model', 'ae', '--bogus'], message: /error: unknown option '--bogus'/ },
+    { args: ['--model', 'ae', '--data', join(tmp, 'no-such-run-data')], message: /^error: --data .*no-such-run-data is not a folder/m },
+  ];
+  for (const { args, message } of cases) {
+    const r = await runCli(args);
+    assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
+    assert.match(r.stderr, message, args.join(' '));
+    assert.doesNotMatch(r.stderr, STACK_FRAME, args.join(' '));
+    assert.equal(r.stdout, '', args.join(' '));
+  }
+});
+
+test('resuming a run as another model exits 2 naming the run and the model to pass', async () => {
+  const out = join(tmp, 'resume-kind');
+  const first = await runCli(['--model', 'ae', '--limit', '20', '--epochs', '1', '--batch', '10', '--engine', 'wasm', '--workers', '1', '--progress', 'quiet', '--out', out]);
+  assert.equal(first.code, 0, first.stderr);
+  const r = await runCli(['--model', 'vae', '--limit', '20', '--epochs', '2', '--batch', '10', '--engine', 'wasm', '--resume', '--out', out]);
+  assert.equal(r.code, 2, r.stderr);
+  assert.match(r.stderr, /^error: .*resume-kind holds a ae run; cannot resume it as vae \(use --model ae\)/m);
+  assert.doesNotMatch(r.stderr, STACK_FRAME);
+});
+
 /** The engine line names the TensorFlow version and the library file (engine/native/describe.ts). */
 const NATIVE_LOG = /engine: tfjs-node \(@tensorflow\/tfjs-node 4\.22\.0 on TensorFlow \d+\.\d+\.\d+, \/\S*libtensorflow\S*\.so/;
 

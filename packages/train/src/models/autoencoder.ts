@@ -15,6 +15,11 @@ export interface AutoencoderArgs {
   seed?: number;
 }
 
+/**
+ * Builds the book's Fashion-MNIST autoencoder: encoder [n, 32, 32, 1] -> z [n, latentDim], decoder
+ * z [n, latentDim] -> [n, 32, 32, 1] in [0, 1] (sigmoid). Untrained; `seed` makes the weights repeatable.
+ * @throws ValueError when latentDim is not a positive integer.
+ */
 export function buildAutoencoder(args: AutoencoderArgs = {}): ModelPair {
   const latentDim = args.latentDim ?? 2;
   checkLatentDim(latentDim, 'buildAutoencoder');

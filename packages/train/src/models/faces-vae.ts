@@ -19,6 +19,7 @@ import { kernelInitializers } from './initializers.ts';
 import type { ModelPair } from './model-pair.ts';
 import { Sampling } from './sampling.ts';
 
+/** Faces VAE input and output: 64x64 RGB, [height, width, channels]. */
 export const FACES_IMAGE_SHAPE: ImageShape = [64, 64, 3];
 /** Keras's LeakyReLU() default, which the book uses. */
 export const LEAKY_RELU_ALPHA = 0.3;
@@ -39,6 +40,12 @@ function bnLeaky(x: Sym, prefix: string, i: number): Sym {
   return tfl.layers.leakyReLU({ alpha: LEAKY_RELU_ALPHA, name: `${prefix}_lrelu_${i}` }).apply(bn) as Sym;
 }
 
+/**
+ * Builds the book's CelebA faces VAE: encoder [n, 64, 64, 3] -> [z_mean, z_log_var, z], each
+ * [n, latentDim] (default 200); decoder z [n, latentDim] -> [n, 64, 64, 3] in [0, 1]. Untrained;
+ * `seed` makes weights and noise repeatable.
+ * @throws ValueError when latentDim is not a positive integer.
+ */
 export function buildFacesVae(args: FacesVaeArgs = {}): ModelPair {
   const latentDim = args.latentDim ?? 200;
   checkLatentDim(latentDim, 'buildFacesVae');

@@ -6,6 +6,7 @@
 import * as tfl from '@tensorflow/tfjs-layers';
 import type { ImageShape } from '../types.ts';
 import { kernelInitializers } from './initializers.ts';
+import { ValueError } from '../errors.ts';
 
 export const FASHION_IMAGE_SHAPE: ImageShape = [32, 32, 1];
 /** The book's shape_before_flattening for 32x32 inputs. */
@@ -74,6 +75,6 @@ export function fashionDecoder(latentDim: number, next: ReturnType<typeof kernel
 
 export function checkLatentDim(latentDim: number, builder: string): void {
   if (!Number.isInteger(latentDim) || latentDim < 1) {
-    throw new RangeError(`${builder}: latentDim must be a positive integer, received ${String(latentDim)}`);
+    throw new ValueError(`${builder}: latentDim must be a positive integer, received ${String(latentDim)}`);
   }
 }

@@ -15,7 +15,9 @@ import { ValueError } from '../errors.ts';
 import { writeFileAtomic, writeJsonAtomic } from '@latentkit/format/node';
 import './sampling.ts';
 
+/** The topology and weights manifest of a saved model (tfjs layers format). */
 export const MODEL_JSON = 'model.json';
+/** The weights of a saved model: every weight's float32 values, in the manifest's order. */
 export const WEIGHTS_BIN = 'weights.bin';
 
 function toBytes(data: tf.io.WeightData | undefined): Uint8Array {
@@ -23,7 +25,12 @@ function toBytes(data: tf.io.WeightData | undefined): Uint8Array {
   return new Uint8Array(tf.io.CompositeArrayBuffer.join(data));
 }
 
-/** An IOHandler writing/reading `dir/model.json` + `dir/weights.bin`. */
+/**
+ * A tfjs IOHandler writing and reading `dir/model.json` + `dir/weights.bin`, both written atomically
+ * (temporary file, then rename). Its `save` throws ValueError for a graph (binary) topology; its
+ * `load` throws ValueError when model.json is missing, unreadable or not a layers model, or when
+ * weights.bin does not hold the bytes the manifest lists.
+ */
 export function fileHandler(dir: string): tf.io.IOHandler {
   return {
     async save(artifacts: tf.io.ModelArtifacts): Promise<tf.io.SaveResult> {
@@ -98,10 +105,20 @@ function specBytes(spec: tf.io.WeightsManifestEntry): number {
   throw new ValueError(`loadModel: unsupported weight dtype ${spec.dtype} for ${spec.name}`);
 }
 
+/**
+ * Saves a tfjs layers model to `dir` (created if needed) as model.json + weights.bin (fileHandler).
+ * Custom layers (Sampling) are saved by class name, so loadModel finds them again.
+ * @throws ValueError for a model whose topology is not a layers model; file system errors as is.
+ */
 export async function saveModel(model: tfl.LayersModel, dir: string): Promise<void> {
   await model.save(fileHandler(dir));
 }
 
+/**
+ * Loads a model saved by saveModel (or any tfjs layers model.json + weights.bin in `dir`).
+ * @throws ValueError when `dir` holds no readable model.json, it is not a layers model, or weights.bin
+ *   is shorter or longer than the manifest says.
+ */
 export async function loadModel(dir: string): Promise<tfl.LayersModel> {
   return tfl.loadLayersModel(fileHandler(dir));
 }

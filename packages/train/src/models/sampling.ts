@@ -21,6 +21,13 @@ export interface SamplingArgs {
 
 type Shape = (number | null)[];
 
+/**
+ * The Sampling layer (see the module comment). Inputs [z_mean, z_log_var] or [z_mean, z_log_var,
+ * eps], each [batch, latentDim]; output z [batch, latentDim]. Registered with tfjs's serialization
+ * under 'Sampling', so loadModel finds it.
+ * @throws TypeError from the constructor for a seed that is not finite, and when applied to other
+ *   than two or three inputs.
+ */
 export class Sampling extends tfl.layers.Layer {
   static className = 'Sampling';
   readonly seed?: number;

@@ -17,6 +17,12 @@ export interface VaeArgs {
   seed?: number;
 }
 
+/**
+ * Builds the book's Fashion-MNIST VAE: encoder [n, 32, 32, 1] -> [z_mean, z_log_var, z], each
+ * [n, latentDim] (z = z_mean + exp(z_log_var / 2) * eps, eps ~ N(0, 1), the Sampling layer); decoder
+ * z [n, latentDim] -> [n, 32, 32, 1] in [0, 1]. Untrained; `seed` makes weights and noise repeatable.
+ * @throws ValueError when latentDim is not a positive integer.
+ */
 export function buildVae(args: VaeArgs = {}): ModelPair {
   const latentDim = args.latentDim ?? 2;
   checkLatentDim(latentDim, 'buildVae');

@@ -34,6 +34,11 @@ export interface AdamState {
   v: Map<string, tf.Variable>;
 }
 
+/**
+ * The optimizer of the book's runs (Keras Adam; formula in the module comment).
+ * @throws ValueError from the constructor when learningRate is not > 0, from apply() for a gradient
+ *   whose key has no variable, from setState() for a tensor not named key/m or key/v.
+ */
 export class Adam {
   readonly learningRate: number;
   readonly beta1: number;
@@ -54,7 +59,11 @@ export class Adam {
     this.epsilon = config.epsilon ?? 1e-7;
   }
 
-  /** Applies one update: `grads` maps keys to gradients, `variables` maps the same keys to weights. */
+  /**
+   * Applies one update: `grads` maps keys to gradients, `variables` maps the same keys to weights of
+   * the same shapes (trainableVariables(pair)). Moments are created at zero on first use.
+   * @throws ValueError for a gradient whose key is not in `variables`.
+   */
   apply(variables: Map<string, tf.Variable>, grads: tf.NamedTensorMap): void {
     this.step += 1;
     const t = this.step;
@@ -115,6 +124,7 @@ export class Adam {
     }
   }
 
+  /** Frees the moment variables (the weights are the models'); a later apply() starts them from zero again. */
   dispose(): void {
     for (const x of [...this.m.values(), ...this.v.values()]) x.dispose();
     this.m.clear();

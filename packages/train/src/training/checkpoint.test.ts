@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { initEngine } from '../engine/select.ts';
+import { CheckpointError } from '../errors.ts';
 import { testEngines } from '../engine/test-engines.ts';
 import { buildModel } from '../models/build.ts';
 import { Adam } from './adam.ts';
@@ -53,7 +54,7 @@ for (const { engine, skip } of testEngines()) {
 }
 
 test('readCheckpoint recovers the set-aside copy when a kill fell between the two renames', async () => {
-  await initEngine('auto', { log: () => {} }); // the engine above, if any ran
+  await initEngine('wasm', { log: () => {} });
   const dir = await mkdtemp(join(tmpdir(), 'latentkit-ckpt-'));
   try {
     const pair = buildModel('ae', { seed: 1 });
@@ -67,7 +68,8 @@ test('readCheckpoint recovers the set-aside copy when a kill fell between the tw
     const got = await readCheckpoint(join(dir, 'last'));
     assert.equal(got.state.epoch, 3);
     await rm(join(dir, '.last.old-123-abcd'), { recursive: true });
-    await assert.rejects(readCheckpoint(join(dir, 'last')), /No checkpoint in .*last/);
+    await assert.rejects(readCheckpoint(join(dir, 'last')), (e: Error) =>
+      e instanceof CheckpointError && e.code === 'LATENTKIT_CHECKPOINT' && e.dir === join(dir, 'last') && /No checkpoint in .*last/.test(e.message));
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

@@ -15,13 +15,14 @@ import * as tf from '@tensorflow/tfjs-core';
 import { randomBytes } from 'node:crypto';
 import { mkdir, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { ValueError } from '../errors.ts';
+import { CheckpointError } from '../errors.ts';
 import { loadModel, saveModel } from '../models/io.ts';
 import type { ModelPair } from '../models/model-pair.ts';
 import { writeFileAtomic, writeJsonAtomic } from '@latentkit/format/node';
 import type { EpochMetrics, ImageShape, ModelKind } from '../types.ts';
 import { Adam } from './adam.ts';
 
+/** The `format` of a checkpoint's state.json this version writes and reads. */
 export const CHECKPOINT_FORMAT = 'latentkit-checkpoint/1';
 
 export interface CheckpointState {
@@ -87,7 +88,7 @@ async function readOptimizer(dir: string): Promise<Adam> {
     step: number;
     weights: tf.io.WeightsManifestEntry[];
   };
-  if (meta.type !== 'Adam') throw new ValueError(`${path}: optimizer type ${meta.type}, expected Adam`);
+  if (meta.type !== 'Adam') throw new CheckpointError(dir, `${path}: optimizer type ${meta.type}, expected Adam`);
   const bytes = await readFile(join(dir, OPT_BIN));
   const buffer = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
   const tensors = tf.io.decodeWeights(buffer, meta.weights);
@@ -97,7 +98,11 @@ async function readOptimizer(dir: string): Promise<Adam> {
   return optimizer;
 }
 
-/** Writes a checkpoint folder atomically (see the module comment). */
+/**
+ * Writes a checkpoint folder atomically (see the module comment): the pair's models (weights and BN
+ * statistics), the Adam state and `state`. Creates the parent folder. File system errors are thrown
+ * as is, after the temporary folder is removed; the previous checkpoint then stays in place.
+ */
 export async function writeCheckpoint(dir: string, checkpoint: Checkpoint): Promise<void> {
   const parent = dirname(dir);
   await mkdir(parent, { recursive: true });
@@ -136,17 +141,23 @@ async function locate(dir: string): Promise<string | undefined> {
   return undefined;
 }
 
+/** True when readCheckpoint(dir) finds a checkpoint (`dir` itself, or the copy a killed write set aside). Never throws. */
 export async function hasCheckpoint(dir: string): Promise<boolean> {
   return (await locate(dir)) !== undefined;
 }
 
-/** Reads a checkpoint written by writeCheckpoint; throws naming the folder if there is none. */
+/**
+ * Reads a checkpoint written by writeCheckpoint (recovering the set-aside copy of a killed write)
+ * into a new pair and optimizer on the active engine.
+ * @throws CheckpointError (code LATENTKIT_CHECKPOINT) when `dir` holds no checkpoint, its format is
+ *   not CHECKPOINT_FORMAT or its optimizer is not Adam; ValueError when a model in it cannot be loaded.
+ */
 export async function readCheckpoint(dir: string): Promise<Checkpoint> {
   const found = await locate(dir);
-  if (found === undefined) throw new ValueError(`No checkpoint in ${dir} (state.json missing); nothing to resume`);
+  if (found === undefined) throw new CheckpointError(dir, `No checkpoint in ${dir} (state.json missing); nothing to resume`);
   const state = JSON.parse(await readFile(join(found, STATE_JSON), 'utf8')) as CheckpointState;
   if (state.format !== CHECKPOINT_FORMAT) {
-    throw new ValueError(`${join(found, STATE_JSON)}: format ${String(state.format)}, expected ${CHECKPOINT_FORMAT}`);
+    throw new CheckpointError(found, `${join(found, STATE_JSON)}: format ${String(state.format)}, expected ${CHECKPOINT_FORMAT}`);
   }
   const encoder = await loadModel(join(found, 'encoder'));
   const decoder = await loadModel(join(found, 'decoder'));

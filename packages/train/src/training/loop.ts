@@ -14,7 +14,8 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { mkdir, readdir, stat } from 'node:fs/promises';
-import { ValueError } from '../errors.ts';
+import { activateEngine, type EngineInfo } from '../engine/select.ts';
+import { CheckpointError, ValueError } from '../errors.ts';
 import { buildModel } from '../models/build.ts';
 import type { ModelPair } from '../models/model-pair.ts';
 import { RUN_FORMAT, type Dataset, type EpochMetrics, type Losses, type ModelKind, type RunManifest } from '../types.ts';
@@ -49,12 +50,15 @@ export interface TrainOptions {
   beta?: number;
   /** Default: the book's (2, 2, 200). */
   latentDim?: number;
-  /** Largest micro-batch for gradient accumulation; default defaultMicroBatch(kind, running backend). */
+  /** Largest micro-batch for gradient accumulation; default defaultMicroBatch(kind, engine.backend). */
   microBatch?: number;
   /** Gradient workers (data parallelism, training/parallel.ts); default 1 (this thread only). */
   workers?: number;
-  /** Name of the engine in use, for the manifest. */
-  engine: string;
+  /**
+   * The engine to train on, as initEngine returned it: train() activates its tfjs backend, picks the
+   * micro-batch default and the worker replicas' engine from it, and names it in the manifest.
+   */
+  engine: EngineInfo;
   progress?: ProgressMode;
   log?: (msg: string) => void;
   /** Decoded random latents per epoch PNG; default 18 for 2-d models (the book's 6 x 3), 30 for faces. */
@@ -67,7 +71,7 @@ export interface TrainResult {
   pair: ModelPair;
 }
 
-/** Faces VAE micro-batch default on wasm: batch 128 in one piece exhausts wasm's 4 GB memory. */
+/** Faces VAE micro-batch default on wasm, in images: batch 128 in one piece exhausts wasm's 4 GB memory. */
 export const FACES_MICRO_BATCH = 32;
 
 /**
@@ -78,6 +82,11 @@ export const FACES_MICRO_BATCH = 32;
  */
 export function defaultMicroBatch(kind: ModelKind, backend: string): number | undefined {
   return kind === 'faces-vae' && backend === 'wasm' ? FACES_MICRO_BATCH : undefined;
+}
+
+/** How a run manifest names its engine: `name: detail` (e.g. "wasm: @tensorflow/tfjs-backend-wasm 4.22.0 (SIMD on, ...)"). */
+export function engineLabel(engine: EngineInfo): string {
+  return engine.detail ? `${engine.name}: ${engine.detail}` : engine.name;
 }
 
 function checkPositiveInt(name: string, v: number | undefined): void {
@@ -102,6 +111,18 @@ function lossLine(l: Losses): string {
   return parts.join(' ');
 }
 
+/**
+ * Trains `options.kind` on `options.engine` for `options.epochs` epochs (a resumed run continues up
+ * to that number) and writes the run folder `options.outDir` (layout in types.ts): checkpoints every
+ * epoch, metrics.jsonl, sample PNGs, then the final models, pictures and manifest.json. Losses are
+ * per image (BCE in nats per pixel for the AE; beta-weighted reconstruction + KL for the VAEs).
+ * Returns the manifest, the per-epoch history and the trained pair (on the engine; caller disposes).
+ * @throws ValueError for epochs, batchSize, microBatch or workers that are not positive integers,
+ *   a run folder that already holds files without `resume`, data whose image shape does not fit the
+ *   model, or empty data; CheckpointError when `resume` finds a run of another kind, batch size or
+ *   seed; EngineError when the engine's backend cannot be activated; DataError from the datasets;
+ *   a plain Error when the loss becomes NaN or infinite (training diverged).
+ */
 export async function train(options: TrainOptions): Promise<TrainResult> {
   const log = options.log ?? ((msg: string) => console.error(msg));
   const { kind, epochs, batchSize } = options;
@@ -112,7 +133,9 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   const seed = options.seed ?? 42;
   const paths = runPaths(options.outDir);
   const beta = kind === 'ae' ? undefined : (options.beta ?? DEFAULT_BETA[kind]);
-  const microBatch = options.microBatch ?? defaultMicroBatch(kind, tf.getBackend());
+  const { engine } = options;
+  await activateEngine(engine);
+  const microBatch = options.microBatch ?? defaultMicroBatch(kind, engine.backend);
 
   let pair: ModelPair;
   let optimizer: Adam;
@@ -120,10 +143,11 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   if (options.resume && (await hasCheckpoint(paths.lastCheckpoint))) {
     ({ pair, optimizer, state } = await readCheckpoint(paths.lastCheckpoint));
     if (state.kind !== kind) {
-      throw new ValueError(`${options.outDir} holds a ${state.kind} run; cannot resume it as ${kind} (use --model ${state.kind})`);
+      throw new CheckpointError(options.outDir, `${options.outDir} holds a ${state.kind} run; cannot resume it as ${kind} (use --model ${state.kind})`);
     }
     if (state.batchSize !== batchSize || state.seed !== seed) {
-      throw new ValueError(
+      throw new CheckpointError(
+        options.outDir,
         `${options.outDir} was trained with batch ${state.batchSize} and seed ${state.seed}; resume with the same ` +
           `(received batch ${batchSize}, seed ${seed}) so the run stays reproducible`,
       );
@@ -169,6 +193,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
       ? await createParallelStepper({
           pair,
           optimizer,
+          engine,
           modelArgs: { latentDim: pair.latentDim, seed },
           workers: options.workers,
           beta,
@@ -254,7 +279,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     },
     epochs: state.epoch,
     batchSize,
-    engine: options.engine,
+    engine: engineLabel(engine),
     createdAt: new Date().toISOString(),
   };
   if (options.train.labelNames) manifest.labelNames = options.train.labelNames;
@@ -267,7 +292,11 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   return { manifest, history: state.history, pair };
 }
 
-/** Validation losses: mean over every image of `data` (inference mode, seeded VAE noise). */
+/**
+ * Validation losses: the mean over every image of `data` (inference mode, VAE noise seeded by
+ * (seed, epoch) on the 'val' stream), in batches of `batchSize`. Losses are per image, as train's.
+ * Runs on the active engine. @throws DataError from the dataset; ValueError for a bad batchSize.
+ */
 export async function evaluate(
   pair: ModelPair,
   data: Dataset,

@@ -14,6 +14,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { ModelKind } from '../types.ts';
 
+/** Keras's fuzz factor (keras.backend.epsilon()): keeps log() away from 0 in the cross-entropy. */
 export const KERAS_EPSILON = 1e-7;
 
 /** The book's reconstruction weights (BETA in its notebooks). */
@@ -26,7 +27,10 @@ export interface LossTensors {
   kl?: tf.Scalar;
 }
 
-/** Keras binary cross-entropy, averaged over every element. */
+/**
+ * Keras binary cross-entropy of probabilities `output` against `target` (same shape, values in
+ * [0, 1]), averaged over every element: a scalar in nats per pixel. Caller disposes it.
+ */
 export function binaryCrossentropy(target: tf.Tensor, output: tf.Tensor): tf.Scalar {
   return tf.tidy(() => {
     const p = tf.clipByValue(output, KERAS_EPSILON, 1 - KERAS_EPSILON);
@@ -36,12 +40,19 @@ export function binaryCrossentropy(target: tf.Tensor, output: tf.Tensor): tf.Sca
   });
 }
 
-/** Mean squared error averaged over every element (= Keras MSE then the batch mean). */
+/**
+ * Mean squared error of `output` against `target` (same shape), averaged over every element (= Keras
+ * MSE, which averages the last axis, then the batch mean): a scalar. Caller disposes it.
+ */
 export function meanSquaredError(target: tf.Tensor, output: tf.Tensor): tf.Scalar {
   return tf.tidy(() => tf.mean(tf.squaredDifference(target, output)) as tf.Scalar);
 }
 
-/** KL(N(mean, exp(logVar)) || N(0, I)): summed over latent dims, averaged over the batch. */
+/**
+ * KL(N(zMean, exp(zLogVar)) || N(0, I)) = -0.5 * sum(1 + zLogVar - zMean^2 - exp(zLogVar)) over the
+ * latent dims (Kingma & Welling 2014, appendix B; the book's formula), averaged over the batch.
+ * zMean and zLogVar are [n, latentDim]; returns a scalar in nats per image. Caller disposes it.
+ */
 export function klDivergence(zMean: tf.Tensor2D, zLogVar: tf.Tensor2D): tf.Scalar {
   return tf.tidy(() => {
     const terms = tf.sub(tf.sub(tf.add(1, zLogVar), tf.square(zMean)), tf.exp(zLogVar));
@@ -56,7 +67,12 @@ export interface LossInputs {
   zLogVar?: tf.Tensor2D;
 }
 
-/** The book's loss of `kind` for one batch. `beta` defaults to DEFAULT_BETA[kind] (ignored for the AE). */
+/**
+ * The book's loss of `kind` for one batch: AE: BCE; Fashion VAE: beta * BCE + KL; faces VAE:
+ * beta * MSE + KL (see the module comment). Images and reconstruction are [n, H, W, C] in [0, 1],
+ * zMean/zLogVar [n, latentDim] (VAEs only). `beta` defaults to DEFAULT_BETA[kind] (ignored for the
+ * AE). Returns scalars per image (caller disposes); `kl` only for the VAEs.
+ */
 export function modelLoss(kind: ModelKind, inputs: LossInputs, beta = DEFAULT_BETA[kind]): LossTensors {
   return tf.tidy(() => {
     if (kind === 'ae') {

@@ -17,6 +17,10 @@ function mix(h: number): number {
   return h >>> 0;
 }
 
+/**
+ * The 32-bit seed of one batch's noise, a hash of (run seed, 0-based epoch, stream, 0-based step):
+ * nearby inputs give unrelated seeds, and the same inputs the same seed in every process.
+ */
 export function noiseSeed(seed: number, epoch: number, stream: NoiseStream, step: number): number {
   let h = mix(seed >>> 0);
   h = mix(h ^ Math.imul(epoch + 1, 0x9e3779b1));
@@ -24,7 +28,10 @@ export function noiseSeed(seed: number, epoch: number, stream: NoiseStream, step
   return mix(h ^ Math.imul(step + 1, 0x27d4eb2f));
 }
 
-/** n x dim standard normal values for one batch. */
+/**
+ * The eps of one batch: n x dim standard normal values, row-major ([n, dim], e.g. [images,
+ * latentDim]), seeded by noiseSeed(seed, epoch, stream, step).
+ */
 export function batchNoise(seed: number, epoch: number, stream: NoiseStream, step: number, n: number, dim: number): Float32Array {
   return randomNormal(createRng(noiseSeed(seed, epoch, stream, step)), new Float32Array(n * dim));
 }

@@ -8,7 +8,7 @@ import { createParallelStepper, shardSizes } from './parallel.ts';
 import { computeGradients, trainStep } from './step.ts';
 import { allVariables } from './weights.ts';
 
-await initEngine('wasm', { log: () => {} });
+const engine = await initEngine('wasm', { log: () => {} });
 
 function maxRelDiff(a: Float32Array, b: Float32Array): number {
   let scale = 0;
@@ -39,7 +39,7 @@ test('a two-replica VAE step equals a one-thread step on the whole batch, and re
   const parallel = buildModel('vae', { seed: 7 });
   const optA = new Adam({ learningRate: 5e-4 });
   const optB = new Adam({ learningRate: 5e-4 });
-  const stepper = await createParallelStepper({ pair: parallel, optimizer: optB, modelArgs: { seed: 7 }, workers: 2 });
+  const stepper = await createParallelStepper({ engine, pair: parallel, optimizer: optB, modelArgs: { seed: 7 }, workers: 2 });
   try {
     assert.equal(stepper.workers, 2);
     const x = images(single.imageShape, 9, 1); // odd: shards of 5 and 4
@@ -75,7 +75,7 @@ test('a two-replica VAE step equals a one-thread step on the whole batch, and re
 test('workers: 1 runs on this thread only and matches trainStep exactly', async () => {
   const a = buildModel('ae', { seed: 3 });
   const b = buildModel('ae', { seed: 3 });
-  const stepper = await createParallelStepper({ pair: b, optimizer: new Adam({ learningRate: 1e-3 }), workers: 1 });
+  const stepper = await createParallelStepper({ engine, pair: b, optimizer: new Adam({ learningRate: 1e-3 }), workers: 1 });
   const x = images(a.imageShape, 4, 5);
   const la = trainStep(a, new Adam({ learningRate: 1e-3 }), x);
   const lb = await stepper.step(x);
@@ -92,7 +92,7 @@ test('an error inside a worker surfaces on the main thread and the worker shuts 
   const before = process.getActiveResourcesInfo().filter((r) => r === 'MessagePort').length;
   // The worker rebuilds the model from modelArgs; a different latent size cannot take these weights.
   await assert.rejects(
-    createParallelStepper({ pair, optimizer: new Adam({ learningRate: 1e-3 }), modelArgs: { seed: 1, latentDim: 3 }, workers: 2 }),
+    createParallelStepper({ engine, pair, optimizer: new Adam({ learningRate: 1e-3 }), modelArgs: { seed: 1, latentDim: 3 }, workers: 2 }),
     (error: Error) => {
       assert.match(error.message, /parallel worker 1: init: weight "encoder\/z_mean\/kernel": 4096 values for shape \[2048,3\]/);
       return true;
@@ -105,7 +105,7 @@ test('dispose stops the workers cleanly; a disposed stepper refuses work', async
   const pair = buildModel('ae', { seed: 2 });
   const ports = () => process.getActiveResourcesInfo().filter((r) => r === 'MessagePort').length;
   const before = ports();
-  const stepper = await createParallelStepper({ pair, optimizer: new Adam({ learningRate: 1e-3 }), workers: 2 });
+  const stepper = await createParallelStepper({ engine, pair, optimizer: new Adam({ learningRate: 1e-3 }), workers: 2 });
   assert.equal(ports(), before + 1, 'one worker thread is running');
   const x0 = images(pair.imageShape, 4, 3);
   await stepper.step(x0);
@@ -120,8 +120,8 @@ test('dispose stops the workers cleanly; a disposed stepper refuses work', async
 
 test('bad input is rejected before any work is sent', async () => {
   const pair = buildModel('vae', { seed: 2 });
-  await assert.rejects(createParallelStepper({ pair, optimizer: new Adam({ learningRate: 1e-3 }), workers: 0 }), /workers must be a positive integer/);
-  const stepper = await createParallelStepper({ pair, optimizer: new Adam({ learningRate: 1e-3 }), modelArgs: { seed: 2 }, workers: 2 });
+  await assert.rejects(createParallelStepper({ engine, pair, optimizer: new Adam({ learningRate: 1e-3 }), workers: 0 }), /workers must be a positive integer/);
+  const stepper = await createParallelStepper({ engine, pair, optimizer: new Adam({ learningRate: 1e-3 }), modelArgs: { seed: 2 }, workers: 2 });
   try {
     const x = images(pair.imageShape, 4, 1);
     await assert.rejects(stepper.step(x, { eps: new Float32Array(7) }), /eps holds 7 values; 4 images x latentDim 2 = 8 expected/);

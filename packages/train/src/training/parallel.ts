@@ -12,7 +12,7 @@
  *     optimizer: Adam;          // applies the averaged gradients to `pair`
  *     modelArgs?: ModelArgs;    // how buildModel(pair.kind, modelArgs) rebuilds it in a worker
  *     workers?: number;         // replicas incl. this thread; 1 (default) = today's single-thread path
- *     engine?: EngineName;      // the workers' engine; default: the running engine, else 'wasm'
+ *     engine: EngineInfo;       // the engine this thread runs (initEngine's result); each worker loads the same one
  *     beta?: number;            // passed to computeGradients
  *     microBatch?: number;      // per-replica micro-batch (passed to computeGradients)
  *   }
@@ -39,7 +39,7 @@
  */
 import { Worker } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs-core';
-import { currentEngine, type EngineName } from '../engine/select.ts';
+import type { EngineInfo } from '../engine/select.ts';
 import { ValueError } from '../errors.ts';
 import type { ModelArgs } from '../models/build.ts';
 import type { ModelPair } from '../models/model-pair.ts';
@@ -56,7 +56,8 @@ export interface ParallelStepperOptions {
   optimizer: Adam;
   modelArgs?: ModelArgs;
   workers?: number;
-  engine?: EngineName;
+  /** The engine this thread trains on (initEngine's result); every worker thread loads the same one. */
+  engine: EngineInfo;
   beta?: number;
   microBatch?: number;
 }
@@ -178,7 +179,7 @@ export async function createParallelStepper(options: ParallelStepperOptions): Pr
   if (!Number.isInteger(replicas) || replicas < 1) {
     throw new ValueError(`workers must be a positive integer (1 = this thread only), received ${replicas}`);
   }
-  const engine = options.engine ?? currentEngine()?.name ?? 'wasm';
+  const engine = options.engine.name;
   const gradOptions = { beta: options.beta, microBatch: options.microBatch };
   const handles: WorkerHandle[] = [];
   let disposed = false;

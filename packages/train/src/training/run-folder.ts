@@ -4,6 +4,11 @@ import { RUN_FILES, sampleFile } from '@latentkit/format';
 import { writeFileAtomic } from '@latentkit/format/node';
 import type { EpochMetrics } from '../types.ts';
 
+/**
+ * The absolute or relative paths (as `outDir` is) of every file and folder of a run folder: manifest,
+ * encoder/ and decoder/ (tfjs models), metrics.jsonl, checkpoints/last and best, samples/epoch-NNNN.png
+ * (`sample(epoch)`, 1-based), reconstructions, latent scatter and histograms, latents.json. Pure: touches no file.
+ */
 export function runPaths(outDir: string) {
   return {
     root: outDir,

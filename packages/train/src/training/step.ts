@@ -71,6 +71,12 @@ function epsTensor(pair: ModelPair, n: number, eps: GradientOptions['eps']): tf.
 }
 
 /** Forward pass and loss tensors of one (micro-)batch. `training` selects BN batch statistics. */
+/**
+ * Forward pass and loss tensors of one (micro-)batch: images [n, H, W, C] in [0, 1] through the
+ * encoder and decoder, then modelLoss. `eps` [n, latentDim] is the VAE noise (unused by the AE);
+ * `training` selects BatchNormalization's batch statistics (true) or moving statistics (false).
+ * Returns scalars (caller disposes); losses are per image (means over the batch), as Keras reports.
+ */
 export function forwardLoss(
   pair: ModelPair,
   images: tf.Tensor4D,
@@ -217,15 +223,17 @@ function gradientsWithPendingLosses(pair: ModelPair, images: tf.Tensor4D, option
 
 /**
  * Gradients of the book's loss for one batch (BN in training mode, moving statistics updated).
- * Split into micro-batches of at most `options.microBatch` images when given. Reads the losses
- * synchronously: not on the webgpu engine (use computeGradientsAsync there).
+ * `images` is [n, H, W, C] in [0, 1] (the pair's imageShape); `options.eps` [n, latentDim] the VAE
+ * noise. Split into micro-batches of at most `options.microBatch` images when given. Reads the
+ * losses synchronously: not on the webgpu engine (use computeGradientsAsync there).
+ * @throws ValueError when `eps` does not hold n x latentDim values.
  */
 export function computeGradients(pair: ModelPair, images: tf.Tensor4D, options: GradientOptions = {}): GradientResult {
   const { pending, grads, count } = gradientsWithPendingLosses(pair, images, options);
   return { losses: readLossesSync(pending, pair.kind), grads, count };
 }
 
-/** computeGradients on any engine, webgpu included (losses read with `await data()`). */
+/** computeGradients on any engine, webgpu included (losses read with `await data()`); same shapes and errors. */
 export async function computeGradientsAsync(pair: ModelPair, images: tf.Tensor4D, options: GradientOptions = {}): Promise<GradientResult> {
   const { pending, grads, count } = gradientsWithPendingLosses(pair, images, options);
   return { losses: await readLosses(pending, pair.kind), grads, count };
@@ -239,21 +247,32 @@ function applyAndDispose(pair: ModelPair, optimizer: Adam, grads: tf.NamedTensor
   }
 }
 
-/** computeGradients followed by one Adam update of the pair's trainable weights. */
+/**
+ * computeGradients followed by one Adam update of the pair's trainable weights; returns the batch's
+ * losses (per image). Synchronous reads: use trainStepAsync on the webgpu engine.
+ * @throws ValueError when `eps` does not hold n x latentDim values.
+ */
 export function trainStep(pair: ModelPair, optimizer: Adam, images: tf.Tensor4D, options: GradientOptions = {}): Losses {
   const { losses, grads } = computeGradients(pair, images, options);
   applyAndDispose(pair, optimizer, grads);
   return losses;
 }
 
-/** trainStep on any engine, webgpu included. The Adam update is queued before the losses are read. */
+/**
+ * trainStep on any engine, webgpu included (what the training loop calls). The Adam update is
+ * queued before the losses are read. @throws ValueError as trainStep.
+ */
 export async function trainStepAsync(pair: ModelPair, optimizer: Adam, images: tf.Tensor4D, options: GradientOptions = {}): Promise<Losses> {
   const { pending, grads } = gradientsWithPendingLosses(pair, images, options);
   applyAndDispose(pair, optimizer, grads);
   return readLosses(pending, pair.kind);
 }
 
-/** Losses of one batch in inference mode (BN moving statistics; VAE z sampled with `eps`), as Keras's test_step. */
+/**
+ * Losses of one batch in inference mode (BN moving statistics; VAE z sampled with `eps`
+ * [n, latentDim]), as Keras's test_step; images [n, H, W, C] in [0, 1]. Weights are not changed.
+ * @throws ValueError when `eps` does not hold n x latentDim values.
+ */
 export function evaluateBatch(pair: ModelPair, images: tf.Tensor4D, options: Omit<GradientOptions, 'microBatch'> = {}): Losses {
   const n = checkImages(pair, images);
   const eps = pair.kind === 'ae' ? undefined : epsTensor(pair, n, options.eps);
@@ -265,7 +284,7 @@ export function evaluateBatch(pair: ModelPair, images: tf.Tensor4D, options: Omi
   }
 }
 
-/** evaluateBatch on any engine, webgpu included. */
+/** evaluateBatch on any engine, webgpu included; same shapes and errors. */
 export async function evaluateBatchAsync(pair: ModelPair, images: tf.Tensor4D, options: Omit<GradientOptions, 'microBatch'> = {}): Promise<Losses> {
   const n = checkImages(pair, images);
   const eps = pair.kind === 'ae' ? undefined : epsTensor(pair, n, options.eps);

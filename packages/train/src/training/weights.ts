@@ -19,17 +19,21 @@ function collect(pair: ModelPair, trainable: boolean): Map<string, tf.Variable> 
   return out;
 }
 
-/** Trainable weights in a fixed order (encoder then decoder, layer order), keyed stably. */
+/**
+ * Trainable weights in a fixed order (encoder then decoder, layer order), keyed stably as
+ * `encoder/<layer>/<weight>` (tfjs variable names gain suffixes when several models share a process).
+ * The Map holds the models' own variables: do not dispose them.
+ */
 export function trainableVariables(pair: ModelPair): Map<string, tf.Variable> {
   return collect(pair, true);
 }
 
-/** Non-trainable weights (BatchNormalization moving_mean / moving_variance), keyed stably. */
+/** Non-trainable weights (BatchNormalization moving_mean / moving_variance), keyed as trainableVariables. */
 export function nonTrainableVariables(pair: ModelPair): Map<string, tf.Variable> {
   return collect(pair, false);
 }
 
-/** Every weight of the pair, trainable first. */
+/** Every weight of the pair, trainable first, keyed as trainableVariables (the models' own variables). */
 export function allVariables(pair: ModelPair): Map<string, tf.Variable> {
   return new Map([...collect(pair, true), ...collect(pair, false)]);
 }
