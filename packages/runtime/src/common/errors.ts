@@ -20,3 +20,20 @@ export class DisposedError extends Error {
     super('This LatentModel was disposed; load the bundle again with LatentModel.load(...) to keep using it.');
   }
 }
+
+/**
+ * Admission control refused a request (micro-batcher.ts): the queue in front of the model was full
+ * (`queue_full`, decided at once) or the request waited longer than the queue allows before its batch
+ * started (`queue_timeout`). The HTTP layer answers 503 with `Retry-After: retryAfterSeconds`.
+ */
+export class OverloadedError extends Error {
+  override readonly name = 'OverloadedError';
+  constructor(
+    readonly reason: 'queue_full' | 'queue_timeout',
+    /** A hint for clients: seconds until the queue has likely drained (at least 1). */
+    readonly retryAfterSeconds: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
