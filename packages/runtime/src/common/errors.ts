@@ -22,14 +22,15 @@ export class DisposedError extends Error {
 }
 
 /**
- * Admission control refused a request (micro-batcher.ts): the queue in front of the model was full
- * (`queue_full`, decided at once) or the request waited longer than the queue allows before its batch
- * started (`queue_timeout`). The HTTP layer answers 503 with `Retry-After: retryAfterSeconds`.
+ * Admission control refused a request, at once: the queue in front of the model holds too many rows
+ * (`queue_full`) or a new request would wait too long for it (`queue_wait`) (micro-batcher.ts), or the
+ * server's event loop is running late (`event_loop_delay`, Node server). The HTTP layer answers 503
+ * with `Retry-After: retryAfterSeconds`.
  */
 export class OverloadedError extends Error {
   override readonly name = 'OverloadedError';
   constructor(
-    readonly reason: 'queue_full' | 'queue_timeout',
+    readonly reason: 'queue_full' | 'queue_wait' | 'event_loop_delay',
     /** A hint for clients: seconds until the queue has likely drained (at least 1). */
     readonly retryAfterSeconds: number,
     message: string,

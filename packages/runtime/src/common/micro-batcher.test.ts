@@ -103,17 +103,22 @@ test('past maxQueueRows a decode is refused at once with OverloadedError; a lone
   assert.equal((await m.decode(new Float32Array(2 * 10))).data.length, 30); // alone: taken although 10 > 4 rows
 });
 
-test('a request that waited past maxQueueWaitMs is refused instead of running late', async () => {
+test('a request expected to wait longer than maxQueueWaitMs is refused at once, from the measured decode time', async () => {
   const inner = new FakeModel(40);
   const m = microBatched(inner, { maxBatch: 2, maxWaitMs: 0, maxQueueWaitMs: 10 });
-  const first = m.decode(new Float32Array(4)); // runs ~40 ms
-  const late = m.decode(new Float32Array(2)).then(() => null, (e: unknown) => e);
-  await first;
-  const e = await late;
-  assert.ok(e instanceof OverloadedError && e.reason === 'queue_timeout', String(e));
-  assert.match(e.message, /waited \d+ ms for the model \(limit 10 ms\)/);
-  assert.equal(m.stats.rejected.queue_timeout, 1);
-  assert.deepEqual(inner.calls, [2]);
+  await m.decode(new Float32Array(4)); // measures ~20 ms per row
+  let ranFirst = false;
+  const running = m.decode(new Float32Array(4)).then(() => (ranFirst = true));
+  const alone = m.decode(new Float32Array(2)); // nothing waiting: always taken
+  assert.ok(m.expectedWaitMs() > 10, `expected wait ${m.expectedWaitMs()} ms`);
+  assert.equal(m.admission(1)?.reason, 'queue_wait');
+  const e = await m.decode(new Float32Array(2)).then(() => null, (err: unknown) => err);
+  assert.ok(e instanceof OverloadedError && e.reason === 'queue_wait', String(e));
+  assert.match(e.message, /would wait ~\d+ ms for the model \(limit 10 ms\)/);
+  assert.equal(ranFirst, false);
+  await Promise.all([running, alone]);
+  assert.equal(m.stats.rejected.queue_wait, 1);
+  assert.equal(m.admission(1), null); // idle again
 });
 
 test('dispose fails queued requests, waits for the running batch and disposes the inner model', async () => {

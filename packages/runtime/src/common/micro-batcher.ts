@@ -8,11 +8,18 @@
  * what arrives during a run goes out together as soon as it ends. At low load a request waits at most
  * maxWaitMs; at high load batches grow to maxBatch. encode() goes straight to the inner model.
  *
- * The queue is bounded the way Triton's dynamic batcher queue policy bounds its queue
- * (`max_queue_size`, `default_timeout_microseconds` with `timeout_action: REJECT`): past `maxQueueRows`
- * waiting rows a decode throws OverloadedError('queue_full') at once, and a request that waited longer
- * than `maxQueueWaitMs` before its batch could start throws OverloadedError('queue_timeout') instead of
- * running late. Without the bounds (the defaults) the queue grows with the load, and so does latency.
+ * The queue is bounded, after Triton's dynamic batcher queue policy (`max_queue_size`, and a queue
+ * delay past which requests are rejected), but decided when a request arrives, so a refusal is
+ * immediate and costs nothing: past `maxQueueRows` waiting rows, or when the request's expected wait
+ * for its decoded rows (what is left of the running batch, the full batches ahead of it, and the run of
+ * its own batch, timed with a line a + b x rows fitted to the last 64 batches) exceeds
+ * `maxQueueWaitMs`, decode throws OverloadedError. The wait bound also keeps batches to the size that
+ * runs within it, so the latency of accepted requests stays near the bound under any load. Refusing a request that has already waited (as a
+ * timeout in the queue would) turned out to be worse when the event loop itself is late: measured
+ * here under 4x overload, every request then came out of the queue "expired" and nothing was served.
+ * `admission(rows)` asks the same question without queuing, so a server can refuse before it even
+ * reads a request's body. Without the bounds (the defaults) the queue grows with the load, and so
+ * does latency.
  */
 import { DisposedError, InputError, OverloadedError } from './errors.ts';
 import { LatentModelBase } from './latent-model-base.ts';
@@ -27,7 +34,7 @@ export interface MicroBatchOptions {
   maxWaitMs?: number;
   /** Most latent rows waiting (not counting the batch that runs); more throws OverloadedError at once (default unbounded). */
   maxQueueRows?: number;
-  /** Longest a request may wait for its batch to start, in ms; later it throws OverloadedError (default unbounded). */
+  /** Most expected wait for a request's decoded rows (queue + its batch's run), ms; a request expected to wait longer throws OverloadedError at once (default unbounded). */
   maxQueueWaitMs?: number;
 }
 
@@ -43,7 +50,7 @@ export interface MicroBatchStats {
   batches: number;
   rows: number;
   requests: number;
-  rejected: { queue_full: number; queue_timeout: number };
+  rejected: { queue_full: number; queue_wait: number };
 }
 
 interface Pending {
@@ -59,14 +66,18 @@ export class MicroBatchedModel extends LatentModelBase {
   readonly maxWaitMs: number;
   readonly maxQueueRows: number;
   readonly maxQueueWaitMs: number;
-  readonly stats: MicroBatchStats = { batches: 0, rows: 0, requests: 0, rejected: { queue_full: 0, queue_timeout: 0 } };
+  readonly stats: MicroBatchStats = { batches: 0, rows: 0, requests: 0, rejected: { queue_full: 0, queue_wait: 0 } };
   private queue: Pending[] = [];
   private waitingRows = 0;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private running: Promise<void> | null = null;
+  private runningRows = 0;
+  private runningSince = 0;
   private disposed = false;
   private listeners: ((e: BatchEvent) => void)[] = [];
-  /** Running estimate of decode ms per row (for Retry-After). */
+  /** The last 64 session runs (rows, ms), and the line ms = fixedMs + msPerRow x rows fitted to them. */
+  private history: { rows: number; ms: number }[] = [];
+  private fixedMs = 0;
   private msPerRow = 0;
 
   constructor(
@@ -122,14 +133,10 @@ export class MicroBatchedModel extends LatentModelBase {
     if (this.disposed) throw new DisposedError();
     const { data, n } = this.toLatents(z);
     if (n === 0) throw new InputError('z has no rows; pass at least one latent vector.');
-    // A request alone in the queue is always taken, whatever its size: only company is refused.
-    if (this.waitingRows > 0 && this.waitingRows + n > this.maxQueueRows) {
-      this.stats.rejected.queue_full++;
-      throw new OverloadedError(
-        'queue_full',
-        this.retryAfterSeconds(),
-        `The server is at capacity: ${this.waitingRows} latent rows are queued (limit ${this.maxQueueRows}). Retry later.`,
-      );
+    const refusal = this.admission(n);
+    if (refusal) {
+      this.stats.rejected[refusal.reason === 'queue_full' ? 'queue_full' : 'queue_wait']++;
+      throw refusal;
     }
     const images = await new Promise<Float32Array>((resolve, reject) => {
       this.queue.push({ z: data, rows: n, enqueuedAt: performance.now(), resolve, reject });
@@ -155,8 +162,59 @@ export class MicroBatchedModel extends LatentModelBase {
     await this.inner.dispose();
   }
 
+  /**
+   * Would a request of `rows` latent rows be queued now? null if so, else the OverloadedError decode()
+   * would throw. A request alone (nothing waiting) is always taken, whatever its size: only company is
+   * refused, so a large request cannot be starved.
+   */
+  admission(rows = 1): OverloadedError | null {
+    if (this.waitingRows === 0) return null;
+    if (this.waitingRows + rows > this.maxQueueRows) {
+      return new OverloadedError('queue_full', this.retryAfterSeconds(), `The server is at capacity: ${this.waitingRows} latent rows are queued (limit ${this.maxQueueRows}). Retry later.`);
+    }
+    const wait = this.expectedWaitMs(rows);
+    if (wait > this.maxQueueWaitMs) {
+      return new OverloadedError('queue_wait', this.retryAfterSeconds(), `The server is at capacity: a new request would wait ~${wait.toFixed(0)} ms for the model (limit ${this.maxQueueWaitMs} ms). Retry later.`);
+    }
+    return null;
+  }
+
+  /**
+   * Expected ms until a request of `rows` queued now has its images: what is left of the running
+   * batch, the full batches ahead of it, and its own batch's run (0 before the first batch is timed).
+   */
+  expectedWaitMs(rows = 1): number {
+    const run = (r: number) => (r > 0 ? this.fixedMs + this.msPerRow * r : 0);
+    const left = this.running ? Math.max(0, run(this.runningRows) - (performance.now() - this.runningSince)) : 0;
+    const ahead = Math.floor(this.waitingRows / this.maxBatch);
+    const own = Math.min(this.maxBatch, (this.waitingRows % this.maxBatch) + rows);
+    return left + ahead * run(this.maxBatch) + run(own);
+  }
+
+  /** Least-squares line through the recent (rows, ms) runs; a flat history gives a line through 0. */
+  private fit(): void {
+    const h = this.history;
+    const rMean = h.reduce((sum, p) => sum + p.rows, 0) / h.length;
+    const mMean = h.reduce((sum, p) => sum + p.ms, 0) / h.length;
+    let sxx = 0;
+    let sxy = 0;
+    for (const p of h) {
+      sxx += (p.rows - rMean) ** 2;
+      sxy += (p.rows - rMean) * (p.ms - mMean);
+    }
+    const slope = sxx > 1e-9 ? sxy / sxx : 0;
+    const intercept = mMean - slope * rMean;
+    if (slope > 0 && intercept >= 0) {
+      this.msPerRow = slope;
+      this.fixedMs = intercept;
+    } else {
+      this.msPerRow = mMean / rMean;
+      this.fixedMs = 0;
+    }
+  }
+
   private retryAfterSeconds(): number {
-    return Math.max(1, Math.ceil((this.waitingRows * this.msPerRow) / 1000));
+    return Math.max(1, Math.ceil(this.expectedWaitMs() / 1000));
   }
 
   private schedule(): void {
@@ -174,21 +232,6 @@ export class MicroBatchedModel extends LatentModelBase {
       this.timer = undefined;
     }
     if (this.running) return;
-    // Requests that waited past maxQueueWaitMs are refused rather than answered late (FIFO: the
-    // oldest are in front).
-    const now = performance.now();
-    while (this.queue.length && now - this.queue[0].enqueuedAt > this.maxQueueWaitMs) {
-      const p = this.queue.shift()!;
-      this.waitingRows -= p.rows;
-      this.stats.rejected.queue_timeout++;
-      p.reject(
-        new OverloadedError(
-          'queue_timeout',
-          this.retryAfterSeconds(),
-          `The server is at capacity: this request waited ${(now - p.enqueuedAt).toFixed(0)} ms for the model (limit ${this.maxQueueWaitMs} ms). Retry later.`,
-        ),
-      );
-    }
     if (this.queue.length === 0) return;
     // Take whole requests up to maxBatch rows (always at least one).
     const batch: Pending[] = [];
@@ -199,11 +242,13 @@ export class MicroBatchedModel extends LatentModelBase {
       rows += p.rows;
     }
     this.waitingRows -= rows;
+    this.runningRows = rows;
+    this.runningSince = performance.now();
     this.running = this.runBatch(batch, rows);
   }
 
   private async runBatch(batch: Pending[], rows: number): Promise<void> {
-    const t0 = performance.now();
+    const t0 = this.runningSince;
     try {
       let z: Float32Array;
       if (batch.length === 1) z = batch[0].z;
@@ -217,7 +262,9 @@ export class MicroBatchedModel extends LatentModelBase {
       }
       const images = (await this.inner.decode({ data: z, shape: [rows, this.latentDim] })).data;
       const ms = performance.now() - t0;
-      this.msPerRow = this.msPerRow === 0 ? ms / rows : 0.8 * this.msPerRow + (0.2 * ms) / rows;
+      this.history.push({ rows, ms });
+      if (this.history.length > 64) this.history.shift();
+      this.fit();
       const per = images.length / rows;
       let r = 0;
       for (const p of batch) {

@@ -12,7 +12,7 @@ export interface AppMetrics {
   requests: Counter;
   durations: Histogram;
   decoded: Counter;
-  /** 503s from admission control, by reason (queue_full, queue_timeout). */
+  /** 503s from admission control, by reason (queue_full, queue_wait, event_loop_delay). */
   rejected: Counter;
   inFlight: { value: number };
 }
@@ -27,12 +27,13 @@ export function createAppMetrics(model: LatentModel, processMetrics?: () => Reco
       new Histogram('http_request_duration_seconds', 'HTTP request latency by route.', [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5]),
     ),
     decoded: registry.add(new Counter('latentkit_decoded_images_total', 'Images decoded by the model for answers.')),
-    rejected: registry.add(new Counter('latentkit_rejected_requests_total', 'Requests refused with 503 by admission control, by reason (queue_full, queue_timeout).')),
+    rejected: registry.add(new Counter('latentkit_rejected_requests_total', 'Requests refused with 503 by admission control, by reason (queue_full, queue_wait, event_loop_delay).')),
     inFlight,
   };
   // Both reasons are listed from the start, so a scrape before the first refusal reads 0, not nothing.
   metrics.rejected.inc({ reason: 'queue_full' }, 0);
-  metrics.rejected.inc({ reason: 'queue_timeout' }, 0);
+  metrics.rejected.inc({ reason: 'queue_wait' }, 0);
+  metrics.rejected.inc({ reason: 'event_loop_delay' }, 0);
   registry.add(new Gauge('http_requests_in_flight', 'Requests being handled now.', () => inFlight.value));
   if (model instanceof MicroBatchedModel) {
     const batchRows = registry.add(new Histogram('latentkit_decode_batch_rows', 'Latent rows per decoder session run.', [1, 2, 4, 8, 16, 32, 64, 128, 256, 512]));

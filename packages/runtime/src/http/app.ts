@@ -14,6 +14,7 @@ import { HTTPException } from 'hono/http-exception';
 import { routePath } from 'hono/route';
 import type { LatentModel } from '../common/latent-model.ts';
 import { InputError, DisposedError, OverloadedError } from '../common/errors.ts';
+import { MicroBatchedModel } from '../common/micro-batcher.ts';
 import { errorResponse, httpError } from './errors.ts';
 import { createContext, type AppOptions } from './context.ts';
 import { generationRoutes } from './routes/generation.ts';
@@ -25,7 +26,7 @@ export type { AppOptions, Lifecycle } from './context.ts';
 
 export function createApp(model: LatentModel, options: AppOptions = {}): Hono {
   const ctx = createContext(model, options);
-  const { metrics, lifecycle } = ctx;
+  const { metrics } = ctx;
   const onError = options.onError ?? ((e) => console.error('[latentkit] unexpected error:', e));
   let knownRoutes = new Set<string>();
 
@@ -41,12 +42,21 @@ export function createApp(model: LatentModel, options: AppOptions = {}): Hono {
       const route = known ? routePath(c, -1) : 'unmatched';
       metrics.requests.inc({ route, method: known ? c.req.method : 'other', status: String(c.res.status) });
       metrics.durations.observe((performance.now() - t0) / 1000, { route });
-      if (lifecycle.draining) c.res.headers.set('connection', 'close');
     }
   });
   if (options.corsOrigin !== false) {
     app.use('*', cors({ origin: options.corsOrigin ?? '*', allowMethods: ['GET', 'POST', 'OPTIONS'], exposeHeaders: ['x-seed', 'x-image-count', 'retry-after'] }));
   }
+  // Admission control before any body is read: refusing must cost far less than serving, or an
+  // overloaded server spends its time refusing. decode() checks again with the request's real rows.
+  const batched = model instanceof MicroBatchedModel ? model : null;
+  app.use('/v1/*', async (c, next) => {
+    if (c.req.method === 'POST') {
+      const refusal = options.admission?.() ?? batched?.admission(1) ?? null;
+      if (refusal) throw refusal;
+    }
+    await next();
+  });
   app.use(
     '/v1/*',
     bodyLimit({
@@ -70,9 +80,7 @@ export function createApp(model: LatentModel, options: AppOptions = {}): Hono {
     if (err instanceof InputError) return errorResponse(422, 'invalid_input', err.message);
     if (err instanceof OverloadedError) {
       metrics.rejected.inc({ reason: err.reason });
-      const res = errorResponse(503, 'overloaded', err.message);
-      res.headers.set('retry-after', String(err.retryAfterSeconds));
-      return res;
+      return errorResponse(503, 'overloaded', err.message, undefined, { 'retry-after': String(err.retryAfterSeconds) });
     }
     if (err instanceof DisposedError) return errorResponse(503, 'unavailable', 'The model is shutting down.');
     onError(err);

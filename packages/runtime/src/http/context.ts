@@ -5,6 +5,7 @@
 import type { Context } from 'hono';
 import type { z } from 'zod';
 import type { LatentModel } from '../common/latent-model.ts';
+import type { OverloadedError } from '../common/errors.ts';
 import type { TensorData } from '../common/tensor-data.ts';
 import { contactSheet, toUint8 } from '../common/pixels.ts';
 import { httpError, zodIssues } from './errors.ts';
@@ -34,6 +35,12 @@ export interface AppOptions {
   onError?: (e: unknown) => void;
   /** Extra process gauges for /metrics (Node passes RSS and heap). */
   processMetrics?: () => Record<string, number>;
+  /**
+   * Extra admission check, asked before a POST to /v1 reads its body (Node's server passes its
+   * event-loop delay check): an OverloadedError refuses the request with 503 + Retry-After at once.
+   * A micro-batched model's own queue check (MicroBatchedModel.admission) is always asked too.
+   */
+  admission?: () => OverloadedError | null;
 }
 
 export interface AppContext {

@@ -12,12 +12,14 @@
  * then the model's sessions are released and the last line, `drained; bye`, is printed.
  *
  * Why connections are tracked here and not left to server.close(): a request answered before its body
- * was read (413, 406, 415...) leaves its socket paused with the rest of the body unread. Node's
- * closeIdleConnections() does not count it as idle (its parser is mid-message), and a paused socket
- * keeps no libuv handle active, so the event loop could empty before server.close() called back: the
- * process then exited 0 by itself, skipping the drain's cleanup and its last line. Now such answers
- * carry `Connection: close` (so no client reuses the socket, whose state is unknown, and Node closes it),
- * shutdown closes every connection without a response in flight, and a ref'd timer bounds the drain.
+ * was read (413, 406, 415...) leaves its socket paused with the rest of the body unread (and the client,
+ * undici, resets a connection whose request it had not finished sending; a paused socket never reads
+ * that reset). Node's closeIdleConnections() does not count it as idle (its parser is mid-message), and
+ * a paused socket keeps no libuv handle active, so the event loop could empty before server.close()
+ * called back: the process then exited 0 by itself, skipping the drain's cleanup and its last line.
+ * Now such answers either read the small rest of the body first or carry `Connection: close` (so no
+ * client reuses a socket whose request stream is in an unknown state, and Node closes it), shutdown
+ * closes every connection without a response in flight, and a ref'd timer bounds the drain.
  */
 import { serve as honoServe, type HttpBindings, type Http2Bindings } from '@hono/node-server';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
@@ -29,6 +31,8 @@ import { LatentModel, env, type Device, DEVICES } from '../node/index.ts';
 import { findBundle } from '../node/find-bundle.ts';
 import { sharpCodec } from '../node/images.ts';
 import { microBatched, type MicroBatchOptions } from '../common/micro-batcher.ts';
+import { OverloadedError } from '../common/errors.ts';
+import { watchEventLoopDelay } from '../node/event-loop-delay.ts';
 import { createApp, type Lifecycle } from './app.ts';
 
 export interface ServeOptions {
@@ -45,6 +49,8 @@ export interface ServeOptions {
   microBatch?: false | MicroBatchOptions;
   /** Largest request body in bytes (default 4 MiB): larger gets 413. */
   maxBodyBytes?: number;
+  /** Admission control: while the event loop runs later than this (ms), POSTs to /v1 get 503 at once (default 100; 0 = off). */
+  maxEventLoopDelayMs?: number;
   /** On shutdown, wait at most this long for in-flight requests (ms, default 10000). */
   drainTimeoutMs?: number;
   /** Drain on SIGTERM and SIGINT (default true). */
@@ -64,6 +70,7 @@ export interface NodeServer {
 
 /** Admission-control defaults of the server (the library's micro-batcher is unbounded by default). */
 export const SERVER_QUEUE_DEFAULTS = { maxBatch: 256, maxWaitMs: 2, maxQueueRows: 512, maxQueueWaitMs: 100 } as const;
+export const SERVER_MAX_EVENT_LOOP_DELAY_MS = 100;
 
 export async function serve(options: ServeOptions): Promise<NodeServer> {
   const log = options.log ?? ((line: string) => console.log(line));
@@ -73,20 +80,37 @@ export async function serve(options: ServeOptions): Promise<NodeServer> {
   const micro = options.microBatch === false ? false : { ...SERVER_QUEUE_DEFAULTS, ...options.microBatch };
   const model = micro ? microBatched(loaded, micro) : loaded;
   const lifecycle: Lifecycle = { draining: false };
+  const maxDelay = options.maxEventLoopDelayMs ?? SERVER_MAX_EVENT_LOOP_DELAY_MS;
+  const loop = maxDelay > 0 ? watchEventLoopDelay() : null;
   const app = createApp(model, {
+    admission: () =>
+      loop && loop.delayMs > maxDelay
+        ? new OverloadedError('event_loop_delay', 1, `The server is at capacity: its event loop runs ${loop.delayMs.toFixed(0)} ms late (limit ${maxDelay} ms). Retry later.`)
+        : null,
     imageCodec: sharpCodec(),
     maxBodyBytes: options.maxBodyBytes,
     lifecycle,
     processMetrics: () => {
       const m = process.memoryUsage();
-      return { process_resident_memory_bytes: m.rss, nodejs_heap_used_bytes: m.heapUsed };
+      return { process_resident_memory_bytes: m.rss, nodejs_heap_used_bytes: m.heapUsed, nodejs_eventloop_delay_max_ms: loop?.delayMs ?? 0 };
     },
   });
 
-  // An answer sent before the whole request arrived (early 4xx) closes its connection: see the file comment.
+  // An answer ready before the whole request arrived (an early 4xx, or a 503 from admission control,
+  // decided before the body is read): a small rest of the body (<= 64 KiB announced by Content-Length)
+  // is read and dropped first, so the connection stays reusable; anything else closes the connection
+  // after the answer (see the file comment). Closing on every early answer was measured to be costly:
+  // under overload each 503 then cost the client a new connection, and hundreds of them waited in the
+  // accept queue for seconds. While draining, every answer closes its connection.
   const fetch = async (req: Request, bindings: HttpBindings | Http2Bindings): Promise<Response> => {
     const res = await app.fetch(req, bindings);
-    if (!bindings.incoming.complete && !res.headers.has('connection')) res.headers.set('connection', 'close');
+    const incoming = bindings.incoming;
+    let close = lifecycle.draining;
+    if (!incoming.complete && !close) {
+      const announced = Number(incoming.headers['content-length']);
+      close = !(announced <= DRAIN_BEFORE_ANSWER_BYTES && (await restOfBodyRead(incoming, 1000)));
+    }
+    if (close) res.headers.set('connection', 'close');
     return res;
   };
 
@@ -96,7 +120,7 @@ export async function serve(options: ServeOptions): Promise<NodeServer> {
   });
   const host = address.address.includes(':') ? `[${address.address}]` : address.address;
   const url = `http://${host}:${address.port}`;
-  log(`serving ${options.bundle} (${model.manifest.kind}, latent ${model.latentDim}, ${model.provider}, ${model.manifest.onnx?.precision ?? 'fp32'}, micro-batch ${micro ? `on, queue <= ${micro.maxQueueRows} rows / ${micro.maxQueueWaitMs} ms` : 'off'})`);
+  log(`serving ${options.bundle} (${model.manifest.kind}, latent ${model.latentDim}, ${model.provider}, ${model.manifest.onnx?.precision ?? 'fp32'}, micro-batch ${micro ? `on, queue <= ${micro.maxQueueRows} rows / ~${micro.maxQueueWaitMs} ms` : 'off'}, event-loop delay limit ${maxDelay ? `${maxDelay} ms` : 'off'})`);
   log(`listening on ${url}`);
 
   // Responses in flight per connection, so shutdown can close the others at once.
@@ -135,6 +159,7 @@ export async function serve(options: ServeOptions): Promise<NodeServer> {
         if (finished) return;
         finished = true;
         clearTimeout(timer);
+        loop?.stop();
         void model.dispose().then(
           () => {
             log(`${code === 0 ? 'drained' : 'stopped'} in ${(performance.now() - t0).toFixed(0)} ms; sessions released; bye`);
@@ -166,6 +191,27 @@ export async function serve(options: ServeOptions): Promise<NodeServer> {
   return { url, shutdown, closed };
 }
 
+/** Largest unread request body read and dropped before an early answer instead of closing the connection. */
+const DRAIN_BEFORE_ANSWER_BYTES = 64 * 1024;
+
+/** Reads what is left of a request body and drops it; false if it has not ended within `timeoutMs`. */
+function restOfBodyRead(incoming: HttpBindings['incoming'] | Http2Bindings['incoming'], timeoutMs: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const done = (ok: boolean) => {
+      clearTimeout(timer);
+      incoming.off('end', onEnd);
+      incoming.off('error', onError);
+      resolve(ok);
+    };
+    const onEnd = () => done(true);
+    const onError = () => done(false);
+    const timer = setTimeout(() => done(false), timeoutMs);
+    incoming.once('end', onEnd);
+    incoming.once('error', onError);
+    incoming.resume();
+  });
+}
+
 const int = (name: string, min: number, max: number) => (v: string) => {
   const n = Number(v);
   if (!Number.isInteger(n) || n < min || n > max) throw new InvalidArgumentError(`${name} must be an integer from ${min} to ${max}.`);
@@ -186,6 +232,7 @@ function command(): Command {
     .option('--max-wait-ms <n>', 'micro-batch: longest wait for company (ms)', int('max-wait-ms', 0, 1000), SERVER_QUEUE_DEFAULTS.maxWaitMs)
     .option('--max-queue-rows <n>', 'admission control: most latent rows waiting; past it 503 + Retry-After at once', int('max-queue-rows', 1, 1 << 24), SERVER_QUEUE_DEFAULTS.maxQueueRows)
     .option('--max-queue-wait-ms <n>', 'admission control: a request that waited longer for the model gets 503 + Retry-After', int('max-queue-wait-ms', 0, 600000), SERVER_QUEUE_DEFAULTS.maxQueueWaitMs)
+    .option('--max-event-loop-delay-ms <n>', 'admission control: while the event loop runs later than this, 503 + Retry-After at once (0 = off)', int('max-event-loop-delay-ms', 0, 600000), SERVER_MAX_EVENT_LOOP_DELAY_MS)
     .option('--max-body <bytes>', 'largest request body (413 above)', int('max-body', 1024, 1 << 30), 4 * 1024 * 1024)
     .option('--drain-timeout-ms <n>', 'on shutdown, wait at most this long for in-flight requests', int('drain-timeout-ms', 0, 600000), 10000)
     .showHelpAfterError()
@@ -207,7 +254,7 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
   }
   const o = program.opts<{
     run?: string; precision: 'fp32' | 'fp16' | 'int8'; port: number; host: string; device: Device; threads: number; microBatch: boolean;
-    maxBatch: number; maxWaitMs: number; maxQueueRows: number; maxQueueWaitMs: number; maxBody: number; drainTimeoutMs: number;
+    maxBatch: number; maxWaitMs: number; maxQueueRows: number; maxQueueWaitMs: number; maxEventLoopDelayMs: number; maxBody: number; drainTimeoutMs: number;
   }>();
   let bundle: string;
   try {
@@ -227,6 +274,7 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
       threads: o.threads,
       microBatch: o.microBatch ? { maxBatch: o.maxBatch, maxWaitMs: o.maxWaitMs, maxQueueRows: o.maxQueueRows, maxQueueWaitMs: o.maxQueueWaitMs } : false,
       maxBodyBytes: o.maxBody,
+      maxEventLoopDelayMs: o.maxEventLoopDelayMs,
       drainTimeoutMs: o.drainTimeoutMs,
     });
     return await server.closed;
