@@ -32,7 +32,7 @@ import { findBundle } from '../node/find-bundle.ts';
 import { sharpCodec } from '../node/images.ts';
 import { microBatched, type MicroBatchOptions } from '../common/micro-batcher.ts';
 import { OverloadedError } from '../common/errors.ts';
-import { watchEventLoopDelay } from '../node/event-loop-delay.ts';
+import { watchEventLoopDelay, type EventLoopDelay } from '../node/event-loop-delay.ts';
 import { createApp, type Lifecycle } from './app.ts';
 
 export interface ServeOptions {
@@ -49,7 +49,7 @@ export interface ServeOptions {
   microBatch?: false | MicroBatchOptions;
   /** Largest request body in bytes (default 4 MiB): larger gets 413. */
   maxBodyBytes?: number;
-  /** Admission control: while the event loop runs later than this (ms), POSTs to /v1 get 503 at once (default 100; 0 = off). */
+  /** Admission control: while the event loop runs later than this (ms, mean over two 100 ms windows), POSTs to /v1 get 503 at once (default 100; 0 = off). */
   maxEventLoopDelayMs?: number;
   /** On shutdown, wait at most this long for in-flight requests (ms, default 10000). */
   drainTimeoutMs?: number;
@@ -81,18 +81,18 @@ export async function serve(options: ServeOptions): Promise<NodeServer> {
   const model = micro ? microBatched(loaded, micro) : loaded;
   const lifecycle: Lifecycle = { draining: false };
   const maxDelay = options.maxEventLoopDelayMs ?? SERVER_MAX_EVENT_LOOP_DELAY_MS;
-  const loop = maxDelay > 0 ? watchEventLoopDelay() : null;
+  let loop: EventLoopDelay | null = null; // started once listening: loading the model is not overload
   const app = createApp(model, {
     admission: () =>
-      loop && loop.delayMs > maxDelay
-        ? new OverloadedError('event_loop_delay', 1, `The server is at capacity: its event loop runs ${loop.delayMs.toFixed(0)} ms late (limit ${maxDelay} ms). Retry later.`)
+      loop && loop.sustainedMs > maxDelay
+        ? new OverloadedError('event_loop_delay', 1, `The server is at capacity: its event loop runs ${loop.sustainedMs.toFixed(0)} ms late (limit ${maxDelay} ms). Retry later.`)
         : null,
     imageCodec: sharpCodec(),
     maxBodyBytes: options.maxBodyBytes,
     lifecycle,
     processMetrics: () => {
       const m = process.memoryUsage();
-      return { process_resident_memory_bytes: m.rss, nodejs_heap_used_bytes: m.heapUsed, nodejs_eventloop_delay_max_ms: loop?.delayMs ?? 0 };
+      return { process_resident_memory_bytes: m.rss, nodejs_heap_used_bytes: m.heapUsed, nodejs_eventloop_delay_mean_ms: loop?.delayMs ?? 0 };
     },
   });
 
@@ -118,6 +118,7 @@ export async function serve(options: ServeOptions): Promise<NodeServer> {
     const s = honoServe({ fetch, port: options.port ?? 8787, hostname: options.host ?? '127.0.0.1' }, (info) => resolve({ server: s as Server, address: info }));
     s.once('error', reject);
   });
+  if (maxDelay > 0) loop = watchEventLoopDelay();
   const host = address.address.includes(':') ? `[${address.address}]` : address.address;
   const url = `http://${host}:${address.port}`;
   log(`serving ${options.bundle} (${model.manifest.kind}, latent ${model.latentDim}, ${model.provider}, ${model.manifest.onnx?.precision ?? 'fp32'}, micro-batch ${micro ? `on, queue <= ${micro.maxQueueRows} rows / ~${micro.maxQueueWaitMs} ms` : 'off'}, event-loop delay limit ${maxDelay ? `${maxDelay} ms` : 'off'})`);

@@ -12,7 +12,8 @@ let server: RunningServer;
 
 before(async () => {
   bundle = await makeBundle({ kind: 'vae', seed: 3, attributes: ['Smiling'] });
-  server = await startServer(['--run', bundle, '--device', 'cpu']);
+  // No event-loop admission limit: a slow machine must not turn these one-at-a-time checks into 503s.
+  server = await startServer(['--run', bundle, '--device', 'cpu', '--max-event-loop-delay-ms', '0']);
 });
 after(async () => {
   if (server.child.exitCode === null) await server.stop('SIGKILL');
