@@ -55,7 +55,7 @@ export async function wrk(url: string, o: { seconds: number; connections: number
   writeFileSync(lua, script(JSON.stringify({ n: 1, includeLatents: false }), o.rate ? (1000 * o.connections) / o.rate : 0));
   try {
     const out = await new Promise<string>((resolve, reject) => {
-      const child = spawn('wrk', ['-t', String(o.threads ?? 2), '-c', String(o.connections), '-d', `${o.seconds}s`, '--timeout', '10s', '-s', lua, `${url}/v1/sample`]);
+      const child = spawn('wrk', ['-t', String(o.threads ?? 1), '-c', String(o.connections), '-d', `${o.seconds}s`, '--timeout', '10s', '-s', lua, `${url}/v1/sample`]);
       let text = '';
       child.stdout.on('data', (d: Buffer) => (text += d.toString()));
       child.stderr.on('data', (d: Buffer) => (text += d.toString()));
