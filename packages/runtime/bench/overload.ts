@@ -12,9 +12,11 @@
  *      no event-loop limit), as it was before.
  * Checks: every answer 200 or 503 (no socket errors, no timeouts); the probe's p99 of 200s under
  * overload against 3 x its p99 at capacity (ratio, verdict); RSS 5 s after the load against its warm
- * level (within 10%). "Warm" includes 5 s of the same overload first: holding 512 connections costs
- * memory by itself (sockets, parsers, allocator arenas that glibc keeps); what must not happen is
- * growth with the length of the overload, which an unbounded queue shows (the baseline).
+ * level (within 10%). "Warm" includes 5 s of the same overload and a few full 256-row batches first:
+ * holding 512 connections costs memory by itself (sockets, parsers, allocator arenas that glibc keeps),
+ * and onnxruntime's CPU memory arena grows to the largest batch it has run and keeps it (~70 MB more
+ * for 256 Fashion rows than for 32); what must not happen is growth with the length of the overload,
+ * which an unbounded queue shows (the baseline).
  *
  *   node --import tsx bench/overload.ts [--run runs/NAME] [--seconds 30] [--server-args "..."]
  * Also run at the end of `pnpm bench` (bench/serve.ts). Needs wrk (`apt-get install wrk`).
@@ -63,6 +65,14 @@ function startProbe(url: string, everyMs = 20, loops = 4): { stop: () => Promise
 
 const pct = (sorted: number[], p: number) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] : NaN);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** A few requests of `rows` images at once: the largest batch the server will run. */
+async function fullBatches(server: RunningServer, rows = 256, count = 4): Promise<void> {
+  for (let i = 0; i < count; i++) {
+    const r = await fetch(`${server.url}/v1/sample`, { method: 'POST', body: JSON.stringify({ n: rows, includeLatents: false }), headers: { 'content-type': 'application/json', accept: 'image/png' } });
+    await r.arrayBuffer();
+  }
+}
 
 async function rssMb(server: RunningServer): Promise<number> {
   const m = await (await fetch(`${server.url}/metrics`)).text();
@@ -124,9 +134,10 @@ export async function overloadBench(o: OverloadOptions): Promise<boolean> {
     rate = 4 * capacityRate;
     const coldRss = await rssMb(server);
     await wrk(server.url, { seconds: 5, connections: 512, rate }); // warm-up of the overload itself
+    await fullBatches(server);
     await sleep(5000);
     warmRss = await rssMb(server);
-    console.log(`RSS after the capacity run ${coldRss.toFixed(0)} MB, after 5 s of the overload and 5 s of rest ${warmRss.toFixed(0)} MB (the warm level)`);
+    console.log(`RSS after the capacity run ${coldRss.toFixed(0)} MB, after 5 s of the overload, four 256-row batches and 5 s of rest ${warmRss.toFixed(0)} MB (the warm level)`);
     const sampler = setInterval(() => void rssMb(server).then((v) => (peakRss = Math.max(peakRss, v)), () => {}), 1000);
     over = await phase(server, { seconds: o.seconds, connections: 512, rate });
     clearInterval(sampler);
@@ -146,6 +157,7 @@ export async function overloadBench(o: OverloadOptions): Promise<boolean> {
   try {
     await wrk(unbounded.url, { seconds: 3, connections: 32 });
     await wrk(unbounded.url, { seconds: 5, connections: 512, rate });
+    await fullBatches(unbounded);
     await sleep(5000);
     beforeWarm = await rssMb(unbounded);
     const sampler = setInterval(() => void rssMb(unbounded).then((v) => (beforePeak = Math.max(beforePeak, v)), () => {}), 1000);
