@@ -31,7 +31,7 @@ import { LatentModel, env, type Device, DEVICES } from '../node/index.ts';
 import { findBundle } from '../node/find-bundle.ts';
 import { sharpCodec } from '../node/images.ts';
 import { microBatched, type MicroBatchOptions } from '../common/micro-batcher.ts';
-import { OverloadedError } from '../common/errors.ts';
+import { BundleError, InputError, OverloadedError, UnsupportedDeviceError } from '../common/errors.ts';
 import { watchEventLoopDelay, type EventLoopDelay } from '../node/event-loop-delay.ts';
 import { createApp, type Lifecycle } from './app.ts';
 
@@ -66,6 +66,11 @@ export interface NodeServer {
   shutdown(reason?: string): Promise<number>;
   /** Resolves with the same code once the server has stopped, however it was asked to. */
   closed: Promise<number>;
+}
+
+/** The server could not listen (port in use, address not available): a bad --port or --host. */
+export class ListenError extends Error {
+  override readonly name = 'ListenError';
 }
 
 /** Admission-control defaults of the server (the library's micro-batcher is unbounded by default). */
@@ -114,9 +119,14 @@ export async function serve(options: ServeOptions): Promise<NodeServer> {
     return res;
   };
 
+  const port = options.port ?? 8787;
+  const hostname = options.host ?? '127.0.0.1';
   const { server, address } = await new Promise<{ server: Server; address: AddressInfo }>((resolve, reject) => {
-    const s = honoServe({ fetch, port: options.port ?? 8787, hostname: options.host ?? '127.0.0.1' }, (info) => resolve({ server: s as Server, address: info }));
-    s.once('error', reject);
+    const s = honoServe({ fetch, port, hostname }, (info) => resolve({ server: s as Server, address: info }));
+    s.once('error', (e: NodeJS.ErrnoException) => {
+      void model.dispose();
+      reject(new ListenError(`Cannot listen on ${hostname}:${port}: ${e.code === 'EADDRINUSE' ? 'the port is in use; pass another --port (0 = any free port)' : e.message}.`));
+    });
   });
   if (maxDelay > 0) loop = watchEventLoopDelay();
   const host = address.address.includes(':') ? `[${address.address}]` : address.address;
@@ -267,17 +277,27 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
   const onRejection = (e: unknown) => console.error('[latentkit] unhandled rejection (kept running):', e);
   process.on('unhandledRejection', onRejection);
   try {
-    const server = await serve({
-      bundle,
-      port: o.port,
-      host: o.host,
-      device: o.device,
-      threads: o.threads,
-      microBatch: o.microBatch ? { maxBatch: o.maxBatch, maxWaitMs: o.maxWaitMs, maxQueueRows: o.maxQueueRows, maxQueueWaitMs: o.maxQueueWaitMs } : false,
-      maxBodyBytes: o.maxBody,
-      maxEventLoopDelayMs: o.maxEventLoopDelayMs,
-      drainTimeoutMs: o.drainTimeoutMs,
-    });
+    let server: NodeServer;
+    try {
+      server = await serve({
+        bundle,
+        port: o.port,
+        host: o.host,
+        device: o.device,
+        threads: o.threads,
+        microBatch: o.microBatch ? { maxBatch: o.maxBatch, maxWaitMs: o.maxWaitMs, maxQueueRows: o.maxQueueRows, maxQueueWaitMs: o.maxQueueWaitMs } : false,
+        maxBodyBytes: o.maxBody,
+        maxEventLoopDelayMs: o.maxEventLoopDelayMs,
+        drainTimeoutMs: o.drainTimeoutMs,
+      });
+    } catch (e) {
+      // Bad input (an unusable bundle, device or port): the message, exit 2; anything else is a bug.
+      if (e instanceof ListenError || e instanceof BundleError || e instanceof UnsupportedDeviceError || e instanceof InputError) {
+        console.error(e.message);
+        return 2;
+      }
+      throw e;
+    }
     return await server.closed;
   } finally {
     process.off('unhandledRejection', onRejection);

@@ -52,6 +52,10 @@ test('bad command lines exit 2 with a message', () => {
   const port = spawnSync(process.execPath, ['--import', 'tsx', 'src/http/serve-node.ts', '--port', 'http'], { encoding: 'utf8' });
   assert.equal(port.status, 2);
   assert.match(port.stderr, /port must be an integer from 0 to 65535/);
+  const busy = spawnSync(process.execPath, ['--import', 'tsx', 'src/http/serve-node.ts', '--run', bundle, '--device', 'cpu', '--port', new URL(server.url).port], { encoding: 'utf8' });
+  assert.equal(busy.status, 2, busy.stderr);
+  assert.match(busy.stderr, /Cannot listen on 127\.0\.0\.1:\d+: the port is in use; pass another --port/);
+  assert.doesNotMatch(busy.stderr, /\n\s+at /); // no stack trace
   const device = spawnSync(process.execPath, ['--import', 'tsx', 'src/http/serve-node.ts', '--device', 'gpu'], { encoding: 'utf8' });
   assert.equal(device.status, 2);
   assert.match(device.stderr, /Allowed choices are auto, cpu, cuda, webgpu, wasm/);
