@@ -41,6 +41,11 @@ export interface AppOptions {
    * A micro-batched model's own queue check (MicroBatchedModel.admission) is always asked too.
    */
   admission?: () => OverloadedError | null;
+  /**
+   * The app's metrics, when the host made them (createAppMetrics) to count what it answers itself
+   * (Node's server refuses before the app when it can); default: the app makes its own.
+   */
+  metrics?: AppMetrics;
 }
 
 export interface AppContext {
@@ -61,7 +66,7 @@ export function createContext(model: LatentModel, options: AppOptions): AppConte
   const limits: Limits = { ...DEFAULT_LIMITS, ...options.limits };
   const codec = options.imageCodec ?? pngCodec();
   const decimals = options.jsonDecimals ?? 4;
-  const metrics = createAppMetrics(model, options.processMetrics);
+  const metrics = options.metrics ?? createAppMetrics(model, options.processMetrics);
 
   const parseJson = async <S extends z.ZodType>(c: Context, schema: S): Promise<z.output<S>> => {
     const type = (c.req.header('content-type') ?? '').toLowerCase();
