@@ -1,5 +1,6 @@
 // The parts of autocannon's API the bench uses (the package ships no types).
 declare module 'autocannon' {
+  import type { EventEmitter } from 'node:events';
   interface Options {
     url: string;
     method?: string;
@@ -8,6 +9,8 @@ declare module 'autocannon' {
     connections?: number;
     duration?: number;
     overallRate?: number;
+    /** Seconds before a request counts as a timeout (default 10). */
+    timeout?: number;
   }
   interface Histogram {
     p50: number;
@@ -17,11 +20,15 @@ declare module 'autocannon' {
   }
   interface Result {
     requests: Histogram;
+    /** Latency of 2xx answers only (autocannon records no other status unless asked). */
     latency: Histogram;
     errors: number;
     timeouts: number;
     non2xx: number;
+    statusCodeStats: Record<string, { count: number }>;
   }
-  function autocannon(options: Options): Promise<Result>;
+  /** A running load: a promise of the Result that also emits 'response' (client, statusCode, resBytes, responseTimeMs). */
+  interface Instance extends EventEmitter, PromiseLike<Result> {}
+  function autocannon(options: Options): Instance;
   export default autocannon;
 }

@@ -4,7 +4,9 @@
  * the same run), then p99 at half the target rate. Target (issue 4): >= 5,000 decoded Fashion
  * samples/s on 2 cores, p99 < 25 ms at half that rate.
  *
- *   pnpm bench [--run runs/NAME] [--seconds 6] [--threads 1,2]
+ * Then the overload test of admission control (bench/overload.ts: 4x capacity for 30 s with wrk).
+ *
+ *   pnpm bench [--run runs/NAME] [--seconds 6] [--threads 1,2] [--overload-seconds 30]
  * Each server configuration runs with onnxruntime intra-op threads 1 and 2: on a shared 2-core box
  * one thread often wins (the event loop and the load generator need the other core).
  * Without --run it serves a freshly initialised Fashion VAE (same graph and cost as a trained one).
@@ -15,13 +17,15 @@ import { availableParallelism, loadavg } from 'node:os';
 import { makeBundle } from '../test/fixtures.ts';
 import { startServer, type RunningServer } from '../test/server.ts';
 import { LatentModel, env } from '../src/node/index.ts';
+import { overloadBench } from './overload.ts';
 
 const opts = new Command('bench')
   .option('--run <path>', 'bundle to serve (default: a fresh Fashion VAE fixture)')
   .option('--seconds <n>', 'seconds per load run', (v) => Number(v), 6)
   .option('--threads <list>', 'onnxruntime intra-op thread counts to try (0 = onnxruntime default)', (v) => v.split(',').map(Number), [1, 2])
+  .option('--overload-seconds <n>', 'seconds at 4x capacity in the overload test (0 = skip it)', (v) => Number(v), 30)
   .parse()
-  .opts<{ run?: string; seconds: number; threads: number[] }>();
+  .opts<{ run?: string; seconds: number; threads: number[]; overloadSeconds: number }>();
 
 const TARGET = 5000;
 const bundle = opts.run ?? (await makeBundle({ kind: 'vae', seed: 1 }));
@@ -87,7 +91,10 @@ for (const threads of opts.threads) {
   await model.dispose();
 }
 
-const serverArgs = (threads: number, micro: boolean) => ['--run', bundle, '--device', 'cpu', '--threads', String(threads), ...(micro ? [] : ['--no-micro-batch'])];
+// Throughput and latency of the serving path itself: admission control off (it is measured on its own below).
+const serverArgs = (threads: number, micro: boolean) => [
+  '--run', bundle, '--device', 'cpu', '--threads', String(threads), ...(micro ? ['--max-queue-rows', String(1 << 24), '--max-queue-wait-ms', '600000'] : ['--no-micro-batch']), '--max-event-loop-delay-ms', '0',
+];
 let best = { samplesPerSecond: 0, threads: opts.threads[0], micro: true, scenario: scenarios[0] };
 for (const threads of opts.threads) {
   const table: Record<string, Record<string, Result>> = {};
@@ -132,3 +139,5 @@ try {
 console.log(`\nbest: ${best.samplesPerSecond.toFixed(0)} samples/s (${best.scenario.name}, ${best.threads} thread(s), micro-batch ${best.micro ? 'on' : 'off'})`);
 console.log(`target >= ${TARGET} samples/s: ${best.samplesPerSecond >= TARGET ? 'MET' : 'NOT MET'}`);
 console.log(`target p99 < 25 ms at ${half} samples/s: worst p99 ${worstAtHalfTarget} ms -> ${worstAtHalfTarget < 25 ? 'MET' : 'NOT MET'}`);
+
+if (opts.overloadSeconds > 0) await overloadBench({ bundle, seconds: opts.overloadSeconds, serverArgs: [] });

@@ -8,7 +8,10 @@ const pkg = join(dirname(fileURLToPath(import.meta.url)), '..');
 export interface RunningServer {
   url: string;
   child: ChildProcess;
+  /** stdout and stderr, interleaved as they arrived. */
   output: () => string;
+  /** stdout alone (the server's own lines). */
+  stdout: () => string;
   /** Send a signal and resolve with the exit code. */
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
@@ -19,6 +22,8 @@ export function startServer(args: string[], timeoutMs = 60000): Promise<RunningS
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
+  let stdout = '';
+  child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
@@ -34,6 +39,7 @@ export function startServer(args: string[], timeoutMs = 60000): Promise<RunningS
           url: m[1],
           child,
           output: () => out,
+          stdout: () => stdout,
           async stop(signal = 'SIGTERM') {
             if (child.exitCode === null) child.kill(signal);
             return exited;

@@ -3,6 +3,7 @@
  */
 import { LatentModel, type TensorData, type Device, type LatentModel as Model, type SampleResult } from '../src/node/index.ts';
 import { createApp, type AppOptions } from '../src/http/app.ts';
+import { microBatched } from '../src/common/micro-batcher.ts';
 import type { Hono } from 'hono';
 
 export async function typeTests(): Promise<void> {
@@ -18,7 +19,8 @@ export async function typeTests(): Promise<void> {
   const lv: TensorData | null = logVar;
   // @ts-expect-error seed is a number
   await m.sample(1, { seed: '1' });
-  const options: AppOptions = { microBatch: { maxBatch: 64, maxWaitMs: 1 }, limits: { maxBatch: 32 } };
-  const app: Hono = createApp(m, options);
+  const options: AppOptions = { limits: { maxBatch: 32 } };
+  const batched: Model = microBatched(m, { maxBatch: 64, maxWaitMs: 1, maxQueueRows: 512, maxQueueWaitMs: 50 });
+  const app: Hono = createApp(batched, options);
   void [images, mean, lv, app];
 }

@@ -12,6 +12,7 @@ import encoder from 'encoder.onnx';
 import manifest from 'manifest.json';
 import { createApp } from '../../src/http/app.ts';
 import { LatentModel } from '../../src/web/index.ts';
+import { microBatched } from '../../src/common/micro-batcher.ts';
 
 const instantiate = WebAssembly.instantiate.bind(WebAssembly) as (m: WebAssembly.Module, i?: WebAssembly.Imports) => Promise<WebAssembly.Instance>;
 (WebAssembly as { instantiate: unknown }).instantiate = async (source: unknown, imports?: WebAssembly.Imports) => {
@@ -29,7 +30,7 @@ const getApp = () =>
   (app ??= LatentModel.load(
     { 'manifest.json': manifest, 'decoder.onnx': new Uint8Array(decoder), 'encoder.onnx': new Uint8Array(encoder) },
     { device: 'wasm' },
-  ).then((model) => createApp(model, { microBatch: { maxBatch: 256, maxWaitMs: 2 } })));
+  ).then((model) => createApp(microBatched(model, { maxBatch: 256, maxWaitMs: 2 }))));
 
 export default {
   async fetch(request: Request): Promise<Response> {

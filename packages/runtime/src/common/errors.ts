@@ -29,3 +29,21 @@ export class DisposedError extends Error {
     super('This LatentModel was disposed; load the bundle again with LatentModel.load(...) to keep using it.');
   }
 }
+
+/**
+ * Admission control refused a request, at once: the queue in front of the model holds too many rows
+ * (`queue_full`) or a new request would wait too long for it (`queue_wait`) (micro-batcher.ts), or the
+ * server's event loop is running late (`event_loop_delay`, Node server). The HTTP layer answers 503
+ * with `Retry-After: retryAfterSeconds`.
+ */
+export class OverloadedError extends Error {
+  override readonly name = 'OverloadedError';
+  constructor(
+    readonly reason: 'queue_full' | 'queue_wait' | 'event_loop_delay',
+    /** A hint for clients: seconds until the queue has likely drained (at least 1). */
+    readonly retryAfterSeconds: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}

@@ -20,7 +20,7 @@ export interface LoadOptions {
 }
 
 export interface SampleOptions {
-  /** Same seed -> same latents, in Node and the browser. Default: a random seed (reported back). */
+  /** An integer in [0, 2^32 - 1] (seed.ts): same seed -> same latents, in Node and the browser. Default: a random seed (reported back). */
   seed?: number;
   /** Scales the N(0, 1) draws; 1 (default) is the prior, < 1 sharper and less varied. */
   temperature?: number;
@@ -45,7 +45,8 @@ export interface MorphOptions {
 }
 
 export interface MorphResult {
-  t: Float32Array;
+  /** The mixing weights, exactly i / (steps - 1) (or i / steps without the endpoint), in double precision. */
+  t: Float64Array;
   z: TensorData;
   images: TensorData;
 }

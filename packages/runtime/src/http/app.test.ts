@@ -2,6 +2,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { LatentModel } from '../node/index.ts';
 import { createApp, type Lifecycle } from './app.ts';
+import { microBatched } from '../common/micro-batcher.ts';
 import { decodePng, encodePng } from '../common/png.ts';
 import { makeBundle } from '../../test/fixtures.ts';
 
@@ -11,7 +12,7 @@ const lifecycle: Lifecycle = { draining: false };
 
 before(async () => {
   model = await LatentModel.load(await makeBundle({ kind: 'vae', seed: 2, attributes: ['Smiling', 'Bangs'] }), { device: 'cpu' });
-  app = createApp(model, { lifecycle, maxBodyBytes: 64 * 1024, limits: { maxBatch: 64 } });
+  app = createApp(microBatched(model), { lifecycle, maxBodyBytes: 64 * 1024, limits: { maxBatch: 64 } });
 });
 after(() => model.dispose());
 

@@ -10,9 +10,19 @@ export interface ErrorBody {
   error: { code: string; message: string; issues?: { path: string; message: string }[] };
 }
 
-export function errorResponse(status: ContentfulStatusCode, code: string, message: string, issues?: ErrorBody['error']['issues']): Response {
+/**
+ * Headers go in at construction: @hono/node-server's lightweight Response drops headers set on it
+ * afterwards once Hono re-wraps it (context.res), so `res.headers.set()` on an error answer is lost.
+ */
+export function errorResponse(
+  status: ContentfulStatusCode,
+  code: string,
+  message: string,
+  issues?: ErrorBody['error']['issues'],
+  headers: Record<string, string> = {},
+): Response {
   const body: ErrorBody = { error: { code, message, ...(issues ? { issues } : {}) } };
-  return new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json; charset=utf-8' } });
+  return new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json; charset=utf-8', ...headers } });
 }
 
 export function httpError(status: ContentfulStatusCode, code: string, message: string, issues?: ErrorBody['error']['issues']): HTTPException {

@@ -13,7 +13,7 @@ export function openApiDocument(model: LatentModel, schemas: Schemas, limits: Li
     },
   };
   const err = { description: 'Error: { error: { code, message, issues? } }', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } };
-  const errors = { '400': err, '404': err, '406': err, '413': err, '415': err, '422': err };
+  const errors = { '400': err, '404': err, '406': err, '413': err, '415': err, '422': err, '503': { ...err, description: 'Overloaded (admission control; see Retry-After) or shutting down: { error: { code, message } }' } };
   const upload = {
     required: true,
     content: {

@@ -3,6 +3,7 @@
  * error that names it, not a silently ignored option.
  */
 import { z } from 'zod';
+import { seedSchema } from '../common/seed.ts';
 
 export interface Limits {
   /** Most images one request may produce or send (default 256). */
@@ -27,7 +28,7 @@ export function makeSchemas(latentDim: number, limits: Limits) {
     .array(latent)
     .min(1, 'needs at least one latent vector')
     .max(limits.maxBatch, `at most ${limits.maxBatch} latent vectors per request`);
-  const seed = z.number().int('must be an integer').min(0).max(2 ** 32 - 1);
+  const seed = seedSchema;
   const encoding = z.enum(['float', 'uint8']).default('float').describe('JSON pixel encoding: rounded floats in [0, 1] or integers 0..255');
   const n = z.number().int('must be an integer').min(1).max(limits.maxBatch, `at most ${limits.maxBatch} images per request`);
 

@@ -1,17 +1,250 @@
 /**
- * `pnpm serve [--run runs/NAME] [--port 8787] [--host 127.0.0.1]`: the Hono app on @hono/node-server.
- * Prints `listening on http://HOST:PORT` once ready (port 0 picks a free port). On SIGTERM/SIGINT it
- * stops accepting, lets in-flight requests finish, releases the model and exits 0.
- * A bad command line, bundle or device exits 2 with the message alone (node/cli-exit.ts).
+ * The Hono app on @hono/node-server, as a function and as a command.
+ *
+ *   serve(options)  -> a running server (url, shutdown(), closed); importable, listens, drains on SIGTERM/SIGINT.
+ *   main(argv)      -> the `serve` command line: parses argv, serves, resolves with the exit code once
+ *                      the server has stopped (0 drained, 1 drain timed out, 2 bad command line or bundle).
+ *   node --import tsx src/http/serve-node.ts [flags]   runs main() and exits with its code.
+ *
+ * Prints `listening on http://HOST:PORT` once ready (port 0 picks a free port). Shutdown (SIGTERM,
+ * SIGINT or shutdown()): /readyz turns 503, the listener closes, connections with no response in flight
+ * close, in-flight requests finish (answered with `Connection: close`), bounded by the drain timeout;
+ * then the model's sessions are released and the last line, `drained; bye`, is printed.
+ *
+ * Why connections are tracked here and not left to server.close(): a request answered before its body
+ * was read (413, 406, 415...) leaves its socket paused with the rest of the body unread (and the client,
+ * undici, resets a connection whose request it had not finished sending; a paused socket never reads
+ * that reset). Node's closeIdleConnections() does not count it as idle (its parser is mid-message), and
+ * a paused socket keeps no libuv handle active, so the event loop could empty before server.close()
+ * called back: the process then exited 0 by itself, skipping the drain's cleanup and its last line.
+ * Now such answers either read the small rest of the body first or carry `Connection: close` (so no
+ * client reuses a socket whose request stream is in an unknown state, and Node closes it), shutdown
+ * closes every connection without a response in flight, and a ref'd timer bounds the drain.
  */
-import { serve } from '@hono/node-server';
-import { Command, InvalidArgumentError, Option } from 'commander';
-import type { AddressInfo } from 'node:net';
+import { serve as honoServe, type HttpBindings, type Http2Bindings } from '@hono/node-server';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { realpathSync } from 'node:fs';
+import type { AddressInfo, Socket } from 'node:net';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { pathToFileURL } from 'node:url';
 import { LatentModel, env, type Device, DEVICES } from '../node/index.ts';
 import { findBundle } from '../node/find-bundle.ts';
 import { sharpCodec } from '../node/images.ts';
+import { MicroBatchedModel, microBatched, type MicroBatchOptions } from '../common/micro-batcher.ts';
+import { BundleError, InputError, OverloadedError, UnsupportedDeviceError } from '../common/errors.ts';
+import { watchEventLoopDelay, type EventLoopDelay } from '../node/event-loop-delay.ts';
 import { reportCliError } from '../node/cli-exit.ts';
 import { createApp, type Lifecycle } from './app.ts';
+import { createAppMetrics } from './app-metrics.ts';
+import { errorResponse } from './errors.ts';
+
+export interface ServeOptions {
+  /** Bundle folder (manifest.json, decoder.onnx, ...). */
+  bundle: string;
+  /** Default 8787; 0 picks a free port. */
+  port?: number;
+  /** Default 127.0.0.1. */
+  host?: string;
+  device?: Device;
+  /** onnxruntime intra-op threads (0 = all cores, the default). */
+  threads?: number;
+  /** Micro-batching and admission control (default: maxBatch 256, maxWaitMs 2, maxQueueRows 512, maxQueueWaitMs 100); false = each request decodes on its own, unbounded. */
+  microBatch?: false | MicroBatchOptions;
+  /** Largest request body in bytes (default 4 MiB): larger gets 413. */
+  maxBodyBytes?: number;
+  /** Admission control: while the event loop runs later than this (ms, mean over two 100 ms windows), POSTs to /v1 get 503 at once (default 100; 0 = off). */
+  maxEventLoopDelayMs?: number;
+  /** On shutdown, wait at most this long for in-flight requests (ms, default 10000). */
+  drainTimeoutMs?: number;
+  /** Drain on SIGTERM and SIGINT (default true). */
+  handleSignals?: boolean;
+  /** Where the server's lines go (default console.log). */
+  log?: (line: string) => void;
+}
+
+export interface NodeServer {
+  /** http://HOST:PORT */
+  url: string;
+  /** Drains and stops (see the file comment); resolves with 0 when drained, 1 when the drain timed out. */
+  shutdown(reason?: string): Promise<number>;
+  /** Resolves with the same code once the server has stopped, however it was asked to. */
+  closed: Promise<number>;
+}
+
+/** The server could not listen (port in use, address not available): a bad --port or --host. */
+export class ListenError extends Error {
+  override readonly name = 'ListenError';
+  readonly code = 'LATENTKIT_LISTEN';
+}
+
+/** Admission-control defaults of the server (the library's micro-batcher is unbounded by default). */
+export const SERVER_QUEUE_DEFAULTS = { maxBatch: 256, maxWaitMs: 2, maxQueueRows: 512, maxQueueWaitMs: 100 } as const;
+export const SERVER_MAX_EVENT_LOOP_DELAY_MS = 100;
+
+export async function serve(options: ServeOptions): Promise<NodeServer> {
+  const log = options.log ?? ((line: string) => console.log(line));
+  const drainTimeoutMs = options.drainTimeoutMs ?? 10000;
+  if (options.threads !== undefined) env.threads = options.threads;
+  const loaded = await LatentModel.load(options.bundle, { device: options.device ?? 'auto' });
+  const micro = options.microBatch === false ? false : { ...SERVER_QUEUE_DEFAULTS, ...options.microBatch };
+  const model = micro ? microBatched(loaded, micro) : loaded;
+  const lifecycle: Lifecycle = { draining: false };
+  const maxDelay = options.maxEventLoopDelayMs ?? SERVER_MAX_EVENT_LOOP_DELAY_MS;
+  let loop: EventLoopDelay | null = null; // started once listening: loading the model is not overload
+  const loopAdmission = () =>
+    loop && loop.sustainedMs > maxDelay
+      ? new OverloadedError('event_loop_delay', 1, `The server is at capacity: its event loop runs ${loop.sustainedMs.toFixed(0)} ms late (limit ${maxDelay} ms). Retry later.`)
+      : null;
+  const metrics = createAppMetrics(model, () => {
+    const m = process.memoryUsage();
+    return { process_resident_memory_bytes: m.rss, nodejs_heap_used_bytes: m.heapUsed, nodejs_eventloop_delay_mean_ms: loop?.delayMs ?? 0 };
+  });
+  const app = createApp(model, { imageCodec: sharpCodec(), maxBodyBytes: options.maxBodyBytes, lifecycle, admission: loopAdmission, metrics });
+  const routeLabels = new Set(app.routes.filter((r) => r.method !== 'ALL').map((r) => r.path));
+  const routeLabel = (path: string) => (routeLabels.has(path) ? path : path.startsWith('/v1/attributes/') ? '/v1/attributes/:name' : 'unmatched');
+
+  /**
+   * Refusing must cost far less than serving, or an overloaded server spends its time refusing: an
+   * early error answer through the app (routing, middleware, the body limit, an exception) was measured
+   * at ~0.4 ms of CPU here, a bare @hono/node-server answer at ~0.04 ms. So the admission checks the
+   * app makes run here first, on the raw request, with a ready-made answer, counted in the app's
+   * metrics (the app still checks, for hosts without this fast path).
+   */
+  const batched = model instanceof MicroBatchedModel ? model : null;
+  const fastRefusal = (req: Request, bindings: HttpBindings | Http2Bindings): Response | null => {
+    if (req.method !== 'POST' || !(bindings.incoming.url ?? '').startsWith('/v1/')) return null;
+    const refusal = loopAdmission() ?? batched?.admission(1) ?? null;
+    if (!refusal) return null;
+    const path = (bindings.incoming.url ?? '').split('?')[0];
+    metrics.rejected.inc({ reason: refusal.reason });
+    metrics.requests.inc({ route: routeLabel(path), method: routeLabel(path) === 'unmatched' ? 'other' : 'POST', status: '503' });
+    metrics.durations.observe(0, { route: routeLabel(path) });
+    const headers: Record<string, string> = { 'retry-after': String(refusal.retryAfterSeconds) };
+    if (bindings.incoming.headers.origin) Object.assign(headers, { 'access-control-allow-origin': '*', 'access-control-expose-headers': 'x-seed,x-image-count,retry-after' });
+    return errorResponse(503, 'overloaded', refusal.message, undefined, headers);
+  };
+
+  // An answer ready before the whole request arrived (an early 4xx, or a 503 from admission control,
+  // decided before the body is read): a small rest of the body (<= 64 KiB announced by Content-Length)
+  // is read and dropped first, so the connection stays reusable; anything else closes the connection
+  // after the answer (see the file comment). Closing on every early answer was measured to be costly:
+  // under overload each 503 then cost the client a new connection, and hundreds of them waited in the
+  // accept queue for seconds. While draining, every answer closes its connection.
+  const fetch = async (req: Request, bindings: HttpBindings | Http2Bindings): Promise<Response> => {
+    const res = fastRefusal(req, bindings) ?? (await app.fetch(req, bindings));
+    const incoming = bindings.incoming;
+    let close = lifecycle.draining;
+    if (!incoming.complete && !close) {
+      const announced = Number(incoming.headers['content-length']);
+      close = !(announced <= DRAIN_BEFORE_ANSWER_BYTES && (await restOfBodyRead(incoming, 1000)));
+    }
+    if (close) res.headers.set('connection', 'close');
+    return res;
+  };
+
+  const port = options.port ?? 8787;
+  const hostname = options.host ?? '127.0.0.1';
+  const { server, address } = await new Promise<{ server: Server; address: AddressInfo }>((resolve, reject) => {
+    const s = honoServe({ fetch, port, hostname }, (info) => resolve({ server: s as Server, address: info }));
+    s.once('error', (e: NodeJS.ErrnoException) => {
+      void model.dispose();
+      reject(new ListenError(`Cannot listen on ${hostname}:${port}: ${e.code === 'EADDRINUSE' ? 'the port is in use; pass another --port (0 = any free port)' : e.message}.`));
+    });
+  });
+  if (maxDelay > 0) loop = watchEventLoopDelay();
+  const host = address.address.includes(':') ? `[${address.address}]` : address.address;
+  const url = `http://${host}:${address.port}`;
+  log(`serving ${options.bundle} (${model.manifest.kind}, latent ${model.latentDim}, ${model.provider}, ${model.manifest.onnx?.precision ?? 'fp32'}, micro-batch ${micro ? `on, queue <= ${micro.maxQueueRows} rows / ~${micro.maxQueueWaitMs} ms` : 'off'}, event-loop delay limit ${maxDelay ? `${maxDelay} ms` : 'off'})`);
+  log(`listening on ${url}`);
+
+  // Responses in flight per connection, so shutdown can close the others at once.
+  const inFlight = new Map<Socket, number>();
+  server.on('connection', (socket: Socket) => {
+    inFlight.set(socket, 0);
+    socket.once('close', () => inFlight.delete(socket));
+  });
+  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    const socket = req.socket;
+    inFlight.set(socket, (inFlight.get(socket) ?? 0) + 1);
+    res.once('close', () => {
+      const left = (inFlight.get(socket) ?? 1) - 1;
+      if (inFlight.has(socket)) inFlight.set(socket, left);
+      if (lifecycle.draining && left === 0) socket.destroySoon();
+    });
+  });
+
+  let resolveClosed!: (code: number) => void;
+  const closed = new Promise<number>((r) => (resolveClosed = r));
+  let stopping: Promise<number> | null = null;
+  const shutdown = (reason = 'shutdown'): Promise<number> =>
+    (stopping ??= new Promise<number>((resolve) => {
+      lifecycle.draining = true;
+      const busy = [...inFlight.values()].reduce((n, k) => n + k, 0);
+      log(`${reason}: draining ${busy} in-flight request(s)`);
+      const t0 = performance.now();
+      // Ref'd on purpose: until the drain ends one way or the other, the process stays up.
+      const timer = setTimeout(() => {
+        log(`drain timed out after ${drainTimeoutMs} ms with ${[...inFlight.values()].reduce((n, k) => n + k, 0)} request(s) unfinished; closing them`);
+        for (const socket of inFlight.keys()) socket.destroy();
+        finish(1);
+      }, drainTimeoutMs);
+      let finished = false;
+      const finish = (code: number) => {
+        if (finished) return;
+        finished = true;
+        clearTimeout(timer);
+        loop?.stop();
+        void model.dispose().then(
+          () => {
+            log(`${code === 0 ? 'drained' : 'stopped'} in ${(performance.now() - t0).toFixed(0)} ms; sessions released; bye`);
+            resolve(code);
+          },
+          (e: unknown) => {
+            log(`releasing the sessions failed: ${String(e)}; bye`);
+            resolve(1);
+          },
+        );
+      };
+      server.close(() => finish(0)); // stops accepting; calls back once every connection has closed
+      for (const [socket, n] of inFlight) if (n === 0) socket.destroySoon();
+    }).then((code) => {
+      removeSignals();
+      resolveClosed(code);
+      return code;
+    }));
+
+  const onSignal = (signal: NodeJS.Signals) => void shutdown(signal);
+  const removeSignals = () => {
+    process.off('SIGTERM', onSignal);
+    process.off('SIGINT', onSignal);
+  };
+  if (options.handleSignals !== false) {
+    process.on('SIGTERM', onSignal);
+    process.on('SIGINT', onSignal);
+  }
+  return { url, shutdown, closed };
+}
+
+/** Largest unread request body read and dropped before an early answer instead of closing the connection. */
+const DRAIN_BEFORE_ANSWER_BYTES = 64 * 1024;
+
+/** Reads what is left of a request body and drops it; false if it has not ended within `timeoutMs`. */
+function restOfBodyRead(incoming: HttpBindings['incoming'] | Http2Bindings['incoming'], timeoutMs: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const done = (ok: boolean) => {
+      clearTimeout(timer);
+      incoming.off('end', onEnd);
+      incoming.off('error', onError);
+      resolve(ok);
+    };
+    const onEnd = () => done(true);
+    const onError = () => done(false);
+    const timer = setTimeout(() => done(false), timeoutMs);
+    incoming.once('end', onEnd);
+    incoming.once('error', onError);
+    incoming.resume();
+  });
+}
 
 const int = (name: string, min: number, max: number) => (v: string) => {
   const n = Number(v);
@@ -19,83 +252,80 @@ const int = (name: string, min: number, max: number) => (v: string) => {
   return n;
 };
 
-const program = new Command('serve')
-  .description('Serve an exported latentkit bundle over HTTP')
-  .option('--run <path>', 'run folder or its bundle/ (default: newest runs/*/bundle)')
-  .addOption(new Option('--precision <p>', 'which export of the run: bundle/ (fp32), bundle-fp16/ or bundle-int8/').choices(['fp32', 'fp16', 'int8']).default('fp32'))
-  .option('--port <n>', 'port (0 = any free port)', int('port', 0, 65535), 8787)
-  .option('--host <host>', 'address to listen on', '127.0.0.1')
-  .addOption(new Option('--device <device>', 'execution device').choices([...DEVICES]).default('auto'))
-  .option('--threads <n>', 'onnxruntime intra-op threads (0 = all cores)', int('threads', 0, 256), 0)
-  .option('--no-micro-batch', 'decode each request on its own')
-  .option('--max-batch <n>', 'micro-batch: most latent rows per session run', int('max-batch', 1, 4096), 256)
-  .option('--max-wait-ms <n>', 'micro-batch: longest wait for company (ms)', int('max-wait-ms', 0, 1000), 2)
-  .option('--max-body <bytes>', 'largest request body', int('max-body', 1024, 1 << 30), 4 * 1024 * 1024)
-  .option('--drain-timeout-ms <n>', 'on shutdown, wait at most this long for in-flight requests', int('drain-timeout-ms', 0, 600000), 10000)
-  .showHelpAfterError()
-  .exitOverride();
-
-try {
-  program.parse();
-} catch (e) {
-  process.exit(reportCliError(e, 'serve'));
+function command(): Command {
+  return new Command('serve')
+    .description('Serve an exported latentkit bundle over HTTP')
+    .option('--run <path>', 'run folder or its bundle/ (default: newest runs/*/bundle)')
+    .addOption(new Option('--precision <p>', 'which export of the run: bundle/ (fp32), bundle-fp16/ or bundle-int8/').choices(['fp32', 'fp16', 'int8']).default('fp32'))
+    .option('--port <n>', 'port (0 = any free port)', int('port', 0, 65535), 8787)
+    .option('--host <host>', 'address to listen on', '127.0.0.1')
+    .addOption(new Option('--device <device>', 'execution device').choices([...DEVICES]).default('auto'))
+    .option('--threads <n>', 'onnxruntime intra-op threads (0 = all cores)', int('threads', 0, 256), 0)
+    .option('--no-micro-batch', 'decode each request on its own (no queue, so no admission control)')
+    .option('--max-batch <n>', 'micro-batch: most latent rows per session run', int('max-batch', 1, 4096), SERVER_QUEUE_DEFAULTS.maxBatch)
+    .option('--max-wait-ms <n>', 'micro-batch: longest wait for company (ms)', int('max-wait-ms', 0, 1000), SERVER_QUEUE_DEFAULTS.maxWaitMs)
+    .option('--max-queue-rows <n>', 'admission control: most latent rows waiting; past it 503 + Retry-After at once', int('max-queue-rows', 1, 1 << 24), SERVER_QUEUE_DEFAULTS.maxQueueRows)
+    .option('--max-queue-wait-ms <n>', 'admission control: a request that waited longer for the model gets 503 + Retry-After', int('max-queue-wait-ms', 0, 600000), SERVER_QUEUE_DEFAULTS.maxQueueWaitMs)
+    .option('--max-event-loop-delay-ms <n>', 'admission control: while the event loop runs later than this, 503 + Retry-After at once (0 = off)', int('max-event-loop-delay-ms', 0, 600000), SERVER_MAX_EVENT_LOOP_DELAY_MS)
+    .option('--max-body <bytes>', 'largest request body (413 above)', int('max-body', 1024, 1 << 30), 4 * 1024 * 1024)
+    .option('--drain-timeout-ms <n>', 'on shutdown, wait at most this long for in-flight requests', int('drain-timeout-ms', 0, 600000), 10000)
+    .showHelpAfterError()
+    .exitOverride();
 }
-const opts = program.opts<{
-  run?: string; precision: 'fp32' | 'fp16' | 'int8'; port: number; host: string; device: string; threads: number; microBatch: boolean;
-  maxBatch: number; maxWaitMs: number; maxBody: number; drainTimeoutMs: number;
-}>();
 
-process.on('unhandledRejection', (e) => console.error('[latentkit] unhandled rejection (kept running):', e));
-
-let bundle: string;
-try {
-  bundle = findBundle(opts.run, opts.precision);
-} catch (e) {
-  process.exit(reportCliError(e, 'serve'));
+/**
+ * The `serve` command: resolves with the process exit code once the server has stopped (0 after a
+ * drain, 1 when the drain timed out, 2 for a bad command line or a missing bundle; --help gives 0).
+ * It never calls process.exit, so a CLI (the `latentkit` bin) can run it in-process.
+ */
+export async function main(argv: readonly string[] = process.argv.slice(2)): Promise<number> {
+  const program = command();
+  try {
+    program.parse([...argv], { from: 'user' });
+  } catch (e) {
+    return reportCliError(e, 'serve'); // commander has printed the message: 0 for --help, else 2
+  }
+  const o = program.opts<{
+    run?: string; precision: 'fp32' | 'fp16' | 'int8'; port: number; host: string; device: Device; threads: number; microBatch: boolean;
+    maxBatch: number; maxWaitMs: number; maxQueueRows: number; maxQueueWaitMs: number; maxEventLoopDelayMs: number; maxBody: number; drainTimeoutMs: number;
+  }>();
+  let bundle: string;
+  try {
+    bundle = findBundle(o.run, o.precision);
+  } catch (e) {
+    return reportCliError(e, 'serve');
+  }
+  const onRejection = (e: unknown) => console.error('[latentkit] unhandled rejection (kept running):', e);
+  process.on('unhandledRejection', onRejection);
+  try {
+    let server: NodeServer;
+    try {
+      server = await serve({
+        bundle,
+        port: o.port,
+        host: o.host,
+        device: o.device,
+        threads: o.threads,
+        microBatch: o.microBatch ? { maxBatch: o.maxBatch, maxWaitMs: o.maxWaitMs, maxQueueRows: o.maxQueueRows, maxQueueWaitMs: o.maxQueueWaitMs } : false,
+        maxBodyBytes: o.maxBody,
+        maxEventLoopDelayMs: o.maxEventLoopDelayMs,
+        drainTimeoutMs: o.drainTimeoutMs,
+      });
+    } catch (e) {
+      // Bad input (an unusable bundle, device or port): the message, exit 2; anything else is a bug (1, with its stack).
+      return reportCliError(e, 'serve');
+    }
+    return await server.closed;
+  } finally {
+    process.off('unhandledRejection', onRejection);
+  }
 }
-env.threads = opts.threads;
-let model: LatentModel;
-try {
-  model = await LatentModel.load(bundle, { device: opts.device as Device });
-} catch (e) {
-  process.exit(reportCliError(e, 'serve'));
-}
-const lifecycle: Lifecycle = { draining: false };
-const app = createApp(model, {
-  imageCodec: sharpCodec(),
-  microBatch: opts.microBatch ? { maxBatch: opts.maxBatch, maxWaitMs: opts.maxWaitMs } : false,
-  maxBodyBytes: opts.maxBody,
-  lifecycle,
-  processMetrics: () => {
-    const m = process.memoryUsage();
-    return { process_resident_memory_bytes: m.rss, nodejs_heap_used_bytes: m.heapUsed };
-  },
-});
 
-const server = serve({ fetch: app.fetch, port: opts.port, hostname: opts.host }, (info: AddressInfo) => {
-  console.log(`serving ${bundle} (${model.manifest.kind}, latent ${model.latentDim}, ${model.provider}, ${model.manifest.onnx?.precision ?? "fp32"}, micro-batch ${opts.microBatch ? 'on' : 'off'})`);
-  console.log(`listening on http://${info.address.includes(':') ? `[${info.address}]` : info.address}:${info.port}`);
-});
-
-let stopping = false;
-function shutdown(signal: string): void {
-  if (stopping) return;
-  stopping = true;
-  lifecycle.draining = true;
-  console.log(`${signal}: draining in-flight requests`);
-  const force = setTimeout(() => {
-    console.error(`drain timed out after ${opts.drainTimeoutMs} ms; exiting`);
-    process.exit(1);
-  }, opts.drainTimeoutMs);
-  force.unref();
-  // close() stops accepting and calls back once every connection has ended; idle keep-alive
-  // connections are closed now, busy ones after their response (the app sets Connection: close).
-  server.close(async () => {
-    await model.dispose();
-    console.log('drained; bye');
-    process.exit(0);
-  });
-  if ('closeIdleConnections' in server) (server as { closeIdleConnections(): void }).closeIdleConnections();
-}
-process.on('SIGTERM', () => shutdown('SIGTERM'));
-process.on('SIGINT', () => shutdown('SIGINT'));
+const invokedDirectly = (() => {
+  try {
+    return process.argv[1] !== undefined && import.meta.url === pathToFileURL(realpathSync(process.argv[1])).href;
+  } catch {
+    return false;
+  }
+})();
+if (invokedDirectly) process.exit(await main());
