@@ -1,24 +1,34 @@
 /**
  * `latentkit <command> [options]`: each command is a package's own CLI, run in this process (not a
  * child), so a signal sent to the PID of `latentkit serve` reaches the server itself and its
- * SIGTERM drain. A command's module reads its options from `process.argv` as when started on its
- * own (`node <its file> [options]`), so `process.argv` is set to exactly that before it is imported.
+ * SIGTERM drain. Every CLI module exports `main(argv): Promise<number>`, which prints its own errors
+ * and resolves with the exit status (2 for bad input, 1 for a bug); it runs its top level only
+ * when started as a script, so importing it here runs nothing by itself.
  */
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 
 export interface CommandInfo {
-  /** The package export whose module is the command's CLI (it runs when imported). */
+  /** The package export whose module is the command's CLI (exports `main(argv)`). */
   module: string;
   summary: string;
+  /**
+   * How `main` resolves: 'finished' once the command is over (train, export, engine; and serve once
+   * it has drained, when the process exits at once even if a library left a handle open), or
+   * 'serving' once it is up (demo: the process lives on with its server).
+   */
+  resolves: 'finished' | 'serving';
+}
+
+interface CommandModule {
+  main(argv: string[]): Promise<number>;
 }
 
 export const COMMANDS: Readonly<Record<string, CommandInfo>> = {
-  train: { module: '@latentkit/train/cli', summary: "train one of the book's models (ae, vae, faces-vae) into a run folder" },
-  export: { module: '@latentkit/export/cli', summary: 'export a run, or Keras .keras/.h5 files, to an ONNX bundle' },
-  serve: { module: '@latentkit/runtime/cli', summary: 'serve a bundle over HTTP (sample, decode, encode, morph, …)' },
-  demo: { module: '@latentkit/demo/cli', summary: 'serve the browser explorer with a bundle' },
-  engine: { module: '@latentkit/train/cli/engine', summary: 'provision the native TensorFlow training engine: `engine native`' },
+  train: { module: '@latentkit/train/cli', resolves: 'finished', summary: "train one of the book's models (ae, vae, faces-vae) into a run folder" },
+  export: { module: '@latentkit/export/cli', resolves: 'finished', summary: 'export a run, or Keras .keras/.h5 files, to an ONNX bundle' },
+  serve: { module: '@latentkit/runtime/cli', resolves: 'finished', summary: 'serve a bundle over HTTP (sample, decode, encode, morph, …)' },
+  demo: { module: '@latentkit/demo/cli', resolves: 'serving', summary: 'serve the browser explorer with a bundle' },
+  engine: { module: '@latentkit/train/cli/engine', resolves: 'finished', summary: 'provision the native TensorFlow training engine: `engine native`' },
 };
 
 /** The usage text: commands and one line each. */
@@ -33,29 +43,27 @@ function version(): string {
 }
 
 /**
- * Runs `argv` (without node and the script: `['serve', '--port', '0']`). Resolves once the command's
- * module has run its top level; a server keeps the process alive after that. Exit codes are the
- * command's own; an unknown command sets exit code 2 and prints the usage.
+ * Runs `argv` (without node and the script: `['serve', '--port', '0']`) and resolves with the exit
+ * status: the command's own, 0 for the usage, 2 for an unknown command (with the usage on stderr).
+ * For a 'serving' command it resolves once the server is up; the process then lives on.
  */
-export async function runCommand(argv: readonly string[]): Promise<void> {
+export async function runCommand(argv: readonly string[]): Promise<number> {
   // `pnpm train -- --epochs 5` may pass the separator through.
   const args = argv[0] === '--' ? argv.slice(1) : [...argv];
   const [name, ...rest] = args;
   if (name === undefined || name === 'help' || name === '--help' || name === '-h') {
     process.stdout.write(usage());
-    return;
+    return 0;
   }
   if (name === '--version' || name === '-v') {
     console.log(version());
-    return;
+    return 0;
   }
   const command = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
   if (!command) {
     process.stderr.write(`latentkit: unknown command "${name}"\n${usage()}`);
-    process.exitCode = 2;
-    return;
+    return 2;
   }
-  const entry = fileURLToPath(import.meta.resolve(command.module));
-  process.argv = [process.argv[0], entry, ...(rest[0] === '--' ? rest.slice(1) : rest)];
-  await import(command.module);
+  const { main } = (await import(command.module)) as CommandModule;
+  return main(rest[0] === '--' ? rest.slice(1) : rest);
 }
