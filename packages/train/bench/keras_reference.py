@@ -6,7 +6,8 @@ Prints one JSON object per line: {"model", "batch", "img_per_s", "ms_per_step", 
 measured steps, the fastest step, and the process's CPU time per step over all threads).
 
 What is timed is what the book runs: `model.fit` at the book's batch sizes (AE 100, VAE 100, faces
-VAE 128), with the book's architectures, losses and optimiser settings:
+VAE 128), with the book's architectures, losses and optimiser settings, built by
+scripts/python/book_models.py (the same code that builds the export package's Keras fixtures):
   - AE: compile(optimizer='adam', loss='binary_crossentropy') (notebooks/03_vae/01_autoencoder);
   - VAE: the book's VAE(models.Model) with its GradientTape train_step, loss
     500 * BCE(axis=(1, 2, 3)) + KL summed over the latent axis, Adam(5e-4) (02_vae_fashion);
@@ -27,146 +28,18 @@ import json
 import os
 import sys
 import time
+from pathlib import Path
 
 os.environ.setdefault('TF_CPP_MIN_LOG_LEVEL', '2')
+sys.path.insert(0, str(Path(__file__).resolve().parents[3] / 'scripts' / 'python'))
 
 import numpy as np  # noqa: E402
 import tensorflow as tf  # noqa: E402
 import keras  # noqa: E402
-from keras import layers, losses, metrics, models, optimizers  # noqa: E402
+import book_models  # noqa: E402  (the book's models, shared with the export package's Keras fixtures)
 
-
-class Sampling(layers.Layer):
-    """z = z_mean + exp(z_log_var / 2) * eps, eps ~ N(0, 1) (the book's Sampling layer)."""
-
-    def __init__(self, **kwargs):
-        super().__init__(**kwargs)
-        self.seed_generator = keras.random.SeedGenerator(1337)
-
-    def call(self, inputs):
-        z_mean, z_log_var = inputs
-        batch = tf.shape(z_mean)[0]
-        dim = tf.shape(z_mean)[1]
-        epsilon = keras.random.normal(shape=(batch, dim), seed=self.seed_generator)
-        return z_mean + tf.exp(0.5 * z_log_var) * epsilon
-
-
-class VAE(models.Model):
-    """The book's VAE: encoder -> Sampling -> decoder, trained with its own GradientTape step."""
-
-    def __init__(self, encoder, decoder, beta, reconstruction, **kwargs):
-        super().__init__(**kwargs)
-        self.encoder = encoder
-        self.decoder = decoder
-        self.beta = beta
-        self.reconstruction = reconstruction
-        self.total_loss_tracker = metrics.Mean(name='total_loss')
-        self.reconstruction_loss_tracker = metrics.Mean(name='reconstruction_loss')
-        self.kl_loss_tracker = metrics.Mean(name='kl_loss')
-
-    @property
-    def metrics(self):
-        return [self.total_loss_tracker, self.reconstruction_loss_tracker, self.kl_loss_tracker]
-
-    def call(self, inputs):
-        z_mean, z_log_var, z = self.encoder(inputs)
-        return z_mean, z_log_var, self.decoder(z)
-
-    def train_step(self, data):
-        with tf.GradientTape() as tape:
-            z_mean, z_log_var, reconstruction = self(data, training=True)
-            if self.reconstruction == 'bce':
-                reconstruction_loss = tf.reduce_mean(
-                    self.beta * losses.binary_crossentropy(data, reconstruction, axis=(1, 2, 3)))
-            else:
-                reconstruction_loss = tf.reduce_mean(self.beta * losses.mean_squared_error(data, reconstruction))
-            kl_loss = tf.reduce_mean(
-                tf.reduce_sum(-0.5 * (1 + z_log_var - tf.square(z_mean) - tf.exp(z_log_var)), axis=1))
-            total_loss = reconstruction_loss + kl_loss
-        grads = tape.gradient(total_loss, self.trainable_weights)
-        self.optimizer.apply_gradients(zip(grads, self.trainable_weights))
-        self.total_loss_tracker.update_state(total_loss)
-        self.reconstruction_loss_tracker.update_state(reconstruction_loss)
-        self.kl_loss_tracker.update_state(kl_loss)
-        return {m.name: m.result() for m in self.metrics}
-
-
-def fashion_encoder(latent, variational):
-    encoder_input = layers.Input(shape=(32, 32, 1), name='encoder_input')
-    x = layers.Conv2D(32, (3, 3), strides=2, activation='relu', padding='same')(encoder_input)
-    x = layers.Conv2D(64, (3, 3), strides=2, activation='relu', padding='same')(x)
-    x = layers.Conv2D(128, (3, 3), strides=2, activation='relu', padding='same')(x)
-    x = layers.Flatten()(x)
-    if not variational:
-        return encoder_input, layers.Dense(latent, name='encoder_output')(x)
-    z_mean = layers.Dense(latent, name='z_mean')(x)
-    z_log_var = layers.Dense(latent, name='z_log_var')(x)
-    z = Sampling()([z_mean, z_log_var])
-    return encoder_input, [z_mean, z_log_var, z]
-
-
-def fashion_decoder(latent):
-    decoder_input = layers.Input(shape=(latent,), name='decoder_input')
-    x = layers.Dense(4 * 4 * 128)(decoder_input)
-    x = layers.Reshape((4, 4, 128))(x)
-    x = layers.Conv2DTranspose(128, (3, 3), strides=2, activation='relu', padding='same')(x)
-    x = layers.Conv2DTranspose(64, (3, 3), strides=2, activation='relu', padding='same')(x)
-    x = layers.Conv2DTranspose(32, (3, 3), strides=2, activation='relu', padding='same')(x)
-    decoder_output = layers.Conv2D(1, (3, 3), strides=1, activation='sigmoid', padding='same',
-                                   name='decoder_output')(x)
-    return models.Model(decoder_input, decoder_output)
-
-
-def build_ae(jit):
-    encoder_input, encoder_output = fashion_encoder(2, variational=False)
-    decoder = fashion_decoder(2)
-    autoencoder = models.Model(encoder_input, decoder(encoder_output))
-    autoencoder.compile(optimizer='adam', loss='binary_crossentropy', jit_compile=jit)
-    return autoencoder
-
-
-def build_vae(jit):
-    encoder_input, outputs = fashion_encoder(2, variational=True)
-    encoder = models.Model(encoder_input, outputs, name='encoder')
-    vae = VAE(encoder, fashion_decoder(2), beta=500, reconstruction='bce')
-    vae.compile(optimizer=optimizers.Adam(learning_rate=0.0005), jit_compile=jit)
-    return vae
-
-
-def build_faces_vae(jit, features=64, latent=200):
-    encoder_input = layers.Input(shape=(64, 64, 3), name='encoder_input')
-    x = encoder_input
-    for _ in range(5):
-        x = layers.Conv2D(features, kernel_size=3, strides=2, padding='same')(x)
-        x = layers.BatchNormalization()(x)
-        x = layers.LeakyReLU()(x)
-    x = layers.Flatten()(x)
-    z_mean = layers.Dense(latent, name='z_mean')(x)
-    z_log_var = layers.Dense(latent, name='z_log_var')(x)
-    z = Sampling()([z_mean, z_log_var])
-    encoder = models.Model(encoder_input, [z_mean, z_log_var, z], name='encoder')
-
-    decoder_input = layers.Input(shape=(latent,), name='decoder_input')
-    x = layers.Dense(2 * 2 * features)(decoder_input)
-    x = layers.BatchNormalization()(x)
-    x = layers.LeakyReLU()(x)
-    x = layers.Reshape((2, 2, features))(x)
-    for _ in range(5):
-        x = layers.Conv2DTranspose(features, kernel_size=3, strides=2, padding='same')(x)
-        x = layers.BatchNormalization()(x)
-        x = layers.LeakyReLU()(x)
-    decoder_output = layers.Conv2DTranspose(3, kernel_size=3, strides=1, activation='sigmoid', padding='same')(x)
-    decoder = models.Model(decoder_input, decoder_output)
-    vae = VAE(encoder, decoder, beta=2000, reconstruction='mse')
-    vae.compile(optimizer=optimizers.Adam(learning_rate=0.0005), jit_compile=jit)
-    return vae
-
-
-SPECS = {
-    'ae': (build_ae, 100, (32, 32, 1), True),
-    'vae': (build_vae, 100, (32, 32, 1), False),
-    'faces-vae': (build_faces_vae, 128, (64, 64, 3), False),
-}
+SUPERVISED = {'ae'}
+"""Models fitted on (x, x) with a compiled loss; the VAEs compute theirs in train_step from x alone."""
 
 
 class StepTimer(keras.callbacks.Callback):
@@ -197,11 +70,11 @@ class StepTimer(keras.callbacks.Callback):
 
 
 def bench(name, seconds, warmup, jit):
-    build, batch, shape, supervised = SPECS[name]
+    batch, shape = book_models.BATCH_SIZE[name], book_models.INPUT_SHAPE[name]
     keras.utils.set_random_seed(0)
-    model = build(jit)
+    model = book_models.training_model(name, *book_models.build(name), jit_compile=jit)
     x = np.random.default_rng(3).random((batch, *shape), dtype=np.float32)
-    data = tf.data.Dataset.from_tensors((x, x) if supervised else x).repeat()
+    data = tf.data.Dataset.from_tensors((x, x) if name in SUPERVISED else x).repeat()
     slow = name == 'faces-vae'
     timer = StepTimer(warmup, 0 if slow else seconds, 2 if slow else 3)
     model.fit(data, epochs=1, steps_per_epoch=100_000, verbose=0, shuffle=False, callbacks=[timer])
@@ -216,12 +89,14 @@ def bench(name, seconds, warmup, jit):
 
 def main():
     p = argparse.ArgumentParser()
-    p.add_argument('--models', default='ae,vae,faces-vae')
+    p.add_argument('--models', default=','.join(book_models.KINDS))
     p.add_argument('--seconds', type=float, default=4.0)
     p.add_argument('--warmup', type=int, default=3)
     p.add_argument('--jit', default='auto', help="'auto', 'off' or both, comma-separated")
     a = p.parse_args()
     for name in a.models.split(','):
+        if name not in book_models.KINDS:
+            p.error(f"--models: unknown model {name!r} ({', '.join(book_models.KINDS)})")
         for mode in a.jit.split(','):
             if mode not in ('auto', 'off'):
                 p.error(f"--jit: unknown mode {mode!r} (auto or off)")

@@ -6,7 +6,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { buildModel } from '../src/models/build.ts';
 import { Adam } from '../src/training/adam.ts';
-import { DEFAULT_LEARNING_RATE, trainStep } from '../src/training/step.ts';
+import { DEFAULT_LEARNING_RATE } from '../src/training/book-defaults.ts';
+import { trainStep } from '../src/training/step.ts';
 import type { ModelKind } from '../src/types.ts';
 
 export interface OpProfile {

@@ -29,12 +29,12 @@ import { buildModel } from '../src/models/build.ts';
 import { Adam } from '../src/training/adam.ts';
 import { FACES_MICRO_BATCH } from '../src/training/loop.ts';
 import { createParallelStepper } from '../src/training/parallel.ts';
-import { DEFAULT_LEARNING_RATE, trainStep } from '../src/training/step.ts';
+import { BOOK_DEFAULTS, DEFAULT_LEARNING_RATE } from '../src/training/book-defaults.ts';
+import { trainStep } from '../src/training/step.ts';
 import type { ModelKind } from '../src/types.ts';
 import { profileStep, profileTable } from './profile.ts';
 import { referencePython, runKeras, runTorch, type ReferenceRow } from './references.ts';
 
-const BOOK_BATCH: Record<ModelKind, number> = { ae: 100, vae: 100, 'faces-vae': 128 };
 const AE_WASM_TARGET = 250;
 /** Native engine vs the book's Keras code (issue 9). */
 const NATIVE_KERAS_TARGET = 0.6;
@@ -78,12 +78,12 @@ async function timeSteps(step: () => Promise<unknown> | unknown, slow: boolean) 
 }
 
 function rowOf(kind: ModelKind, engine: string, t: Awaited<ReturnType<typeof timeSteps>>, note?: string): Row {
-  const batch = BOOK_BATCH[kind];
+  const batch = BOOK_DEFAULTS[kind].batchSize;
   return { model: kind, batch, engine, msPerStep: t.ms, imgPerSec: (batch * 1000) / t.ms, bestImgPerSec: (batch * 1000) / t.best, cpuMsPerStep: t.cpuMsPerStep, steps: t.steps, note };
 }
 
 function inputs(kind: ModelKind, imageShape: readonly [number, number, number], latentDim: number) {
-  const batch = BOOK_BATCH[kind];
+  const batch = BOOK_DEFAULTS[kind].batchSize;
   const x = tf.randomUniform([batch, ...imageShape], 0, 1, 'float32', 3) as tf.Tensor4D;
   const eps = kind === 'ae' ? undefined : (tf.tidy(() => tf.randomNormal([batch, latentDim], 0, 1, 'float32', 4).dataSync()) as Float32Array);
   return { x, eps };
@@ -268,11 +268,11 @@ async function main(): Promise<void> {
   if (native) {
     await initEngine('tfjs-node', { log: () => {} });
     for (const kind of MODELS.filter((m) => m !== 'vae')) {
-      const ours = await profileStep(kind, BOOK_BATCH[kind]);
-      const stock = await withoutNativeGradients(() => withStockGradients(() => profileStep(kind, BOOK_BATCH[kind], false)));
+      const ours = await profileStep(kind, BOOK_DEFAULTS[kind].batchSize);
+      const stock = await withoutNativeGradients(() => withStockGradients(() => profileStep(kind, BOOK_DEFAULTS[kind].batchSize, false)));
       console.log('');
-      for (const l of profileTable(`one native ${kind} step, batch ${BOOK_BATCH[kind]}, tfjs's own gradients, BatchNorm and Adam`, stock)) console.log(l);
-      for (const l of profileTable(`one native ${kind} step, batch ${BOOK_BATCH[kind]}, our native kernels`, ours)) console.log(l);
+      for (const l of profileTable(`one native ${kind} step, batch ${BOOK_DEFAULTS[kind].batchSize}, tfjs's own gradients, BatchNorm and Adam`, stock)) console.log(l);
+      for (const l of profileTable(`one native ${kind} step, batch ${BOOK_DEFAULTS[kind].batchSize}, our native kernels`, ours)) console.log(l);
     }
   }
   if (ENGINES.includes('wasm') && MODELS.includes('ae')) {

@@ -1,7 +1,9 @@
 /**
  * Public API of @latentkit/train: models, training, checkpoints. Internals import their siblings
- * directly. The other entries: '@latentkit/train/data' (datasets) and '@latentkit/train/engine'
- * (engine choice); the run folder's file contract is @latentkit/format.
+ * directly. The other entries: '@latentkit/train/data' (datasets), '@latentkit/train/engine'
+ * (engine choice) and '@latentkit/train/book-defaults' (the book's epochs, batch sizes, learning rates,
+ * betas and the default seed, without loading TensorFlow.js); the run folder's file contract is
+ * @latentkit/format.
  *
  * A run: `const engine = await initEngine('auto')`, a Dataset from loadFashionMnist or loadCelebA,
  * then `train({ kind, engine, train, validation, outDir, epochs, batchSize })`. The engine is the
@@ -19,12 +21,12 @@ export { Sampling, type SamplingArgs } from './models/sampling.ts';
 export { saveModel, loadModel, fileHandler, MODEL_JSON, WEIGHTS_BIN } from './models/io.ts';
 export { train, evaluate, FACES_MICRO_BATCH, type TrainOptions, type TrainResult } from './training/loop.ts';
 export {
-  computeGradients, trainStep, trainStepAsync, evaluateBatch, forwardLoss, DEFAULT_LEARNING_RATE,
-  type GradientOptions, type GradientResult,
+  computeGradients, trainStep, trainStepAsync, evaluateBatch, forwardLoss, type GradientOptions, type GradientResult,
 } from './training/step.ts';
+export { modelLoss, binaryCrossentropy, meanSquaredError, klDivergence, KERAS_EPSILON, type LossTensors } from './training/losses.ts';
 export {
-  modelLoss, binaryCrossentropy, meanSquaredError, klDivergence, DEFAULT_BETA, KERAS_EPSILON, type LossTensors,
-} from './training/losses.ts';
+  BOOK_DEFAULTS, DEFAULT_SEED, DEFAULT_BETA, DEFAULT_LEARNING_RATE, type BookTrainingDefaults,
+} from './training/book-defaults.ts';
 export { Adam, type AdamConfig } from './training/adam.ts';
 export { trainableVariables, nonTrainableVariables, allVariables } from './training/weights.ts';
 export { writeCheckpoint, readCheckpoint, hasCheckpoint, CHECKPOINT_FORMAT, type Checkpoint, type CheckpointState } from './training/checkpoint.ts';

@@ -13,7 +13,7 @@ import {
   BUNDLE_FILES, BUNDLE_MODELS, FormatError, RUN_FORMAT, parseBundleManifest, parseLatents,
   type BundleManifest, type BundleModel, type ImageShape, type ModelKind, type RunManifest,
 } from '@latentkit/format';
-import { DEFAULT_BETA } from '@latentkit/train';
+import { DEFAULT_BETA } from '@latentkit/train/book-defaults';
 import { FASHION_MNIST_LABELS } from '@latentkit/train/data';
 import { describeModel, type RunExportOptions } from '../bundle/export-run.ts';
 import { writeFileAtomic } from '@latentkit/format/node';

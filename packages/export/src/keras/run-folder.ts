@@ -7,8 +7,8 @@
  * the weights of the Keras layer at the same position (same class, same shapes, checked: the book's
  * Keras code and the tfjs build list their layers in the same order). The checkpoint starts at
  * epoch 0 with a fresh Adam (Keras's encoder and decoder files carry no optimizer state: it belongs to
- * the training wrapper model), the book's batch size and learning rate, and seed 42 (`pnpm train`'s
- * default, which a resume must repeat).
+ * the training wrapper model), the book's batch size, learning rate and beta, and `pnpm train`'s default
+ * seed, which a resume must repeat (all from '@latentkit/train/book-defaults', as `pnpm train` takes them).
  */
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
@@ -17,7 +17,8 @@ import { existsSync, readdirSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { FASHION_MNIST_LABELS } from '@latentkit/train/data';
-import { buildModel, saveModel, Adam, CHECKPOINT_FORMAT, writeCheckpoint, DEFAULT_BETA, DEFAULT_LEARNING_RATE } from '@latentkit/train';
+import { buildModel, saveModel, Adam, CHECKPOINT_FORMAT, writeCheckpoint } from '@latentkit/train';
+import { BOOK_DEFAULTS, DEFAULT_SEED } from '@latentkit/train/book-defaults';
 import { writeJsonAtomic } from '@latentkit/format/node';
 import { RUN_FILES, RUN_FORMAT, parseRunManifest, type ModelKind, type RunManifest } from '@latentkit/format';
 import { modelConfig, type KerasModelSource, type LayerWeights } from '../model-source.ts';
@@ -25,10 +26,6 @@ import { CONTAINER_CLASSES } from '../registry.ts';
 import { describePair, loadPairPart } from './bundle.ts';
 import { KerasFileError } from './errors.ts';
 import type { KerasFileSource } from './load.ts';
-
-/** `pnpm train`'s book batch sizes (packages/train/src/cli/options.ts BOOK_DEFAULTS). */
-const BOOK_BATCH: Record<ModelKind, number> = { ae: 100, vae: 100, 'faces-vae': 128 };
-const TRAIN_DEFAULT_SEED = 42;
 
 export interface KerasRunFolderOptions {
   encoder: string | KerasFileSource;
@@ -101,15 +98,16 @@ export async function writeKerasRunFolder(options: KerasRunFolderOptions): Promi
   const decoder = await loadPairPart(options.decoder, 'decoder', options.kind);
   const { kind, imageShape, latentDim } = describePair(encoder, decoder, options.kind);
   if (tf.getBackend() !== 'cpu') await tf.setBackend('cpu');
-  const pair = buildModel(kind, { latentDim, seed: TRAIN_DEFAULT_SEED });
+  const pair = buildModel(kind, { latentDim, seed: DEFAULT_SEED });
   try {
     if (pair.imageShape.join('x') !== imageShape.join('x')) {
       throw new KerasFileError(encoder.info.file, `takes ${imageShape.join('x')} images; the book's ${kind} takes ${pair.imageShape.join('x')}`);
     }
     copyWeights(encoder, pair.encoder, 'encoder');
     copyWeights(decoder, pair.decoder, 'decoder');
-    const beta = kind === 'ae' ? undefined : DEFAULT_BETA[kind];
-    const learningRate = DEFAULT_LEARNING_RATE[kind];
+    const book = BOOK_DEFAULTS[kind];
+    const beta = kind === 'ae' ? undefined : book.beta;
+    const learningRate = book.learningRate;
     const fashion = imageShape.join('x') === '32x32x1';
     const labelNames = options.labelNames ?? (fashion ? FASHION_MNIST_LABELS : undefined);
     const manifest: RunManifest = {
@@ -121,7 +119,7 @@ export async function writeKerasRunFolder(options: KerasRunFolderOptions): Promi
       ...(options.attributeNames ? { attributeNames: options.attributeNames } : {}),
       data: { name: 'keras', source: `${basename(encoder.info.file)} + ${basename(decoder.info.file)}`, train: 0, validation: 0 },
       epochs: 0,
-      batchSize: BOOK_BATCH[kind],
+      batchSize: book.batchSize,
       ...(beta !== undefined ? { beta } : {}),
       engine: `keras ${encoder.info.kerasVersion ?? ''} (${encoder.info.format} + ${decoder.info.format}), imported by latentkit`.replace('  ', ' '),
       createdAt: new Date().toISOString(),
@@ -138,8 +136,8 @@ export async function writeKerasRunFolder(options: KerasRunFolderOptions): Promi
         latentDim,
         imageShape,
         epoch: 0,
-        seed: TRAIN_DEFAULT_SEED,
-        batchSize: BOOK_BATCH[kind],
+        seed: DEFAULT_SEED,
+        batchSize: book.batchSize,
         learningRate,
         beta,
         best: null,

@@ -1,6 +1,7 @@
 # Builds the book's three chapter-3 models in Keras 3 (the code of "Generative Deep Learning", 2nd ed.,
-# ch. 3, as in /work/shared/seed), trains each briefly, saves every encoder and decoder as `.keras` and as
-# legacy `.h5`, and writes fixed inputs with Keras's own outputs, for the TypeScript Keras readers' tests.
+# ch. 3, from scripts/python/book_models.py, which packages/train/bench/keras_reference.py times too),
+# trains each briefly, saves every encoder and decoder as `.keras` and as legacy `.h5`, and writes fixed
+# inputs with Keras's own outputs, for the TypeScript Keras readers' tests.
 #
 #   PY=$(bash scripts/python/env.sh)
 #   $PY packages/export/test/keras-fixtures/make_fixtures.py            # (re)generate the files here
@@ -27,33 +28,30 @@ os.environ.setdefault("KERAS_BACKEND", "tensorflow")
 
 import numpy as np  # noqa: E402
 import keras  # noqa: E402
-from keras import layers, models, ops  # noqa: E402
+from keras import layers, models  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[3]
+sys.path.insert(0, str(ROOT / "scripts" / "python"))
+
+import book_models  # noqa: E402  (the book's models, shared with packages/train/bench/keras_reference.py)
+
 SEED = 1234
 
 
-# ---- the book's models -------------------------------------------------------------------------------
+# ---- the book's models (scripts/python/book_models.py) ----------------------------------------------
 
-class Sampling(layers.Layer):
-    """The book's Sampling layer, unregistered (class_name "Sampling", module "__main__")."""
-
-    def call(self, inputs):
-        z_mean, z_log_var = inputs
-        epsilon = keras.random.normal(shape=ops.shape(z_mean))
-        return z_mean + ops.exp(0.5 * z_log_var) * epsilon
+# book_models.Sampling is the book's plain, unregistered class: files name it class_name "Sampling",
+# registered_name "Sampling", module null.
+Sampling = book_models.Sampling
 
 
 def registered_sampling():
     """The same layer registered under Keras's default package: registered_name "Custom>Sampling"."""
 
     @keras.saving.register_keras_serializable()
-    class Sampling(layers.Layer):  # noqa: F811 - same class name on purpose, as a reader's code has it
-        def call(self, inputs):
-            z_mean, z_log_var = inputs
-            epsilon = keras.random.normal(shape=ops.shape(z_mean))
-            return z_mean + ops.exp(0.5 * z_log_var) * epsilon
+    class Sampling(book_models.Sampling):  # noqa: F811 - same class name on purpose, as a reader's code has it
+        pass
 
     return Sampling
 
@@ -61,103 +59,12 @@ def registered_sampling():
 RegisteredSampling = registered_sampling()
 
 
-def fashion_encoder(latent_dim, variational):
-    encoder_input = layers.Input(shape=(32, 32, 1), name="encoder_input")
-    x = layers.Conv2D(32, (3, 3), strides=2, activation="relu", padding="same")(encoder_input)
-    x = layers.Conv2D(64, (3, 3), strides=2, activation="relu", padding="same")(x)
-    x = layers.Conv2D(128, (3, 3), strides=2, activation="relu", padding="same")(x)
-    shape_before_flattening = tuple(x.shape[1:])
-    x = layers.Flatten()(x)
-    if not variational:
-        encoder_output = layers.Dense(latent_dim, name="encoder_output")(x)
-        return models.Model(encoder_input, encoder_output), shape_before_flattening
-    z_mean = layers.Dense(latent_dim, name="z_mean")(x)
-    z_log_var = layers.Dense(latent_dim, name="z_log_var")(x)
-    z = Sampling()([z_mean, z_log_var])
-    return models.Model(encoder_input, [z_mean, z_log_var, z], name="encoder"), shape_before_flattening
-
-
-def fashion_decoder(latent_dim, shape_before_flattening):
-    decoder_input = layers.Input(shape=(latent_dim,), name="decoder_input")
-    x = layers.Dense(int(np.prod(shape_before_flattening)))(decoder_input)
-    x = layers.Reshape(shape_before_flattening)(x)
-    x = layers.Conv2DTranspose(128, (3, 3), strides=2, activation="relu", padding="same")(x)
-    x = layers.Conv2DTranspose(64, (3, 3), strides=2, activation="relu", padding="same")(x)
-    x = layers.Conv2DTranspose(32, (3, 3), strides=2, activation="relu", padding="same")(x)
-    decoder_output = layers.Conv2D(1, (3, 3), strides=1, activation="sigmoid", padding="same", name="decoder_output")(x)
-    return models.Model(decoder_input, decoder_output)
-
-
-FACES = dict(IMAGE_SIZE=64, CHANNELS=3, NUM_FEATURES=64, Z_DIM=200)
-
-
-def faces_encoder():
-    f = FACES
-    encoder_input = layers.Input(shape=(f["IMAGE_SIZE"], f["IMAGE_SIZE"], f["CHANNELS"]), name="encoder_input")
-    x = encoder_input
-    for _ in range(5):
-        x = layers.Conv2D(f["NUM_FEATURES"], kernel_size=3, strides=2, padding="same")(x)
-        x = layers.BatchNormalization()(x)
-        x = layers.LeakyReLU()(x)
-    shape_before_flattening = tuple(x.shape[1:])
-    x = layers.Flatten()(x)
-    z_mean = layers.Dense(f["Z_DIM"], name="z_mean")(x)
-    z_log_var = layers.Dense(f["Z_DIM"], name="z_log_var")(x)
-    z = RegisteredSampling()([z_mean, z_log_var])
-    return models.Model(encoder_input, [z_mean, z_log_var, z], name="encoder"), shape_before_flattening
-
-
-def faces_decoder(shape_before_flattening):
-    f = FACES
-    decoder_input = layers.Input(shape=(f["Z_DIM"],), name="decoder_input")
-    x = layers.Dense(int(np.prod(shape_before_flattening)))(decoder_input)
-    x = layers.BatchNormalization()(x)
-    x = layers.LeakyReLU()(x)
-    x = layers.Reshape(shape_before_flattening)(x)
-    for _ in range(5):
-        x = layers.Conv2DTranspose(f["NUM_FEATURES"], kernel_size=3, strides=2, padding="same")(x)
-        x = layers.BatchNormalization()(x)
-        x = layers.LeakyReLU()(x)
-    decoder_output = layers.Conv2DTranspose(f["CHANNELS"], kernel_size=3, strides=1, activation="sigmoid", padding="same")(x)
-    return models.Model(decoder_input, decoder_output)
-
-
-class VAE(models.Model):
-    """The book's VAE training wrapper (train_step with reconstruction + KL loss)."""
-
-    def __init__(self, encoder, decoder, beta, faces, **kwargs):
-        super().__init__(**kwargs)
-        self.encoder, self.decoder, self.beta, self.faces = encoder, decoder, beta, faces
-
-    def call(self, inputs):
-        z_mean, z_log_var, z = self.encoder(inputs)
-        return z_mean, z_log_var, self.decoder(z)
-
-    def train_step(self, data):
-        import tensorflow as tf
-
-        with tf.GradientTape() as tape:
-            z_mean, z_log_var, reconstruction = self(data, training=True)
-            if self.faces:
-                rec = tf.reduce_mean(self.beta * keras.losses.mean_squared_error(data, reconstruction))
-            else:
-                rec = tf.reduce_mean(self.beta * keras.losses.binary_crossentropy(data, reconstruction, axis=(1, 2, 3)))
-            kl = tf.reduce_mean(tf.reduce_sum(-0.5 * (1 + z_log_var - tf.square(z_mean) - tf.exp(z_log_var)), axis=1))
-            total = rec + kl
-        grads = tape.gradient(total, self.trainable_weights)
-        self.optimizer.apply_gradients(zip(grads, self.trainable_weights))
-        return {"loss": total, "reconstruction_loss": rec, "kl_loss": kl}
-
-
 def my_pkg_sampling():
     """The Sampling layer registered in a package of the reader's own: registered_name "my_pkg>Sampling"."""
 
     @keras.saving.register_keras_serializable(package="my_pkg")
-    class Sampling(layers.Layer):  # noqa: F811
-        def call(self, inputs):
-            z_mean, z_log_var = inputs
-            epsilon = keras.random.normal(shape=ops.shape(z_mean))
-            return z_mean + ops.exp(0.5 * z_log_var) * epsilon
+    class Sampling(book_models.Sampling):  # noqa: F811
+        pass
 
     return Sampling
 
@@ -208,15 +115,13 @@ def build_extras():
 
 
 def build_all():
-    """name -> (encoder, decoder); built fresh from the code above."""
-    out = {}
-    enc, shape = fashion_encoder(2, variational=False)
-    out["ae"] = (enc, fashion_decoder(2, shape))
-    enc, shape = fashion_encoder(2, variational=True)
-    out["vae"] = (enc, fashion_decoder(2, shape))
-    enc, shape = faces_encoder()
-    out["faces-vae"] = (enc, faces_decoder(shape))
-    return out
+    """name -> (encoder, decoder); built fresh by book_models, in this order (Keras numbers layer names
+    globally, so the order fixes names such as "sampling_1"). The faces VAE's Sampling is registered."""
+    return {
+        "ae": book_models.build("ae"),
+        "vae": book_models.build("vae"),
+        "faces-vae": book_models.build("faces-vae", sampling=RegisteredSampling),
+    }
 
 
 # ---- data --------------------------------------------------------------------------------------------
@@ -302,23 +207,17 @@ def load(path):
 
 
 def train(kind, enc, dec, rng):
+    """A few epochs of the book's training (its model, loss, optimiser and batch size) on little data."""
     keras.utils.set_random_seed(SEED)
+    model = book_models.training_model(kind, enc, dec)
+    batch_size = book_models.BATCH_SIZE[kind]
     if kind == "ae":
         x = fashion_images(1000)
-        image = layers.Input(shape=(32, 32, 1))
-        ae = models.Model(image, dec(enc(image)))
-        ae.compile(optimizer="adam", loss="binary_crossentropy")
-        ae.fit(x, x, epochs=2, batch_size=100, shuffle=True, verbose=2)
+        model.fit(x, x, epochs=2, batch_size=batch_size, shuffle=True, verbose=2)
     elif kind == "vae":
-        x = fashion_images(2000)
-        vae = VAE(enc, dec, beta=500, faces=False)
-        vae.compile(optimizer=keras.optimizers.Adam(learning_rate=0.0005))
-        vae.fit(x, epochs=3, batch_size=100, shuffle=True, verbose=2)
+        model.fit(fashion_images(2000), epochs=3, batch_size=batch_size, shuffle=True, verbose=2)
     else:
-        x = drawn_faces(512, rng)
-        vae = VAE(enc, dec, beta=2000, faces=True)
-        vae.compile(optimizer=keras.optimizers.Adam(learning_rate=0.0005))
-        vae.fit(x, epochs=2, batch_size=128, shuffle=True, verbose=2)
+        model.fit(drawn_faces(512, rng), epochs=2, batch_size=batch_size, shuffle=True, verbose=2)
 
 
 # ---- Keras 2 (tf.keras) files -------------------------------------------------------------------------

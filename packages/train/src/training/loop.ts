@@ -22,12 +22,12 @@ import { RUN_FORMAT, type Dataset, type EpochMetrics, type Losses, type ModelKin
 import { Adam } from './adam.ts';
 import { writeFinalArtifacts, writeEpochSamples } from './artifacts.ts';
 import { CHECKPOINT_FORMAT, hasCheckpoint, readCheckpoint, writeCheckpoint, type CheckpointState } from './checkpoint.ts';
-import { DEFAULT_BETA } from './losses.ts';
+import { DEFAULT_BETA, DEFAULT_LEARNING_RATE } from './book-defaults.ts';
 import { batchNoise } from './noise.ts';
 import { createProgress, defaultProgressMode, type ProgressMode } from './progress.ts';
 import { createParallelStepper } from './parallel.ts';
 import { runPaths, writeMetrics } from './run-folder.ts';
-import { DEFAULT_LEARNING_RATE, evaluateBatchAsync, trainStepAsync } from './step.ts';
+import { evaluateBatchAsync, trainStepAsync } from './step.ts';
 import { parseRunManifest } from '@latentkit/format';
 import { writeJsonAtomic } from '@latentkit/format/node';
 

@@ -13,12 +13,10 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { ModelKind } from '../types.ts';
+import { DEFAULT_BETA } from './book-defaults.ts';
 
 /** Keras's fuzz factor (keras.backend.epsilon()): keeps log() away from 0 in the cross-entropy. */
 export const KERAS_EPSILON = 1e-7;
-
-/** The book's reconstruction weights (BETA in its notebooks). */
-export const DEFAULT_BETA: Record<ModelKind, number> = { ae: 1, vae: 500, 'faces-vae': 2000 };
 
 /** Scalar loss tensors of one batch; kl is absent for the AE. */
 export interface LossTensors {

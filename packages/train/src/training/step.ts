@@ -23,7 +23,8 @@ import { ValueError } from '../errors.ts';
 import type { ModelPair } from '../models/model-pair.ts';
 import type { Losses } from '../types.ts';
 import type { Adam } from './adam.ts';
-import { modelLoss, DEFAULT_BETA, type LossTensors } from './losses.ts';
+import { DEFAULT_BETA } from './book-defaults.ts';
+import { modelLoss, type LossTensors } from './losses.ts';
 import { nonTrainableVariables, trainableVariables } from './weights.ts';
 
 export interface GradientOptions {
@@ -296,6 +297,3 @@ export async function evaluateBatchAsync(pair: ModelPair, images: tf.Tensor4D, o
   }
   return readLosses([{ tensors: t, weight: 1 }], pair.kind);
 }
-
-/** The book's learning rates: Keras Adam's default 1e-3 for the AE, 5e-4 for both VAEs. */
-export const DEFAULT_LEARNING_RATE = { ae: 1e-3, vae: 5e-4, 'faces-vae': 5e-4 } as const;
