@@ -1,7 +1,7 @@
 /**
  * Typed errors of the exporter. Messages say what arrived, what was expected and what to do next.
  * Each carries a stable `code` starting with `LATENTKIT_` (the convention of every Latentkit
- * package's input errors): the CLI (cli/exit.ts) prints the message of such an error and exits with
+ * package's input errors): the CLI (@latentkit/format/node cli-exit.ts) prints the message of such an error and exits with
  * status 2; anything else thrown keeps its stack trace and exits with 1.
  */
 

@@ -2,7 +2,7 @@
  * Typed errors of the train package, one class per kind of fault, each with a stable `code`.
  * Messages say what arrived, what was expected and what to do, in the manner of
  * tfjs-layers/src/errors.ts. Every class here means "the caller's input (an option, a file, the
- * machine's setup) is at fault", so the CLIs (cli/exit.ts) print the message and exit with status 2;
+ * machine's setup) is at fault", so the CLIs (@latentkit/format/node cli-exit.ts) print the message and exit with status 2;
  * anything else thrown is a bug and keeps its stack trace (exit status 1).
  *
  * Codes start with `LATENTKIT_`, the convention the export and runtime packages' errors follow too,

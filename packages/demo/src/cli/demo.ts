@@ -1,14 +1,14 @@
 /**
  * `pnpm demo [--run runs/NAME] [--precision fp32|fp16|int8] [--port 5173] [--host 127.0.0.1] [--api-url URL] [--no-build] [--no-isolation]`
  * Builds the site and serves it with the run's bundle until Ctrl-C.
- * Exit status (cli/exit.ts): 2 bad options, run folder, precision or port (message only), 1 anything
+ * Exit status (@latentkit/format/node cli-exit.ts): 2 bad options, run folder, precision or port (message only), 1 anything
  * else (with stack); 0 after Ctrl-C or SIGTERM.
  */
 import { parseArgs } from 'node:util';
 import { DemoInputError } from '../errors.ts';
 import { bundleFolderName } from '../model/precision.ts';
 import { serveDemo } from '../server/serve-demo.ts';
-import { isEntryPoint, reportCliError } from './exit.ts';
+import { errorCode, isEntryPoint, reportCliError } from '@latentkit/format/node';
 
 const USAGE = `usage: pnpm demo [--run runs/NAME] [--precision fp32|fp16|int8] [--port 5173] [--host 127.0.0.1] [--api-url URL] [--no-build] [--no-isolation]`;
 
@@ -53,17 +53,26 @@ async function start(argv: string[]): Promise<void> {
   process.on('SIGTERM', stop);
 }
 
+/** Besides typed errors: a bad command line (node:util parseArgs) or a port that cannot be listened on. */
+function isCommandLineOrListenError(err: unknown): boolean {
+  const code = errorCode(err);
+  if (code === undefined) return false;
+  if (code.startsWith('ERR_PARSE_ARGS_')) return true;
+  return (code === 'EADDRINUSE' || code === 'EACCES') && (err as { syscall?: string }).syscall === 'listen';
+}
+
 /**
  * Runs `pnpm demo` with `argv` (the arguments after the command). Resolves with 0 once the site is
  * served (the server keeps the process alive until SIGINT/SIGTERM), or with the exit status of a
- * failure, printed on stderr as cli/exit.ts describes; never throws.
+ * failure, printed on stderr as @latentkit/format/node (cli-exit.ts) describes; never throws.
  */
 export async function main(argv: string[]): Promise<number> {
   try {
     await start(argv);
     return 0;
   } catch (err) {
-    return reportCliError(err, USAGE);
+    const commandLine = errorCode(err)?.startsWith('ERR_PARSE_ARGS_') ?? false;
+    return reportCliError(err, 'demo', { isInputError: isCommandLineOrListenError, usage: commandLine ? USAGE : undefined });
   }
 }
 

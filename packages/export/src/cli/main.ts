@@ -5,7 +5,7 @@
  *
  * Reads a training run folder (default: the newest under runs/) and writes its ONNX bundle
  * (default: runs/NAME/bundle/ for fp32, runs/NAME/bundle-fp16/ and runs/NAME/bundle-int8/ for the others). No Python, no tfjs: model.json and weights are read directly.
- * Exit status (cli/exit.ts): 0 written, 2 bad options, run folder or model (message only), 1 anything
+ * Exit status (@latentkit/format/node cli-exit.ts): 0 written, 2 bad options, run folder or model (message only), 1 anything
  * else (with stack).
  */
 import { Command, Option } from 'commander';
@@ -18,7 +18,7 @@ import { encodeModel } from '../proto/onnx-proto.ts';
 import { ExportError } from '../errors.ts';
 import { addExportFlags, exportOptionsFrom, parsePositiveInt, type ExportFlags } from './export-flags.ts';
 import { isKerasInvocation, kerasMain } from '../keras/cli.ts';
-import { isEntryPoint, reportCliError } from './exit.ts';
+import { isEntryPoint, reportCliError } from '@latentkit/format/node';
 
 interface CliOptions extends ExportFlags {
   model: BundleModel | 'all';
@@ -79,14 +79,14 @@ export async function exportCommand(argv: string[], cwd = process.env.INIT_CWD ?
 
 /**
  * Runs `pnpm export` with `argv` and returns the exit status; never throws. Errors are printed on
- * stderr as cli/exit.ts describes.
+ * stderr as @latentkit/format/node (cli-exit.ts) describes.
  */
 export async function main(argv: string[], cwd = process.env.INIT_CWD ?? process.cwd()): Promise<number> {
   try {
     await exportCommand(argv, cwd);
     return 0;
   } catch (err) {
-    return reportCliError(err);
+    return reportCliError(err, 'export');
   }
 }
 

@@ -7,3 +7,6 @@ export {
   findRuns, findBundles, newestRun, newestBundle, readRunManifest, readBundleManifest, compareNewestFirst,
   type FoundRun, type FoundBundle, type Found,
 } from './find.ts';
+export {
+  reportCliError, isInputError, isEntryPoint, errorCode, EXIT_OK, EXIT_INTERNAL, EXIT_USAGE, type ReportOptions,
+} from './cli-exit.ts';

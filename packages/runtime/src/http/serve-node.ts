@@ -33,7 +33,7 @@ import { sharpCodec } from '../node/images.ts';
 import { MicroBatchedModel, microBatched, type MicroBatchOptions } from '../common/micro-batcher.ts';
 import { BundleError, InputError, OverloadedError, UnsupportedDeviceError } from '../common/errors.ts';
 import { watchEventLoopDelay, type EventLoopDelay } from '../node/event-loop-delay.ts';
-import { reportCliError } from '../node/cli-exit.ts';
+import { reportCliError } from '@latentkit/format/node';
 import { createApp, type Lifecycle } from './app.ts';
 import { createAppMetrics } from './app-metrics.ts';
 import { errorResponse } from './errors.ts';

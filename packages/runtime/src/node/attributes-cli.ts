@@ -12,7 +12,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { BundleError } from '../common/errors.ts';
 import { DEVICES, LatentModel, type Device } from './index.ts';
-import { isEntryPoint, reportCliError } from './cli-exit.ts';
+import { isEntryPoint, reportCliError } from '@latentkit/format/node';
 import { findBundle } from './find-bundle.ts';
 import { computeAttributeVectors } from './attribute-vectors.ts';
 import { BUNDLE_FILES } from '@latentkit/format';
@@ -91,7 +91,7 @@ const buildCommand = () => new Command('attributes')
 
 /**
  * Runs the attributes CLI with `argv` (the arguments after the script) and returns the exit status;
- * never throws. Errors are printed on stderr as cli-exit.ts describes.
+ * never throws. Errors are printed on stderr as @latentkit/format/node (cli-exit.ts) describes.
  */
 export async function main(argv: string[]): Promise<number> {
   try {

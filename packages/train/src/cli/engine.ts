@@ -7,7 +7,7 @@ import { Command, Option } from 'commander';
 import { EngineError } from '../errors.ts';
 import { ProvisionError, provisionNative, type ProvisionResult, type ProvisionRoute } from '../engine/native/provision.ts';
 import { addonCacheDir } from '../engine/native/paths.ts';
-import { isEntryPoint, reportCliError } from './exit.ts';
+import { isEntryPoint, reportCliError } from '@latentkit/format/node';
 
 const DID: Record<ProvisionResult['action'], string> = {
   'already-loads': 'already loads, nothing to do',
@@ -40,7 +40,7 @@ const buildCommand = () => new Command()
 
 /**
  * Runs `pnpm engine` with `argv` (e.g. ['native', '--rebuild']) and returns the exit status; never
- * throws: 0 ready, 2 bad input (cli/exit.ts), 3 no route works here, 1 anything else (with stack).
+ * throws: 0 ready, 2 bad input (@latentkit/format/node cli-exit.ts), 3 no route works here, 1 anything else (with stack).
  */
 export async function main(argv: string[]): Promise<number> {
   try {
@@ -51,7 +51,7 @@ export async function main(argv: string[]): Promise<number> {
       console.error(`engine native: ${err.message}`);
       return EXIT_NOT_PROVISIONED;
     }
-    return reportCliError(err);
+    return reportCliError(err, 'error');
   }
 }
 

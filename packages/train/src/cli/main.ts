@@ -2,14 +2,14 @@
  * `pnpm train`: train one of the book's models and write its run folder.
  *   pnpm train --model ae|vae|faces-vae [--epochs N] [--batch N] [--data PATH] [--out runs/NAME]
  *              [--resume] [--engine auto|webgpu|wasm|cpu|tfjs-node|tfjs-node-gpu] [--workers N] [--limit N] [--seed N]
- * Exit status (cli/exit.ts): 0 done, 2 bad options, data, engine or checkpoint (message only),
+ * Exit status (@latentkit/format/node cli-exit.ts): 0 done, 2 bad options, data, engine or checkpoint (message only),
  * 1 anything else (with stack).
  */
 import { initEngine } from '../engine/select.ts';
 import { train } from '../training/loop.ts';
 import { defaultProgressMode } from '../training/progress.ts';
 import { loadRunData } from './datasets.ts';
-import { isEntryPoint, reportCliError } from './exit.ts';
+import { isEntryPoint, reportCliError } from '@latentkit/format/node';
 import { buildCommand, resolveWorkers, type CliOptions } from './options.ts';
 
 const log = (msg: string) => console.error(msg);
@@ -49,14 +49,14 @@ async function run(options: CliOptions): Promise<void> {
 
 /**
  * Runs `pnpm train` with `argv` (the arguments after the command, e.g. ['--model', 'ae']) and
- * returns the exit status; never throws. Errors are printed on stderr as cli/exit.ts describes.
+ * returns the exit status; never throws. Errors are printed on stderr as @latentkit/format/node (cli-exit.ts) describes.
  */
 export async function main(argv: string[]): Promise<number> {
   try {
     await buildCommand(run).exitOverride().parseAsync(argv, { from: 'user' });
     return 0;
   } catch (err) {
-    return reportCliError(err);
+    return reportCliError(err, 'error');
   }
 }
 

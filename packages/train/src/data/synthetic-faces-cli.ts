@@ -1,10 +1,10 @@
 /**
  * Writes a CelebA-format set of synthetic faces:
  *   node --import tsx src/data/synthetic-faces-cli.ts --out data/faces --count 2000 [--seed 0] [--size 178]
- * Exit status (cli/exit.ts): 0 written, 2 bad options (message only), 1 anything else (with stack).
+ * Exit status (@latentkit/format/node cli-exit.ts): 0 written, 2 bad options (message only), 1 anything else (with stack).
  */
 import { Command, InvalidArgumentError } from 'commander';
-import { isEntryPoint, reportCliError } from '../cli/exit.ts';
+import { isEntryPoint, reportCliError } from '@latentkit/format/node';
 import { writeSyntheticFaces } from './synthetic-faces.ts';
 
 function integer(name: string, min: number) {
@@ -38,7 +38,7 @@ export async function main(argv: string[]): Promise<number> {
     await buildCommand().exitOverride().parseAsync(argv, { from: 'user' });
     return 0;
   } catch (err) {
-    return reportCliError(err);
+    return reportCliError(err, 'error');
   }
 }
 
