@@ -85,14 +85,17 @@ export function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
   }
 }
 
-/** Processes of `child`'s group still alive (pid and command line), from ps. */
+/**
+ * Processes of `child`'s group still running (pid and command line), from ps. Zombies (stat Z) have
+ * exited and run nothing; in a container whose PID 1 does not reap, an orphan's zombie stays listed.
+ */
 export function groupMembers(child: ChildProcess): string[] {
-  const ps = execFileSync('ps', ['-e', '-o', 'pid=,pgid=,args='], { encoding: 'utf8' });
+  const ps = execFileSync('ps', ['-e', '-o', 'pid=,pgid=,stat=,args='], { encoding: 'utf8' });
   return ps
     .split('\n')
     .map((l) => l.trim().split(/\s+/))
-    .filter((f) => f.length >= 3 && Number(f[1]) === child.pid)
-    .map((f) => `${f[0]} ${f.slice(2).join(' ')}`);
+    .filter((f) => f.length >= 4 && Number(f[1]) === child.pid && !f[2]!.startsWith('Z'))
+    .map((f) => `${f[0]} ${f.slice(3).join(' ')}`);
 }
 
 /** The pid of the group member whose command line matches `pattern` (e.g. the node running the bin). */

@@ -14,15 +14,19 @@ before(async () => {
   bundle = await makeBundle({ kind: 'vae', seed: 5 });
 });
 
-/** Every live process as { pid, ppid, cmdline } from /proc. */
+/**
+ * Every running process as { pid, ppid, cmdline } from /proc. Zombies (state Z) are left out: they
+ * have exited and run nothing; one reparented to a container's PID 1 that does not reap stays a zombie.
+ */
 function processes(): { pid: number; ppid: number; cmdline: string }[] {
   const out: { pid: number; ppid: number; cmdline: string }[] = [];
   for (const name of readdirSync('/proc')) {
     if (!/^\d+$/.test(name)) continue;
     try {
       const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      out.push({ pid: Number(name), ppid, cmdline: readFileSync(`/proc/${name}/cmdline`, 'utf8').replaceAll('\0', ' ') });
+      const [state, ppid] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (state === 'Z' || state === 'X') continue;
+      out.push({ pid: Number(name), ppid: Number(ppid), cmdline: readFileSync(`/proc/${name}/cmdline`, 'utf8').replaceAll('\0', ' ') });
     } catch {
       // exited while we looked
     }
@@ -36,6 +40,20 @@ function leftovers(server: RunningServer, children: number[]): string[] {
   return alive
     .filter((p) => p.pid === server.child.pid || children.includes(p.pid) || p.ppid === server.child.pid || (p.cmdline.includes('serve-node.ts') && p.cmdline.includes(bundle)))
     .map((p) => `${p.pid} (parent ${p.ppid}): ${p.cmdline.slice(0, 200)}`);
+}
+
+/**
+ * The leftovers once the server's children have had up to `ms` to finish exiting: tsx's esbuild
+ * service leaves when its stdin (a pipe from the server) closes, a moment after the server has gone.
+ */
+async function leftoversAfter(server: RunningServer, children: number[], ms = 5000): Promise<string[]> {
+  const until = Date.now() + ms;
+  let left = leftovers(server, children);
+  while (left.length && Date.now() < until) {
+    await new Promise((r) => setTimeout(r, 50));
+    left = leftovers(server, children);
+  }
+  return left;
 }
 
 const lastLine = (text: string) => text.trimEnd().split('\n').at(-1) ?? '';
@@ -101,7 +119,7 @@ test('SIGTERM mid-load: in-flight requests finish with 200, the sessions are rel
     assert.equal(code, 0, server.output());
     assert.match(server.stdout(), /SIGTERM: draining \d+ in-flight request\(s\)/);
     assert.match(lastLine(server.stdout()), /^drained in \d+ ms; sessions released; bye$/, server.output());
-    assert.deepEqual(leftovers(server, children), []);
+    assert.deepEqual(await leftoversAfter(server, children), []);
     await assert.rejects(fetch(`${server.url}/healthz`));
 }));
 
@@ -121,5 +139,5 @@ test('after a request answered 413 before its body was read, SIGTERM still drain
     const code = await server.stop('SIGTERM');
     assert.equal(code, 0, server.output());
     assert.match(lastLine(server.stdout()), /^drained in \d+ ms; sessions released; bye$/, server.output());
-    assert.deepEqual(leftovers(server, []), []);
+    assert.deepEqual(await leftoversAfter(server, []), []);
 }));
