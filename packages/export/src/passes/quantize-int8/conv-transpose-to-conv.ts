@@ -13,20 +13,26 @@
  * own, and the interleave only copies contiguous rows (uint8 DepthToSpace plus the transposes
  * around it cost more than the convolutions in a first measurement).
  *
+ * When the strided layer feeds (through one Relu/LeakyRelu, moved into the phases) a stride-1 layer
+ * with fewer output channels than the integer threshold (the image layer), there is no interleave:
+ * that layer is computed on the phases themselves (phase-domain-conv.ts), which lets it run on int8
+ * kernels too, and only its small result is interleaved.
+ *
  * Handles 2-D ConvTranspose with group 1, dilation 1, no output_padding/output_shape/auto_pad,
  * whose output is exactly s times the input (Keras 'same': kernel - pad_begin - pad_end == s).
  * Others are left alone (they then stay float in the int8 graph).
  */
 import { attr } from '../../graph/attributes.ts';
-import { floatTensor, int64Tensor, readFloatTensor } from '../../graph/tensor.ts';
+import { floatTensor, readFloatTensor } from '../../graph/tensor.ts';
 import type { AttributeProto, GraphProto, NodeProto, TensorProto } from '../../proto/onnx-types.ts';
 import { consumers, initializerMap, pruneInitializers } from '../graph-index.ts';
+import { interleave } from './interleave.ts';
 import { asStride1Conv, phaseDomainConv } from './phase-domain-conv.ts';
 
 /**
  * Activations moved into the phases of a strided ConvTranspose they follow, where onnxruntime fuses
- * them into QLinearConv (its output range starts at 0). Others (LeakyRelu) stay after the interleave:
- * one node instead of one per phase.
+ * them into QLinearConv (its output range starts at 0). Others (LeakyRelu) stay after the interleave
+ * (one node instead of one per phase), unless a phase-domain consumer follows (no interleave then).
  */
 const HOISTED_ACTIVATIONS = new Set(['Relu']);
 /** Elementwise activations that may sit between a strided layer and a phase-domain consumer. */
@@ -249,32 +255,4 @@ function rewrite(node: NodeProto, inits: Map<string, TensorProto>, added: Tensor
     });
   }
   return { nodes, outputs: phaseOutputs, strides: [sy, sx] };
-}
-
-/**
- * Phase outputs P[py][px], each [N, C, H, W], to Y [N, C, sy*H, sx*W] with
- * Y[n, c, sy*h + py, sx*w + px] = P[py][px][n, c, h, w]. In NHWC, Y's memory order is
- * (n, h, py, w, px, c): concatenating a row's phases along C gives (n, h, w, px, c); concatenating
- * the rows along W gives (n, h, py, w, px, c); a Reshape to [N, sy*H, sx*W, C] then only renames
- * axes. Reshape's target [0, -1, 0, C] copies N and sx*W from its input, so no shape is needed.
- */
-function interleave(base: string, phases: string[], output: string, sy: number, sx: number, channels: number, added: TensorProto[]): NodeProto[] {
-  const nodes: NodeProto[] = [];
-  const nhwc = phases.map((p) => {
-    nodes.push({ name: `${p}/to_nhwc`, op_type: 'Transpose', input: [p], output: [`${p}/nhwc`], attribute: [attr.ints('perm', [0, 2, 3, 1])] });
-    return `${p}/nhwc`;
-  });
-  const rows: string[] = [];
-  for (let py = 0; py < sy; py++) {
-    const row = `${output}/row${py}`;
-    nodes.push({ name: `${base}/row${py}`, op_type: 'Concat', input: nhwc.slice(py * sx, (py + 1) * sx), output: [row], attribute: [attr.i('axis', 3)] });
-    rows.push(row);
-  }
-  const joined = `${output}/rows`;
-  nodes.push({ name: `${base}/rows`, op_type: 'Concat', input: rows, output: [joined], attribute: [attr.i('axis', 2)] });
-  const shapeName = `${base}/interleave/shape`;
-  added.push(int64Tensor(shapeName, [0, -1, 0, channels]));
-  nodes.push({ name: `${base}/interleave`, op_type: 'Reshape', input: [joined, shapeName], output: [`${output}/nhwc`] });
-  nodes.push({ name: `${base}/to_nchw`, op_type: 'Transpose', input: [`${output}/nhwc`], output: [output], attribute: [attr.ints('perm', [0, 3, 1, 2])] });
-  return nodes;
 }

@@ -10,13 +10,17 @@
  *   ConvTranspose) share their scales, so each channel keeps one scale, as the original layer would.
  *   A Gemm with fewer than 16 inputs per output (Fashion's Dense 2 -> 2048) gets one scale for the
  *   tensor: a scale and a bias scale per channel would outweigh its int8 weights.
+ * - A Conv weight built from one stored kernel by constant Pad/Slice/Concat (the phase-domain image
+ *   layer, phase-domain-conv.ts): the stored kernel is quantized per output channel, the chain runs on
+ *   int8 (onnxruntime folds it at session start) and its DequantizeLinear gives each channel the
+ *   scale of the kernel channel it came from (see `weightChain`).
  * - Biases: int32 with scale x_scale * w_scale[c] and zero point 0, as QLinearConv requires.
  * - Activations: uint8, asymmetric, one scale per tensor from the calibrated range widened to hold 0
  *   (so zero padding and ReLU's 0 are exact): scale = (max - min) / 255, zero_point = round(-min / scale).
- *   Tensors a layout-only op (Reshape, Transpose, DepthToSpace, Flatten) or a Concat joins share one
+ *   Tensors a layout-only op (Reshape, Transpose, DepthToSpace, Flatten, Slice) or a Concat joins share one
  *   scale, so those ops move bytes and never requantize.
  * - Graph outputs stay float: the last quantized tensor is dequantized right before them.
- * - Left without a Q/DQ pair: tensors only Relu reads (Conv -> Relu -> Q fuses into one QLinearConv),
+ * - Left without a Q/DQ pair: constants (computed from initializers alone), tensors only Relu reads (Conv -> Relu -> Q fuses into one QLinearConv),
  *   tensors only float-compute layers read (ConvTranspose; Convs with < 8 output channels, whose
  *   weights are still stored int8), and Transpose outputs only Concat reads (onnxruntime moves the
  *   DQ past the Transpose itself; the pair would only add bytes).

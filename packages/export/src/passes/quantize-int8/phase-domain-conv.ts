@@ -19,6 +19,7 @@
 import { attr } from '../../graph/attributes.ts';
 import { floatTensor, int64Tensor, readFloatTensor } from '../../graph/tensor.ts';
 import type { AttributeProto, NodeProto, TensorProto } from '../../proto/onnx-types.ts';
+import { interleave } from './interleave.ts';
 
 const ints = (n: NodeProto, name: string): number[] | undefined => n.attribute?.find((x: AttributeProto) => x.name === name)?.ints?.map(Number);
 const int = (n: NodeProto, name: string): number | undefined => {
@@ -194,11 +195,18 @@ export function phaseDomainConv(base: string, phases: string[], s: number, conv:
     nodes.push({ name: out, op_type: 'Add', input: [sum, partials[i]], output: [out] });
     sum = out;
   }
-  const spread = mPad === M ? output : `${base}/depth_to_space`;
-  nodes.push({ name: `${base}/depth_to_space`, op_type: 'DepthToSpace', input: [sum], output: [spread], attribute: [attr.i('blocksize', s), attr.s('mode', 'DCR')] });
-  if (mPad !== M) {
-    added.push(int64Tensor(`${base}/colours/starts`, [0]), int64Tensor(`${base}/colours/ends`, [M]), int64Tensor(`${base}/colours/axes`, [1]));
-    nodes.push({ name: `${base}/colours`, op_type: 'Slice', input: [spread, `${base}/colours/starts`, `${base}/colours/ends`, `${base}/colours/axes`], output: [output] });
+  // Back to full resolution: output phase p is channels [p*M', p*M' + M) of the sum; the NHWC
+  // interleave (Concat + Reshape, see interleave.ts) measured ~3x faster here than uint8
+  // DepthToSpace, which onnxruntime runs in NCHW behind a Transpose.
+  const phaseOutputs: string[] = [];
+  const axis = `${base}/phase/axes`;
+  added.push(int64Tensor(axis, [1]));
+  for (let p = 0; p < s * s; p++) {
+    const name = `${base}/phase${p}`;
+    added.push(int64Tensor(`${name}/starts`, [p * mPad]), int64Tensor(`${name}/ends`, [p * mPad + M]));
+    nodes.push({ name, op_type: 'Slice', input: [sum, `${name}/starts`, `${name}/ends`, axis], output: [name] });
+    phaseOutputs.push(name);
   }
+  nodes.push(...interleave(base, phaseOutputs, output, s, s, M, added));
   return nodes;
 }
