@@ -1,4 +1,4 @@
-/** The NHWC interleave of s*s phase tensors, shared by the ConvTranspose rewrite and the phase-domain Conv. */
+/** The NHWC interleave of s*s phase tensors into one full-resolution tensor (the ConvTranspose rewrite). */
 import { attr } from '../../graph/attributes.ts';
 import { int64Tensor } from '../../graph/tensor.ts';
 import type { NodeProto, TensorProto } from '../../proto/onnx-types.ts';

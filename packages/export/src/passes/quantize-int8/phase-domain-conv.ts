@@ -2,12 +2,12 @@
  * A stride-1 convolution with few output channels (the image layer: 64 -> 3 in the faces decoder)
  * that reads the output of a rewritten stride-s ConvTranspose, computed on that layer's s*s phase
  * outputs directly instead of on their interleave: one Conv per input phase, each producing all s*s
- * output phases (s*s*M channels), summed, then DepthToSpace (DCR) back to full resolution. Exact
- * (same products, only regrouped).
+ * output phases (s*s*M channels, DepthToSpace's DCR order), summed, then interleaved back to full
+ * resolution by one Transpose and Reshapes in NHWC. Exact (same products, only regrouped).
  *
- * Why: onnxruntime's integer convolutions (MLAS) fill blocks of 16 output channels, so an int8 Conv
- * with 3 outputs wastes 13/16 of its work and measured slower than the float layer; with s*s*M = 12
- * outputs per Conv the blocks are 3/4 full. On the way the s*s interleave of the big 64-channel
+ * Why: an int8 Conv with 3 outputs falls off MLAS's fast path (see INTEGER_CONV_CHANNEL_BLOCK) and
+ * measured slower than the float layer; the phase Convs have s*s*M = 12 real channels, padded to 16,
+ * so 3/4 of their output blocks do work. On the way the s*s interleave of the big 64-channel
  * tensor, its return to float and the float activation before the layer disappear: the activation
  * runs on each phase (as QLinearLeakyRelu), and only the small M-channel result is interleaved.
  *
@@ -19,7 +19,6 @@
 import { attr } from '../../graph/attributes.ts';
 import { floatTensor, int64Tensor, readFloatTensor } from '../../graph/tensor.ts';
 import type { AttributeProto, NodeProto, TensorProto } from '../../proto/onnx-types.ts';
-import { interleave } from './interleave.ts';
 
 const ints = (n: NodeProto, name: string): number[] | undefined => n.attribute?.find((x: AttributeProto) => x.name === name)?.ints?.map(Number);
 const int = (n: NodeProto, name: string): number | undefined => {
@@ -103,7 +102,7 @@ function planAxis(kernel: number, padBegin: number, s: number): AxisPhases | und
  * MLAS runs an int8 Conv on its fast path (indirect "ConvSym" kernels, no im2col buffer) only with
  * >= 16 output channels in multiples of 8 (onnxruntime mlas/lib/convsym.cpp, MlasConvSymPackWSize):
  * each output phase gets M' >= M colour channels, the extra ones all-zero, so the phase Convs have
- * s*s*M' channels, a multiple of 16, and a Slice drops the extra colours after DepthToSpace.
+ * s*s*M' channels, a multiple of 16, and one Slice drops the extra colours at full resolution.
  */
 export const INTEGER_CONV_CHANNEL_BLOCK = 16;
 
@@ -125,7 +124,7 @@ export function phaseDomainConv(base: string, phases: string[], s: number, conv:
   const ay = planAxis(kh, conv.pads[0], s);
   const ax = planAxis(kw, conv.pads[1], s);
   if (!ay || !ax) return undefined;
-  const colours = Math.ceil((s * s * M) / INTEGER_CONV_CHANNEL_BLOCK) * INTEGER_CONV_CHANNEL_BLOCK / (s * s);
+  const colours = (Math.ceil((s * s * M) / INTEGER_CONV_CHANNEL_BLOCK) * INTEGER_CONV_CHANNEL_BLOCK) / (s * s);
   const mPad = Number.isInteger(colours) ? colours : M;
   // Block (q, p) of a phase kernel: kernel taps k0 + s*t (t = 0..taps-1) per axis, k0 = s*dMin_q + q - p + pad_begin.
   const k0 = (a: AxisPhases, q: number, p: number, pad: number) => s * a.dMin[q] + q - p + pad;
@@ -195,18 +194,30 @@ export function phaseDomainConv(base: string, phases: string[], s: number, conv:
     nodes.push({ name: out, op_type: 'Add', input: [sum, partials[i]], output: [out] });
     sum = out;
   }
-  // Back to full resolution: output phase p is channels [p*M', p*M' + M) of the sum; the NHWC
-  // interleave (Concat + Reshape, see interleave.ts) measured ~3x faster here than uint8
-  // DepthToSpace, which onnxruntime runs in NCHW behind a Transpose.
-  const phaseOutputs: string[] = [];
-  const axis = `${base}/phase/axes`;
-  added.push(int64Tensor(axis, [1]));
-  for (let p = 0; p < s * s; p++) {
-    const name = `${base}/phase${p}`;
-    added.push(int64Tensor(`${name}/starts`, [p * mPad]), int64Tensor(`${name}/ends`, [p * mPad + M]));
-    nodes.push({ name, op_type: 'Slice', input: [sum, `${name}/starts`, `${name}/ends`, axis], output: [name] });
-    phaseOutputs.push(name);
+  // Back to full resolution without splitting the sum into phases: in NHWC the sum's memory order is
+  // (n, h, w, py, px, m'); one 5-d Transpose makes it (n, h, py, w, px, m'), the full-resolution
+  // image's order, and Reshapes whose 0s copy the known axes rename it [N, s*h, s*w, M'] without a
+  // shape. Measured against four channel Slices + Concat + Reshape (interleave.ts) and against
+  // uint8 DepthToSpace (which onnxruntime runs in NCHW behind a Transpose): see the export README.
+  const t = (name: string, input: string, perm: number[]) => nodes.push({ name, op_type: 'Transpose', input: [input], output: [name], attribute: [attr.ints('perm', perm)] });
+  const reshape = (name: string, input: string, shape: number[]) => {
+    added.push(int64Tensor(`${name}/shape`, shape));
+    nodes.push({ name, op_type: 'Reshape', input: [input, `${name}/shape`], output: [name] });
+  };
+  t(`${base}/nhwc`, sum, [0, 2, 3, 1]); // [N, h, w, s*s*M']
+  reshape(`${base}/split_rows`, `${base}/nhwc`, [0, 0, 0, s, s * mPad]); // [N, h, w, py, (px, m')]
+  // s*M' = 8 bytes a block: onnxruntime moves it as one 8-byte element (6-byte blocks, with the zero
+  // channels sliced off first, made this Transpose 30x slower).
+  t(`${base}/rows_first`, `${base}/split_rows`, [0, 1, 3, 2, 4]); // [N, h, py, w, (px, m')]
+  reshape(`${base}/join_w`, `${base}/rows_first`, [0, 0, -1, s * mPad]); // [N, h, py*w, (px, m')]
+  const full = `${base}/interleaved`;
+  reshape(full, `${base}/join_w`, [0, -1, 0, mPad]); // [N, s*h, s*w, M']
+  let image = full;
+  if (mPad !== M) {
+    added.push(int64Tensor(`${base}/colours/starts`, [0]), int64Tensor(`${base}/colours/ends`, [M]), int64Tensor(`${base}/colours/axes`, [3]));
+    nodes.push({ name: `${base}/colours`, op_type: 'Slice', input: [full, `${base}/colours/starts`, `${base}/colours/ends`, `${base}/colours/axes`], output: [`${base}/colours`] });
+    image = `${base}/colours`;
   }
-  nodes.push(...interleave(base, phaseOutputs, output, s, s, M, added));
+  nodes.push({ name: `${base}/to_nchw`, op_type: 'Transpose', input: [image], output: [output], attribute: [attr.ints('perm', [0, 3, 1, 2])] });
   return nodes;
 }
