@@ -113,10 +113,10 @@ export const INTEGER_CONV_CHANNEL_BLOCK = 16;
  * need negative pads.
  *
  * Each phase Conv's kernel repeats the layer's weights once per output phase, with zeros between:
- * stored that way it would be ~7x the layer's own bytes. So the file holds the layer's kernel once,
- * and each phase kernel is built from it by Pad + strided Slices + Concat, all on constants: the
- * runtime folds them into initializers when the session is created (onnxruntime's constant
- * folding runs before its QDQ fusions), and the int8 pass quantizes the one stored kernel
+ * stored that way it would be ~9x the layer's own bytes (faces). So the file holds the layer's
+ * kernel once, and each phase kernel is built from it by Pad + strided Slices + Concat, all on
+ * constants: the runtime folds them into initializers when the session is created (onnxruntime's
+ * constant folding runs before its QDQ fusions), and the int8 pass quantizes the one stored kernel
  * (insert-qdq.ts follows such weight chains back to it).
  */
 export function phaseDomainConv(base: string, phases: string[], s: number, conv: Stride1Conv, kernel: string, output: string, added: TensorProto[]): NodeProto[] | undefined {
