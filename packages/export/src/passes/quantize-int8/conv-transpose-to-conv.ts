@@ -13,21 +13,30 @@
  * own, and the interleave only copies contiguous rows (uint8 DepthToSpace plus the transposes
  * around it cost more than the convolutions in a first measurement).
  *
+ * When the strided layer feeds (through one Relu/LeakyRelu, moved into the phases) a stride-1 layer
+ * with fewer output channels than the integer threshold (the image layer), there is no interleave:
+ * that layer is computed on the phases themselves (phase-domain-conv.ts), which lets it run on int8
+ * kernels too, and only its small result is interleaved.
+ *
  * Handles 2-D ConvTranspose with group 1, dilation 1, no output_padding/output_shape/auto_pad,
  * whose output is exactly s times the input (Keras 'same': kernel - pad_begin - pad_end == s).
  * Others are left alone (they then stay float in the int8 graph).
  */
 import { attr } from '../../graph/attributes.ts';
-import { floatTensor, int64Tensor, readFloatTensor } from '../../graph/tensor.ts';
+import { floatTensor, readFloatTensor } from '../../graph/tensor.ts';
 import type { AttributeProto, GraphProto, NodeProto, TensorProto } from '../../proto/onnx-types.ts';
 import { consumers, initializerMap, pruneInitializers } from '../graph-index.ts';
+import { interleave } from './interleave.ts';
+import { asStride1Conv, phaseDomainConv } from './phase-domain-conv.ts';
 
 /**
  * Activations moved into the phases of a strided ConvTranspose they follow, where onnxruntime fuses
- * them into QLinearConv (its output range starts at 0). Others (LeakyRelu) stay after the interleave:
- * one node instead of one per phase.
+ * them into QLinearConv (its output range starts at 0). Others (LeakyRelu) stay after the interleave
+ * (one node instead of one per phase), unless a phase-domain consumer follows (no interleave then).
  */
 const HOISTED_ACTIVATIONS = new Set(['Relu']);
+/** Elementwise activations that may sit between a strided layer and a phase-domain consumer. */
+const PHASE_ACTIVATIONS = new Set(['Relu', 'LeakyRelu']);
 
 const ints = (n: NodeProto, name: string): number[] | undefined => {
   const a = n.attribute?.find((x: AttributeProto) => x.name === name);
@@ -86,8 +95,12 @@ function planAxis(kernel: number, stride: number, padBegin: number): AxisPlan | 
   return { taps, span, padBegin: -dMin };
 }
 
-/** Returns the number of ConvTranspose nodes rewritten. */
-/** `minChannels`: ConvTransposes with fewer output channels stay (they compute in float; see insert-qdq.ts). */
+/**
+ * Returns the number of ConvTranspose nodes rewritten. `minChannels`: ConvTransposes with fewer
+ * output channels stay (they compute in float; see insert-qdq.ts), and a stride-1 Conv or
+ * ConvTranspose with fewer output channels that reads a rewritten strided layer (through one
+ * Relu/LeakyRelu or none) is computed on that layer's phases instead (phase-domain-conv.ts).
+ */
 export function convTransposeToConv(graph: GraphProto, minChannels = 8): number {
   const inits = initializerMap(graph);
   const out: NodeProto[] = [];
@@ -95,20 +108,41 @@ export function convTransposeToConv(graph: GraphProto, minChannels = 8): number 
   let rewritten = 0;
   const graphOutputs = new Set(graph.output.map((o) => o.name));
   const absorbed = new Set<NodeProto>();
+  const onlyUser = (tensor: string) => {
+    const users = graphOutputs.has(tensor) ? [] : consumers(graph, tensor);
+    return users.length === 1 ? users[0] : undefined;
+  };
   for (const node of graph.node) {
     if (absorbed.has(node)) continue;
-    let activation: NodeProto | undefined;
-    if (node.op_type === 'ConvTranspose' && !graphOutputs.has(node.output[0])) {
-      const users = consumers(graph, node.output[0]);
-      if (users.length === 1 && HOISTED_ACTIVATIONS.has(users[0].op_type)) activation = users[0];
-    }
     const outChannels = Number(inits.get(node.input[1])?.dims?.[1] ?? 0);
-    const replacement = node.op_type === 'ConvTranspose' && outChannels >= minChannels ? rewrite(node, inits, added, activation) : undefined;
-    if (replacement) {
-      out.push(...replacement);
-      if (activation && replacement.some((n) => n.output.includes(activation.output[0]))) absorbed.add(activation);
-      rewritten++;
-    } else out.push(node);
+    if (node.op_type !== 'ConvTranspose' || outChannels < minChannels) {
+      out.push(node);
+      continue;
+    }
+    let activation = onlyUser(node.output[0]);
+    if (activation && !PHASE_ACTIVATIONS.has(activation.op_type)) activation = undefined;
+    // The small layer this one feeds, if any: through the activation, or directly.
+    const next = onlyUser(activation ? activation.output[0] : node.output[0]);
+    const small = next && Number(asStride1Conv(next, inits)?.dims[0] ?? minChannels) < minChannels ? next : undefined;
+    if (activation && !small && !HOISTED_ACTIVATIONS.has(activation.op_type)) activation = undefined;
+    const phased = rewrite(node, inits, added, activation);
+    if (!phased) {
+      out.push(node);
+      continue;
+    }
+    rewritten++;
+    const [sy, sx] = phased.strides;
+    if (sy * sx === 1) {
+      out.push(...phased.nodes); // the activation, if any, stays where it is
+      continue;
+    }
+    if (activation) absorbed.add(activation);
+    const interleaved = activation ? activation.output[0] : node.output[0];
+    const consumer = small && sy === sx ? phaseConsumer(small, phased.outputs, sy, inits, added) : undefined;
+    if (consumer) {
+      out.push(...phased.nodes, ...consumer);
+      absorbed.add(small!);
+    } else out.push(...phased.nodes, ...interleave(node.output[0], phased.outputs, interleaved, sy, sx, outChannels, added));
   }
   graph.node = out;
   graph.initializer.push(...added);
@@ -116,7 +150,27 @@ export function convTransposeToConv(graph: GraphProto, minChannels = 8): number 
   return rewritten;
 }
 
-function rewrite(node: NodeProto, inits: Map<string, TensorProto>, added: TensorProto[], activation?: NodeProto): NodeProto[] | undefined {
+/** `small` (a stride-1 Conv or ConvTranspose) computed on the `s`*`s` `phases` of its input. */
+function phaseConsumer(small: NodeProto, phases: string[], s: number, inits: Map<string, TensorProto>, added: TensorProto[]): NodeProto[] | undefined {
+  const conv = asStride1Conv(small, inits)!;
+  const base = small.name || small.output[0];
+  // A Conv's kernel is used as it is; a ConvTranspose's flipped copy replaces it (the same count).
+  const kernel = small.op_type === 'Conv' ? small.input[1] : `${base}/kernel`;
+  const extra: TensorProto[] = small.op_type === 'Conv' ? [] : [floatTensor(kernel, conv.weights, [...conv.dims])];
+  const nodes = phaseDomainConv(base, phases, s, conv, kernel, small.output[0], extra);
+  if (nodes) added.push(...extra);
+  return nodes;
+}
+
+/** The phase Convs of `node` (and `activation` per phase), before any interleave. */
+interface Phased {
+  nodes: NodeProto[];
+  /** Phase (py, px) output at py * sx + px; for stride 1, the one Conv's output (node's own name). */
+  outputs: string[];
+  strides: [number, number];
+}
+
+function rewrite(node: NodeProto, inits: Map<string, TensorProto>, added: TensorProto[], activation?: NodeProto): Phased | undefined {
   const w = inits.get(node.input[1]);
   const b = node.input[2] ? inits.get(node.input[2]) : undefined;
   if (!w || (node.input[2] && !b)) return undefined;
@@ -192,7 +246,7 @@ function rewrite(node: NodeProto, inits: Map<string, TensorProto>, added: Tensor
       phaseOutputs.push(conv.output[0]);
     }
   }
-  if (sy * sx === 1) return nodes;
+  if (sy * sx === 1) return { nodes, outputs: phaseOutputs, strides: [sy, sx] };
   if (activation) {
     // Elementwise, so it commutes with the interleave: per phase, where Relu fuses into QLinearConv.
     phaseOutputs.forEach((p, i) => {
@@ -200,34 +254,5 @@ function rewrite(node: NodeProto, inits: Map<string, TensorProto>, added: Tensor
       phaseOutputs[i] = `${p}/${activation.op_type}`;
     });
   }
-  nodes.push(...interleave(base, phaseOutputs, activation ? activation.output[0] : node.output[0], sy, sx, cout, added));
-  return nodes;
-}
-
-/**
- * Phase outputs P[py][px], each [N, C, H, W], to Y [N, C, sy*H, sx*W] with
- * Y[n, c, sy*h + py, sx*w + px] = P[py][px][n, c, h, w]. In NHWC, Y's memory order is
- * (n, h, py, w, px, c): concatenating a row's phases along C gives (n, h, w, px, c); concatenating
- * the rows along W gives (n, h, py, w, px, c); a Reshape to [N, sy*H, sx*W, C] then only renames
- * axes. Reshape's target [0, -1, 0, C] copies N and sx*W from its input, so no shape is needed.
- */
-function interleave(base: string, phases: string[], output: string, sy: number, sx: number, channels: number, added: TensorProto[]): NodeProto[] {
-  const nodes: NodeProto[] = [];
-  const nhwc = phases.map((p) => {
-    nodes.push({ name: `${p}/to_nhwc`, op_type: 'Transpose', input: [p], output: [`${p}/nhwc`], attribute: [attr.ints('perm', [0, 2, 3, 1])] });
-    return `${p}/nhwc`;
-  });
-  const rows: string[] = [];
-  for (let py = 0; py < sy; py++) {
-    const row = `${output}/row${py}`;
-    nodes.push({ name: `${base}/row${py}`, op_type: 'Concat', input: nhwc.slice(py * sx, (py + 1) * sx), output: [row], attribute: [attr.i('axis', 3)] });
-    rows.push(row);
-  }
-  const joined = `${output}/rows`;
-  nodes.push({ name: `${base}/rows`, op_type: 'Concat', input: rows, output: [joined], attribute: [attr.i('axis', 2)] });
-  const shapeName = `${base}/interleave/shape`;
-  added.push(int64Tensor(shapeName, [0, -1, 0, channels]));
-  nodes.push({ name: `${base}/interleave`, op_type: 'Reshape', input: [joined, shapeName], output: [`${output}/nhwc`] });
-  nodes.push({ name: `${base}/to_nchw`, op_type: 'Transpose', input: [`${output}/nhwc`], output: [output], attribute: [attr.ints('perm', [0, 3, 1, 2])] });
-  return nodes;
+  return { nodes, outputs: phaseOutputs, strides: [sy, sx] };
 }

@@ -9,6 +9,7 @@ import { decodeModel, encodeModel } from '../../proto/onnx-proto.ts';
 import type { ModelProto } from '../../proto/onnx-types.ts';
 import { calibrateRanges, type CalibrationBatch } from './calibrate.ts';
 import { convTransposeToConv } from './conv-transpose-to-conv.ts';
+import { compactTensorNames } from './compact-names.ts';
 import { insertQdq, type QdqOptions, type QdqReport } from './insert-qdq.ts';
 
 export type { CalibrationBatch } from './calibrate.ts';
@@ -30,9 +31,10 @@ export async function quantizeInt8(fp32: ModelProto, batches: readonly Calibrati
   if (opset < MIN_INT8_OPSET) throw new ExportError(`precision int8 needs opset >= ${MIN_INT8_OPSET} (per-channel QuantizeLinear/DequantizeLinear), received opset ${opset}`);
   if (!batches.length) throw new ExportError('precision int8 needs calibration inputs (at least one batch)');
   const model = decodeModel(encodeModel(fp32));
-  const convTransposesRewritten = convTransposeToConv(model.graph);
+  const convTransposesRewritten = convTransposeToConv(model.graph, options.minIntegerChannels);
   const ranges = await calibrateRanges(model, batches);
   const report = insertQdq(model.graph, ranges, options);
+  compactTensorNames(model.graph);
   const props = (model.metadata_props ?? []).filter((p) => p.key !== 'precision');
   model.metadata_props = [...props, { key: 'precision', value: 'int8' }];
   return { model, report: { ...report, convTransposesRewritten } };

@@ -10,13 +10,17 @@
  *   ConvTranspose) share their scales, so each channel keeps one scale, as the original layer would.
  *   A Gemm with fewer than 16 inputs per output (Fashion's Dense 2 -> 2048) gets one scale for the
  *   tensor: a scale and a bias scale per channel would outweigh its int8 weights.
+ * - A Conv weight built from one stored kernel by constant Pad/Slice/Concat (the phase-domain image
+ *   layer, phase-domain-conv.ts): the stored kernel is quantized per output channel, the chain runs on
+ *   int8 (onnxruntime folds it at session start) and its DequantizeLinear gives each channel the
+ *   scale of the kernel channel it came from (see `weightChain`).
  * - Biases: int32 with scale x_scale * w_scale[c] and zero point 0, as QLinearConv requires.
  * - Activations: uint8, asymmetric, one scale per tensor from the calibrated range widened to hold 0
  *   (so zero padding and ReLU's 0 are exact): scale = (max - min) / 255, zero_point = round(-min / scale).
- *   Tensors a layout-only op (Reshape, Transpose, DepthToSpace, Flatten) or a Concat joins share one
+ *   Tensors a layout-only op (Reshape, Transpose, DepthToSpace, Flatten, Slice) or a Concat joins share one
  *   scale, so those ops move bytes and never requantize.
  * - Graph outputs stay float: the last quantized tensor is dequantized right before them.
- * - Left without a Q/DQ pair: tensors only Relu reads (Conv -> Relu -> Q fuses into one QLinearConv),
+ * - Left without a Q/DQ pair: constants (computed from initializers alone), tensors only Relu reads (Conv -> Relu -> Q fuses into one QLinearConv),
  *   tensors only float-compute layers read (ConvTranspose; Convs with < 8 output channels, whose
  *   weights are still stored int8), and Transpose outputs only Concat reads (onnxruntime moves the
  *   DQ past the Transpose itself; the pair would only add bytes).
@@ -35,7 +39,7 @@ export interface Range {
 }
 
 /** Ops that only move values: their output shares their input's quantization. */
-const LAYOUT_OPS = new Set(['Reshape', 'Transpose', 'DepthToSpace', 'SpaceToDepth', 'Flatten', 'Squeeze', 'Unsqueeze', 'Identity']);
+const LAYOUT_OPS = new Set(['Reshape', 'Transpose', 'DepthToSpace', 'SpaceToDepth', 'Flatten', 'Squeeze', 'Unsqueeze', 'Identity', 'Slice']);
 
 export interface QdqOptions {
   /** Convs with fewer output channels keep float compute (weights still stored int8); default 8. */
@@ -142,8 +146,11 @@ export function insertQdq(graph: GraphProto, ranges: ReadonlyMap<string, Range>,
     graph.node.filter((n) => n.op_type === 'ConvTranspose' || (n.op_type === 'Conv' && Number(inits.get(n.input[1])?.dims?.[0] ?? minChannels) < minChannels)),
   );
   const onlyFloatCompute = (name: string) => graph.node.filter((n) => n.input.includes(name)).every((n) => floatCompute.has(n));
+  // Tensors computed from initializers alone (weight chains, see weightChain): constants, not activations.
+  const constant = new Set<string>();
+  for (const n of graph.node) if (n.input.every((i) => !i || inits.has(i) || constant.has(i))) for (const o of n.output) constant.add(o);
   for (const name of ranges.keys()) {
-    if (outputs.has(name) || !consumed.has(name) || inits.has(name) || onlyRelu(name) || onlyFloatCompute(name)) continue;
+    if (outputs.has(name) || !consumed.has(name) || inits.has(name) || constant.has(name) || onlyRelu(name) || onlyFloatCompute(name)) continue;
     if (transposeIntoConcat(name)) continue;
     const p = paramsOf(name);
     const q = `${name}:q`;
@@ -169,11 +176,14 @@ export function insertQdq(graph: GraphProto, ranges: ReadonlyMap<string, Range>,
     key: string;
   }
   const plans: WeightPlan[] = [];
+  const chained: { node: NodeProto; chain: WeightChain }[] = [];
   const groupAbsMax = new Map<string, Float32Array>();
   for (const n of graph.node) {
     if (n.op_type !== 'Conv' && n.op_type !== 'Gemm' && n.op_type !== 'ConvTranspose') continue;
     const x = n.input[0];
     const w = inits.get(n.input[1]);
+    const chain = n.op_type === 'Conv' && !w && rename.has(x) ? weightChain(graph, inits, n.input[1]) : undefined;
+    if (chain) chained.push({ node: n, chain });
     if ((!rename.has(x) && !floatCompute.has(n)) || !w || w.data_type !== DataType.FLOAT) continue;
     const get = (name: string) => n.attribute?.find((a) => a.name === name);
     if (n.op_type === 'Gemm' && ((get('alpha')?.f ?? 1) !== 1 || (get('beta')?.f ?? 1) !== 1 || Number(get('transA')?.i ?? 0) !== 0)) continue;
@@ -200,6 +210,55 @@ export function insertQdq(graph: GraphProto, ranges: ReadonlyMap<string, Range>,
   const quantizedNodes: string[] = [];
   const weightNodes: NodeProto[] = [];
   const emittedBias = new Set<string>();
+  /** Bias of a quantized Conv/Gemm `n` with per-channel weight scales `wScale`: int32 at x_scale * w_scale. */
+  const quantizeBias = (n: NodeProto, wScale: Float32Array) => {
+    const channels = wScale.length;
+    const b = n.input[2] ? inits.get(n.input[2]) : undefined;
+    const biasLength = Number(b?.dims?.[0] ?? 0);
+    if (!b || floatCompute.has(n) || b.data_type !== DataType.FLOAT || b.dims?.length !== 1 || (biasLength !== channels && channels !== 1)) return;
+    const bb = n.input[2];
+    if (!emittedBias.has(bb)) {
+      const xScale = paramsOf(n.input[0]).scale;
+      const bScale = Float32Array.from(wScale, (s) => xScale * s);
+      const bq = Int32Array.from(readFloatTensor(b), (v, c) => Math.round(v / bScale[channels === 1 ? 0 : c]));
+      added.push(tensor(`${bb}:int32`, DataType.INT32, bq, [biasLength]), tensor(`${bb}:b_scale`, DataType.FLOAT, bScale, channels === 1 ? [] : [channels]));
+      weightNodes.push({ op_type: 'DequantizeLinear', input: [`${bb}:int32`, `${bb}:b_scale`], output: [`${bb}:dq`], attribute: channels === 1 ? [] : [attr.i('axis', 0)] });
+      emittedBias.add(bb);
+    }
+    n.input[2] = `${bb}:dq`;
+  };
+
+  // Weights built from one stored kernel by constant Pad/Slice/Concat: quantize the stored kernel
+  // (int8, per output channel), run the same chain on int8, dequantize its result with each
+  // channel's source scale. onnxruntime folds the int8 chain into an initializer at session start.
+  const rootScales = new Map<string, Float32Array>();
+  for (const { node: n, chain } of chained) {
+    let scales = rootScales.get(chain.root);
+    const root = inits.get(chain.root)!;
+    if (!scales) {
+      const values = readFloatTensor(root);
+      const dims = (root.dims ?? []).map(Number);
+      const inner = values.length / dims[0];
+      const absMax = new Float32Array(dims[0]);
+      values.forEach((v, i) => (absMax[Math.floor(i / inner)] = Math.max(absMax[Math.floor(i / inner)], Math.abs(v))));
+      scales = Float32Array.from(absMax, (m) => (m > 0 ? m / qmax : 1));
+      const s = scales;
+      added.push(tensor(`${chain.root}:int8`, DataType.INT8, Int8Array.from(values, (v, i) => Math.max(-qmax, Math.min(qmax, Math.round(v / s[Math.floor(i / inner)])))), dims));
+      for (const c of chain.nodes) c.input = c.input.map((i) => (i === chain.root ? `${chain.root}:int8` : i));
+      rootScales.set(chain.root, scales);
+    }
+    const s = scales;
+    const wScale = Float32Array.from(chain.channels, (c) => (c < 0 ? 1 : s[c]));
+    const scaleName = `${chain.root}:w_scale${wScale.length}`;
+    if (!added.some((t) => t.name === scaleName)) added.push(tensor(scaleName, DataType.FLOAT, wScale, [wScale.length]));
+    const w = n.input[1];
+    // After the chain's last node (the nodes keep topological order), not with the other weights.
+    after.set(w, [{ op_type: 'DequantizeLinear', input: [w, scaleName], output: [`${w}:dq`], attribute: [attr.i('axis', 0)] }]);
+    n.input[1] = `${w}:dq`;
+    quantizeBias(n, wScale);
+    quantizedNodes.push(n.name ?? n.output[0]);
+  }
+
   for (const { node: n, values, dims, axis, chanOf, key } of plans) {
     const absMax = groupAbsMax.get(key)!;
     const channels = absMax.length;
@@ -223,20 +282,7 @@ export function insertQdq(graph: GraphProto, ranges: ReadonlyMap<string, Range>,
       attribute: channels === 1 ? [] : [attr.i('axis', axis)],
     });
     n.input[1] = `${base}:dq`;
-    const b = n.input[2] ? inits.get(n.input[2]) : undefined;
-    const biasLength = Number(b?.dims?.[0] ?? 0);
-    if (b && !floatCompute.has(n) && b.data_type === DataType.FLOAT && b.dims?.length === 1 && (biasLength === channels || channels === 1)) {
-      const bb = n.input[2];
-      if (!emittedBias.has(bb)) {
-        const xScale = paramsOf(n.input[0]).scale;
-        const bScale = Float32Array.from(wScale, (s) => xScale * s);
-        const bq = Int32Array.from(readFloatTensor(b), (v, c) => Math.round(v / bScale[channels === 1 ? 0 : c]));
-        added.push(tensor(`${bb}:int32`, DataType.INT32, bq, [biasLength]), tensor(`${bb}:b_scale`, DataType.FLOAT, bScale, channels === 1 ? [] : [channels]));
-        weightNodes.push({ op_type: 'DequantizeLinear', input: [`${bb}:int32`, `${bb}:b_scale`], output: [`${bb}:dq`], attribute: channels === 1 ? [] : [attr.i('axis', 0)] });
-        emittedBias.add(bb);
-      }
-      n.input[2] = `${bb}:dq`;
-    }
+    quantizeBias(n, wScale);
     quantizedNodes.push(n.name ?? n.output[0]);
   }
 
@@ -250,4 +296,60 @@ export function insertQdq(graph: GraphProto, ranges: ReadonlyMap<string, Range>,
   graph.initializer.push(...added);
   pruneInitializers(graph);
   return { quantizedNodes, quantizedTensors };
+}
+
+/** A Conv weight computed from one float initializer by Pad/Slice/Concat (phase-domain-conv.ts). */
+interface WeightChain {
+  /** The stored kernel [M, ...]. */
+  root: string;
+  /** Per output channel of the result: the root's channel it holds, or -1 (all zeros). */
+  channels: number[];
+  /** The chain's nodes (they read the root or each other). */
+  nodes: NodeProto[];
+}
+
+function int64Values(t: TensorProto | undefined): number[] | undefined {
+  if (!t || t.data_type !== DataType.INT64) return undefined;
+  if (t.raw_data) {
+    const r = t.raw_data;
+    return Array.from(new BigInt64Array(r.buffer.slice(r.byteOffset, r.byteOffset + r.byteLength)), Number);
+  }
+  return t.int64_data?.map(Number);
+}
+
+/**
+ * `tensor` as a chain of Pad (zeros, constant pads), Slice (not along axis 0) and Concat (axis 0)
+ * over one float initializer, with the initializer channel behind each of its channels; undefined
+ * when it is anything else.
+ */
+export function weightChain(graph: GraphProto, inits: ReadonlyMap<string, TensorProto>, tensor: string): WeightChain | undefined {
+  const walk = (t: string): WeightChain | undefined => {
+    const init = inits.get(t);
+    if (init) return init.data_type === DataType.FLOAT && init.dims?.length ? { root: t, channels: Array.from({ length: Number(init.dims[0]) }, (_, c) => c), nodes: [] } : undefined;
+    const n = graph.node.find((x) => x.output[0] === t);
+    if (!n) return undefined;
+    if (n.op_type === 'Pad') {
+      const pads = int64Values(inits.get(n.input[1]));
+      const mode = n.attribute?.find((a) => a.name === 'mode');
+      if (!pads || n.input[2] || n.input[3] || (mode?.s && new TextDecoder().decode(mode.s) !== 'constant')) return undefined;
+      const inner = walk(n.input[0]);
+      const [begin, end] = [pads[0], pads[pads.length / 2]];
+      if (!inner || begin < 0 || end < 0) return undefined;
+      return { root: inner.root, channels: [...new Array<number>(begin).fill(-1), ...inner.channels, ...new Array<number>(end).fill(-1)], nodes: [...inner.nodes, n] };
+    }
+    if (n.op_type === 'Slice') {
+      const axes = int64Values(inits.get(n.input[3]));
+      if (!axes || axes.includes(0) || !n.input.slice(1).every((i) => !i || inits.has(i))) return undefined;
+      const inner = walk(n.input[0]);
+      return inner && { ...inner, nodes: [...inner.nodes, n] };
+    }
+    if (n.op_type === 'Concat' && Number(n.attribute?.find((a) => a.name === 'axis')?.i ?? -1) === 0) {
+      const parts = n.input.map(walk);
+      if (parts.some((p) => !p || p.root !== parts[0]!.root)) return undefined;
+      const nodes = [...new Set(parts.flatMap((p) => p!.nodes))];
+      return { root: parts[0]!.root, channels: parts.flatMap((p) => p!.channels), nodes: [...nodes, n] };
+    }
+    return undefined;
+  };
+  return walk(tensor);
 }
