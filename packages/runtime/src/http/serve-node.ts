@@ -48,11 +48,11 @@ export interface ServeOptions {
   device?: Device;
   /** onnxruntime intra-op threads (0 = all cores, the default). */
   threads?: number;
-  /** Micro-batching and admission control (default: maxBatch 256, maxWaitMs 2, maxQueueRows 512, maxQueueWaitMs 100); false = each request decodes on its own, unbounded. */
+  /** Micro-batching and admission control (default: maxBatch 256, maxWaitMs 2, maxQueueRows 512, maxQueueWaitMs 30); false = each request decodes on its own, unbounded. */
   microBatch?: false | MicroBatchOptions;
   /** Largest request body in bytes (default 4 MiB): larger gets 413. */
   maxBodyBytes?: number;
-  /** Admission control: while the event loop runs later than this (ms, mean over two 100 ms windows), POSTs to /v1 get 503 at once (default 100; 0 = off). */
+  /** Admission control: while the event loop runs later than this (ms, mean over two 100 ms windows), POSTs to /v1 get 503 at once (default 30; 0 = off). */
   maxEventLoopDelayMs?: number;
   /** On shutdown, wait at most this long for in-flight requests (ms, default 10000). */
   drainTimeoutMs?: number;
@@ -77,9 +77,15 @@ export class ListenError extends Error {
   readonly code = 'LATENTKIT_LISTEN';
 }
 
-/** Admission-control defaults of the server (the library's micro-batcher is unbounded by default). */
-export const SERVER_QUEUE_DEFAULTS = { maxBatch: 256, maxWaitMs: 2, maxQueueRows: 512, maxQueueWaitMs: 100 } as const;
-export const SERVER_MAX_EVENT_LOOP_DELAY_MS = 100;
+/**
+ * Admission-control defaults of the server (the library's micro-batcher is unbounded by default).
+ * 30 ms for both bounds: measured with bench/overload.ts on the quiet 2-core machine at 4x capacity,
+ * the p99 of accepted requests against the p99 at capacity was 6.2x with 100/100, 2.6x and 3.7x with
+ * 50/50, 2.5x and 1.8x with 30/30, which serves 56-65% of capacity under that load
+ * (docs/results/overload-quiet.txt).
+ */
+export const SERVER_QUEUE_DEFAULTS = { maxBatch: 256, maxWaitMs: 2, maxQueueRows: 512, maxQueueWaitMs: 30 } as const;
+export const SERVER_MAX_EVENT_LOOP_DELAY_MS = 30;
 
 export async function serve(options: ServeOptions): Promise<NodeServer> {
   const log = options.log ?? ((line: string) => console.log(line));
@@ -265,7 +271,7 @@ function command(): Command {
     .option('--max-batch <n>', 'micro-batch: most latent rows per session run', int('max-batch', 1, 4096), SERVER_QUEUE_DEFAULTS.maxBatch)
     .option('--max-wait-ms <n>', 'micro-batch: longest wait for company (ms)', int('max-wait-ms', 0, 1000), SERVER_QUEUE_DEFAULTS.maxWaitMs)
     .option('--max-queue-rows <n>', 'admission control: most latent rows waiting; past it 503 + Retry-After at once', int('max-queue-rows', 1, 1 << 24), SERVER_QUEUE_DEFAULTS.maxQueueRows)
-    .option('--max-queue-wait-ms <n>', 'admission control: a request that waited longer for the model gets 503 + Retry-After', int('max-queue-wait-ms', 0, 600000), SERVER_QUEUE_DEFAULTS.maxQueueWaitMs)
+    .option('--max-queue-wait-ms <n>', 'admission control: a request expected to wait longer than this for its images gets 503 + Retry-After at once', int('max-queue-wait-ms', 0, 600000), SERVER_QUEUE_DEFAULTS.maxQueueWaitMs)
     .option('--max-event-loop-delay-ms <n>', 'admission control: while the event loop runs later than this, 503 + Retry-After at once (0 = off)', int('max-event-loop-delay-ms', 0, 600000), SERVER_MAX_EVENT_LOOP_DELAY_MS)
     .option('--max-body <bytes>', 'largest request body (413 above)', int('max-body', 1024, 1 << 30), 4 * 1024 * 1024)
     .option('--drain-timeout-ms <n>', 'on shutdown, wait at most this long for in-flight requests', int('drain-timeout-ms', 0, 600000), 10000)

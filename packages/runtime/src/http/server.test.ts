@@ -6,6 +6,7 @@ import sharp from 'sharp';
 import { makeBundle } from '../../test/fixtures.ts';
 import { startServer, type RunningServer } from '../../test/server.ts';
 import { decodePng } from '../common/png.ts';
+import { SERVER_QUEUE_DEFAULTS } from './serve-node.ts';
 
 let bundle: string;
 let server: RunningServer;
@@ -29,7 +30,7 @@ test('serves sample, decode and the model description over HTTP', async () => {
   assert.equal((await decodePng(new Uint8Array(await png.arrayBuffer()))).width, 32);
   const info = (await (await fetch(`${server.url}/v1/model`)).json()) as { provider: string; microBatch: unknown };
   assert.equal(info.provider, 'cpu');
-  assert.deepEqual(info.microBatch, { maxBatch: 256, maxWaitMs: 2, maxQueueRows: 512, maxQueueWaitMs: 100 });
+  assert.deepEqual(info.microBatch, SERVER_QUEUE_DEFAULTS);
   assert.match(await (await fetch(`${server.url}/metrics`)).text(), /process_resident_memory_bytes \d+/);
 });
 
