@@ -10,8 +10,8 @@
  */
 import { existsSync, readdirSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { BUNDLE_FILES, BUNDLE_FOLDER_PATTERN, DEFAULT_BUNDLE_FOLDER } from '@latentkit/format';
-import { newestBundle as newestFormatBundle } from '@latentkit/format/node';
+import { BUNDLE_FOLDER_PATTERN, DEFAULT_BUNDLE_FOLDER } from '@latentkit/format';
+import { isBundleDir, newestBundle as newestFormatBundle } from '@latentkit/format/node';
 import { DEFAULT_OUT_DIR, PACKAGE_DIR, SITE_ROOT } from '../build/paths.ts';
 import { startStaticServer, type RunningServer } from './static-server.ts';
 import { bundleFolderName, isPrecision } from '../model/precision.ts';
@@ -93,7 +93,7 @@ export async function serveDemo(options: ServeDemoOptions = {}): Promise<DemoSer
 /** Accepts a run folder (uses its bundle/) or a bundle folder itself; explains what is missing. */
 export function bundleFolder(path: string): string {
   const candidates = [join(path, DEFAULT_BUNDLE_FOLDER), path];
-  for (const c of candidates) if (isBundle(c)) return c;
+  for (const c of candidates) if (isBundleDir(c)) return c;
   if (!existsSync(path)) throw new DemoInputError(`--run ${path}: no such folder. Pass a run folder such as runs/vae (made by \`pnpm train\`).`);
   throw new DemoInputError(
     `--run ${path}: no bundle found (looked for ${candidates.map((c) => join(c, 'manifest.json')).join(' and ')} with decoder.onnx beside it). ` +
@@ -107,7 +107,7 @@ export function bundleFolder(path: string): string {
  */
 export function precisionSibling(bundleDir: string, precision: string, run?: string): string {
   const dir = join(dirname(bundleDir), bundleFolderName(precision));
-  if (isBundle(dir)) return dir;
+  if (isBundleDir(dir)) return dir;
   const runDir = run ?? dirname(bundleDir);
   throw new DemoInputError(
     `--precision ${precision}: no ${precision} bundle for ${dirname(bundleDir)} (looked for ${join(dir, 'manifest.json')} with decoder.onnx beside it). ` +
@@ -121,17 +121,13 @@ function precisionBundles(runDir: string): string[] {
   return readdirSync(runDir)
     .filter((name) => BUNDLE_FOLDER_PATTERN.test(name))
     .map((name) => join(runDir, name))
-    .filter(isBundle);
+    .filter(isBundleDir);
 }
 
 /** `NAME/<bundle folder>/FILE` under the runs root: the only files /runs/ serves. */
 function isRunBundleFile(rel: string): boolean {
   const parts = rel.split('/');
   return parts.length === 3 && parts[0] !== '' && parts[2] !== '' && BUNDLE_FOLDER_PATTERN.test(parts[1]);
-}
-
-function isBundle(dir: string): boolean {
-  return existsSync(join(dir, BUNDLE_FILES.manifest)) && existsSync(join(dir, BUNDLE_FILES.decoder));
 }
 
 function defaultRunsRoot(cwd: string): string {

@@ -1,20 +1,9 @@
 /** Finding and reading a training run folder (layout and "newest" rule: @latentkit/format). */
 import { existsSync } from 'node:fs';
-import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { isAbsolute, join, resolve } from 'node:path';
 import { FormatError, RUN_FILES, type RunManifest } from '@latentkit/format';
-import { findRuns, readRunManifest } from '@latentkit/format/node';
+import { findRuns, readRunManifest, workspaceRoot } from '@latentkit/format/node';
 import { ExportError } from '../errors.ts';
-
-/** The workspace root above `from` (the folder holding pnpm-workspace.yaml), if any. */
-export function workspaceRoot(from: string): string | undefined {
-  let dir = resolve(from);
-  for (;;) {
-    if (existsSync(join(dir, 'pnpm-workspace.yaml'))) return dir;
-    const up = dirname(dir);
-    if (up === dir) return undefined;
-    dir = up;
-  }
-}
 
 /**
  * Resolve `--run`: relative to `cwd` (pnpm sets INIT_CWD to where the user typed the command),

@@ -15,7 +15,7 @@ import { Command, Option } from 'commander';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import type { ModelKind } from '@latentkit/format';
 import { writeFileAtomic } from '@latentkit/format/node';
-import { workspaceRoot } from '../bundle/run-folder.ts';
+import { workspaceRoot } from '@latentkit/format/node';
 import { ExportError, UnsupportedLayersError } from '../errors.ts';
 import { exportModel } from '../export-model.ts';
 import { type ModelRole, type Precision } from '../options.ts';

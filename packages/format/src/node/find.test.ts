@@ -4,7 +4,7 @@ import { cp, mkdir, mkdtemp, rm, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { RUN_FORMAT, type BundleManifest, type RunManifest } from '../index.ts';
-import { findBundles, findRuns, newestBundle, newestRun, readBundleManifest } from './find.ts';
+import { findBundles, findRuns, isBundleDir, newestBundle, newestRun, readBundleManifest, workspaceRoot } from './find.ts';
 
 const manifest = (createdAt: string): RunManifest => ({
   format: RUN_FORMAT,
@@ -85,3 +85,21 @@ test('invalid manifests are reported and never picked; folders without one are n
     assert.throws(() => readBundleManifest(join(runs, 'empty')), /empty\/manifest\.json: \(file\): cannot be read/);
     assert.equal(newestRun(join(runs, 'nowhere')), undefined);
   }));
+
+test('a bundle folder holds manifest.json and decoder.onnx; the workspace root is the nearest folder with pnpm-workspace.yaml', async () => {
+  const root = await mkdtemp(join(tmpdir(), 'latentkit-ws-'));
+  try {
+    await writeRun(join(root, 'runs'), 'a', '2026-01-01T00:00:00.000Z', ['fp32']);
+    assert.equal(isBundleDir(join(root, 'runs', 'a', 'bundle')), true);
+    assert.equal(isBundleDir(join(root, 'runs', 'a')), false); // a run folder: no decoder.onnx
+    await rm(join(root, 'runs', 'a', 'bundle', 'decoder.onnx'));
+    assert.equal(isBundleDir(join(root, 'runs', 'a', 'bundle')), false);
+
+    assert.equal(workspaceRoot(join(root, 'runs', 'a')), undefined);
+    await writeFile(join(root, 'pnpm-workspace.yaml'), 'packages: []\n');
+    assert.equal(workspaceRoot(join(root, 'runs', 'a')), root);
+    assert.equal(workspaceRoot(root), root);
+  } finally {
+    await rm(root, { recursive: true, force: true });
+  }
+});

@@ -9,7 +9,7 @@
  * reported in `invalid`, never picked.
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { parseBundleManifest, type BundleManifest } from '../bundle-manifest.ts';
 import { FormatError } from '../errors.ts';
 import { BUNDLE_FILES, RUN_FILES, bundleFolderName } from '../layout.ts';
@@ -96,6 +96,25 @@ export function findRuns(runsDir: string): Found<FoundRun> {
   return { found: found.sort(compareNewestFirst), invalid };
 }
 
+/** True when `dir` is a bundle folder: it holds manifest.json and decoder.onnx (not validated here). */
+export function isBundleDir(dir: string): boolean {
+  return existsSync(join(dir, BUNDLE_FILES.manifest)) && existsSync(join(dir, BUNDLE_FILES.decoder));
+}
+
+/**
+ * The workspace root at or above `from`: the nearest folder holding pnpm-workspace.yaml, where the
+ * commands look for runs/ when no run is named; undefined outside a workspace.
+ */
+export function workspaceRoot(from: string): string | undefined {
+  let dir = resolve(from);
+  for (;;) {
+    if (existsSync(join(dir, 'pnpm-workspace.yaml'))) return dir;
+    const up = dirname(dir);
+    if (up === dir) return undefined;
+    dir = up;
+  }
+}
+
 /**
  * Every bundle of `precision` under `runsDir` (`runs/NAME/bundle` for fp32, `runs/NAME/bundle-<p>`
  * otherwise; one holding manifest.json and decoder.onnx), newest first.
@@ -107,7 +126,7 @@ export function findBundles(runsDir: string, precision = 'fp32'): Found<FoundBun
   const invalid: FormatError[] = [];
   for (const runDir of subfolders(runsDir)) {
     const dir = join(runDir, folder);
-    if (!existsSync(join(dir, BUNDLE_FILES.manifest)) || !existsSync(join(dir, BUNDLE_FILES.decoder))) continue;
+    if (!isBundleDir(dir)) continue;
     try {
       found.push({ dir, runDir, manifest: readBundleManifest(dir) });
     } catch (e) {

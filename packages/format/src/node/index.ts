@@ -4,7 +4,7 @@
  */
 export { writeFileAtomic, writeJsonAtomic, tempPathFor } from './atomic-write.ts';
 export {
-  findRuns, findBundles, newestRun, newestBundle, readRunManifest, readBundleManifest, compareNewestFirst,
+  findRuns, findBundles, newestRun, newestBundle, readRunManifest, readBundleManifest, compareNewestFirst, isBundleDir, workspaceRoot,
   type FoundRun, type FoundBundle, type Found,
 } from './find.ts';
 export {

@@ -3,24 +3,10 @@
  * run by its manifest's createdAt: @latentkit/format's findBundles). `pnpm export` writes fp32 to
  * bundle/, fp16 to bundle-fp16/ and int8 to bundle-int8/; `precision` picks the folder.
  */
-import { existsSync } from 'node:fs';
-import { dirname, isAbsolute, join, resolve } from 'node:path';
-import { BUNDLE_FILES, PRECISIONS, bundleFolderName, isPrecision, type Precision } from '@latentkit/format';
-import { findBundles } from '@latentkit/format/node';
+import { isAbsolute, join, resolve } from 'node:path';
+import { PRECISIONS, bundleFolderName, isPrecision, type Precision } from '@latentkit/format';
+import { findBundles, isBundleDir, workspaceRoot } from '@latentkit/format/node';
 import { BundleError } from '../common/errors.ts';
-
-/** The workspace root: the nearest folder upwards holding pnpm-workspace.yaml (else `from`). */
-export function workspaceRoot(from = process.cwd()): string {
-  let dir = resolve(from);
-  for (;;) {
-    if (existsSync(join(dir, 'pnpm-workspace.yaml'))) return dir;
-    const up = dirname(dir);
-    if (up === dir) return resolve(from);
-    dir = up;
-  }
-}
-
-const isBundle = (dir: string) => existsSync(join(dir, BUNDLE_FILES.manifest)) && existsSync(join(dir, BUNDLE_FILES.decoder));
 
 /**
  * `run` may be a run folder or its bundle/ folder, absolute or relative to where the user typed the
@@ -29,13 +15,13 @@ const isBundle = (dir: string) => existsSync(join(dir, BUNDLE_FILES.manifest)) &
  */
 export function findBundle(run?: string, precision: Precision = 'fp32'): string {
   if (!isPrecision(precision)) throw new Error(`Unsupported precision "${String(precision)}". Should be one of: ${PRECISIONS.join(', ')}.`);
-  const root = workspaceRoot();
+  const root = workspaceRoot(process.cwd()) ?? process.cwd();
   const folder = bundleFolderName(precision);
   const exportHint = precision === 'fp32' ? '' : ` --precision ${precision}`;
   if (run) {
     const bases = isAbsolute(run) ? [run] : [resolve(process.env.INIT_CWD ?? process.cwd(), run), resolve(root, run)];
     for (const base of bases) {
-      for (const dir of [join(base, folder), base]) if (isBundle(dir)) return dir;
+      for (const dir of [join(base, folder), base]) if (isBundleDir(dir)) return dir;
     }
     throw new BundleError(`No bundle at ${run} (looked for ${folder}/manifest.json and decoder.onnx under ${bases.join(' and ')}). Run \`pnpm export --run ${run}${exportHint}\` first.`);
   }
