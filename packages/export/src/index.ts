@@ -12,7 +12,7 @@ export { supportedClasses } from './registry.ts';
 export { NOISE_INPUT } from './io-names.ts';
 export { loadKerasModel, type KerasFileSource, type KerasFileInfo } from './keras/load.ts';
 export { loadKerasWeights, BOOK_ARCHITECTURES, type BookArchitecture } from './keras/arch.ts';
-export { exportKerasBundle, type KerasBundleOptions, type KerasBundleResult } from './keras/bundle.ts';
+export { exportKerasBundle, type KerasBundleOptions, type KerasBundleResult, type KerasPairOptions } from './keras/bundle.ts';
 export { KerasFileError, UnsupportedKerasLayersError } from './keras/errors.ts';
 export { writeKerasRunFolder, type KerasRunFolderOptions } from './keras/run-folder.ts';
 export {

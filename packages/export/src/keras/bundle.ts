@@ -27,24 +27,27 @@ import { loadKerasWeights } from './arch.ts';
 import { KerasFileError } from './errors.ts';
 import { loadKerasModel, type KerasFileSource } from './load.ts';
 
-
-export interface KerasBundleOptions extends Omit<RunExportOptions, 'precision' | 'calibration'> {
-  /**
-   * 'fp32' (default) or 'fp16'. int8 calibrates on a run's held-out data: write a run folder from the
-   * Keras files first (`writeKerasRunFolder`, `--tfjs-run`), then export it with precision 'int8'.
-   */
-  precision?: 'fp32' | 'fp16';
+/** A Keras encoder/decoder pair and what the files cannot say about it (bundle and run-folder forms). */
+export interface KerasPairOptions {
   /** A `.keras`/`.h5` model file (or `.weights.h5` with `kind`), or an already loaded source. */
   encoder: string | KerasFileSource;
   decoder: string | KerasFileSource;
-  /** The bundle folder, e.g. runs/my-keras-vae/bundle. */
-  outDir: string;
   /** Default: 'ae' for a one-output encoder, 'faces-vae' for 64x64x3 images, else 'vae'. */
   kind?: ModelKind;
   /** Default: Fashion-MNIST's ten class names for 32x32x1 images, none otherwise. */
   labelNames?: string[];
   /** Names of attribute vectors (faces); default none. */
   attributeNames?: string[];
+}
+
+export interface KerasBundleOptions extends KerasPairOptions, Omit<RunExportOptions, 'precision' | 'calibration'> {
+  /**
+   * 'fp32' (default) or 'fp16'. int8 calibrates on a run's held-out data: write a run folder from the
+   * Keras files first (`writeKerasRunFolder`, `--tfjs-run`), then export it with precision 'int8'.
+   */
+  precision?: 'fp32' | 'fp16';
+  /** The bundle folder, e.g. runs/my-keras-vae/bundle. */
+  outDir: string;
   /** Which of encoder.onnx, decoder.onnx, vae.onnx to write (default all three). */
   models?: readonly BundleModel[];
   /** Epochs the Keras model was trained for (Keras files do not store it; default 0 = unknown). */

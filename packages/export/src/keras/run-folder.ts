@@ -20,21 +20,16 @@ import { FASHION_MNIST_LABELS } from '@latentkit/train/data';
 import { buildModel, saveModel, Adam, CHECKPOINT_FORMAT, writeCheckpoint } from '@latentkit/train';
 import { BOOK_DEFAULTS, DEFAULT_SEED } from '@latentkit/train/book-defaults';
 import { writeJsonAtomic } from '@latentkit/format/node';
-import { RUN_FILES, RUN_FORMAT, parseRunManifest, type ModelKind, type RunManifest } from '@latentkit/format';
+import { RUN_FILES, RUN_FORMAT, parseRunManifest, type RunManifest } from '@latentkit/format';
 import { modelConfig, type KerasModelSource, type LayerWeights } from '../model-source.ts';
 import { CONTAINER_CLASSES } from '../registry.ts';
-import { describePair, loadPairPart } from './bundle.ts';
+import { describePair, loadPairPart, type KerasPairOptions } from './bundle.ts';
 import { KerasFileError } from './errors.ts';
 import type { KerasFileSource } from './load.ts';
 
-export interface KerasRunFolderOptions {
-  encoder: string | KerasFileSource;
-  decoder: string | KerasFileSource;
+export interface KerasRunFolderOptions extends KerasPairOptions {
   /** The run folder to create (must not exist or be empty). */
   outDir: string;
-  kind?: ModelKind;
-  labelNames?: string[];
-  attributeNames?: string[];
 }
 
 interface KerasLayerWeights {
