@@ -42,28 +42,35 @@ function version(): string {
   return (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 }
 
+/** How a command ended: its exit status, and whether it is still serving (the process must live on). */
+export interface CommandOutcome {
+  status: number;
+  serving: boolean;
+}
+
 /**
- * Runs `argv` (without node and the script: `['serve', '--port', '0']`) and resolves with the exit
- * status: the command's own, 0 for the usage, 2 for an unknown command (with the usage on stderr).
- * For a 'serving' command it resolves once the server is up; the process then lives on.
+ * Runs `argv` (without node and the script: `['serve', '--port', '0']`). The status is the command's
+ * own, 0 for the usage, 2 for an unknown command (with the usage on stderr). A 'serving' command
+ * resolves once its server is up, with `serving: true` when it succeeded.
  */
-export async function runCommand(argv: readonly string[]): Promise<number> {
+export async function runCommand(argv: readonly string[]): Promise<CommandOutcome> {
   // `pnpm train -- --epochs 5` may pass the separator through.
   const args = argv[0] === '--' ? argv.slice(1) : [...argv];
   const [name, ...rest] = args;
   if (name === undefined || name === 'help' || name === '--help' || name === '-h') {
     process.stdout.write(usage());
-    return 0;
+    return { status: 0, serving: false };
   }
   if (name === '--version' || name === '-v') {
     console.log(version());
-    return 0;
+    return { status: 0, serving: false };
   }
   const command = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
   if (!command) {
     process.stderr.write(`latentkit: unknown command "${name}"\n${usage()}`);
-    return 2;
+    return { status: 2, serving: false };
   }
   const { main } = (await import(command.module)) as CommandModule;
-  return main(rest[0] === '--' ? rest.slice(1) : rest);
+  const status = await main(rest[0] === '--' ? rest.slice(1) : rest);
+  return { status, serving: status === 0 && command.resolves === 'serving' };
 }
