@@ -20,7 +20,7 @@ export { env, apis } from './env.ts';
 export { providerFailures, resetProviderFailures } from './session-factory.ts';
 export { createRng, randomNormal } from '@latentkit/format';
 export { AttributeMeans } from './attribute-vector.ts';
-export { InputError, BundleError, UnsupportedDeviceError, DisposedError, OverloadedError } from './errors.ts';
+export { InputError, BundleError, UnsupportedDeviceError, MissingPackageError, DisposedError, OverloadedError } from './errors.ts';
 export { microBatched, MicroBatchedModel } from './micro-batcher.ts';
 export type { MicroBatchOptions, MicroBatchStats, BatchEvent } from './micro-batcher.ts';
 export { SEED_MAX } from './seed.ts';

@@ -3,14 +3,14 @@
  *   node --import tsx src/node/attributes-cli.ts --run runs/NAME --data data/celeba [--attributes Smiling,Blond_Hair]
  *     [--batch-size 128] [--threshold 0.08] [--limit N] [--seed 0] [--device auto]
  * Existing entries of attributes.json that are not recomputed are kept. The file is written atomically.
- * Exit status (cli-exit.ts): 0 written, 2 bad options, bundle, device or data (message only), 1 anything
- * else (with stack).
+ * Exit status (cli-exit.ts): 0 written, 2 bad options, bundle, device or data, or @latentkit/train not
+ * installed (message only), 1 anything else (with stack).
  */
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { readFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { BundleError } from '../common/errors.ts';
+import { BundleError, MissingPackageError } from '../common/errors.ts';
 import { DEVICES, LatentModel, type Device } from './index.ts';
 import { isEntryPoint, reportCliError } from '@latentkit/format/node';
 import { findBundle } from './find-bundle.ts';
@@ -28,7 +28,7 @@ async function loadCelebA(options: { dir: string; imageSize: number; limit?: num
   try {
     data = await import('@latentkit/train/data');
   } catch (e) {
-    throw new Error(`reading CelebA-format data needs @latentkit/train (its CelebA loader), which is not installed: ${(e as Error).message.split('\n')[0]}`);
+    throw new MissingPackageError(`reading CelebA-format data needs @latentkit/train (its CelebA loader), which is not installed (npm install @latentkit/train): ${(e as Error).message.split('\n')[0]}`);
   }
   return data.loadCelebA(options);
 }
