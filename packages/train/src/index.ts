@@ -19,9 +19,10 @@ export { buildVae, type VaeArgs } from './models/vae.ts';
 export { buildFacesVae, type FacesVaeArgs, LEAKY_RELU_ALPHA } from './models/faces-vae.ts';
 export { Sampling, type SamplingArgs } from './models/sampling.ts';
 export { saveModel, loadModel, fileHandler, MODEL_JSON, WEIGHTS_BIN } from './models/io.ts';
-export { train, evaluate, FACES_MICRO_BATCH, type TrainOptions, type TrainResult } from './training/loop.ts';
+export { train, evaluate, engineLabel, FACES_MICRO_BATCH, type TrainOptions, type TrainResult } from './training/loop.ts';
 export {
-  computeGradients, trainStep, trainStepAsync, evaluateBatch, forwardLoss, type GradientOptions, type GradientResult,
+  computeGradients, computeGradientsAsync, trainStep, trainStepAsync, evaluateBatch, evaluateBatchAsync, forwardLoss,
+  type GradientOptions, type GradientResult,
 } from './training/step.ts';
 export { modelLoss, binaryCrossentropy, meanSquaredError, klDivergence, KERAS_EPSILON, type LossTensors } from './training/losses.ts';
 export {
@@ -36,8 +37,6 @@ export {
   initEngine, activateEngine, isEngineName, ENGINE_NAMES, AUTO_ORDER,
   type EngineInfo, type EngineName, type ConcreteEngine, type InitEngineOptions,
 } from './engine/select.ts';
-export { engineLabel } from './training/loop.ts';
-export { computeGradientsAsync, evaluateBatchAsync } from './training/step.ts';
 export { loadFashionMnist, FASHION_MNIST_LABELS, type FashionMnistOptions } from './data/fashion-mnist.ts';
 export { loadCelebA, type CelebAOptions } from './data/celeba.ts';
 export {
