@@ -8,24 +8,34 @@ import { parseArgs } from 'node:util';
 import { DemoInputError } from '../errors.ts';
 import { bundleFolderName } from '../model/precision.ts';
 import { serveDemo } from '../server/serve-demo.ts';
-import { errorCode, isEntryPoint, reportCliError } from '@latentkit/format/node';
+import { errorCode, isEntryPoint, runCli } from '@latentkit/format/node';
 
 const USAGE = `usage: pnpm demo [--run runs/NAME] [--precision fp32|fp16|int8] [--port 5173] [--host 127.0.0.1] [--api-url URL] [--no-build] [--no-isolation]`;
 
+function parseCommandLine(argv: string[]) {
+  try {
+    return parseArgs({
+      args: argv.filter((a) => a !== '--'),
+      options: {
+        run: { type: 'string' },
+        precision: { type: 'string', default: 'fp32' },
+        port: { type: 'string', default: '5173' },
+        host: { type: 'string', default: '127.0.0.1' },
+        'api-url': { type: 'string' },
+        'no-build': { type: 'boolean', default: false },
+        'no-isolation': { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    }).values;
+  } catch (err) {
+    // node:util's parse errors (ERR_PARSE_ARGS_*) are the user's input: say so, with the synopsis.
+    if (errorCode(err)?.startsWith('ERR_PARSE_ARGS_')) throw new DemoInputError(`${(err as Error).message}\n${USAGE}`);
+    throw err;
+  }
+}
+
 async function start(argv: string[]): Promise<void> {
-  const { values } = parseArgs({
-    args: argv.filter((a) => a !== '--'),
-    options: {
-      run: { type: 'string' },
-      precision: { type: 'string', default: 'fp32' },
-      port: { type: 'string', default: '5173' },
-      host: { type: 'string', default: '127.0.0.1' },
-      'api-url': { type: 'string' },
-      'no-build': { type: 'boolean', default: false },
-      'no-isolation': { type: 'boolean', default: false },
-      help: { type: 'boolean', short: 'h', default: false },
-    },
-  });
+  const values = parseCommandLine(argv);
   if (values.help) {
     console.log(USAGE);
     return;
@@ -53,11 +63,9 @@ async function start(argv: string[]): Promise<void> {
   process.on('SIGTERM', stop);
 }
 
-/** Besides typed errors: a bad command line (node:util parseArgs) or a port that cannot be listened on. */
-function isCommandLineOrListenError(err: unknown): boolean {
+/** Besides typed errors: a port that cannot be listened on. */
+function isListenError(err: unknown): boolean {
   const code = errorCode(err);
-  if (code === undefined) return false;
-  if (code.startsWith('ERR_PARSE_ARGS_')) return true;
   return (code === 'EADDRINUSE' || code === 'EACCES') && (err as { syscall?: string }).syscall === 'listen';
 }
 
@@ -66,14 +74,8 @@ function isCommandLineOrListenError(err: unknown): boolean {
  * served (the server keeps the process alive until SIGINT/SIGTERM), or with the exit status of a
  * failure, printed on stderr as @latentkit/format/node (cli-exit.ts) describes; never throws.
  */
-export async function main(argv: string[]): Promise<number> {
-  try {
-    await start(argv);
-    return 0;
-  } catch (err) {
-    const commandLine = errorCode(err)?.startsWith('ERR_PARSE_ARGS_') ?? false;
-    return reportCliError(err, 'demo', { isInputError: isCommandLineOrListenError, usage: commandLine ? USAGE : undefined });
-  }
+export function main(argv: string[]): Promise<number> {
+  return runCli(() => start(argv), 'demo', { isInputError: isListenError });
 }
 
 if (isEntryPoint(import.meta.url)) {

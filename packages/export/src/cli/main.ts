@@ -18,7 +18,7 @@ import { encodeModel } from '../proto/onnx-proto.ts';
 import { ExportError } from '../errors.ts';
 import { addExportFlags, exportOptionsFrom, parsePositiveInt, type ExportFlags } from './export-flags.ts';
 import { isKerasInvocation, kerasMain } from '../keras/cli.ts';
-import { isEntryPoint, reportCliError } from '@latentkit/format/node';
+import { isEntryPoint, runCli } from '@latentkit/format/node';
 
 interface CliOptions extends ExportFlags {
   model: BundleModel | 'all';
@@ -81,13 +81,8 @@ export async function exportCommand(argv: string[], cwd = process.env.INIT_CWD ?
  * Runs `pnpm export` with `argv` and returns the exit status; never throws. Errors are printed on
  * stderr as @latentkit/format/node (cli-exit.ts) describes.
  */
-export async function main(argv: string[], cwd = process.env.INIT_CWD ?? process.cwd()): Promise<number> {
-  try {
-    await exportCommand(argv, cwd);
-    return 0;
-  } catch (err) {
-    return reportCliError(err, 'export');
-  }
+export function main(argv: string[], cwd = process.env.INIT_CWD ?? process.cwd()): Promise<number> {
+  return runCli(() => exportCommand(argv, cwd), 'export');
 }
 
 if (isEntryPoint(import.meta.url)) process.exitCode = await main(process.argv.slice(2));

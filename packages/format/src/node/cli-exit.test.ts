@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Command } from 'commander';
-import { reportCliError, isInputError, EXIT_OK, EXIT_INTERNAL, EXIT_USAGE } from './cli-exit.ts';
+import { reportCliError, runCli, isInputError, EXIT_OK, EXIT_INTERNAL, EXIT_USAGE } from './cli-exit.ts';
 
 class SomeInputError extends Error {
   readonly code = 'LATENTKIT_SOMETHING';
@@ -46,4 +46,21 @@ test('anything else exits 1 with its stack; a caller may widen what counts as in
   assert.match(bug.stderr, /TypeError: undefined is not a function\n\s+at /);
   const listen = Object.assign(new Error('listen EADDRINUSE'), { code: 'EADDRINUSE' });
   assert.equal(captured(() => reportCliError(listen, 'demo', { isInputError: (e) => (e as { code?: string }).code === 'EADDRINUSE' })).code, EXIT_USAGE);
+});
+
+test("runCli: 0 when the command returns; a throw goes through the mapping, a command's own statuses first", async () => {
+  const original = console.error;
+  const lines: string[] = [];
+  console.error = (...args: unknown[]) => void lines.push(args.map(String).join(' '));
+  try {
+    assert.equal(await runCli(async () => 'done', 'x'), EXIT_OK);
+    assert.equal(await runCli(async () => { throw new SomeInputError('bad --n'); }, 'x'), EXIT_USAGE);
+    class NotHere extends Error {}
+    const exitCodeFor = (e: unknown) => (e instanceof NotHere ? (console.error(`x: ${e.message}`), 3) : undefined);
+    assert.equal(await runCli(async () => { throw new NotHere('no route works here'); }, 'x', { exitCodeFor }), 3);
+    assert.equal(await runCli(async () => { throw new SomeInputError('still mapped'); }, 'x', { exitCodeFor }), EXIT_USAGE);
+  } finally {
+    console.error = original;
+  }
+  assert.deepEqual(lines, ['x: bad --n', 'x: no route works here', 'x: still mapped']);
 });

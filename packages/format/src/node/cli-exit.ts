@@ -37,6 +37,11 @@ function commanderExitCode(err: unknown): number | undefined {
 }
 
 export interface ReportOptions {
+  /**
+   * A command's own statuses, tried first: returns the exit status for `err` (having printed what
+   * stderr should show), or undefined to leave `err` to the mapping above.
+   */
+  exitCodeFor?: (err: unknown) => number | undefined;
   /** More errors that count as the user's input (e.g. a port that cannot be listened on). */
   isInputError?: (err: unknown) => boolean;
   /** A line printed after an input error's message (e.g. the command's synopsis). */
@@ -48,6 +53,8 @@ export interface ReportOptions {
  * `prefix` starts the one-line message of an input error: 'export' -> "export: No run at runs/x ...".
  */
 export function reportCliError(err: unknown, prefix: string, options: ReportOptions = {}): number {
+  const own = options.exitCodeFor?.(err);
+  if (own !== undefined) return own;
   const commander = commanderExitCode(err);
   if (commander !== undefined) return commander === 0 ? EXIT_OK : EXIT_USAGE;
   if (isInputError(err) || options.isInputError?.(err)) {
@@ -56,6 +63,19 @@ export function reportCliError(err: unknown, prefix: string, options: ReportOpti
   }
   console.error(err);
   return EXIT_INTERNAL;
+}
+
+/**
+ * A command's `main(argv)` body: runs `command` and resolves with its exit status, EXIT_OK when it
+ * returns, else what reportCliError makes of the throw; never rejects.
+ */
+export async function runCli(command: () => Promise<unknown>, prefix: string, options: ReportOptions = {}): Promise<number> {
+  try {
+    await command();
+    return EXIT_OK;
+  } catch (err) {
+    return reportCliError(err, prefix, options);
+  }
 }
 
 /** True when the module at `moduleUrl` is the script Node was started with (not imported). */

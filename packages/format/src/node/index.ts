@@ -8,5 +8,5 @@ export {
   type FoundRun, type FoundBundle, type Found,
 } from './find.ts';
 export {
-  reportCliError, isInputError, isEntryPoint, errorCode, EXIT_OK, EXIT_INTERNAL, EXIT_USAGE, type ReportOptions,
+  reportCliError, runCli, isInputError, isEntryPoint, errorCode, EXIT_OK, EXIT_INTERNAL, EXIT_USAGE, type ReportOptions,
 } from './cli-exit.ts';

@@ -12,7 +12,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { BundleError, MissingPackageError } from '../common/errors.ts';
 import { DEVICES, LatentModel, type Device } from './index.ts';
-import { isEntryPoint, reportCliError } from '@latentkit/format/node';
+import { isEntryPoint, runCli } from '@latentkit/format/node';
 import { findBundle } from './find-bundle.ts';
 import { computeAttributeVectors } from './attribute-vectors.ts';
 import { BUNDLE_FILES } from '@latentkit/format';
@@ -93,13 +93,8 @@ const buildCommand = () => new Command('attributes')
  * Runs the attributes CLI with `argv` (the arguments after the script) and returns the exit status;
  * never throws. Errors are printed on stderr as @latentkit/format/node (cli-exit.ts) describes.
  */
-export async function main(argv: string[]): Promise<number> {
-  try {
-    await buildCommand().exitOverride().parseAsync(argv, { from: 'user' });
-    return 0;
-  } catch (err) {
-    return reportCliError(err, 'attributes');
-  }
+export function main(argv: string[]): Promise<number> {
+  return runCli(() => buildCommand().exitOverride().parseAsync(argv, { from: 'user' }), 'attributes');
 }
 
 if (isEntryPoint(import.meta.url)) process.exitCode = await main(process.argv.slice(2));

@@ -7,7 +7,7 @@ import { Command, Option } from 'commander';
 import { EngineError } from '../errors.ts';
 import { ProvisionError, provisionNative, type ProvisionResult, type ProvisionRoute } from '../engine/native/provision.ts';
 import { addonCacheDir } from '../engine/native/paths.ts';
-import { isEntryPoint, reportCliError } from '@latentkit/format/node';
+import { isEntryPoint, runCli } from '@latentkit/format/node';
 
 const DID: Record<ProvisionResult['action'], string> = {
   'already-loads': 'already loads, nothing to do',
@@ -42,17 +42,14 @@ const buildCommand = () => new Command()
  * Runs `pnpm engine` with `argv` (e.g. ['native', '--rebuild']) and returns the exit status; never
  * throws: 0 ready, 2 bad input (@latentkit/format/node cli-exit.ts), 3 no route works here, 1 anything else (with stack).
  */
-export async function main(argv: string[]): Promise<number> {
-  try {
-    await buildCommand().exitOverride().parseAsync(argv, { from: 'user' });
-    return 0;
-  } catch (err) {
-    if (err instanceof ProvisionError) {
-      console.error(`engine native: ${err.message}`);
-      return EXIT_NOT_PROVISIONED;
-    }
-    return reportCliError(err, 'error');
-  }
+export function main(argv: string[]): Promise<number> {
+  return runCli(() => buildCommand().exitOverride().parseAsync(argv, { from: 'user' }), 'error', { exitCodeFor: notProvisioned });
+}
+
+function notProvisioned(err: unknown): number | undefined {
+  if (!(err instanceof ProvisionError)) return undefined;
+  console.error(`engine native: ${err.message}`);
+  return EXIT_NOT_PROVISIONED;
 }
 
 if (isEntryPoint(import.meta.url)) process.exitCode = await main(process.argv.slice(2));

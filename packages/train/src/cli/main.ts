@@ -9,7 +9,7 @@ import { initEngine } from '../engine/select.ts';
 import { train } from '../training/loop.ts';
 import { defaultProgressMode } from '../training/progress.ts';
 import { loadRunData } from './datasets.ts';
-import { isEntryPoint, reportCliError } from '@latentkit/format/node';
+import { isEntryPoint, runCli } from '@latentkit/format/node';
 import { buildCommand, resolveWorkers, type CliOptions } from './options.ts';
 
 const log = (msg: string) => console.error(msg);
@@ -51,13 +51,8 @@ async function run(options: CliOptions): Promise<void> {
  * Runs `pnpm train` with `argv` (the arguments after the command, e.g. ['--model', 'ae']) and
  * returns the exit status; never throws. Errors are printed on stderr as @latentkit/format/node (cli-exit.ts) describes.
  */
-export async function main(argv: string[]): Promise<number> {
-  try {
-    await buildCommand(run).exitOverride().parseAsync(argv, { from: 'user' });
-    return 0;
-  } catch (err) {
-    return reportCliError(err, 'error');
-  }
+export function main(argv: string[]): Promise<number> {
+  return runCli(() => buildCommand(run).exitOverride().parseAsync(argv, { from: 'user' }), 'error');
 }
 
 if (isEntryPoint(import.meta.url)) process.exitCode = await main(process.argv.slice(2));

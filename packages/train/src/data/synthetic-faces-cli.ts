@@ -4,7 +4,7 @@
  * Exit status (@latentkit/format/node cli-exit.ts): 0 written, 2 bad options (message only), 1 anything else (with stack).
  */
 import { Command, InvalidArgumentError } from 'commander';
-import { isEntryPoint, reportCliError } from '@latentkit/format/node';
+import { isEntryPoint, runCli } from '@latentkit/format/node';
 import { writeSyntheticFaces } from './synthetic-faces.ts';
 
 function integer(name: string, min: number) {
@@ -33,13 +33,8 @@ const buildCommand = () => new Command()
   });
 
 /** Runs the command with `argv` (the arguments after the script) and returns the exit status; never throws. */
-export async function main(argv: string[]): Promise<number> {
-  try {
-    await buildCommand().exitOverride().parseAsync(argv, { from: 'user' });
-    return 0;
-  } catch (err) {
-    return reportCliError(err, 'error');
-  }
+export function main(argv: string[]): Promise<number> {
+  return runCli(() => buildCommand().exitOverride().parseAsync(argv, { from: 'user' }), 'error');
 }
 
 if (isEntryPoint(import.meta.url)) process.exitCode = await main(process.argv.slice(2));
