@@ -10,11 +10,10 @@
 import { readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import {
-  BUNDLE_FILES, BUNDLE_MODELS, FormatError, RUN_FORMAT, parseBundleManifest, parseLatents,
-  type BundleManifest, type BundleModel, type ImageShape, type ModelKind, type RunManifest,
+  BUNDLE_FILES, BUNDLE_MODELS, FormatError, parseBundleManifest, parseLatents,
+  type BundleManifest, type BundleModel, type ImageShape, type ModelKind,
 } from '@latentkit/format';
 import { DEFAULT_BETA } from '@latentkit/train/book-defaults';
-import { FASHION_MNIST_LABELS } from '@latentkit/train/data';
 import { describeModel, type RunExportOptions } from '../bundle/export-run.ts';
 import { writeFileAtomic } from '@latentkit/format/node';
 import { manifestMetadata } from '../bundle/metadata.ts';
@@ -26,6 +25,7 @@ import type { ModelProto } from '../proto/onnx-types.ts';
 import { loadKerasWeights } from './arch.ts';
 import { KerasFileError } from './errors.ts';
 import { loadKerasModel, type KerasFileSource } from './load.ts';
+import { kerasPairManifest, type KerasPairShape } from './pair-manifest.ts';
 
 /** A Keras encoder/decoder pair and what the files cannot say about it (bundle and run-folder forms). */
 export interface KerasPairOptions {
@@ -98,7 +98,7 @@ async function readLatents(file: string, latentDim: number): Promise<string> {
 }
 
 /** Kind, image shape and latent size of an encoder + decoder pair, checked against each other. */
-export function describePair(encoder: KerasFileSource, decoder: KerasFileSource, kindOption?: ModelKind): { kind: ModelKind; imageShape: ImageShape; latentDim: number } {
+export function describePair(encoder: KerasFileSource, decoder: KerasFileSource, kindOption?: ModelKind): KerasPairShape {
   const imageShape = inputShapeOf(encoder.topology, encoder.info.file);
   const latentShape = inputShapeOf(decoder.topology, decoder.info.file);
   if (imageShape.length !== 3 || imageShape.some((d) => d === null)) {
@@ -136,25 +136,11 @@ export async function exportKerasBundle(options: KerasBundleOptions): Promise<Ke
   const decoder = await loadPairPart(options.decoder, 'decoder', options.kind);
   const timings: KerasBundleResult['timings'] = { read: performance.now() - t0 };
 
-  const { kind, imageShape, latentDim } = describePair(encoder, decoder, options.kind);
-  const fashionShaped = imageShape.join('x') === '32x32x1';
-  const labelNames = options.labelNames ?? (fashionShaped ? FASHION_MNIST_LABELS : undefined);
-  const versions = [...new Set([encoder.info.kerasVersion, decoder.info.kerasVersion].filter(Boolean))];
-  const manifest: RunManifest = {
-    format: RUN_FORMAT,
-    kind,
-    latentDim,
-    imageShape,
-    ...(labelNames ? { labelNames } : {}),
-    ...(options.attributeNames ? { attributeNames: options.attributeNames } : {}),
-    data: { name: 'keras', source: `${basename(encoder.info.file)} + ${basename(decoder.info.file)}`, train: 0, validation: 0 },
-    epochs: options.epochs ?? 0,
-    batchSize: 0,
-    // The book's β (reconstruction-loss weight); the AE has none.
-    ...(kind !== 'ae' ? { beta: DEFAULT_BETA[kind] } : {}),
-    engine: `keras ${versions.join(', ') || '(version not stored)'} (${[encoder.info.format, decoder.info.format].join(' + ')}), converted by latentkit`,
-    createdAt: new Date().toISOString(),
-  };
+  const shape = describePair(encoder, decoder, options.kind);
+  const { imageShape, latentDim } = shape;
+  // The book's β (reconstruction-loss weight); the AE has none.
+  const beta = shape.kind === 'ae' ? undefined : DEFAULT_BETA[shape.kind];
+  const manifest = kerasPairManifest(encoder, decoder, shape, options, { epochs: options.epochs ?? 0, batchSize: 0, beta });
   const metadata = manifestMetadata(manifest, basename(join(options.outDir, '..')));
 
   // Build everything first: a failure here writes nothing.

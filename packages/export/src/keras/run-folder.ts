@@ -15,15 +15,15 @@ import '@tensorflow/tfjs-backend-cpu';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { existsSync, readdirSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
-import { basename, join } from 'node:path';
-import { FASHION_MNIST_LABELS } from '@latentkit/train/data';
+import { join } from 'node:path';
 import { buildModel, saveModel, Adam, CHECKPOINT_FORMAT, writeCheckpoint } from '@latentkit/train';
 import { BOOK_DEFAULTS, DEFAULT_SEED } from '@latentkit/train/book-defaults';
 import { writeJsonAtomic } from '@latentkit/format/node';
-import { RUN_FILES, RUN_FORMAT, parseRunManifest, type RunManifest } from '@latentkit/format';
+import { RUN_FILES, parseRunManifest, type RunManifest } from '@latentkit/format';
 import { modelConfig, type KerasModelSource, type LayerWeights } from '../model-source.ts';
 import { CONTAINER_CLASSES } from '../registry.ts';
 import { describePair, loadPairPart, type KerasPairOptions } from './bundle.ts';
+import { kerasPairManifest } from './pair-manifest.ts';
 import { KerasFileError } from './errors.ts';
 import type { KerasFileSource } from './load.ts';
 
@@ -103,22 +103,7 @@ export async function writeKerasRunFolder(options: KerasRunFolderOptions): Promi
     const book = BOOK_DEFAULTS[kind];
     const beta = kind === 'ae' ? undefined : book.beta;
     const learningRate = book.learningRate;
-    const fashion = imageShape.join('x') === '32x32x1';
-    const labelNames = options.labelNames ?? (fashion ? FASHION_MNIST_LABELS : undefined);
-    const manifest: RunManifest = {
-      format: RUN_FORMAT,
-      kind,
-      latentDim,
-      imageShape,
-      ...(labelNames ? { labelNames } : {}),
-      ...(options.attributeNames ? { attributeNames: options.attributeNames } : {}),
-      data: { name: 'keras', source: `${basename(encoder.info.file)} + ${basename(decoder.info.file)}`, train: 0, validation: 0 },
-      epochs: 0,
-      batchSize: book.batchSize,
-      ...(beta !== undefined ? { beta } : {}),
-      engine: `keras ${encoder.info.kerasVersion ?? ''} (${encoder.info.format} + ${decoder.info.format}), imported by latentkit`.replace('  ', ' '),
-      createdAt: new Date().toISOString(),
-    };
+    const manifest = kerasPairManifest(encoder, decoder, { kind, imageShape, latentDim }, options, { epochs: 0, batchSize: book.batchSize, beta });
     await mkdir(outDir, { recursive: true });
     await saveModel(pair.encoder, join(outDir, 'encoder'));
     await saveModel(pair.decoder, join(outDir, 'decoder'));

@@ -1,0 +1,53 @@
+/**
+ * The run manifest (@latentkit/format) of an encoder/decoder pair read from Keras files. A bundle
+ * written straight from the files (`--keras-encoder/--keras-decoder`) and a run folder
+ * (`--tfjs-run`) record the same; they differ only in `training`, what a run folder's checkpoint
+ * resumes with.
+ */
+import { basename } from 'node:path';
+import { RUN_FORMAT, type ImageShape, type ModelKind, type RunManifest } from '@latentkit/format';
+import { FASHION_MNIST_LABELS } from '@latentkit/train/data';
+import type { KerasFileSource } from './load.ts';
+
+export interface KerasPairShape {
+  kind: ModelKind;
+  imageShape: ImageShape;
+  latentDim: number;
+}
+
+export interface KerasPairTraining {
+  epochs: number;
+  batchSize: number;
+  /** The book's β (reconstruction-loss weight); absent for the autoencoder. */
+  beta?: number;
+}
+
+/**
+ * `labelNames` default to Fashion-MNIST's ten class names for 32x32x1 images; `engine` names the
+ * Keras version(s) the files were saved with and their formats.
+ */
+export function kerasPairManifest(
+  encoder: KerasFileSource,
+  decoder: KerasFileSource,
+  shape: KerasPairShape,
+  names: { labelNames?: string[]; attributeNames?: string[] },
+  training: KerasPairTraining,
+): RunManifest {
+  const fashionShaped = shape.imageShape.join('x') === '32x32x1';
+  const labelNames = names.labelNames ?? (fashionShaped ? FASHION_MNIST_LABELS : undefined);
+  const versions = [...new Set([encoder.info.kerasVersion, decoder.info.kerasVersion].filter(Boolean))];
+  return {
+    format: RUN_FORMAT,
+    kind: shape.kind,
+    latentDim: shape.latentDim,
+    imageShape: shape.imageShape,
+    ...(labelNames ? { labelNames } : {}),
+    ...(names.attributeNames ? { attributeNames: names.attributeNames } : {}),
+    data: { name: 'keras', source: `${basename(encoder.info.file)} + ${basename(decoder.info.file)}`, train: 0, validation: 0 },
+    epochs: training.epochs,
+    batchSize: training.batchSize,
+    ...(training.beta !== undefined ? { beta: training.beta } : {}),
+    engine: `keras ${versions.join(', ') || '(version not stored)'} (${encoder.info.format} + ${decoder.info.format}), converted by latentkit`,
+    createdAt: new Date().toISOString(),
+  };
+}
