@@ -39,7 +39,7 @@ function commanderExitCode(err: unknown): number | undefined {
 export interface ReportOptions {
   /**
    * A command's own statuses, tried first: returns the exit status for `err` (having printed what
-   * stderr should show), or undefined to leave `err` to the mapping above.
+   * stderr should show), or undefined to leave `err` to the mapping in the module comment.
    */
   exitCodeFor?: (err: unknown) => number | undefined;
   /** More errors that count as the user's input (e.g. a port that cannot be listened on). */
