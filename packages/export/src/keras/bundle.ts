@@ -13,7 +13,6 @@ import {
   BUNDLE_FILES, BUNDLE_MODELS, FormatError, parseBundleManifest, parseLatents,
   type BundleManifest, type BundleModel, type ImageShape, type ModelKind,
 } from '@latentkit/format';
-import { DEFAULT_BETA } from '@latentkit/train/book-defaults';
 import { describeModel, type RunExportOptions } from '../bundle/export-run.ts';
 import { writeFileAtomic } from '@latentkit/format/node';
 import { manifestMetadata } from '../bundle/metadata.ts';
@@ -138,9 +137,7 @@ export async function exportKerasBundle(options: KerasBundleOptions): Promise<Ke
 
   const shape = describePair(encoder, decoder, options.kind);
   const { imageShape, latentDim } = shape;
-  // The book's β (reconstruction-loss weight); the AE has none.
-  const beta = shape.kind === 'ae' ? undefined : DEFAULT_BETA[shape.kind];
-  const manifest = kerasPairManifest(encoder, decoder, shape, options, { epochs: options.epochs ?? 0, batchSize: 0, beta });
+  const manifest = kerasPairManifest(encoder, decoder, shape, options, { epochs: options.epochs ?? 0, batchSize: 0 });
   const metadata = manifestMetadata(manifest, basename(join(options.outDir, '..')));
 
   // Build everything first: a failure here writes nothing.

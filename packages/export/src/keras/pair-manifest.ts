@@ -6,6 +6,7 @@
  */
 import { basename } from 'node:path';
 import { RUN_FORMAT, type ImageShape, type ModelKind, type RunManifest } from '@latentkit/format';
+import { BOOK_DEFAULTS } from '@latentkit/train/book-defaults';
 import { FASHION_MNIST_LABELS } from '@latentkit/train/data';
 import type { KerasFileSource } from './load.ts';
 
@@ -18,13 +19,12 @@ export interface KerasPairShape {
 export interface KerasPairTraining {
   epochs: number;
   batchSize: number;
-  /** The book's β (reconstruction-loss weight); absent for the autoencoder. */
-  beta?: number;
 }
 
 /**
- * `labelNames` default to Fashion-MNIST's ten class names for 32x32x1 images; `engine` names the
- * Keras version(s) the files were saved with and their formats.
+ * `labelNames` default to Fashion-MNIST's ten class names for 32x32x1 images; `beta` is the book's
+ * for the kind (none for the autoencoder); `engine` names the Keras version(s) the files were saved
+ * with and their formats.
  */
 export function kerasPairManifest(
   encoder: KerasFileSource,
@@ -35,6 +35,7 @@ export function kerasPairManifest(
 ): RunManifest {
   const fashionShaped = shape.imageShape.join('x') === '32x32x1';
   const labelNames = names.labelNames ?? (fashionShaped ? FASHION_MNIST_LABELS : undefined);
+  const beta = shape.kind === 'ae' ? undefined : BOOK_DEFAULTS[shape.kind].beta;
   const versions = [...new Set([encoder.info.kerasVersion, decoder.info.kerasVersion].filter(Boolean))];
   return {
     format: RUN_FORMAT,
@@ -46,7 +47,7 @@ export function kerasPairManifest(
     data: { name: 'keras', source: `${basename(encoder.info.file)} + ${basename(decoder.info.file)}`, train: 0, validation: 0 },
     epochs: training.epochs,
     batchSize: training.batchSize,
-    ...(training.beta !== undefined ? { beta: training.beta } : {}),
+    ...(beta !== undefined ? { beta } : {}),
     engine: `keras ${versions.join(', ') || '(version not stored)'} (${encoder.info.format} + ${decoder.info.format}), converted by latentkit`,
     createdAt: new Date().toISOString(),
   };

@@ -101,9 +101,8 @@ export async function writeKerasRunFolder(options: KerasRunFolderOptions): Promi
     copyWeights(encoder, pair.encoder, 'encoder');
     copyWeights(decoder, pair.decoder, 'decoder');
     const book = BOOK_DEFAULTS[kind];
-    const beta = kind === 'ae' ? undefined : book.beta;
     const learningRate = book.learningRate;
-    const manifest = kerasPairManifest(encoder, decoder, { kind, imageShape, latentDim }, options, { epochs: 0, batchSize: book.batchSize, beta });
+    const manifest = kerasPairManifest(encoder, decoder, { kind, imageShape, latentDim }, options, { epochs: 0, batchSize: book.batchSize });
     await mkdir(outDir, { recursive: true });
     await saveModel(pair.encoder, join(outDir, 'encoder'));
     await saveModel(pair.decoder, join(outDir, 'decoder'));
@@ -119,7 +118,7 @@ export async function writeKerasRunFolder(options: KerasRunFolderOptions): Promi
         seed: DEFAULT_SEED,
         batchSize: book.batchSize,
         learningRate,
-        beta,
+        beta: manifest.beta,
         best: null,
         history: [],
       },
