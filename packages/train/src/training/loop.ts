@@ -22,7 +22,7 @@ import { RUN_FORMAT, type Dataset, type EpochMetrics, type Losses, type ModelKin
 import { Adam } from './adam.ts';
 import { writeFinalArtifacts, writeEpochSamples } from './artifacts.ts';
 import { CHECKPOINT_FORMAT, hasCheckpoint, readCheckpoint, writeCheckpoint, type CheckpointState } from './checkpoint.ts';
-import { DEFAULT_BETA, DEFAULT_LEARNING_RATE } from './book-defaults.ts';
+import { DEFAULT_BETA, DEFAULT_LEARNING_RATE, DEFAULT_SEED } from './book-defaults.ts';
 import { batchNoise } from './noise.ts';
 import { createProgress, defaultProgressMode, type ProgressMode } from './progress.ts';
 import { createParallelStepper } from './parallel.ts';
@@ -113,7 +113,7 @@ function lossLine(l: Losses): string {
 
 /**
  * Trains `options.kind` on `options.engine` for `options.epochs` epochs (a resumed run continues up
- * to that number) and writes the run folder `options.outDir` (layout in types.ts): checkpoints every
+ * to that number) and writes the run folder `options.outDir` (layout: @latentkit/format's layout.ts): checkpoints every
  * epoch, metrics.jsonl, sample PNGs, then the final models, pictures and manifest.json. Losses are
  * per image (BCE in nats per pixel for the AE; beta-weighted reconstruction + KL for the VAEs).
  * Returns the manifest, the per-epoch history and the trained pair (on the engine; caller disposes).
@@ -130,7 +130,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   checkPositiveInt('batchSize', batchSize);
   checkPositiveInt('microBatch', options.microBatch);
   checkPositiveInt('workers', options.workers);
-  const seed = options.seed ?? 42;
+  const seed = options.seed ?? DEFAULT_SEED;
   const paths = runPaths(options.outDir);
   const beta = kind === 'ae' ? undefined : (options.beta ?? DEFAULT_BETA[kind]);
   const { engine } = options;

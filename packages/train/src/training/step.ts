@@ -71,7 +71,6 @@ function epsTensor(pair: ModelPair, n: number, eps: GradientOptions['eps']): tf.
   return eps.clone();
 }
 
-/** Forward pass and loss tensors of one (micro-)batch. `training` selects BN batch statistics. */
 /**
  * Forward pass and loss tensors of one (micro-)batch: images [n, H, W, C] in [0, 1] through the
  * encoder and decoder, then modelLoss. `eps` [n, latentDim] is the VAE noise (unused by the AE);
