@@ -63,19 +63,13 @@ async function start(argv: string[]): Promise<void> {
   process.on('SIGTERM', stop);
 }
 
-/** Besides typed errors: a port that cannot be listened on. */
-function isListenError(err: unknown): boolean {
-  const code = errorCode(err);
-  return (code === 'EADDRINUSE' || code === 'EACCES') && (err as { syscall?: string }).syscall === 'listen';
-}
-
 /**
  * Runs `pnpm demo` with `argv` (the arguments after the command). Resolves with 0 once the site is
  * served (the server keeps the process alive until SIGINT/SIGTERM), or with the exit status of a
  * failure, printed on stderr as @latentkit/format/node (cli-exit.ts) describes; never throws.
  */
 export function main(argv: string[]): Promise<number> {
-  return runCli(() => start(argv), 'demo', { isInputError: isListenError });
+  return runCli(() => start(argv), 'demo');
 }
 
 if (isEntryPoint(import.meta.url)) {

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtemp, mkdir, writeFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createServer, type AddressInfo } from 'node:net';
 import { bundleFolder, serveDemo } from './serve-demo.ts';
 
 test('bundleFolder accepts a run folder or a bundle folder and explains what is missing', async () => {
@@ -77,6 +78,26 @@ test('--precision serves the run\'s bundle-<precision>/ sibling, mounts every pr
     );
     await assert.rejects(serveDemo({ run: 'runs/vae', precision: 'FP16', cwd: dir, port: 0, build: false, siteDir: site }), /not a precision name/);
   } finally {
+    await rm(dir, { recursive: true });
+  }
+});
+
+test('a port in use is the caller\'s input: DemoInputError naming the address, not the raw listen error', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'lk-serve-'));
+  const holder = createServer();
+  try {
+    const site = join(dir, 'site');
+    await mkdir(site);
+    await writeFile(join(site, 'index.html'), '<!doctype html><title>site</title>');
+    await new Promise<void>((done) => holder.listen(0, '127.0.0.1', done));
+    const port = (holder.address() as AddressInfo).port;
+    await assert.rejects(serveDemo({ cwd: dir, port, build: false, siteDir: site }), (e: Error & { code?: string }) => {
+      assert.equal(e.code, 'LATENTKIT_DEMO_INPUT');
+      assert.equal(e.message, `Cannot listen on 127.0.0.1:${port}: the port is in use; pass another --port (0 = any free port).`);
+      return true;
+    });
+  } finally {
+    await new Promise((done) => holder.close(done));
     await rm(dir, { recursive: true });
   }
 });

@@ -52,8 +52,8 @@ export interface DemoServer extends RunningServer {
 /**
  * Builds the site (unless `build: false`) and serves it with a run's bundle; resolves once listening.
  * @throws DemoInputError (code LATENTKIT_DEMO_INPUT) for a `run` that does not exist or holds no
- *   bundle, a `precision` that is not a name or has no bundle, or `build: false` without a built site;
- *   the server's listen error (e.g. EADDRINUSE) for a port in use.
+ *   bundle, a `precision` that is not a name or has no bundle, `build: false` without a built site, or
+ *   a port that cannot be listened on (in use, or not allowed).
  */
 export async function serveDemo(options: ServeDemoOptions = {}): Promise<DemoServer> {
   const cwd = options.cwd ?? process.env.INIT_CWD ?? process.cwd();
@@ -75,9 +75,11 @@ export async function serveDemo(options: ServeDemoOptions = {}): Promise<DemoSer
     throw new DemoInputError(`No built site at ${siteDir} (index.html missing). Build it first, or call serveDemo({ build: true }).`);
   }
   const runsRoot = bundleDir ? dirname(dirname(bundleDir)) : defaultRunsRoot(cwd);
-  const server = await startStaticServer({
-    port: options.port ?? 5173,
-    host: options.host,
+  const port = options.port ?? 5173;
+  const host = options.host ?? '127.0.0.1';
+  const server = await listenOrExplain(port, host, () => startStaticServer({
+    port,
+    host,
     crossOriginIsolated: options.crossOriginIsolated,
     mounts: [
       { prefix: '/', dir: siteDir },
@@ -86,8 +88,20 @@ export async function serveDemo(options: ServeDemoOptions = {}): Promise<DemoSer
       ...(existsSync(runsRoot) ? [{ prefix: '/runs/', dir: runsRoot, allow: isRunBundleFile }] : []),
     ],
     json: { '/demo-config.json': { bundle: bundleDir ? `/${siblings.includes(bundleDir) ? basename(bundleDir) : 'bundle'}/` : undefined, apiUrl: options.apiUrl } },
-  });
+  }));
   return Object.assign(server, { bundleDir });
+}
+
+/** Starts the server; a port it cannot listen on (in use, not allowed) is the caller's input: DemoInputError. */
+async function listenOrExplain<T>(port: number, host: string, start: () => Promise<T>): Promise<T> {
+  try {
+    return await start();
+  } catch (e) {
+    const { code, syscall } = e as NodeJS.ErrnoException;
+    if (syscall !== 'listen' || (code !== 'EADDRINUSE' && code !== 'EACCES')) throw e;
+    const why = code === 'EADDRINUSE' ? 'the port is in use; pass another --port (0 = any free port)' : (e as Error).message;
+    throw new DemoInputError(`Cannot listen on ${host}:${port}: ${why}.`, { cause: e });
+  }
 }
 
 /** Accepts a run folder (uses its bundle/) or a bundle folder itself; explains what is missing. */
