@@ -17,10 +17,6 @@ import { dirname, join, relative, sep } from 'node:path';
 import ts from 'typescript';
 import { ROOT, workspacePackages } from './workspace.mjs';
 
-/** Diagnostics that do not stop the build: TS2877, a `.ts` specifier into another package
- * (`@latentkit/train/types.ts`), which the packed exports resolve (dist-manifest.mjs). */
-const TOLERATED = new Set([2877]);
-
 const isTest = (f) => /\.test\.[cm]?[jt]s$/.test(f);
 
 function walk(dir, files = []) {
@@ -41,7 +37,10 @@ function walk(dir, files = []) {
 /** @returns {{ seconds: number, packages: string[] }} */
 export function build({ scripts = true, log = (m) => console.log(m) } = {}) {
   const t0 = performance.now();
-  const packages = workspacePackages().filter((p) => walk(join(p.dir, 'src')).some((f) => f.endsWith('.ts')));
+  // Each package's src/ files, listed once: the program's roots and the non-TypeScript files to copy.
+  const packages = workspacePackages()
+    .map((p) => ({ ...p, files: walk(join(p.dir, 'src')) }))
+    .filter((p) => p.files.some((f) => f.endsWith('.ts')));
   for (const p of packages) rmSync(join(p.dir, 'dist'), { recursive: true, force: true });
 
   const base = ts.readConfigFile(join(ROOT, 'tsconfig.base.json'), ts.sys.readFile);
@@ -61,7 +60,7 @@ export function build({ scripts = true, log = (m) => console.log(m) } = {}) {
     outDir: virtualOut,
     typeRoots: [join(ROOT, 'node_modules', '@types')],
   };
-  const rootNames = packages.flatMap((p) => walk(join(p.dir, 'src')).filter((f) => f.endsWith('.ts') && !isTest(f)));
+  const rootNames = packages.flatMap((p) => p.files.filter((f) => f.endsWith('.ts') && !isTest(f)));
   const program = ts.createProgram({ rootNames, options });
 
   const written = new Map();
@@ -77,7 +76,7 @@ export function build({ scripts = true, log = (m) => console.log(m) } = {}) {
     written.set(pkg.manifest.name, (written.get(pkg.manifest.name) ?? 0) + 1);
   };
   const emitted = program.emit(undefined, writeFile);
-  const problems = [...ts.getPreEmitDiagnostics(program), ...emitted.diagnostics].filter((d) => !TOLERATED.has(d.code));
+  const problems = [...ts.getPreEmitDiagnostics(program), ...emitted.diagnostics];
   if (problems.length > 0) {
     const host = { getCanonicalFileName: (f) => f, getCurrentDirectory: () => ROOT, getNewLine: () => '\n' };
     throw new Error(`build: TypeScript reported ${problems.length} problem(s):\n${ts.formatDiagnostics(problems.slice(0, 20), host)}`);
@@ -85,7 +84,7 @@ export function build({ scripts = true, log = (m) => console.log(m) } = {}) {
 
   for (const p of packages) {
     const src = join(p.dir, 'src');
-    for (const f of walk(src)) {
+    for (const f of p.files) {
       // Test data and test helpers' files (testdata/, testing/) are not part of a package.
       if (f.endsWith('.ts') || isTest(f) || f.endsWith('.md') || /(^|[\\/])(testdata|testing)[\\/]/.test(relative(src, f))) continue;
       const dest = join(p.dir, 'dist', relative(src, f));
