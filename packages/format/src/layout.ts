@@ -56,10 +56,11 @@ export const BUNDLE_FILES = {
 /** The fp32 bundle's folder name inside a run folder. */
 export const DEFAULT_BUNDLE_FOLDER = 'bundle';
 
-/** Precision names in folder names: lower-case letters, then letters or digits (fp32, fp16, int8, ...). */
-const PRECISION_NAME = /^[a-z][a-z0-9]*$/;
+/** Precision names in folder names: a lower-case letter, then letters or digits (fp32, fp16, int8, ...). */
+const NAME = '[a-z][a-z0-9]*';
+const PRECISION_NAME = new RegExp(`^${NAME}$`);
 /** `bundle` or `bundle-<precision name>`. */
-export const BUNDLE_FOLDER_PATTERN = /^bundle(?:-([a-z][a-z0-9]*))?$/;
+export const BUNDLE_FOLDER_PATTERN = new RegExp(`^${DEFAULT_BUNDLE_FOLDER}(?:-(${NAME}))?$`);
 
 export function isPrecisionName(name: string): boolean {
   return PRECISION_NAME.test(name);

@@ -13,19 +13,17 @@ export { bundleFolderName, isPrecisionName as isPrecision };
  * not a folder named `bundle` or `bundle-*` (then no sibling can be named).
  */
 export function bundleUrlFor(base: string, precision: string): string {
-  if (!isPrecisionName(precision)) {
-    throw new Error(`precision "${precision}" is not a precision name; use fp32, fp16, int8, … (lower case).`);
-  }
+  const folder = bundleFolderName(precision); // throws (naming the precision names) for a malformed one
   const u = new URL(base);
   const parts = u.pathname.replace(/\/$/, '').split('/');
   const last = parts.at(-1) ?? '';
   if (!BUNDLE_FOLDER_PATTERN.test(last)) {
     throw new Error(
-      `precision="${precision}" picks the sibling folder ${bundleFolderName(precision)}/ of a bundle folder named bundle/ or bundle-*/, ` +
+      `precision="${precision}" picks the sibling folder ${folder}/ of a bundle folder named bundle/ or bundle-*/, ` +
         `but ${base} is named "${last}/". Point src at the ${precision} bundle itself, or drop precision.`,
     );
   }
-  parts[parts.length - 1] = bundleFolderName(precision);
+  parts[parts.length - 1] = folder;
   u.pathname = parts.join('/') + '/';
   return u.href;
 }
