@@ -29,6 +29,13 @@ test('attributes-cli writes unit vectors for a faces bundle from CelebA-format d
     assert.equal(bad.status, 2);
     assert.match(bad.stderr, /^attributes: Unknown attribute\(s\) Wings. The dataset has: .*Smiling/m);
     assert.doesNotMatch(bad.stderr, /^\s+at .+:\d+/m, 'no stack trace');
+    // A second run adds its vector and keeps the others as they were.
+    const more = spawnSync(process.execPath, ['--import', 'tsx', 'src/node/attributes-cli.ts', '--run', bundle, '--data', data, '--attributes', 'Eyeglasses', '--batch-size', '32', '--device', 'cpu'], { encoding: 'utf8' });
+    assert.equal(more.status, 0, more.stderr + more.stdout);
+    const after = JSON.parse(readFileSync(join(bundle, 'attributes.json'), 'utf8')) as Record<string, number[]>;
+    assert.deepEqual(Object.keys(after).sort(), ['Eyeglasses', 'Male', 'Smiling']);
+    assert.deepEqual(after.Male, attrs.Male);
+    assert.deepEqual(after.Smiling, attrs.Smiling);
   } finally {
     rmSync(data, { recursive: true, force: true });
   }

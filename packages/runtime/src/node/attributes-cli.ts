@@ -7,8 +7,6 @@
  * installed (message only), 1 anything else (with stack).
  */
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { readFile } from 'node:fs/promises';
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { BundleError, MissingPackageError } from '../common/errors.ts';
 import { DEVICES, LatentModel, type Device } from './index.ts';
@@ -77,7 +75,8 @@ const buildCommand = () => new Command('attributes')
         },
       });
       const file = join(bundle, BUNDLE_FILES.attributes);
-      const existing = existsSync(file) ? (JSON.parse(await readFile(file, 'utf8')) as Record<string, number[]>) : {};
+      // The bundle's attributes.json as the model loaded (and validated) it: the vectors kept.
+      const existing = Object.fromEntries(Object.entries(model.attributes).map(([name, v]) => [name, Array.from(v)]));
       for (const [name, r] of Object.entries(results)) {
         existing[name] = Array.from(r.vector);
         console.log(`${name.padEnd(20)} ${r.converged ? 'converged' : 'data ran out'} after ${r.batches} batches (+${r.positives} / -${r.negatives}), |mean+ - mean-| = ${r.distance.toFixed(4)}`);
