@@ -27,7 +27,7 @@ import { floatTensor, readFloatTensor } from '../../graph/tensor.ts';
 import type { AttributeProto, GraphProto, NodeProto, TensorProto } from '../../proto/onnx-types.ts';
 import { consumers, initializerMap, pruneInitializers } from '../graph-index.ts';
 import { interleave } from './interleave.ts';
-import { asStride1Conv, phaseDomainConv } from './phase-domain-conv.ts';
+import { asStride1Conv, phaseDomainConv, type Stride1Conv } from './phase-domain-conv.ts';
 
 /**
  * Activations moved into the phases of a strided ConvTranspose they follow, where onnxruntime fuses
@@ -123,7 +123,8 @@ export function convTransposeToConv(graph: GraphProto, minChannels = 8): number 
     if (activation && !PHASE_ACTIVATIONS.has(activation.op_type)) activation = undefined;
     // The small layer this one feeds, if any: through the activation, or directly.
     const next = onlyUser(activation ? activation.output[0] : node.output[0]);
-    const small = next && Number(asStride1Conv(next, inits)?.dims[0] ?? minChannels) < minChannels ? next : undefined;
+    const nextConv = next && asStride1Conv(next, inits);
+    const small = next && nextConv && nextConv.dims[0] < minChannels ? { node: next, conv: nextConv } : undefined;
     if (activation && !small && !HOISTED_ACTIVATIONS.has(activation.op_type)) activation = undefined;
     const phased = rewrite(node, inits, added, activation);
     if (!phased) {
@@ -138,10 +139,10 @@ export function convTransposeToConv(graph: GraphProto, minChannels = 8): number 
     }
     if (activation) absorbed.add(activation);
     const interleaved = activation ? activation.output[0] : node.output[0];
-    const consumer = small && sy === sx ? phaseConsumer(small, phased.outputs, sy, inits, added) : undefined;
+    const consumer = small && sy === sx ? phaseConsumer(small.node, small.conv, phased.outputs, sy, added) : undefined;
     if (consumer) {
       out.push(...phased.nodes, ...consumer);
-      absorbed.add(small!);
+      absorbed.add(small!.node);
     } else out.push(...phased.nodes, ...interleave(node.output[0], phased.outputs, interleaved, sy, sx, outChannels, added));
   }
   graph.node = out;
@@ -150,9 +151,8 @@ export function convTransposeToConv(graph: GraphProto, minChannels = 8): number 
   return rewritten;
 }
 
-/** `small` (a stride-1 Conv or ConvTranspose) computed on the `s`*`s` `phases` of its input. */
-function phaseConsumer(small: NodeProto, phases: string[], s: number, inits: Map<string, TensorProto>, added: TensorProto[]): NodeProto[] | undefined {
-  const conv = asStride1Conv(small, inits)!;
+/** `small` (a stride-1 Conv or ConvTranspose, as `conv`) computed on the `s`*`s` `phases` of its input. */
+function phaseConsumer(small: NodeProto, conv: Stride1Conv, phases: string[], s: number, added: TensorProto[]): NodeProto[] | undefined {
   const base = small.name || small.output[0];
   // A Conv's kernel is used as it is; a ConvTranspose's flipped copy replaces it (the same count).
   const kernel = small.op_type === 'Conv' ? small.input[1] : `${base}/kernel`;
