@@ -22,9 +22,9 @@
  * whose output is exactly s times the input (Keras 'same': kernel - pad_begin - pad_end == s).
  * Others are left alone (they then stay float in the int8 graph).
  */
-import { attr } from '../../graph/attributes.ts';
+import { attr, readAttr } from '../../graph/attributes.ts';
 import { floatTensor, readFloatTensor } from '../../graph/tensor.ts';
-import type { AttributeProto, GraphProto, NodeProto, TensorProto } from '../../proto/onnx-types.ts';
+import type { GraphProto, NodeProto, TensorProto } from '../../proto/onnx-types.ts';
 import { consumers, initializerMap, pruneInitializers } from '../graph-index.ts';
 import { interleave } from './interleave.ts';
 import { asStride1Conv, phaseDomainConv, type Stride1Conv } from './phase-domain-conv.ts';
@@ -38,14 +38,7 @@ const HOISTED_ACTIVATIONS = new Set(['Relu']);
 /** Elementwise activations that may sit between a strided layer and a phase-domain consumer. */
 const PHASE_ACTIVATIONS = new Set(['Relu', 'LeakyRelu']);
 
-const ints = (n: NodeProto, name: string): number[] | undefined => {
-  const a = n.attribute?.find((x: AttributeProto) => x.name === name);
-  return a?.ints?.map(Number);
-};
-const int = (n: NodeProto, name: string): number | undefined => {
-  const a = n.attribute?.find((x: AttributeProto) => x.name === name);
-  return a?.i === undefined ? undefined : Number(a.i);
-};
+const { ints, i: int } = readAttr;
 
 /** Per axis: which kernel tap feeds tap t of phase p's Conv, and that Conv's pads. */
 interface AxisPlan {

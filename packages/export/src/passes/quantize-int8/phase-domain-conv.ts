@@ -16,15 +16,11 @@
  * d = (p + k - b - q) / s from n. The Conv on phase q spans offsets [dMin_q, dMax_q] (pads -dMin_q,
  * dMax_q); a tap with no (p, k) stays zero. Each original weight appears once per output phase.
  */
-import { attr } from '../../graph/attributes.ts';
+import { attr, readAttr } from '../../graph/attributes.ts';
 import { floatTensor, int64Tensor, readFloatTensor } from '../../graph/tensor.ts';
-import type { AttributeProto, NodeProto, TensorProto } from '../../proto/onnx-types.ts';
+import type { NodeProto, TensorProto } from '../../proto/onnx-types.ts';
 
-const ints = (n: NodeProto, name: string): number[] | undefined => n.attribute?.find((x: AttributeProto) => x.name === name)?.ints?.map(Number);
-const int = (n: NodeProto, name: string): number | undefined => {
-  const a = n.attribute?.find((x: AttributeProto) => x.name === name);
-  return a?.i === undefined ? undefined : Number(a.i);
-};
+const { ints, i: int } = readAttr;
 
 /** A size-preserving stride-1 Conv: weight [M, C, kh, kw], pads [top, left, bottom, right]. */
 export interface Stride1Conv {
