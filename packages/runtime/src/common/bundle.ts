@@ -4,7 +4,7 @@
  */
 import { BUNDLE_FILES } from '@latentkit/format';
 import { BundleError } from './errors.ts';
-import { parseAttributes, parseManifest, type BundleManifest } from './manifest.ts';
+import { parseAttributes, parseBundleJson, parseManifest, type BundleManifest } from './manifest.ts';
 
 /** In-memory bundle: file name -> bytes (or text, or already-parsed JSON for the .json files). */
 export type BundleFiles = Record<string, Uint8Array | ArrayBuffer | string | object | undefined>;
@@ -68,14 +68,6 @@ function readerFor(source: BundleSource): { read: FileReader; origin: string } {
   };
 }
 
-function parseJson(bytes: Uint8Array, where: string): unknown {
-  try {
-    return JSON.parse(new TextDecoder().decode(bytes));
-  } catch (e) {
-    throw new BundleError(`${where} is not valid JSON: ${(e as Error).message}`);
-  }
-}
-
 export async function loadBundle(source: BundleSource): Promise<LoadedBundle> {
   const { read, origin } = readerFor(source);
   const [manifestBytes, decoder, encoder, attributesBytes, latentsBytes] = await Promise.all([
@@ -87,10 +79,10 @@ export async function loadBundle(source: BundleSource): Promise<LoadedBundle> {
   ]);
   if (!manifestBytes) throw new BundleError(`${origin}: manifest.json is missing. A bundle is the bundle/ folder written by \`pnpm export\`.`);
   if (!decoder) throw new BundleError(`${origin}: decoder.onnx is missing. Re-run \`pnpm export\` for this run.`);
-  const manifest = parseManifest(parseJson(manifestBytes, `${origin} manifest.json`), `${origin} manifest.json`);
+  const manifest = parseManifest(parseBundleJson(manifestBytes, `${origin} manifest.json`), `${origin} manifest.json`);
   const attributes = attributesBytes
-    ? parseAttributes(parseJson(attributesBytes, `${origin} attributes.json`), manifest.latentDim, `${origin} attributes.json`)
+    ? parseAttributes(parseBundleJson(attributesBytes, `${origin} attributes.json`), manifest.latentDim, `${origin} attributes.json`)
     : {};
-  const latents = latentsBytes ? parseJson(latentsBytes, `${origin} latents.json`) : undefined;
+  const latents = latentsBytes ? parseBundleJson(latentsBytes, `${origin} latents.json`) : undefined;
   return { manifest, decoder, encoder, attributes, latents, origin };
 }

@@ -3,7 +3,7 @@
  * definition of the bundle contract). A FormatError, which names the file and the wrong field,
  * becomes the runtime's BundleError with the same message.
  */
-import { FormatError, parseAttributes as parseAttributesFile, parseBundleManifest, type BundleManifest } from '@latentkit/format';
+import { FormatError, parseAttributes as parseAttributesFile, parseBundleManifest, parseJsonText, type BundleManifest } from '@latentkit/format';
 import { BundleError } from './errors.ts';
 
 export type { BundleManifest };
@@ -15,6 +15,11 @@ function asBundleError<T>(parse: () => T): T {
     if (e instanceof FormatError) throw new BundleError(e.message, { cause: e });
     throw e;
   }
+}
+
+/** A bundle file's bytes as JSON. @throws BundleError naming `where` when they are not JSON. */
+export function parseBundleJson(bytes: Uint8Array, where: string): unknown {
+  return asBundleError(() => parseJsonText(bytes, where));
 }
 
 /** @throws BundleError naming `where` and the wrong field. */
