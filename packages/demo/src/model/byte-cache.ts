@@ -7,6 +7,8 @@
  * therefore misses the cache once, and the stale entry for the same URL is deleted. Where the Cache API is missing (non-secure origins),
  * everything falls back to plain fetch.
  */
+import { parseJsonText } from '@latentkit/format';
+
 export const CACHE_NAME = 'latentkit-v2';
 /** v1 also held onnxruntime-web's 28 MB JSEP wasm, now left to the HTTP cache: dropped once. */
 const OLD_CACHES = ['latentkit-v1'];
@@ -67,14 +69,10 @@ async function dropOtherVersions(cache: Cache, url: string, keep: string): Promi
   }
 }
 
-/** Plain fetch of a small JSON document that must be fresh (manifest.json). */
+/** Plain fetch of a small JSON document that must be fresh (manifest.json). @throws FormatError (the URL, `(root)`) when it is not JSON. */
 export async function freshJson(url: string, optional = false): Promise<unknown> {
   const res = await fetch(url, { cache: 'no-cache' });
   if (res.status === 404 && optional) return undefined;
   if (!res.ok) throw new Error(`GET ${url} answered ${res.status} ${res.statusText}.`);
-  try {
-    return await res.json();
-  } catch (e) {
-    throw new Error(`${url} is not valid JSON: ${(e as Error).message}`);
-  }
+  return parseJsonText(await res.text(), url);
 }
