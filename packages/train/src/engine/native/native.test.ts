@@ -17,8 +17,8 @@ import { Adam } from '../../training/adam.ts';
 import { computeGradients } from '../../training/step.ts';
 import { nonTrainableVariables } from '../../training/weights.ts';
 import type { ModelKind } from '../../types.ts';
-import { parityStep } from './parity/step.ts';
-import { referencePython } from './parity/reference-python.ts';
+import { parityStep } from './testing/step.ts';
+import { referencePython } from './testing/reference-python.ts';
 import { registerNativeTrainingKernels, withoutNativeGradients } from './register.ts';
 
 let unavailable: string | false = false;
@@ -120,7 +120,7 @@ function modelGradients(kind: ModelKind, batch: number) {
 /*
  * A whole step against float64. Two float32 paths of the same step (ours, and tfjs's own formulas on the
  * same backend) need not agree to better than either's float32 error, and that error is not small for
- * the faces VAE: measured per tensor against TensorFlow float64 (parity/reference_f64.py; table in the
+ * the faces VAE: measured per tensor against TensorFlow float64 (testing/reference_f64.py; table in the
  * engine README), the largest error of the step, relative to its largest gradient, is
  *   faces VAE, batch 4   ours 2.2e-6 (oneDNN AVX-512) / 7.3e-4 (oneDNN AVX2, Eigen); tfjs's path 7.3e-4
  *                        on both; TensorFlow's own float32 (Keras's arithmetic) 7.3e-4 on both
@@ -134,7 +134,7 @@ function modelGradients(kind: ModelKind, batch: number) {
  * the same CPU: at most 2x it (summation order alone moves it ~1.001x here), with a floor of 1e-5 of the
  * largest gradient for a step whose float32 error happens to be tiny.
  */
-const REFERENCE = fileURLToPath(new URL('./parity/reference_f64.py', import.meta.url));
+const REFERENCE = fileURLToPath(new URL('./testing/reference_f64.py', import.meta.url));
 
 interface ReferenceReport {
   scale: number;
