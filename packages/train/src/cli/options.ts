@@ -28,6 +28,9 @@ export interface CliOptions {
   microBatch?: number;
   lr?: number;
   progress: 'auto' | 'bar' | 'lines' | 'quiet';
+  /** Folder gathering the TensorBoard logs of several runs: this run logs to <logdir>/<name of out>. */
+  logdir?: string;
+  histograms: boolean;
 }
 
 function integer(flag: string, min: number) {
@@ -76,6 +79,8 @@ export function buildCommand(onRun: (options: CliOptions) => Promise<void>): Com
     .option('--micro-batch <n>', 'split each batch into micro-batches of at most N (default: whole batches; faces-vae on wasm: 32)', integer('--micro-batch', 1))
     .option('--lr <rate>', `Adam learning rate (default: the book's: ${bookValues('learningRate')})`, positiveNumber('--lr'))
     .addOption(new Option('--progress <mode>', 'progress display').choices(['auto', 'bar', 'lines', 'quiet']).default('auto'))
+    .option('--logdir <dir>', 'TensorBoard logs go to DIR/<name of --out> (default: <out>/logs); `tensorboard --logdir DIR` compares the runs there')
+    .option('--histograms', 'also log weight and latent histograms to TensorBoard every epoch', false)
     .showHelpAfterError('(pnpm train --help lists every option)')
     .action(async (raw: Record<string, unknown>) => {
       const model = raw.model as ModelKind;
@@ -95,6 +100,8 @@ export function buildCommand(onRun: (options: CliOptions) => Promise<void>): Com
         microBatch: raw.microBatch as number | undefined,
         lr: raw.lr as number | undefined,
         progress: raw.progress as CliOptions['progress'],
+        logdir: raw.logdir === undefined ? undefined : userPath(raw.logdir as string),
+        histograms: raw.histograms === true,
       };
       await onRun(options);
     });
