@@ -3,17 +3,22 @@
  * (npm package data), a SIGKILL mid-run then --resume against an uninterrupted run, and a faces run
  * on generated CelebA-format data. The real runs and the resume go through every engine of
  * test-engines.ts (wasm with our kernels; tfjs-node where provisioned); data parallelism is wasm's.
+ * The resumed run's TensorBoard log is read back with TensorBoard's own EventAccumulator
+ * (test/tensorboard/read-events.ts) against the uninterrupted run's.
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, readdir, rm, stat } from 'node:fs/promises';
+import { statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
 import { writeSyntheticFaces } from '../data/synthetic-faces.ts';
 import { testEngines } from '../engine/test-engines.ts';
+import { eventFiles } from '../tensorboard/event-file.ts';
+import { readTensorBoard, type TensorBoardRun } from '../../test/tensorboard/read-events.ts';
 import type { EpochMetrics, RunManifest } from '../types.ts';
 
 const CLI = fileURLToPath(new URL('./main.ts', import.meta.url));
@@ -168,25 +173,36 @@ for (const { engine, skip } of testEngines()) {
     });
 
     test(`a run on ${engine} killed with SIGKILL mid-run and resumed ends exactly as an uninterrupted run`, async () => {
-      const args = (out: string) => ['--model', 'vae', '--limit', '300', '--val-limit', '50', '--batch', '50', '--epochs', '3', '--engine', engine, '--workers', '1', '--seed', '7', '--out', out];
+      const args = (out: string) => ['--model', 'vae', '--limit', '300', '--val-limit', '50', '--batch', '50', '--epochs', '3', '--engine', engine, '--workers', '1', '--seed', '7', '--histograms', '--out', out];
       const straight = join(tmp, `${engine}-straight`);
       const killed = join(tmp, `${engine}-killed`);
       assert.equal((await runCli(args(straight))).code, 0);
 
+      // Killed once the events file has grown past its size at the first checkpoint: the killed process
+      // has then logged steps after the checkpoint, which the resumed one logs again.
       let killedAt = -1;
+      let sizeAtCheckpoint = -1;
+      const eventsSize = () => {
+        const [name] = eventFiles(join(killed, 'logs'));
+        return name ? statSync(join(killed, 'logs', name)).size : -1;
+      };
       const first = await runCli(args(killed), (kill) => {
         const poll = setInterval(async () => {
           try {
-            const state = JSON.parse(await readFile(join(killed, 'checkpoints', 'last', 'state.json'), 'utf8'));
-            if (state.epoch >= 1 && killedAt < 0) {
-              killedAt = state.epoch;
+            if (killedAt < 0) {
+              const state = JSON.parse(await readFile(join(killed, 'checkpoints', 'last', 'state.json'), 'utf8'));
+              if (state.epoch >= 1) {
+                killedAt = state.epoch;
+                sizeAtCheckpoint = eventsSize();
+              }
+            } else if (eventsSize() > sizeAtCheckpoint) {
               clearInterval(poll);
               kill();
             }
           } catch {
             // not written yet
           }
-        }, 20);
+        }, 10);
       });
       assert.equal(first.signal, 'SIGKILL');
       assert.ok(killedAt >= 1 && killedAt < 3, `killed after epoch ${killedAt}`);
@@ -202,6 +218,26 @@ for (const { engine, skip } of testEngines()) {
       for (const f of ['encoder/weights.bin', 'decoder/weights.bin', 'checkpoints/last/optimizer.bin', 'latents.json']) {
         assert.ok((await readFile(join(killed, f))).equals(await readFile(join(straight, f))), `${f} differs`);
       }
+
+      // TensorBoard's own reader: the killed-and-resumed log shows every step once, with the same values as the uninterrupted run's.
+      const { runs } = readTensorBoard([join(straight, 'logs'), join(killed, 'logs')]);
+      const tbStraight = runs[join(straight, 'logs')];
+      const tbKilled = runs[join(killed, 'logs')];
+      const restart = killedAt * 6 + 1;
+      assert.deepEqual(tbKilled.session_starts, [restart]);
+      const [firstFile, secondFile] = Object.values(tbKilled.raw_steps);
+      assert.ok(Math.max(...firstFile) >= restart, `the killed process logged steps after its checkpoint (up to ${Math.max(...firstFile)}; restart ${restart})`);
+      assert.equal(Math.min(...secondFile.filter((s) => s > 0)), restart);
+      assertCompleteLog(tbStraight, b);
+      assertCompleteLog(tbKilled, b);
+      const timing = /images_per_second|seconds$/;
+      for (const tag of Object.keys(tbStraight.scalars).filter((t) => !timing.test(t))) {
+        assert.deepEqual(tbKilled.scalars[tag], tbStraight.scalars[tag], tag);
+      }
+      for (const tag of Object.keys(tbStraight.histograms)) assert.deepEqual(tbKilled.histograms[tag], tbStraight.histograms[tag], tag);
+      for (const tag of ['images/samples', 'images/reconstructions']) assert.deepEqual(tbKilled.images[tag], tbStraight.images[tag], tag);
+      assert.deepEqual(tbKilled.text['run/hparams'].map(([step]) => step), [0, restart]);
+      assert.match(tbKilled.text['run/hparams'][1][1][0], new RegExp(`\\| resumed after epoch \\| ${killedAt} \\|`));
     });
   });
 }
@@ -225,6 +261,55 @@ test('trains the faces VAE on generated CelebA-format faces over two threads and
   await pngSize(join(out, 'reconstructions.png'));
   await assert.rejects(stat(join(out, 'latent-scatter.png')));
   await assert.rejects(stat(join(out, 'latents.json')));
+});
+
+/**
+ * A 3-epoch, 6-batch VAE run's log as TensorBoard reads it: batch/* at steps 1..18, epoch/* scalars,
+ * images and histograms at 6, 12, 18, each once; epoch scalars equal metrics.jsonl's (as float32).
+ */
+function assertCompleteLog(run: TensorBoardRun, metrics: EpochMetrics[]): void {
+  const batchSteps = Array.from({ length: 18 }, (_, i) => i + 1);
+  const epochSteps = [6, 12, 18];
+  for (const tag of ['batch/loss', 'batch/reconstruction_loss', 'batch/kl_loss', 'batch/learning_rate', 'batch/images_per_second']) {
+    assert.deepEqual(run.scalars[tag].map(([s]) => s), batchSteps, tag);
+  }
+  for (const tag of ['epoch/loss', 'epoch/val_loss', 'epoch/val_kl_loss', 'epoch/images_per_second', 'epoch/epoch']) {
+    assert.deepEqual(run.scalars[tag].map(([s]) => s), epochSteps, tag);
+  }
+  assert.deepEqual(run.scalars['epoch/loss'].map(([, v]) => v), metrics.map((m) => Math.fround(m.train.total)));
+  assert.deepEqual(run.scalars['epoch/val_kl_loss'].map(([, v]) => v), metrics.map((m) => Math.fround(m.val.kl!)));
+  assert.deepEqual(run.scalars['epoch/epoch'].map(([, v]) => v), [1, 2, 3]);
+  assert.deepEqual(run.scalars['batch/learning_rate'].map(([, v]) => v), batchSteps.map(() => Math.fround(5e-4)));
+  for (const tag of ['images/samples', 'images/reconstructions']) {
+    assert.deepEqual(run.images[tag].map((i) => i.step), epochSteps, tag);
+    assert.ok(run.images[tag].every((i) => i.png && i.width > 0 && i.height > 0), tag);
+  }
+  const histogramTags = Object.keys(run.histograms);
+  assert.ok(histogramTags.includes('latent/z_mean') && histogramTags.includes('latent/z_log_var'), histogramTags.join(', '));
+  assert.ok(histogramTags.includes('weights/decoder/decoder_output/kernel'), histogramTags.join(', '));
+  for (const tag of histogramTags) assert.deepEqual(run.histograms[tag].map((h) => h.step), epochSteps, tag);
+  // 50 validation images x 2 latent dimensions.
+  assert.ok(run.histograms['latent/z_mean'].every((h) => h.num === 100 && h.bucket.reduce((a, c) => a + c, 0) === 100));
+}
+
+test('--logdir gathers runs under DIR/<run name>; a new run refuses a log folder that holds events files', async () => {
+  const logdir = join(tmp, 'tb-runs');
+  const tiny = (out: string) => ['--model', 'ae', '--limit', '20', '--val-limit', '10', '--epochs', '1', '--batch', '10', '--engine', 'wasm', '--workers', '1', '--progress', 'quiet', '--logdir', logdir, '--out', out];
+  for (const name of ['beta-a', 'beta-b']) {
+    const r = await runCli(tiny(join(tmp, 'gathered', name)));
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, new RegExp(`TensorBoard log: .*tb-runs/${name}/events\\.out\\.tfevents\\.`));
+  }
+  assert.deepEqual((await readdir(logdir)).sort(), ['beta-a', 'beta-b']);
+  await assert.rejects(stat(join(tmp, 'gathered', 'beta-a', 'logs')));
+  const { runs } = readTensorBoard([join(logdir, 'beta-a'), join(logdir, 'beta-b')]);
+  for (const run of Object.values(runs)) assert.deepEqual(run.scalars['epoch/loss'].map(([s]) => s), [2]);
+
+  const clash = await runCli(tiny(join(tmp, 'elsewhere', 'beta-a')));
+  assert.equal(clash.code, 2, clash.stderr);
+  assert.match(clash.stderr, /^error: .*tb-runs\/beta-a already holds TensorBoard events files \(events\.out\.tfevents\.[^)]*\) of another run; pass --resume/m);
+  assert.doesNotMatch(clash.stderr, STACK_FRAME);
+  await assert.rejects(stat(join(tmp, 'elsewhere', 'beta-a')));
 });
 
 const native = testEngines().find((e) => e.engine === 'tfjs-node')!;

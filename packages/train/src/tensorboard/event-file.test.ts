@@ -19,7 +19,7 @@ import { histogramValue, imageValue, scalarValue, textValue } from './summaries.
 
 const f32 = (x: number) => Math.fround(x);
 const root = mkdtempSync(join(tmpdir(), 'latentkit-tb-'));
-const dirs = { kinds: join(root, 'kinds'), resumed: join(root, 'resumed'), cut: join(root, 'cut') };
+const dirs = { kinds: join(root, 'kinds'), resumed: join(root, 'resumed'), unmarked: join(root, 'unmarked'), cut: join(root, 'cut') };
 let png: Uint8Array;
 let runs: Record<string, TensorBoardRun>;
 let version: string;
@@ -45,6 +45,13 @@ before(async () => {
   for (let step = 4; step <= 8; step++) second.write(step, [scalarValue('loss', 100 + step), histogramValue('h', histogramOf([step, step + 1]))]);
   second.write(8, [imageValue('img', png, 6, 4, 3)]);
   second.close();
+
+  // The same without SessionLog START (a writer that does not say it restarted): the control case.
+  for (const steps of [[1, 2, 3, 4, 5], [4, 5, 6]]) {
+    const w = new EventFileWriter(dirs.unmarked);
+    for (const step of steps) w.write(step, [scalarValue('loss', step)]);
+    w.close();
+  }
 
   // A kill mid-write: the file ends inside its last record.
   const cut = new EventFileWriter(dirs.cut);
@@ -86,6 +93,10 @@ describe('TensorBoard event files', () => {
     assert.deepEqual(run.scalars.loss, [[1, 1], [2, 2], [3, 3], [4, 104], [5, 105], [6, 106], [7, 107], [8, 108]]);
     assert.deepEqual(run.histograms.h.map((e) => e.step), [1, 2, 3, 4, 5, 6, 7, 8]);
     assert.deepEqual(run.images.img.map((e) => e.step), [8]);
+  });
+
+  test('without the START event TensorBoard keeps both copies of the repeated steps (why the writer writes it)', () => {
+    assert.deepEqual(runs[dirs.unmarked].scalars.loss.map(([s]) => s), [1, 2, 3, 4, 5, 4, 5, 6]);
   });
 
   test('a file cut inside its last record (a kill mid-write) reads up to the last whole record', () => {
