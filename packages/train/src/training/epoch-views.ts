@@ -53,11 +53,8 @@ export async function reconstructionGrid(pair: ModelPair, set: ImageSet, n: numb
   both.set(originals, 0);
   both.set((await recon.data()) as Float32Array, count * per);
   recon.dispose();
-  return renderImageGrid(both, pair.imageShape, {
-    columns: count,
-    scale: pair.imageShape[0] < 64 ? 2 : 1,
-    rows: ['originals', 'reconstructions'],
-  });
+  // No row labels: drawing them (SVG text through sharp) costs more than the grid itself.
+  return renderImageGrid(both, pair.imageShape, { columns: count, scale: pair.imageShape[0] < 64 ? 2 : 1 });
 }
 
 /** Images per encoder call in latentValues (bounds wasm memory on the faces VAE). */
