@@ -166,6 +166,8 @@ for (const { engine, skip } of testEngines()) {
       assert.equal(latents.labelNames[0], 'T-shirt/top');
       assert.ok(latents.points.every((p) => p.length === 3 && Number.isInteger(p[2]) && p[2] >= 0 && p[2] < 10));
       await assert.rejects(stat(join(out, 'latent-histograms.png')));
+      assert.equal(eventFiles(join(out, 'logs')).length, 1, 'one TensorBoard events file in logs/');
+      assert.match(r.stderr, /TensorBoard log: .*logs\/events\.out\.tfevents\./);
 
       const again = await runCli(['--model', 'vae', '--limit', '500', '--epochs', '2', '--engine', engine, '--out', out]);
       assert.equal(again.code, 2);
