@@ -124,6 +124,31 @@ function lossLine(l: Losses): string {
   return parts.join(' ');
 }
 
+/** The settings a run's TensorBoard log shows as run/hparams, in table order. */
+function runSettings(
+  options: TrainOptions,
+  run: { pair: ModelPair; batchesPerEpoch: number; learningRate: number; beta?: number; seed: number; microBatch?: number; resumedAfter?: number },
+): Record<string, string | number | undefined> {
+  return {
+    model: options.kind,
+    'latent dim': run.pair.latentDim,
+    'image shape': run.pair.imageShape.join('x'),
+    data: `${options.train.name} (${options.train.source})`,
+    'train images': options.train.size,
+    'validation images': options.validation.size,
+    epochs: options.epochs,
+    'batch size': options.batchSize,
+    'batches per epoch': run.batchesPerEpoch,
+    'learning rate': run.learningRate,
+    beta: run.beta,
+    seed: run.seed,
+    'micro-batch': run.microBatch,
+    workers: options.workers,
+    engine: engineLabel(options.engine),
+    'resumed after epoch': run.resumedAfter,
+  };
+}
+
 /**
  * Trains `options.kind` on `options.engine` for `options.epochs` epochs (a resumed run continues up
  * to that number) and writes the run folder `options.outDir` (layout: @latentkit/format's layout.ts): checkpoints every
@@ -210,24 +235,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
       resume: options.resume === true,
       learningRate: optimizer.learningRate,
       histograms: options.tensorboard?.histograms === true,
-      hparams: {
-        model: kind,
-        'latent dim': pair.latentDim,
-        'image shape': pair.imageShape.join('x'),
-        data: `${options.train.name} (${options.train.source})`,
-        'train images': options.train.size,
-        'validation images': options.validation.size,
-        epochs,
-        'batch size': batchSize,
-        'batches per epoch': batchesPerEpoch,
-        'learning rate': optimizer.learningRate,
-        beta,
-        seed,
-        'micro-batch': microBatch,
-        workers: options.workers,
-        engine: engineLabel(engine),
-        'resumed after epoch': options.resume ? state.epoch : undefined,
-      },
+      hparams: runSettings(options, { pair, batchesPerEpoch, learningRate: optimizer.learningRate, beta, seed, microBatch, resumedAfter: options.resume ? state.epoch : undefined }),
     });
     log(`TensorBoard log: ${tensorboard.path}`);
   }
