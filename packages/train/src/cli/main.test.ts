@@ -97,6 +97,7 @@ test('bad input exits 2 with the message on stderr and no stack trace; an unusab
     { args: ['--model', 'ae', '--lr', '-1'], message: /--lr must be a number > 0, received "-1"/ },
     { args: ['--model', 'ae', '--bogus'], message: /error: unknown option '--bogus'/ },
     { args: ['--model', 'ae', '--data', join(tmp, 'no-such-run-data')], message: /^error: --data .*no-such-run-data is not a folder/m },
+    { args: ['--model', 'ae', '--logdir', CLI], message: /^error: option '--logdir <dir>' argument '.*main\.ts' is invalid\. --logdir .*main\.ts is a file, not a folder/m },
   ];
   for (const { args, message } of cases) {
     const r = await runCli(args);
@@ -248,7 +249,7 @@ test('trains the faces VAE on generated CelebA-format faces over two threads and
   const data = join(tmp, 'faces-data');
   await writeSyntheticFaces(data, { count: 40, seed: 3, size: 64 });
   const out = join(tmp, 'faces');
-  const r = await runCli(['--model', 'faces-vae', '--data', data, '--limit', '16', '--val-limit', '8', '--epochs', '1', '--batch', '16', '--micro-batch', '8', '--workers', '2', '--engine', 'wasm', '--out', out]);
+  const r = await runCli(['--model', 'faces-vae', '--data', data, '--limit', '16', '--val-limit', '8', '--epochs', '1', '--batch', '16', '--micro-batch', '8', '--workers', '2', '--engine', 'wasm', '--histograms', '--out', out]);
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stderr, /data parallelism: 2 replicas/);
   assert.match(r.stderr, /batches of 16 in micro-batches of at most 8/);
@@ -263,6 +264,12 @@ test('trains the faces VAE on generated CelebA-format faces over two threads and
   await pngSize(join(out, 'reconstructions.png'));
   await assert.rejects(stat(join(out, 'latent-scatter.png')));
   await assert.rejects(stat(join(out, 'latents.json')));
+  // Its TensorBoard log: grids of 64x64 images (8 validation images reconstructed), 200-d latents of those 8, the BatchNorm statistics.
+  const tb = readTensorBoard([join(out, 'logs')]).runs[join(out, 'logs')];
+  assert.deepEqual(tb.scalars['epoch/val_loss'].map(([s]) => s), [1]);
+  for (const tag of ['images/samples', 'images/reconstructions']) assert.ok(tb.images[tag][0].png && tb.images[tag][0].width >= 8 * 64, tag);
+  assert.equal(tb.histograms['latent/z_mean'][0].num, 8 * 200);
+  assert.ok(Object.keys(tb.histograms).some((t) => /moving_variance/.test(t)), Object.keys(tb.histograms).join(', '));
 });
 
 /**

@@ -3,6 +3,7 @@
  * check every error message without training anything.
  */
 import { Command, InvalidArgumentError, Option } from 'commander';
+import { statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { isAbsolute, resolve } from 'node:path';
 import { ENGINE_NAMES, type EngineName } from '../engine/select.ts';
@@ -51,6 +52,21 @@ function positiveNumber(flag: string) {
   };
 }
 
+/** A folder that may not exist yet (it is created), but must not be a file. */
+function folderPath(flag: string) {
+  return (value: string): string => {
+    const path = userPath(value);
+    let isFile = false;
+    try {
+      isFile = !statSync(path).isDirectory();
+    } catch {
+      // absent: created when first written
+    }
+    if (isFile) throw new InvalidArgumentError(`${flag} ${path} is a file, not a folder`);
+    return path;
+  };
+}
+
 /** Paths on the command line are relative to where the user ran `pnpm train` (pnpm sets INIT_CWD). */
 export function userPath(p: string, base = process.env.INIT_CWD ?? process.cwd()): string {
   return isAbsolute(p) ? p : resolve(base, p);
@@ -79,7 +95,7 @@ export function buildCommand(onRun: (options: CliOptions) => Promise<void>): Com
     .option('--micro-batch <n>', 'split each batch into micro-batches of at most N (default: whole batches; faces-vae on wasm: 32)', integer('--micro-batch', 1))
     .option('--lr <rate>', `Adam learning rate (default: the book's: ${bookValues('learningRate')})`, positiveNumber('--lr'))
     .addOption(new Option('--progress <mode>', 'progress display').choices(['auto', 'bar', 'lines', 'quiet']).default('auto'))
-    .option('--logdir <dir>', 'TensorBoard logs go to DIR/<name of --out> (default: <out>/logs); `tensorboard --logdir DIR` compares the runs there')
+    .option('--logdir <dir>', 'TensorBoard logs go to DIR/<name of --out> (default: <out>/logs); `tensorboard --logdir DIR` compares the runs there', folderPath('--logdir'))
     .option('--histograms', 'also log weight and latent histograms to TensorBoard every epoch', false)
     .showHelpAfterError('(pnpm train --help lists every option)')
     .action(async (raw: Record<string, unknown>) => {
@@ -100,7 +116,7 @@ export function buildCommand(onRun: (options: CliOptions) => Promise<void>): Com
         microBatch: raw.microBatch as number | undefined,
         lr: raw.lr as number | undefined,
         progress: raw.progress as CliOptions['progress'],
-        logdir: raw.logdir === undefined ? undefined : userPath(raw.logdir as string),
+        logdir: raw.logdir as string | undefined,
         histograms: raw.histograms === true,
       };
       await onRun(options);
