@@ -7,7 +7,8 @@
 # Exit status 3 means pip could not install the stack here (no index reachable).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
-req="$here/requirements.txt"
+# LATENTKIT_PY_REQUIREMENTS picks another requirements file (tensorboard-env.sh makes TensorBoard's venv so).
+req="${LATENTKIT_PY_REQUIREMENTS:-$here/requirements.txt}"
 venv="${LATENTKIT_PY_ENV:-$HOME/.cache/latentkit/py-reference}"
 stamp="$venv/.latentkit-requirements"
 
@@ -26,7 +27,7 @@ if [ -n "$extra" ]; then
   for u in "${idx[@]:1}"; do pip_index_args+=(--extra-index-url "$u"); done
 fi
 
-echo "python env: creating $venv (TensorFlow, Keras, onnx; a few minutes the first time)" >&2
+echo "python env: creating $venv from $(basename "$req") (a few minutes the first time)" >&2
 rm -rf "$venv.tmp"
 python3 -m venv "$venv.tmp"
 # (grep drops pip's warnings about index folders that lack a package; they are noise here)

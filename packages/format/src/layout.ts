@@ -14,6 +14,8 @@
  *   latent-scatter.png       2-d models: test latents coloured by label
  *   latents.json             2-d models: Latents (latents.ts)
  *   latent-histograms.png    faces VAE: per-dimension histograms against N(0, 1)
+ *   logs/                    TensorBoard events files (events.out.tfevents.*), one per training process;
+ *                            elsewhere when `pnpm train --logdir DIR` is given (DIR/<run folder name>)
  *   bundle/                  fp32 bundle written by `pnpm export`; bundle-fp16/, bundle-int8/ beside it
  *
  * Bundle folder (written by `pnpm export`):
@@ -37,6 +39,7 @@ export const RUN_FILES = {
   latentScatter: 'latent-scatter.png',
   latents: 'latents.json',
   latentHistograms: 'latent-histograms.png',
+  logs: 'logs',
 } as const;
 
 /** `samples/epoch-0003.png` for epoch 3 (1-based, four digits). */

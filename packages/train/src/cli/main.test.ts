@@ -3,17 +3,22 @@
  * (npm package data), a SIGKILL mid-run then --resume against an uninterrupted run, and a faces run
  * on generated CelebA-format data. The real runs and the resume go through every engine of
  * test-engines.ts (wasm with our kernels; tfjs-node where provisioned); data parallelism is wasm's.
+ * The resumed run's TensorBoard log is read back with TensorBoard's own EventAccumulator
+ * (test/tensorboard/read-events.ts) against the uninterrupted run's.
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, readdir, rm, stat } from 'node:fs/promises';
+import { statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
 import { writeSyntheticFaces } from '../data/synthetic-faces.ts';
 import { testEngines } from '../engine/test-engines.ts';
+import { eventFiles } from '../tensorboard/event-file.ts';
+import { readTensorBoard, type TensorBoardRun } from '../../test/tensorboard/read-events.ts';
 import type { EpochMetrics, RunManifest } from '../types.ts';
 
 const CLI = fileURLToPath(new URL('./main.ts', import.meta.url));
@@ -92,6 +97,7 @@ test('bad input exits 2 with the message on stderr and no stack trace; an unusab
     { args: ['--model', 'ae', '--lr', '-1'], message: /--lr must be a number > 0, received "-1"/ },
     { args: ['--model', 'ae', '--bogus'], message: /error: unknown option '--bogus'/ },
     { args: ['--model', 'ae', '--data', join(tmp, 'no-such-run-data')], message: /^error: --data .*no-such-run-data is not a folder/m },
+    { args: ['--model', 'ae', '--logdir', CLI], message: /^error: option '--logdir <dir>' argument '.*main\.ts' is invalid\. --logdir .*main\.ts is a file, not a folder/m },
   ];
   for (const { args, message } of cases) {
     const r = await runCli(args);
@@ -161,6 +167,8 @@ for (const { engine, skip } of testEngines()) {
       assert.equal(latents.labelNames[0], 'T-shirt/top');
       assert.ok(latents.points.every((p) => p.length === 3 && Number.isInteger(p[2]) && p[2] >= 0 && p[2] < 10));
       await assert.rejects(stat(join(out, 'latent-histograms.png')));
+      assert.equal(eventFiles(join(out, 'logs')).length, 1, 'one TensorBoard events file in logs/');
+      assert.match(r.stderr, /TensorBoard log: .*logs\/events\.out\.tfevents\./);
 
       const again = await runCli(['--model', 'vae', '--limit', '500', '--epochs', '2', '--engine', engine, '--out', out]);
       assert.equal(again.code, 2);
@@ -168,25 +176,36 @@ for (const { engine, skip } of testEngines()) {
     });
 
     test(`a run on ${engine} killed with SIGKILL mid-run and resumed ends exactly as an uninterrupted run`, async () => {
-      const args = (out: string) => ['--model', 'vae', '--limit', '300', '--val-limit', '50', '--batch', '50', '--epochs', '3', '--engine', engine, '--workers', '1', '--seed', '7', '--out', out];
+      const args = (out: string) => ['--model', 'vae', '--limit', '300', '--val-limit', '50', '--batch', '50', '--epochs', '3', '--engine', engine, '--workers', '1', '--seed', '7', '--histograms', '--out', out];
       const straight = join(tmp, `${engine}-straight`);
       const killed = join(tmp, `${engine}-killed`);
       assert.equal((await runCli(args(straight))).code, 0);
 
+      // Killed once the events file has grown past its size at the first checkpoint: the killed process
+      // has then logged steps after the checkpoint, which the resumed one logs again.
       let killedAt = -1;
+      let sizeAtCheckpoint = -1;
+      const eventsSize = () => {
+        const [name] = eventFiles(join(killed, 'logs'));
+        return name ? statSync(join(killed, 'logs', name)).size : -1;
+      };
       const first = await runCli(args(killed), (kill) => {
         const poll = setInterval(async () => {
           try {
-            const state = JSON.parse(await readFile(join(killed, 'checkpoints', 'last', 'state.json'), 'utf8'));
-            if (state.epoch >= 1 && killedAt < 0) {
-              killedAt = state.epoch;
+            if (killedAt < 0) {
+              const state = JSON.parse(await readFile(join(killed, 'checkpoints', 'last', 'state.json'), 'utf8'));
+              if (state.epoch >= 1) {
+                killedAt = state.epoch;
+                sizeAtCheckpoint = eventsSize();
+              }
+            } else if (eventsSize() > sizeAtCheckpoint) {
               clearInterval(poll);
               kill();
             }
           } catch {
             // not written yet
           }
-        }, 20);
+        }, 10);
       });
       assert.equal(first.signal, 'SIGKILL');
       assert.ok(killedAt >= 1 && killedAt < 3, `killed after epoch ${killedAt}`);
@@ -202,6 +221,26 @@ for (const { engine, skip } of testEngines()) {
       for (const f of ['encoder/weights.bin', 'decoder/weights.bin', 'checkpoints/last/optimizer.bin', 'latents.json']) {
         assert.ok((await readFile(join(killed, f))).equals(await readFile(join(straight, f))), `${f} differs`);
       }
+
+      // TensorBoard's own reader: the killed-and-resumed log shows every step once, with the same values as the uninterrupted run's.
+      const { runs } = readTensorBoard([join(straight, 'logs'), join(killed, 'logs')]);
+      const tbStraight = runs[join(straight, 'logs')];
+      const tbKilled = runs[join(killed, 'logs')];
+      const restart = killedAt * 6 + 1;
+      assert.deepEqual(tbKilled.session_starts, [restart]);
+      const [firstFile, secondFile] = Object.values(tbKilled.raw_steps);
+      assert.ok(Math.max(...firstFile) >= restart, `the killed process logged steps after its checkpoint (up to ${Math.max(...firstFile)}; restart ${restart})`);
+      assert.equal(Math.min(...secondFile.filter((s) => s > 0)), restart);
+      assertCompleteLog(tbStraight, b);
+      assertCompleteLog(tbKilled, b);
+      const timing = /images_per_second|seconds$/;
+      for (const tag of Object.keys(tbStraight.scalars).filter((t) => !timing.test(t))) {
+        assert.deepEqual(tbKilled.scalars[tag], tbStraight.scalars[tag], tag);
+      }
+      for (const tag of Object.keys(tbStraight.histograms)) assert.deepEqual(tbKilled.histograms[tag], tbStraight.histograms[tag], tag);
+      for (const tag of ['images/samples', 'images/reconstructions']) assert.deepEqual(tbKilled.images[tag], tbStraight.images[tag], tag);
+      assert.deepEqual(tbKilled.text['run/hparams'].map(([step]) => step), [0, restart]);
+      assert.match(tbKilled.text['run/hparams'][1][1][0], new RegExp(`\\| resumed after epoch \\| ${killedAt} \\|`));
     });
   });
 }
@@ -210,7 +249,7 @@ test('trains the faces VAE on generated CelebA-format faces over two threads and
   const data = join(tmp, 'faces-data');
   await writeSyntheticFaces(data, { count: 40, seed: 3, size: 64 });
   const out = join(tmp, 'faces');
-  const r = await runCli(['--model', 'faces-vae', '--data', data, '--limit', '16', '--val-limit', '8', '--epochs', '1', '--batch', '16', '--micro-batch', '8', '--workers', '2', '--engine', 'wasm', '--out', out]);
+  const r = await runCli(['--model', 'faces-vae', '--data', data, '--limit', '16', '--val-limit', '8', '--epochs', '1', '--batch', '16', '--micro-batch', '8', '--workers', '2', '--engine', 'wasm', '--histograms', '--out', out]);
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stderr, /data parallelism: 2 replicas/);
   assert.match(r.stderr, /batches of 16 in micro-batches of at most 8/);
@@ -225,6 +264,61 @@ test('trains the faces VAE on generated CelebA-format faces over two threads and
   await pngSize(join(out, 'reconstructions.png'));
   await assert.rejects(stat(join(out, 'latent-scatter.png')));
   await assert.rejects(stat(join(out, 'latents.json')));
+  // Its TensorBoard log: grids of 64x64 images (8 validation images reconstructed), 200-d latents of those 8, the BatchNorm statistics.
+  const tb = readTensorBoard([join(out, 'logs')]).runs[join(out, 'logs')];
+  assert.deepEqual(tb.scalars['epoch/val_loss'].map(([s]) => s), [1]);
+  for (const tag of ['images/samples', 'images/reconstructions']) assert.ok(tb.images[tag][0].png && tb.images[tag][0].width >= 8 * 64, tag);
+  assert.equal(tb.histograms['latent/z_mean'][0].num, 8 * 200);
+  assert.ok(Object.keys(tb.histograms).some((t) => /moving_variance/.test(t)), Object.keys(tb.histograms).join(', '));
+});
+
+/**
+ * A 3-epoch, 6-batch VAE run's log as TensorBoard reads it: batch/* at steps 1..18, epoch/* scalars,
+ * images and histograms at 6, 12, 18, each once; epoch scalars equal metrics.jsonl's (as float32).
+ */
+function assertCompleteLog(run: TensorBoardRun, metrics: EpochMetrics[]): void {
+  const batchSteps = Array.from({ length: 18 }, (_, i) => i + 1);
+  const epochSteps = [6, 12, 18];
+  for (const tag of ['batch/loss', 'batch/reconstruction_loss', 'batch/kl_loss', 'batch/learning_rate', 'batch/images_per_second']) {
+    assert.deepEqual(run.scalars[tag].map(([s]) => s), batchSteps, tag);
+  }
+  for (const tag of ['epoch/loss', 'epoch/val_loss', 'epoch/val_kl_loss', 'epoch/images_per_second', 'epoch/epoch']) {
+    assert.deepEqual(run.scalars[tag].map(([s]) => s), epochSteps, tag);
+  }
+  assert.deepEqual(run.scalars['epoch/loss'].map(([, v]) => v), metrics.map((m) => Math.fround(m.train.total)));
+  assert.deepEqual(run.scalars['epoch/val_kl_loss'].map(([, v]) => v), metrics.map((m) => Math.fround(m.val.kl!)));
+  assert.deepEqual(run.scalars['epoch/epoch'].map(([, v]) => v), [1, 2, 3]);
+  assert.deepEqual(run.scalars['batch/learning_rate'].map(([, v]) => v), batchSteps.map(() => Math.fround(5e-4)));
+  for (const tag of ['images/samples', 'images/reconstructions']) {
+    assert.deepEqual(run.images[tag].map((i) => i.step), epochSteps, tag);
+    assert.ok(run.images[tag].every((i) => i.png && i.width > 0 && i.height > 0), tag);
+  }
+  const histogramTags = Object.keys(run.histograms);
+  assert.ok(histogramTags.includes('latent/z_mean') && histogramTags.includes('latent/z_log_var'), histogramTags.join(', '));
+  assert.ok(histogramTags.includes('weights/decoder/decoder_output/kernel'), histogramTags.join(', '));
+  for (const tag of histogramTags) assert.deepEqual(run.histograms[tag].map((h) => h.step), epochSteps, tag);
+  // 50 validation images x 2 latent dimensions.
+  assert.ok(run.histograms['latent/z_mean'].every((h) => h.num === 100 && h.bucket.reduce((a, c) => a + c, 0) === 100));
+}
+
+test('--logdir gathers runs under DIR/<run name>; a new run refuses a log folder that holds events files', async () => {
+  const logdir = join(tmp, 'tb-runs');
+  const tiny = (out: string) => ['--model', 'ae', '--limit', '20', '--val-limit', '10', '--epochs', '1', '--batch', '10', '--engine', 'wasm', '--workers', '1', '--progress', 'quiet', '--logdir', logdir, '--out', out];
+  for (const name of ['beta-a', 'beta-b']) {
+    const r = await runCli(tiny(join(tmp, 'gathered', name)));
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, new RegExp(`TensorBoard log: .*tb-runs/${name}/events\\.out\\.tfevents\\.`));
+  }
+  assert.deepEqual((await readdir(logdir)).sort(), ['beta-a', 'beta-b']);
+  await assert.rejects(stat(join(tmp, 'gathered', 'beta-a', 'logs')));
+  const { runs } = readTensorBoard([join(logdir, 'beta-a'), join(logdir, 'beta-b')]);
+  for (const run of Object.values(runs)) assert.deepEqual(run.scalars['epoch/loss'].map(([s]) => s), [2]);
+
+  const clash = await runCli(tiny(join(tmp, 'elsewhere', 'beta-a')));
+  assert.equal(clash.code, 2, clash.stderr);
+  assert.match(clash.stderr, /^error: .*tb-runs\/beta-a already holds TensorBoard events files \(events\.out\.tfevents\.[^)]*\) of another run; pass --resume/m);
+  assert.doesNotMatch(clash.stderr, STACK_FRAME);
+  await assert.rejects(stat(join(tmp, 'elsewhere', 'beta-a')));
 });
 
 const native = testEngines().find((e) => e.engine === 'tfjs-node')!;

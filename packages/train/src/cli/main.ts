@@ -2,9 +2,11 @@
  * `pnpm train`: train one of the book's models and write its run folder.
  *   pnpm train --model ae|vae|faces-vae [--epochs N] [--batch N] [--data PATH] [--out runs/NAME]
  *              [--resume] [--engine auto|webgpu|wasm|cpu|tfjs-node|tfjs-node-gpu] [--workers N] [--limit N] [--seed N]
+ *              [--logdir DIR] [--histograms]
  * Exit status (@latentkit/format/node cli-exit.ts): 0 done, 2 bad options, data, engine or checkpoint (message only),
  * 1 anything else (with stack).
  */
+import { basename, join } from 'node:path';
 import { initEngine } from '../engine/select.ts';
 import { train } from '../training/loop.ts';
 import { defaultProgressMode } from '../training/progress.ts';
@@ -38,6 +40,7 @@ async function run(options: CliOptions): Promise<void> {
     engine,
     progress: options.progress === 'auto' ? defaultProgressMode() : options.progress,
     log,
+    tensorboard: { dir: options.logdir === undefined ? undefined : join(options.logdir, basename(options.out)), histograms: options.histograms },
   });
   const final = result.manifest.finalLosses;
   const seconds = (performance.now() - started) / 1000;

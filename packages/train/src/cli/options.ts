@@ -3,6 +3,7 @@
  * check every error message without training anything.
  */
 import { Command, InvalidArgumentError, Option } from 'commander';
+import { statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { isAbsolute, resolve } from 'node:path';
 import { ENGINE_NAMES, type EngineName } from '../engine/select.ts';
@@ -28,6 +29,9 @@ export interface CliOptions {
   microBatch?: number;
   lr?: number;
   progress: 'auto' | 'bar' | 'lines' | 'quiet';
+  /** Folder gathering the TensorBoard logs of several runs: this run logs to <logdir>/<name of out>. */
+  logdir?: string;
+  histograms: boolean;
 }
 
 function integer(flag: string, min: number) {
@@ -45,6 +49,21 @@ function positiveNumber(flag: string) {
     const n = Number(value);
     if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError(`${flag} must be a number > 0, received "${value}"`);
     return n;
+  };
+}
+
+/** A folder that may not exist yet (it is created), but must not be a file. */
+function folderPath(flag: string) {
+  return (value: string): string => {
+    const path = userPath(value);
+    let isFile = false;
+    try {
+      isFile = !statSync(path).isDirectory();
+    } catch {
+      // absent: created when first written
+    }
+    if (isFile) throw new InvalidArgumentError(`${flag} ${path} is a file, not a folder`);
+    return path;
   };
 }
 
@@ -76,6 +95,8 @@ export function buildCommand(onRun: (options: CliOptions) => Promise<void>): Com
     .option('--micro-batch <n>', 'split each batch into micro-batches of at most N (default: whole batches; faces-vae on wasm: 32)', integer('--micro-batch', 1))
     .option('--lr <rate>', `Adam learning rate (default: the book's: ${bookValues('learningRate')})`, positiveNumber('--lr'))
     .addOption(new Option('--progress <mode>', 'progress display').choices(['auto', 'bar', 'lines', 'quiet']).default('auto'))
+    .option('--logdir <dir>', 'TensorBoard logs go to DIR/<name of --out> (default: <out>/logs); `tensorboard --logdir DIR` compares the runs there', folderPath('--logdir'))
+    .option('--histograms', 'also log weight and latent histograms to TensorBoard every epoch', false)
     .showHelpAfterError('(pnpm train --help lists every option)')
     .action(async (raw: Record<string, unknown>) => {
       const model = raw.model as ModelKind;
@@ -95,6 +116,8 @@ export function buildCommand(onRun: (options: CliOptions) => Promise<void>): Com
         microBatch: raw.microBatch as number | undefined,
         lr: raw.lr as number | undefined,
         progress: raw.progress as CliOptions['progress'],
+        logdir: raw.logdir as string | undefined,
+        histograms: raw.histograms === true,
       };
       await onRun(options);
     });

@@ -13,6 +13,7 @@ import { saveModel } from '../models/io.ts';
 import type { ModelPair } from '../models/model-pair.ts';
 import { writeFileAtomic } from '@latentkit/format/node';
 import type { Dataset } from '../types.ts';
+import type { RenderedPng } from '../viz/image-grid.ts';
 import { batchNoise } from './noise.ts';
 import { writeImageGrid, writeLatentHistograms, writeLatentScatter } from './pictures.ts';
 import type { RunPaths } from './run-folder.ts';
@@ -21,19 +22,19 @@ export const MAX_LATENT_POINTS = 5000;
 const RECONSTRUCTIONS = 10;
 const HISTOGRAM_IMAGES = 1000;
 
-/** Decodes `count` N(0, I) latents (seeded by seed and epoch) and writes them as one grid PNG. */
+/** Decodes `count` N(0, I) latents (seeded by seed and epoch), writes them as one grid PNG and returns it. */
 export async function writeEpochSamples(
   path: string,
   pair: ModelPair,
   opts: { seed: number; epoch: number; count?: number },
-): Promise<void> {
+): Promise<RenderedPng> {
   const count = opts.count ?? (pair.latentDim === 2 ? 18 : 30);
   const z = batchNoise(opts.seed, opts.epoch, 'samples', 0, count, pair.latentDim);
   const images = tf.tidy(() => pair.decoder.predict(tf.tensor2d(z, [count, pair.latentDim])) as tf.Tensor);
   const data = (await images.data()) as Float32Array;
   images.dispose();
   await mkdir(dirname(path), { recursive: true });
-  await writeImageGrid(path, data, pair.imageShape, {
+  return writeImageGrid(path, data, pair.imageShape, {
     columns: pair.latentDim === 2 ? 6 : 10,
     scale: pair.imageShape[0] < 64 ? 3 : 1,
   });

@@ -40,6 +40,8 @@ export interface CheckpointState {
   best: { epoch: number; valLoss: number } | null;
   /** Metrics of every completed epoch, so metrics.jsonl can be rebuilt on resume. */
   history: EpochMetrics[];
+  /** The TensorBoard log folder the run writes (a resume without --logdir continues there); absent before logs existed. */
+  logDir?: string;
 }
 
 export interface Checkpoint {

@@ -8,6 +8,10 @@
  * are the mean over every validation image (batches weighted by size). For the VAEs both passes sample
  * z with eps (as Keras's test_step calls the model), from seeded noise (noise.ts).
  *
+ * TensorBoard: every run writes events files (tensorboard-log.ts: losses per batch and per epoch, sample
+ * and reconstruction images, optional weight and latent histograms, the settings as text) into
+ * <run>/logs or the folder `tensorboard.dir` names; a resumed run continues that log.
+ *
  * Resume: checkpoints/last holds the weights (BN statistics included), the Adam state and the epoch
  * count; data order and noise depend only on (seed, epoch, step), so a resumed run reproduces an
  * uninterrupted one exactly (tested by killing a real process with SIGKILL).
@@ -27,6 +31,7 @@ import { batchNoise } from './noise.ts';
 import { createProgress, defaultProgressMode, type ProgressMode } from './progress.ts';
 import { createParallelStepper } from './parallel.ts';
 import { runPaths, writeMetrics } from './run-folder.ts';
+import { TensorBoardLog } from './tensorboard-log.ts';
 import { evaluateBatchAsync, trainStepAsync } from './step.ts';
 import { parseRunManifest } from '@latentkit/format';
 import { writeJsonAtomic } from '@latentkit/format/node';
@@ -63,12 +68,20 @@ export interface TrainOptions {
   log?: (msg: string) => void;
   /** Decoded random latents per epoch PNG; default 18 for 2-d models (the book's 6 x 3), 30 for faces. */
   sampleCount?: number;
+  /**
+   * The TensorBoard log (tensorboard-log.ts): `dir` defaults to <outDir>/logs, or for a resumed run to
+   * the folder its checkpoint recorded; `histograms` adds weight and latent histograms each epoch
+   * (default off). false writes no log.
+   */
+  tensorboard?: { dir?: string; histograms?: boolean } | false;
 }
 
 export interface TrainResult {
   manifest: RunManifest;
   history: EpochMetrics[];
   pair: ModelPair;
+  /** The events file this process wrote, and the milliseconds its logging took (undefined with tensorboard: false). */
+  tensorboard?: { path: string; busyMs: number };
 }
 
 /** Faces VAE micro-batch default on wasm, in images: batch 128 in one piece exhausts wasm's 4 GB memory. */
@@ -111,6 +124,31 @@ function lossLine(l: Losses): string {
   return parts.join(' ');
 }
 
+/** The settings a run's TensorBoard log shows as run/hparams, in table order. */
+function runSettings(
+  options: TrainOptions,
+  run: { pair: ModelPair; batchesPerEpoch: number; learningRate: number; beta?: number; seed: number; microBatch?: number; resumedAfter?: number },
+): Record<string, string | number | undefined> {
+  return {
+    model: options.kind,
+    'latent dim': run.pair.latentDim,
+    'image shape': run.pair.imageShape.join('x'),
+    data: `${options.train.name} (${options.train.source})`,
+    'train images': options.train.size,
+    'validation images': options.validation.size,
+    epochs: options.epochs,
+    'batch size': options.batchSize,
+    'batches per epoch': run.batchesPerEpoch,
+    'learning rate': run.learningRate,
+    beta: run.beta,
+    seed: run.seed,
+    'micro-batch': run.microBatch,
+    workers: options.workers,
+    engine: engineLabel(options.engine),
+    'resumed after epoch': run.resumedAfter,
+  };
+}
+
 /**
  * Trains `options.kind` on `options.engine` for `options.epochs` epochs (a resumed run continues up
  * to that number) and writes the run folder `options.outDir` (layout: @latentkit/format's layout.ts): checkpoints every
@@ -121,6 +159,7 @@ function lossLine(l: Losses): string {
  *   a run folder that already holds files without `resume`, data whose image shape does not fit the
  *   model, or empty data; CheckpointError when `resume` finds a run of another kind, batch size or
  *   seed; EngineError when the engine's backend cannot be activated; DataError from the datasets;
+ *   ValueError when a new run's TensorBoard log folder already holds events files;
  *   a plain Error when the loss becomes NaN or infinite (training diverged).
  */
 export async function train(options: TrainOptions): Promise<TrainResult> {
@@ -175,9 +214,6 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
       history: [],
     };
   }
-  await mkdir(paths.root, { recursive: true });
-  await writeMetrics(paths.metrics, state.history);
-
   const checkShape = (d: Dataset, what: string) => {
     if (d.imageShape.join('x') !== pair.imageShape.join('x')) {
       throw new ValueError(`${what} data ${d.name} has images ${d.imageShape.join('x')}; the ${kind} model takes ${pair.imageShape.join('x')}`);
@@ -186,27 +222,50 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   };
   checkShape(options.train, 'training');
   checkShape(options.validation, 'validation');
+  const batchesPerEpoch = Math.ceil(options.train.size / batchSize);
+  let tensorboard: TensorBoardLog | undefined;
+  if (options.tensorboard !== false) {
+    state.logDir = options.tensorboard?.dir ?? state.logDir ?? paths.logs;
+    tensorboard = await TensorBoardLog.open({
+      dir: state.logDir,
+      pair,
+      validation: options.validation,
+      batchesPerEpoch,
+      startEpoch: state.epoch,
+      resume: options.resume === true,
+      learningRate: optimizer.learningRate,
+      histograms: options.tensorboard?.histograms === true,
+      hparams: runSettings(options, { pair, batchesPerEpoch, learningRate: optimizer.learningRate, beta, seed, microBatch, resumedAfter: options.resume ? state.epoch : undefined }),
+    });
+    log(`TensorBoard log: ${tensorboard.path}`);
+  }
+  await mkdir(paths.root, { recursive: true });
+  await writeMetrics(paths.metrics, state.history);
   // Data parallelism (training/parallel.ts): worker threads get the current weights (fresh or resumed)
   // when they start. Results depend on the worker count only through float32 summation order.
-  const stepper =
-    options.workers !== undefined && options.workers > 1
-      ? await createParallelStepper({
-          pair,
-          optimizer,
-          engine,
-          modelArgs: { latentDim: pair.latentDim, seed },
-          workers: options.workers,
-          beta,
-          microBatch,
-        })
-      : undefined;
+  let stepper: Awaited<ReturnType<typeof createParallelStepper>> | undefined;
+  try {
+    if (options.workers !== undefined && options.workers > 1) {
+      stepper = await createParallelStepper({
+        pair,
+        optimizer,
+        engine,
+        modelArgs: { latentDim: pair.latentDim, seed },
+        workers: options.workers,
+        beta,
+        microBatch,
+      });
+    }
+  } catch (err) {
+    tensorboard?.close();
+    throw err;
+  }
   if (microBatch !== undefined && microBatch < batchSize) {
     log(`batches of ${batchSize} in micro-batches of at most ${microBatch} (BatchNorm statistics per micro-batch)`);
   }
   if (stepper) log(`data parallelism: ${stepper.workers} replicas (this thread + ${stepper.workers - 1} worker thread${stepper.workers > 2 ? 's' : ''})`);
 
   const progress = createProgress(options.progress ?? defaultProgressMode(), log);
-  const batchesPerEpoch = Math.ceil(options.train.size / batchSize);
   const stepOptions = { beta, microBatch };
   try {
     for (let epoch = state.epoch; epoch < epochs; epoch++) {
@@ -215,6 +274,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
       const trainSum = { total: 0, reconstruction: 0, kl: 0 };
       let steps = 0;
       let images = 0;
+      let batchStarted = performance.now();
       for await (const batch of options.train.batches(batchSize, { shuffle: true, seed: seed + epoch })) {
         const x = toTensor(batch.images, batch.count, pair);
         const eps = kind === 'ae' ? undefined : batchNoise(seed, epoch, 'train', steps, batch.count, pair.latentDim);
@@ -230,6 +290,9 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
         trainSum.total += l.total;
         trainSum.reconstruction += l.reconstruction;
         trainSum.kl += l.kl ?? 0;
+        const now = performance.now();
+        tensorboard?.logBatch(epoch, steps, l, (1000 * batch.count) / (now - batchStarted));
+        batchStarted = now;
         steps++;
         images += batch.count;
         const secs = (performance.now() - started) / 1000;
@@ -250,10 +313,13 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
       state.epoch = epoch + 1;
       const improved = state.best === null || val.total < state.best.valLoss;
       if (improved) state.best = { epoch: epoch + 1, valLoss: val.total };
+      // Pictures and the epoch's log before the checkpoint: a kill in between repeats them on resume
+      // (the log's SessionLog START drops the first copy) instead of losing them.
+      const samples = await writeEpochSamples(paths.sample(epoch + 1), pair, { seed, epoch, count: options.sampleCount });
+      await tensorboard?.logEpoch(metrics, samples);
       await writeCheckpoint(paths.lastCheckpoint, { pair, optimizer, state });
       if (improved) await writeCheckpoint(paths.bestCheckpoint, { pair, optimizer, state });
       await writeMetrics(paths.metrics, state.history);
-      await writeEpochSamples(paths.sample(epoch + 1), pair, { seed, epoch, count: options.sampleCount });
       progress.endEpoch(
         `epoch ${epoch + 1}/${epochs}: ${lossLine(trainLosses)} | val ${lossLine(val)} | ` +
           `${metrics.imagesPerSecond.toFixed(0)} img/s, ${metrics.seconds.toFixed(1)} s${improved ? ' (best)' : ''}`,
@@ -261,6 +327,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     }
   } finally {
     progress.stop();
+    tensorboard?.close();
     await stepper?.dispose();
   }
 
@@ -289,7 +356,8 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   // Parsed before it is written: a run folder never holds a manifest that export would refuse.
   await writeJsonAtomic(paths.manifest, parseRunManifest(manifest, paths.manifest));
   optimizer.dispose();
-  return { manifest, history: state.history, pair };
+  const logged = tensorboard && { path: tensorboard.path, busyMs: tensorboard.busyMs };
+  return { manifest, history: state.history, pair, ...(logged ? { tensorboard: logged } : {}) };
 }
 
 /**

@@ -7,7 +7,8 @@ import type { EpochMetrics } from '../types.ts';
 /**
  * The absolute or relative paths (as `outDir` is) of every file and folder of a run folder: manifest,
  * encoder/ and decoder/ (tfjs models), metrics.jsonl, checkpoints/last and best, samples/epoch-NNNN.png
- * (`sample(epoch)`, 1-based), reconstructions, latent scatter and histograms, latents.json. Pure: touches no file.
+ * (`sample(epoch)`, 1-based), reconstructions, latent scatter and histograms, latents.json, logs/ (TensorBoard).
+ * Pure: touches no file.
  */
 export function runPaths(outDir: string) {
   return {
@@ -24,6 +25,7 @@ export function runPaths(outDir: string) {
     latentScatter: join(outDir, RUN_FILES.latentScatter),
     latents: join(outDir, RUN_FILES.latents),
     latentHistograms: join(outDir, RUN_FILES.latentHistograms),
+    logs: join(outDir, RUN_FILES.logs),
   };
 }
 

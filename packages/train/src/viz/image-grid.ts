@@ -19,8 +19,26 @@ export interface ImageGridOptions {
   rows?: string[];
 }
 
-/** Writes `images` (n x H x W x C, values in [0, 1], clamped) as a grid PNG. */
-export async function writeImageGrid(path: string, images: Float32Array, shape: ImageShape, options: ImageGridOptions): Promise<void> {
+/** An encoded PNG and its size in pixels (RGB). */
+export interface RenderedPng {
+  png: Uint8Array;
+  width: number;
+  height: number;
+}
+
+/** Writes `images` (n x H x W x C, values in [0, 1], clamped) as a grid PNG (renderImageGrid's). */
+export async function writeImageGrid(path: string, images: Float32Array, shape: ImageShape, options: ImageGridOptions): Promise<RenderedPng> {
+  const rendered = await renderImageGrid(images, shape, options);
+  await writeFileAtomic(path, rendered.png);
+  return rendered;
+}
+
+/**
+ * Renders `images` (n x H x W x C, values in [0, 1], clamped) as an RGB grid PNG in memory.
+ * @throws ValueError for channels other than 1 or 3, a value count that is not a multiple of H*W*C,
+ *   or columns, scale, padding or row labels that do not fit.
+ */
+export async function renderImageGrid(images: Float32Array, shape: ImageShape, options: ImageGridOptions): Promise<RenderedPng> {
   const [h, w, c] = shape;
   const { columns } = options;
   const scale = options.scale ?? 1;
@@ -58,9 +76,10 @@ export async function writeImageGrid(path: string, images: Float32Array, shape: 
     }
   }
   let image = sharp(out, { raw: { width, height, channels: 3 } });
+  let margin = 0;
   if (options.rows) {
     const fontSize = Math.max(10, Math.min(16, Math.round(cellH * 0.3)));
-    const margin = Math.ceil(Math.max(...options.rows.map((r) => r.length)) * fontSize * 0.62) + 12;
+    margin = Math.ceil(Math.max(...options.rows.map((r) => r.length)) * fontSize * 0.62) + 12;
     const labels = options.rows
       .map((r, i) => {
         const y = pad + i * (cellH + pad) + cellH / 2;
@@ -71,5 +90,5 @@ export async function writeImageGrid(path: string, images: Float32Array, shape: 
     const base = await image.extend({ left: margin, background: '#ffffff' }).raw().toBuffer();
     image = sharp(base, { raw: { width: width + margin, height, channels: 3 } }).composite([{ input: Buffer.from(svg), left: 0, top: 0 }]);
   }
-  await writeFileAtomic(path, await image.png().toBuffer());
+  return { png: new Uint8Array(await image.png().toBuffer()), width: width + margin, height };
 }
