@@ -149,6 +149,7 @@ function convertOne(env: WalkEnv, layer: LayerJSON, inputs: Sym[], path: string[
   const ctx: ConvertContext = {
     b: env.b,
     opset: env.opset,
+    writer: env.source.writer ?? 'tfjs',
     layer: { name: qualified, className: layer.class_name, config: layer.config },
     inputs,
     options: env.options,

@@ -49,6 +49,8 @@ export interface NormalizeOptions {
    * (two inputs, no weights). Defaults to "no".
    */
   hasWeights?: (location: LayerLocation) => boolean;
+  /** A custom sampling layer's class name other than 'Sampling' (see KerasLoadOptions in load.ts). */
+  samplingLayer?: string;
 }
 
 const isContainer = (cls: string) => (CONTAINER_CLASSES as readonly string[]).includes(cls);
