@@ -15,7 +15,7 @@ import { foldLayoutTransposes } from './passes/fold-layout-transposes.ts';
 import { toFloat16 } from './passes/to-float16.ts';
 import { shareInitializers } from './passes/share-initializers.ts';
 import { encodeModel } from './proto/onnx-proto.ts';
-import type { ModelProto } from './proto/onnx-types.ts';
+import { DataType, type ModelProto } from './proto/onnx-types.ts';
 import { assertConverted, assertSupported, walkModel, type WalkEnv } from './walk.ts';
 import { ExportError } from './errors.ts';
 
@@ -55,7 +55,9 @@ export function buildModelProto(model: ExportableModel, options: ExportOptions =
     if (!batchShape) throw new ExportError(`Input layer "${layerName}" has no batch_input_shape`);
     const shape = batchShape.slice(1);
     const name = names.inputs[i];
-    b.addInput(name, boundaryDims(shape, opts.layout, name));
+    // An integer Input (Embedding indices) is an int64 graph input; every other input is float32.
+    const integer = typeof layer?.config.dtype === 'string' && /^u?int/.test(layer.config.dtype);
+    b.addInput(name, boundaryDims(shape, opts.layout, name), integer ? DataType.INT64 : DataType.FLOAT);
     const sym = { name, shape };
     if (isImage(sym) && opts.layout === 'nhwc') return { name: b.op('Transpose', [name], [attr.ints('perm', NHWC_TO_NCHW)], `${name}/to_nchw`), shape };
     return sym;

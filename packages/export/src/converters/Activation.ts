@@ -3,8 +3,8 @@ import { applyActivation } from '../activations.ts';
 import type { ConverterConfig, ConvertFn } from '../converter.ts';
 import type { ActivationLayerConfig } from '../keras-format.ts';
 
-const v1: ConvertFn<ActivationLayerConfig> = ({ b, layer, inputs }) => {
-  const y = applyActivation(b, layer.config.activation, inputs[0], layer.name, layer.name);
+const v1: ConvertFn<ActivationLayerConfig> = ({ b, layer, inputs, writer }) => {
+  const y = applyActivation(b, layer.config.activation, inputs[0], layer.name, layer.name, writer);
   // 'linear' returns its input untouched; that is fine, tensors are shared by name.
   return [y];
 };

@@ -8,7 +8,7 @@ import type { DenseLayerConfig } from '../keras-format.ts';
 import { fromKerasLayout, toKerasLayout } from '../layout.ts';
 import { ExportError } from '../errors.ts';
 
-const v9: ConvertFn<DenseLayerConfig> = ({ b, layer, inputs, options, requireWeight, weight }) => {
+const v9: ConvertFn<DenseLayerConfig> = ({ b, layer, inputs, options, requireWeight, weight, writer }) => {
   const [x] = inputs;
   const { config, name } = layer;
   const kernel = requireWeight('kernel');
@@ -29,7 +29,7 @@ const v9: ConvertFn<DenseLayerConfig> = ({ b, layer, inputs, options, requireWei
     if (biasName) out = b.op('Add', [out, biasName], [], name);
     y = fromKerasLayout(b, out, outShape, name);
   }
-  return [applyActivation(b, config.activation, y, name, name)];
+  return [applyActivation(b, config.activation, y, name, name, writer)];
 };
 
 export const denseConverter: ConverterConfig<DenseLayerConfig> = { className: 'Dense', opsets: { 9: v9 } };

@@ -15,7 +15,8 @@ import type { ExportOptions } from '../options.ts';
 import { decodeModel } from '../proto/onnx-proto.ts';
 import { CheckerBatch } from '../testing/onnx-checker.ts';
 import { kerasZoo, type ZooCase } from '../testing/keras-zoo.ts';
-import { maxAbsDiff, run, session } from '../testing/ort.ts';
+import { maxAbsDiff, run, session, type Feeds } from '../testing/ort.ts';
+import { DataType } from '../proto/onnx-types.ts';
 import { loadKerasModel, type KerasLoadOptions } from './load.ts';
 
 const OPSETS = [11, 13, 17, 21];
@@ -34,7 +35,7 @@ async function compare(c: ZooCase, file: string, load: KerasLoadOptions, options
   checker.add(label, bytes);
   const graph = decodeModel(bytes).graph;
   const s = await session(bytes);
-  const feeds: Record<string, { data: Float32Array; dims: number[] }> = {};
+  const feeds: Feeds = {};
   const batch = c.inputs[0].shape[0];
   let k = 0;
   for (const input of graph.input) {
@@ -43,7 +44,8 @@ async function compare(c: ZooCase, file: string, load: KerasLoadOptions, options
       feeds[input.name] = { data: new Float32Array(dims.reduce((a, b) => a * b, 1)), dims };
     } else {
       const t = c.inputs[k++];
-      feeds[input.name] = { data: t.data, dims: t.shape };
+      const int64 = input.type!.tensor_type!.elem_type === DataType.INT64;
+      feeds[input.name] = { data: int64 ? BigInt64Array.from(t.data, (v) => BigInt(v)) : t.data, dims: t.shape };
     }
   }
   const out = await run(s, feeds);
