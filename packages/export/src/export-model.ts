@@ -9,11 +9,7 @@ import { ioNames, NOISE_INPUT } from './io-names.ts';
 import { isImage, NCHW_TO_NHWC, NHWC_TO_NCHW } from './layout.ts';
 import { toSource, type ExportableModel } from './model-source.ts';
 import { irVersionFor, resolveOptions, type ExportOptions, type ResolvedOptions } from './options.ts';
-import { foldBatchNorm } from './passes/fold-batchnorm.ts';
-import { pruneUnused } from './passes/prune-unused.ts';
-import { foldLayoutTransposes } from './passes/fold-layout-transposes.ts';
-import { toFloat16 } from './passes/to-float16.ts';
-import { shareInitializers } from './passes/share-initializers.ts';
+import { runPasses } from './passes/pipeline.ts';
 import { encodeModel } from './proto/onnx-proto.ts';
 import { DataType, type ModelProto } from './proto/onnx-types.ts';
 import { assertConverted, assertSupported, walkModel, type WalkEnv } from './walk.ts';
@@ -89,14 +85,7 @@ export function buildModelProto(model: ExportableModel, options: ExportOptions =
   });
 
   const graph = b.build(cfg.name || 'model');
-  // Layers whose results no output needs (e.g. the Sampling layer inside vae.onnx) go, with their noise inputs.
-  pruneUnused(graph, new Set(inputs.map((_, i) => names.inputs[i])));
-  if (opts.foldBatchNorm) foldBatchNorm(graph);
-  // Flatten/Reshape transposes go into Dense weights: transposes remain only at the graph boundary.
-  foldLayoutTransposes(graph, b.nhwcShapes);
-  if (opts.precision === 'fp16') toFloat16(graph, b.keepFloat32);
-  // A nested model applied several times was converted once per application: one copy of each weight.
-  shareInitializers(graph);
+  runPasses({ graph, options: opts, keepInputs: new Set(inputs.map((_, i) => names.inputs[i])), nhwcShapes: b.nhwcShapes, keepFloat32: b.keepFloat32 });
 
   const metadata: Record<string, string> = {
     ...opts.metadata,
