@@ -28,6 +28,7 @@ import { globalMaxPooling2DConverter } from './GlobalMaxPooling2D.ts';
 import { groupNormalizationConverter } from './GroupNormalization.ts';
 import { inputLayerConverter } from './InputLayer.ts';
 import { layerNormalizationConverter } from './LayerNormalization.ts';
+import { layerScaleConverter } from './LayerScale.ts';
 import { leakyReLUConverter } from './LeakyReLU.ts';
 import { maxPooling2DConverter } from './MaxPooling2D.ts';
 import { maximumConverter } from './Maximum.ts';
@@ -44,14 +45,12 @@ import { separableConv2DConverter } from './SeparableConv2D.ts';
 import { softmaxConverter } from './Softmax.ts';
 import { spatialDropout1DConverter } from './SpatialDropout1D.ts';
 import { spatialDropout2DConverter } from './SpatialDropout2D.ts';
-import { spatialDropout3DConverter } from './SpatialDropout3D.ts';
 import { subtractConverter } from './Subtract.ts';
 import { upSampling2DConverter } from './UpSampling2D.ts';
 import { zeroPadding2DConverter } from './ZeroPadding2D.ts';
 import { opsAddConverter } from './ops/Add.ts';
 import { opsDivideConverter } from './ops/Divide.ts';
 import { opsMultiplyConverter } from './ops/Multiply.ts';
-import { opsNegativeConverter } from './ops/Negative.ts';
 import { opsReshapeConverter } from './ops/Reshape.ts';
 import { opsSubtractConverter } from './ops/Subtract.ts';
 import { opsTrueDivideConverter } from './ops/TrueDivide.ts';
@@ -81,6 +80,7 @@ export const ALL_CONVERTERS: readonly ConverterConfig[] = [
   groupNormalizationConverter,
   inputLayerConverter,
   layerNormalizationConverter,
+  layerScaleConverter,
   leakyReLUConverter,
   maxPooling2DConverter,
   maximumConverter,
@@ -97,14 +97,12 @@ export const ALL_CONVERTERS: readonly ConverterConfig[] = [
   softmaxConverter,
   spatialDropout1DConverter,
   spatialDropout2DConverter,
-  spatialDropout3DConverter,
   subtractConverter,
   upSampling2DConverter,
   zeroPadding2DConverter,
   opsAddConverter,
   opsDivideConverter,
   opsMultiplyConverter,
-  opsNegativeConverter,
   opsReshapeConverter,
   opsSubtractConverter,
   opsTrueDivideConverter,

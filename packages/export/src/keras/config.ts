@@ -225,9 +225,11 @@ function normalizeLayer(w: Walk, entry: Json, scope: string[], trackingPath: str
     default:
       break;
   }
+  // LayerScale is ConvNeXt's (keras.applications); a user's class of that name is unknown.
+  const foreign = className === 'LayerScale' && module !== undefined && module !== 'keras.src.applications.convnext';
   // Sampling is a custom layer in every Keras file: accept it only in the book's form.
   const sampling = looksLikeSampling(entry, w.samplingLayer);
-  if (className !== 'Lambda' && (sampling || !w.supported.has(cls))) {
+  if (className !== 'Lambda' && (sampling || foreign || !w.supported.has(cls))) {
     const twoInputs = inbound_nodes.length > 0 && inbound_nodes.every((n) => n.length === 2);
     const weightless = !w.hasWeights(location);
     if (sampling && twoInputs && weightless) {

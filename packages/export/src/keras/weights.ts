@@ -34,6 +34,8 @@ export function keras3VariableNames(className: string, config: Record<string, un
       return ['mean', 'variance', 'count']; // only when adapted (mean/variance not in the config)
     case 'PReLU':
       return ['alpha'];
+    case 'LayerScale':
+      return ['gamma'];
     case 'Embedding':
       return ['embeddings'];
     default:
@@ -101,9 +103,13 @@ export function keras3Weights(root: H5Group, file: string, checkNames: boolean):
   };
 }
 
-/** Keras 2 names weights 'dense/kernel:0'; Keras 3's legacy writer 'dense/kernel'. */
+/**
+ * Keras 2 names weights 'dense/kernel:0'; Keras 3's legacy writer 'dense/kernel'. A weight created
+ * without a name (ConvNeXt's LayerScale) is 'variable', 'variable_1', ... by a global counter: all
+ * read as 'variable'.
+ */
 function suffixOf(weightName: string): string {
-  return (weightName.split('/').pop() ?? weightName).replace(/:\d+$/, '');
+  return (weightName.split('/').pop() ?? weightName).replace(/:\d+$/, '').replace(/^variable_\d+$/, 'variable');
 }
 
 /**
