@@ -7,12 +7,12 @@ import { attr } from './graph/attributes.ts';
 import { GraphBuilder, type Dim } from './graph/graph-builder.ts';
 import { ioNames, NOISE_INPUT } from './io-names.ts';
 import { isImage, NCHW_TO_NHWC, NHWC_TO_NCHW } from './layout.ts';
-import { toSource, type ExportableModel } from './model-source.ts';
 import { irVersionFor, resolveOptions, type ExportOptions, type ResolvedOptions } from './options.ts';
 import { runPasses } from './passes/pipeline.ts';
 import { encodeModel } from './proto/onnx-proto.ts';
 import { DataType, type ModelProto } from './proto/onnx-types.ts';
-import { assertConverted, assertSupported, walkModel, type WalkEnv } from './walk.ts';
+import { assertConverted, findUnsupported, walkModel, type WalkEnv } from './walk.ts';
+import { modelConfig, toSource, type ExportableModel } from './model-source.ts';
 import { ExportError } from './errors.ts';
 
 export const PRODUCER_NAME = 'latentkit';
@@ -39,7 +39,7 @@ export function buildModelProto(model: ExportableModel, options: ExportOptions =
     throw new ExportError('precision "int8" needs calibration inputs: export a run (exportRun, `pnpm export --precision int8`) or pass an fp32 model to quantizeInt8');
   }
   const source = toSource(model);
-  const cfg = assertSupported(source, opts.opset);
+  const cfg = modelConfig(source.topology, 'model');
   const b = new GraphBuilder(opts.opset);
   const names = ioNames(opts.role, cfg.input_layers ?? [], cfg.output_layers ?? []);
   for (const n of [...names.inputs, ...names.outputs, NOISE_INPUT]) b.reserve(n);
@@ -65,6 +65,7 @@ export function buildModelProto(model: ExportableModel, options: ExportOptions =
     opset: opts.opset,
     options: { gemm: opts.gemm },
     source,
+    missing: findUnsupported(cfg, opts.opset),
     noiseInput(shape) {
       // A required input: onnxruntime's JS bindings cannot feed inputs that have an initializer
       // default (they are silently ignored), so an "optional" epsilon would be a trap there.
@@ -74,7 +75,7 @@ export function buildModelProto(model: ExportableModel, options: ExportOptions =
     },
   };
   const walked = walkModel(env, cfg, inputs, []);
-  assertConverted(env); // every layer a converter rejected, in one error
+  assertConverted(env); // every layer without a converter or rejected by one, in one error
   const outputs = walked as Sym[];
 
   outputs.forEach((sym, i) => {

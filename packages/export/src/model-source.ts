@@ -7,7 +7,7 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { WeightTensor } from './converter.ts';
-import { ExportError } from './errors.ts';
+import { ExportError, type LayerFailure } from './errors.ts';
 import { isContainer, type LayerJSON, type ModelConfig, type ModelTopologyJSON, type TensorKey } from './keras-format.ts';
 
 /** Weights of one layer by Keras suffix ('kernel', 'bias', 'gamma', 'moving_mean', ...). */
@@ -25,6 +25,12 @@ export interface KerasModelSource {
   topology: ModelTopologyJSON;
   /** Who wrote the model (default 'tfjs': live models, model.json folders, artifacts). */
   writer?: ModelWriter;
+  /**
+   * Set when reading the model already found layers it cannot export (a Keras file's unknown
+   * classes or options): exportModel still converts every other layer, then throws the error this
+   * returns, given the converters' own rejections, so one error lists every problem.
+   */
+  refuse?: (failures: LayerFailure[]) => Error;
   /** `path`: names of the nested models, then the layer's name. */
   weightsFor(path: string[]): LayerWeights;
 }
@@ -291,6 +297,8 @@ export function composeVae(encoder: ExportableModel, decoder: ExportableModel): 
     kind: 'keras-source',
     topology: { class_name: 'Functional', config: { name: 'vae', layers, input_layers: [['image', 0, 0]], output_layers: outputs } },
     writer,
+    // A pair read from Keras files with problems keeps its refusal (one error, naming the file).
+    refuse: enc.refuse ?? dec.refuse,
     weightsFor(path) {
       const [head, ...rest] = path;
       if (head === 'encoder') return enc.weightsFor(rest);

@@ -20,6 +20,7 @@
  */
 import type { InboundTensor, LayerJSON, ModelConfig, ModelTopologyJSON, TensorKey } from '../keras-format.ts';
 import { CONTAINER_CLASSES, supportedClasses } from '../registry.ts';
+import type { LayerFailure } from '../errors.ts';
 import { KerasFileError, UnsupportedKerasLayersError, type UnknownKerasLayer } from './errors.ts';
 
 type Json = Record<string, unknown>;
@@ -39,6 +40,8 @@ export interface NormalizedKerasModel {
   layers: Map<string, LayerLocation>;
   /** 3 for Keras 3 configs, 2 for Keras 2 / tf.keras ones. */
   kerasMajor: 2 | 3;
+  /** Only with `collect`, and only when something cannot be exported. */
+  refusals?: KerasRefusals;
 }
 
 export interface NormalizeOptions {
@@ -51,6 +54,17 @@ export interface NormalizeOptions {
   hasWeights?: (location: LayerLocation) => boolean;
   /** A custom sampling layer's class name other than 'Sampling' (see KerasLoadOptions in load.ts). */
   samplingLayer?: string;
+  /**
+   * Return what cannot be exported (`refusals`) instead of throwing it, so the exporter can add the
+   * converters' own rejections and report everything in one error (load.ts). Default: throw.
+   */
+  collect?: boolean;
+}
+
+/** What reading the config found that cannot be exported: unknown classes, and other layers' problems. */
+export interface KerasRefusals {
+  unknown: UnknownKerasLayer[];
+  problems: string[];
 }
 
 const isContainer = (cls: string) => (CONTAINER_CLASSES as readonly string[]).includes(cls);
@@ -318,10 +332,21 @@ export function normalizeKerasConfig(raw: unknown, options: NormalizeOptions): N
     samplingLayer: options.samplingLayer,
   };
   const config = normalizeContainer(w, className, top.config as Json, [], '');
-  // Every problem of every layer in one error: unknown classes and unsupported options together.
-  if (w.unknown.length) throw new UnsupportedKerasLayersError(file, w.unknown, supportedClasses().filter((c) => c !== SAMPLING && !c.startsWith('ops.')), w.problems);
-  if (w.problems.length) throw new KerasFileError(file, w.problems.join('; '));
-  return { topology: { class_name: className, config: config as ModelConfig }, layers: w.layers, kerasMajor };
+  const topology: ModelTopologyJSON = { class_name: className, config: config as ModelConfig };
+  const refusals = w.unknown.length || w.problems.length ? { unknown: w.unknown, problems: w.problems } : undefined;
+  if (refusals && options.collect) return { topology, layers: w.layers, kerasMajor, refusals };
+  if (refusals) throw refusalError(file, refusals, []);
+  return { topology, layers: w.layers, kerasMajor };
+}
+
+/**
+ * One error for everything a Keras file's layers cannot do: unknown classes (UnsupportedKerasLayersError)
+ * with every other problem found reading the config and, from the exporter, the converters' rejections.
+ */
+export function refusalError(file: string, refusals: KerasRefusals, failures: LayerFailure[]): KerasFileError {
+  const problems = [...refusals.problems, ...failures.map((f) => f.message.replace(/[.\s]+$/, ''))];
+  if (refusals.unknown.length) return new UnsupportedKerasLayersError(file, refusals.unknown, supportedClasses().filter((c) => c !== SAMPLING && !c.startsWith('ops.')), problems);
+  return new KerasFileError(file, problems.join('; '));
 }
 
 /** Keras 3 configs carry `module` on layers and dict inbound nodes; Keras 2 ones neither. */

@@ -16,7 +16,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { unzipSync } from 'fflate';
 import type { KerasModelSource } from '../model-source.ts';
-import { normalizeKerasConfig, parseConfigJson, type NormalizedKerasModel } from './config.ts';
+import { normalizeKerasConfig, parseConfigJson, refusalError, type NormalizedKerasModel } from './config.ts';
 import { KerasFileError } from './errors.ts';
 import { h5Get, isHdf5, readHdf5, type H5Group } from './hdf5.ts';
 import { keras3Weights, legacyWeights, type WeightReader } from './weights.ts';
@@ -91,9 +91,13 @@ export interface KerasLoadOptions {
 }
 
 function fromParts(file: string, format: KerasFileFormat, kerasVersion: string | undefined, config: unknown, reader: WeightReader, load: KerasLoadOptions): KerasFileSource {
-  const model: NormalizedKerasModel = normalizeKerasConfig(config, { file, hasWeights: (l) => reader.hasWeights(l), samplingLayer: load.samplingLayer });
+  const model: NormalizedKerasModel = normalizeKerasConfig(config, { file, hasWeights: (l) => reader.hasWeights(l), samplingLayer: load.samplingLayer, collect: true });
+  const { refusals } = model;
   return {
     kind: 'keras-source',
+    // Unknown classes and options do not stop the read: exportModel converts every other layer and
+    // throws one error listing them all, with the converters' own rejections.
+    refuse: refusals && ((failures) => refusalError(file, refusals, failures)),
     topology: model.topology,
     writer: model.kerasMajor === 3 ? 'keras3' : 'keras2',
     info: { file, format, kerasVersion, kerasMajor: model.kerasMajor },

@@ -140,6 +140,7 @@ def layer_cases():
     c["reparameterize"] = lambda: reparameterize_encoder()
     c["embedding"] = lambda: embedding_model()
     c["channels-first"] = lambda: seq((3, 6, 5), layers.Conv2D(2, 3, data_format="channels_first"), layers.Flatten())
+    c["many-problems"] = lambda: many_problems()
     return c
 
 
@@ -151,6 +152,9 @@ OPTIONS = {
     "nested-vae": {"deterministic": 3},
     "embedding": {"int_input": 10},
     "channels-first": {"refuse": "channels_first"},
+    # One error lists them all: an unknown class (with the flag's hint), a Lambda (config), two options
+    # only the converters reject (lanczos3, Softmax over axis 1).
+    "many-problems": {"refuse": "^(?=.*--sampling-layer Reparameterize)(?=.*Lambda\\): a Lambda layer stores)(?=.*lanczos3)(?=.*Softmax\\): only the last axis)"},
 }
 
 
@@ -220,6 +224,17 @@ def reparameterize_encoder():
     z_mean = layers.Dense(3, name="z_mean")(x)
     z_log_var = layers.Dense(3, name="z_log_var")(x)
     return models.Model(x, [z_mean, z_log_var, Reparameterize(name="reparam")([z_mean, z_log_var])], name="encoder")
+
+
+def many_problems():
+    x = layers.Input((6, 6, 3))
+    up = layers.UpSampling2D(2, interpolation="lanczos3")(x)
+    soft = layers.Softmax(axis=1)(x)
+    h = layers.Flatten()(x)
+    z_mean, z_log_var = layers.Dense(2)(h), layers.Dense(2)(h)
+    z = Reparameterize()([z_mean, z_log_var])
+    doubled = layers.Lambda(lambda t: t * 2.0)(z_mean)
+    return models.Model(x, [up, soft, z, doubled])
 
 
 def embedding_model():
