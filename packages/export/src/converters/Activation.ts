@@ -1,5 +1,5 @@
 /** Activation layer: the same activations Dense/Conv accept (see activations.ts). */
-import { applyActivation } from '../activations.ts';
+import { applyActivation } from './helpers/activations.ts';
 import type { ConverterConfig, ConvertFn } from '../converter.ts';
 import type { ActivationLayerConfig } from '../keras-format.ts';
 

@@ -1,5 +1,5 @@
 /** Conv2D (channels_last in Keras, NCHW in the graph) with explicit 'same' pads, as tf2onnx writes. */
-import { applyActivation } from '../activations.ts';
+import { applyActivation } from './helpers/activations.ts';
 import type { ConverterConfig, ConvertFn } from '../converter.ts';
 import type { ConvLayerConfig } from '../keras-format.ts';
 import { requireChannelsLast } from '../layout.ts';

@@ -7,7 +7,7 @@
  * 'same' the forward conv's padding before is floor(total / 2), for 'valid' 0; pads (odd pixel at
  * the end) or ONNX output_padding reach the size.
  */
-import { applyActivation } from '../activations.ts';
+import { applyActivation } from './helpers/activations.ts';
 import type { ConverterConfig, ConvertFn } from '../converter.ts';
 import { attr } from '../graph/attributes.ts';
 import type { ConvLayerConfig } from '../keras-format.ts';

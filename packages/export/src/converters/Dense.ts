@@ -2,7 +2,7 @@
  * Dense: y = activation(x W + b) over the last axis. Rank-2 inputs become one Gemm (or MatMul +
  * Add with gemm off); images go to NHWC for a MatMul and back.
  */
-import { applyActivation } from '../activations.ts';
+import { applyActivation } from './helpers/activations.ts';
 import type { ConverterConfig, ConvertFn, Sym } from '../converter.ts';
 import type { DenseLayerConfig } from '../keras-format.ts';
 import { fromKerasLayout, toKerasLayout } from '../layout.ts';

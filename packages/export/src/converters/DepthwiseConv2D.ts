@@ -3,7 +3,7 @@
  * gives output channel c * mult + m (tf.nn.depthwise_conv2d), so the ONNX weight is the kernel
  * permuted to [in, mult, kh, kw] and read as [in * mult, 1, kh, kw].
  */
-import { applyActivation } from '../activations.ts';
+import { applyActivation } from './helpers/activations.ts';
 import type { ConverterConfig, ConvertFn } from '../converter.ts';
 import type { ConvLayerConfig } from '../keras-format.ts';
 import { requireChannelsLast } from '../layout.ts';

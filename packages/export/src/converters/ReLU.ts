@@ -3,7 +3,7 @@
  * 2's backend.relu): y = (threshold ? (x > threshold ? x : 0) : relu(x)), clipped to max_value when set,
  * minus negative_slope * relu(threshold - x). The plain layer is one Relu (or Clip with max_value).
  */
-import { clip } from '../activations.ts';
+import { clip } from './helpers/activations.ts';
 import type { ConverterConfig, ConvertFn } from '../converter.ts';
 import type { ReLULayerConfig } from '../keras-format.ts';
 

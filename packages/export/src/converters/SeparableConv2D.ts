@@ -3,7 +3,7 @@
  * layer; no bias) then a 1x1 pointwise Conv with the bias, then the activation
  * (tf.nn.separable_conv2d).
  */
-import { applyActivation } from '../activations.ts';
+import { applyActivation } from './helpers/activations.ts';
 import type { ConverterConfig, ConvertFn } from '../converter.ts';
 import type { ConvLayerConfig } from '../keras-format.ts';
 import { requireChannelsLast } from '../layout.ts';

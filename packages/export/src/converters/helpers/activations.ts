@@ -4,12 +4,12 @@
  * hard_sigmoid is 0.2 x + 0.5 clipped in tfjs and Keras 2, relu6(x + 3) / 6 in Keras 3
  * (keras/src/activations/activations.py); Keras 3 saves `swish` as `silu`.
  */
-import type { Sym } from './converter.ts';
-import type { GraphBuilder } from './graph/graph-builder.ts';
-import { attr } from './graph/attributes.ts';
-import { isImage, NCHW_TO_NHWC, NHWC_TO_NCHW } from './layout.ts';
-import { ExportError } from './errors.ts';
-import type { ModelWriter } from './model-source.ts';
+import type { Sym } from '../../converter.ts';
+import type { GraphBuilder } from '../../graph/graph-builder.ts';
+import { attr } from '../../graph/attributes.ts';
+import { isImage, NCHW_TO_NHWC, NHWC_TO_NCHW } from '../../layout.ts';
+import { ExportError } from '../../errors.ts';
+import type { ModelWriter } from '../../model-source.ts';
 
 export const SUPPORTED_ACTIVATIONS = [
   'linear', 'relu', 'relu6', 'sigmoid', 'hard_sigmoid', 'tanh', 'softmax', 'elu', 'selu',
