@@ -239,8 +239,10 @@ function normalizeLayer(w: Walk, entry: Json, scope: string[], trackingPath: str
     default:
       break;
   }
-  // LayerScale is ConvNeXt's (keras.applications); a user's class of that name is unknown.
-  const foreign = className === 'LayerScale' && module !== undefined && module !== 'keras.src.applications.convnext';
+  // LayerScale is ConvNeXt's (keras.applications); a user's class of that name is unknown. The
+  // legacy .h5 stores no module: there, ConvNeXt's config keys must be present.
+  const convnextKeys = 'init_values' in config && 'projection_dim' in config;
+  const foreign = className === 'LayerScale' && (module !== undefined ? module !== 'keras.src.applications.convnext' : !convnextKeys);
   // Sampling is a custom layer in every Keras file: accept it only in the book's form.
   const sampling = looksLikeSampling(entry, w.samplingLayer);
   if (className !== 'Lambda' && (sampling || foreign || !w.supported.has(cls))) {
