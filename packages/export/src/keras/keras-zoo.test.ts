@@ -9,7 +9,10 @@
  */
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { exportCommand } from '../cli/main.ts';
 import { exportModel } from '../export-model.ts';
 import type { ExportOptions } from '../options.ts';
 import { decodeModel } from '../proto/onnx-proto.ts';
@@ -97,6 +100,14 @@ describe('Keras 3 layers -> ONNX, against Keras 3 itself', { skip: typeof zoo ==
       const fromKeras = exportModel(await loadKerasModel(file('keras'), c.flags ?? {}));
       const fromH5 = exportModel(await loadKerasModel(file('h5'), c.flags ?? {}));
       assert.ok(Buffer.from(fromH5).equals(Buffer.from(fromKeras)), `${c.name}.h5 exports other bytes than ${c.name}.keras`);
+      if (c.flags?.samplingLayer) {
+        // The CLI flag does what the library option does.
+        const dir = mkdtempSync(join(tmpdir(), 'latentkit-zoo-cli-'));
+        const [out] = await exportCommand(['--keras', file('keras'), '--sampling-layer', c.flags.samplingLayer, '--out', join(dir, 'x.onnx')], dir);
+        assert.ok(readFileSync(out).equals(Buffer.from(fromKeras)), '--sampling-layer exports other bytes than loadKerasModel(file, { samplingLayer })');
+        await assert.rejects(exportCommand(['--keras-weights', file('h5'), '--arch', 'vae-decoder', '--sampling-layer', 'X'], dir), /--sampling-layer goes with --keras FILE/);
+        rmSync(dir, { recursive: true, force: true });
+      }
     });
   }
 });
