@@ -8,6 +8,7 @@
  */
 import type { GraphBuilder } from './graph/graph-builder.ts';
 import type { BaseLayerConfig } from './keras-format.ts';
+import type { ModelWriter } from './model-source.ts';
 
 /** A tensor while converting: its ONNX name and its Keras shape without the batch dimension. */
 export interface Sym {
@@ -35,6 +36,8 @@ export interface LayerInfo<C = BaseLayerConfig> {
 export interface ConvertContext<C = BaseLayerConfig> {
   b: GraphBuilder;
   opset: number;
+  /** The framework that wrote the model: converters follow its semantics where frameworks differ. */
+  writer: ModelWriter;
   layer: LayerInfo<C>;
   inputs: Sym[];
   options: ConverterOptions;

@@ -23,12 +23,18 @@ export class UnsupportedLayersError extends Error {
     readonly layers: UnsupportedLayer[],
     readonly supported: string[],
     readonly opset: number,
+    /** Layers with a converter that rejected them, found in the same pass. */
+    readonly failures: LayerFailure[] = [],
+    /** Layers fed by unsupported or rejected ones, which could not be tried. */
+    readonly notConverted: string[] = [],
   ) {
     super(
       `Cannot export ${layers.length} layer(s) to ONNX opset ${opset}: ` +
         layers.map((l) => `"${l.name}" (${l.className})`).join(', ') +
         `. Supported layer classes: ${supported.join(', ')}. ` +
-        'Replace these layers, or add a converter under packages/export/src/converters/ and list it in register-all.ts.',
+        'Replace these layers, or add a converter under packages/export/src/converters/ and list it in register-all.ts.' +
+        (failures.length ? ` Also rejected: ${failures.map((f) => f.message.replace(/[.\s]+$/, '')).join('; ')}.` : '') +
+        (notConverted.length ? ` Not tried (fed by the layers above): ${notConverted.length}.` : ''),
     );
   }
 }

@@ -7,16 +7,12 @@ import { attr } from './graph/attributes.ts';
 import { GraphBuilder, type Dim } from './graph/graph-builder.ts';
 import { ioNames, NOISE_INPUT } from './io-names.ts';
 import { isImage, NCHW_TO_NHWC, NHWC_TO_NCHW } from './layout.ts';
-import { toSource, type ExportableModel } from './model-source.ts';
 import { irVersionFor, resolveOptions, type ExportOptions, type ResolvedOptions } from './options.ts';
-import { foldBatchNorm } from './passes/fold-batchnorm.ts';
-import { pruneUnused } from './passes/prune-unused.ts';
-import { foldLayoutTransposes } from './passes/fold-layout-transposes.ts';
-import { toFloat16 } from './passes/to-float16.ts';
-import { shareInitializers } from './passes/share-initializers.ts';
+import { runPasses } from './passes/pipeline.ts';
 import { encodeModel } from './proto/onnx-proto.ts';
-import type { ModelProto } from './proto/onnx-types.ts';
-import { assertConverted, assertSupported, walkModel, type WalkEnv } from './walk.ts';
+import { DataType, type ModelProto } from './proto/onnx-types.ts';
+import { assertConverted, findUnsupported, walkModel, type WalkEnv } from './walk.ts';
+import { modelConfig, toSource, type ExportableModel } from './model-source.ts';
 import { ExportError } from './errors.ts';
 
 export const PRODUCER_NAME = 'latentkit';
@@ -43,7 +39,7 @@ export function buildModelProto(model: ExportableModel, options: ExportOptions =
     throw new ExportError('precision "int8" needs calibration inputs: export a run (exportRun, `pnpm export --precision int8`) or pass an fp32 model to quantizeInt8');
   }
   const source = toSource(model);
-  const cfg = assertSupported(source, opts.opset);
+  const cfg = modelConfig(source.topology, 'model');
   const b = new GraphBuilder(opts.opset);
   const names = ioNames(opts.role, cfg.input_layers ?? [], cfg.output_layers ?? []);
   for (const n of [...names.inputs, ...names.outputs, NOISE_INPUT]) b.reserve(n);
@@ -55,7 +51,9 @@ export function buildModelProto(model: ExportableModel, options: ExportOptions =
     if (!batchShape) throw new ExportError(`Input layer "${layerName}" has no batch_input_shape`);
     const shape = batchShape.slice(1);
     const name = names.inputs[i];
-    b.addInput(name, boundaryDims(shape, opts.layout, name));
+    // An integer Input (Embedding indices) is an int64 graph input; every other input is float32.
+    const integer = typeof layer?.config.dtype === 'string' && /^u?int/.test(layer.config.dtype);
+    b.addInput(name, boundaryDims(shape, opts.layout, name), integer ? DataType.INT64 : DataType.FLOAT);
     const sym = { name, shape };
     if (isImage(sym) && opts.layout === 'nhwc') return { name: b.op('Transpose', [name], [attr.ints('perm', NHWC_TO_NCHW)], `${name}/to_nchw`), shape };
     return sym;
@@ -67,6 +65,7 @@ export function buildModelProto(model: ExportableModel, options: ExportOptions =
     opset: opts.opset,
     options: { gemm: opts.gemm },
     source,
+    missing: findUnsupported(cfg, opts.opset),
     noiseInput(shape) {
       // A required input: onnxruntime's JS bindings cannot feed inputs that have an initializer
       // default (they are silently ignored), so an "optional" epsilon would be a trap there.
@@ -76,7 +75,7 @@ export function buildModelProto(model: ExportableModel, options: ExportOptions =
     },
   };
   const walked = walkModel(env, cfg, inputs, []);
-  assertConverted(env); // every layer a converter rejected, in one error
+  assertConverted(env); // every layer without a converter or rejected by one, in one error
   const outputs = walked as Sym[];
 
   outputs.forEach((sym, i) => {
@@ -87,14 +86,7 @@ export function buildModelProto(model: ExportableModel, options: ExportOptions =
   });
 
   const graph = b.build(cfg.name || 'model');
-  // Layers whose results no output needs (e.g. the Sampling layer inside vae.onnx) go, with their noise inputs.
-  pruneUnused(graph, new Set(inputs.map((_, i) => names.inputs[i])));
-  if (opts.foldBatchNorm) foldBatchNorm(graph);
-  // Flatten/Reshape transposes go into Dense weights: transposes remain only at the graph boundary.
-  foldLayoutTransposes(graph, b.nhwcShapes);
-  if (opts.precision === 'fp16') toFloat16(graph, b.keepFloat32);
-  // A nested model applied several times was converted once per application: one copy of each weight.
-  shareInitializers(graph);
+  runPasses({ graph, options: opts, keepInputs: new Set(inputs.map((_, i) => names.inputs[i])), nhwcShapes: b.nhwcShapes, keepFloat32: b.keepFloat32 });
 
   const metadata: Record<string, string> = {
     ...opts.metadata,

@@ -110,7 +110,7 @@ export interface Pooling2DLayerConfig {
 }
 export interface UpSampling2DLayerConfig {
   size?: IntOrPair;
-  interpolation?: 'nearest' | 'bilinear';
+  interpolation?: 'nearest' | 'bilinear' | 'bicubic' | (string & {});
   data_format?: 'channels_last' | 'channels_first';
 }
 export interface ConcatenateLayerConfig {

@@ -7,15 +7,30 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { WeightTensor } from './converter.ts';
-import { ExportError } from './errors.ts';
+import { ExportError, type LayerFailure } from './errors.ts';
 import { isContainer, type LayerJSON, type ModelConfig, type ModelTopologyJSON, type TensorKey } from './keras-format.ts';
 
 /** Weights of one layer by Keras suffix ('kernel', 'bias', 'gamma', 'moving_mean', ...). */
 export type LayerWeights = Map<string, WeightTensor>;
 
+/**
+ * The framework that wrote a model, whose semantics its layers follow where frameworks differ
+ * (e.g. UpSampling2D bilinear: tfjs resizes with asymmetric coordinates, Keras with half-pixel
+ * centres; hard_sigmoid: Keras 3 is relu6(x + 3) / 6, tfjs and Keras 2 0.2 x + 0.5).
+ */
+export type ModelWriter = 'tfjs' | 'keras2' | 'keras3';
+
 export interface KerasModelSource {
   kind: 'keras-source';
   topology: ModelTopologyJSON;
+  /** Who wrote the model (default 'tfjs': live models, model.json folders, artifacts). */
+  writer?: ModelWriter;
+  /**
+   * Set when reading the model already found layers it cannot export (a Keras file's unknown
+   * classes or options): exportModel still converts every other layer, then throws the error this
+   * returns, given the converters' own rejections, so one error lists every problem.
+   */
+  refuse?: (failures: LayerFailure[]) => Error;
   /** `path`: names of the nested models, then the layer's name. */
   weightsFor(path: string[]): LayerWeights;
 }
@@ -265,6 +280,10 @@ export function composeVae(encoder: ExportableModel, decoder: ExportableModel): 
   const encCfg = modelConfig(enc.topology, 'encoder');
   const decCfg = modelConfig(dec.topology, 'decoder');
   const nOut = encCfg.output_layers?.length ?? 1;
+  const writer = enc.writer ?? 'tfjs';
+  if ((dec.writer ?? 'tfjs') !== writer) {
+    throw new ExportError(`composeVae: the encoder was written by ${writer} and the decoder by ${dec.writer ?? 'tfjs'}; export a pair written by one framework (their layers compute differently)`);
+  }
   const shape = inputShapeOf(enc.topology, 'encoder');
   const layers: LayerJSON[] = [
     { class_name: 'InputLayer', config: { name: 'image', batch_input_shape: [null, ...shape] }, inbound_nodes: [] },
@@ -277,6 +296,9 @@ export function composeVae(encoder: ExportableModel, decoder: ExportableModel): 
   return {
     kind: 'keras-source',
     topology: { class_name: 'Functional', config: { name: 'vae', layers, input_layers: [['image', 0, 0]], output_layers: outputs } },
+    writer,
+    // A pair read from Keras files with problems keeps its refusal (one error, naming the file).
+    refuse: enc.refuse ?? dec.refuse,
     weightsFor(path) {
       const [head, ...rest] = path;
       if (head === 'encoder') return enc.weightsFor(rest);

@@ -5,9 +5,11 @@
  * becomes two copies of its nodes reading the same weights (merged into one initializer each by
  * `shareInitializers` after the passes).
  *
- * Errors are collected, not thrown one by one: first every layer without a converter
- * (`UnsupportedLayersError`), then, while converting, every layer whose converter rejects it
- * (`LayerConversionError`); layers fed by a failed layer are listed as not converted.
+ * Errors are collected, not thrown one by one, so one error lists every problem of every layer:
+ * layers without a converter are listed first (`missing`, from the configs alone, so layers after
+ * them count too) and every other layer is still converted,
+ * recording each one whose converter rejects it (`failures`); layers fed by a missing or failed layer
+ * are listed as not converted. `assertConverted` then throws one error with all of it.
  */
 import type { ConvertContext, ConverterOptions, Sym } from './converter.ts';
 import { ExportError, LayerConversionError, UnsupportedLayersError, type LayerFailure, type UnsupportedLayer } from './errors.ts';
@@ -27,12 +29,6 @@ export function findUnsupported(cfg: ModelConfig, opset: number, scope: string[]
   return out;
 }
 
-export function assertSupported(source: KerasModelSource, opset: number): ModelConfig {
-  const cfg = modelConfig(source.topology, 'model');
-  const missing = findUnsupported(cfg, opset);
-  if (missing.length) throw new UnsupportedLayersError(missing, supportedClasses(), opset);
-  return cfg;
-}
 
 export interface WalkEnv {
   b: GraphBuilder;
@@ -40,6 +36,8 @@ export interface WalkEnv {
   options: ConverterOptions;
   source: KerasModelSource;
   noiseInput(shape: number[]): string;
+  /** Every layer without a converter, nested models included (findUnsupported; set before the walk). */
+  missing?: UnsupportedLayer[];
   /** Filled by the walk: layers whose converter threw an ExportError, and layers skipped after them. */
   failures?: LayerFailure[];
   notConverted?: string[];
@@ -140,15 +138,16 @@ function convertLayer(env: WalkEnv, layer: LayerJSON, inputs: Sym[], scope: stri
   }
 }
 
-function convertOne(env: WalkEnv, layer: LayerJSON, inputs: Sym[], path: string[]): Sym[] {
+function convertOne(env: WalkEnv, layer: LayerJSON, inputs: Sym[], path: string[]): Sym[] | undefined {
   const qualified = path.join('/');
   const convert = converterFor(layer.class_name, env.opset);
-  if (!convert) throw new UnsupportedLayersError([{ name: qualified, className: layer.class_name }], supportedClasses(), env.opset);
+  if (!convert) return undefined; // listed in env.missing (findUnsupported, before the walk)
   let weights: ReturnType<KerasModelSource['weightsFor']> | undefined;
   const weightsOf = () => (weights ??= env.source.weightsFor(path));
   const ctx: ConvertContext = {
     b: env.b,
     opset: env.opset,
+    writer: env.source.writer ?? 'tfjs',
     layer: { name: qualified, className: layer.class_name, config: layer.config },
     inputs,
     options: env.options,
@@ -163,7 +162,16 @@ function convertOne(env: WalkEnv, layer: LayerJSON, inputs: Sym[], path: string[
   return convert(ctx);
 }
 
-/** Throws one LayerConversionError when the walk recorded failures. */
+/**
+ * Throws one error when the walk recorded problems: the source's own refusal when it has one (Keras
+ * files: unknown classes and options found while reading, plus `failures`), else
+ * UnsupportedLayersError when classes lack a converter (with the converters' failures in the same
+ * message), else LayerConversionError.
+ */
 export function assertConverted(env: WalkEnv): void {
-  if (env.failures?.length) throw new LayerConversionError(env.failures, env.notConverted ?? []);
+  const failures = env.failures ?? [];
+  const notConverted = env.notConverted ?? [];
+  if (env.source.refuse) throw env.source.refuse(failures);
+  if (env.missing?.length) throw new UnsupportedLayersError(env.missing, supportedClasses(), env.opset, failures, notConverted);
+  if (failures.length) throw new LayerConversionError(failures, notConverted);
 }

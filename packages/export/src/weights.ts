@@ -31,3 +31,8 @@ export function permute(w: WeightTensor, perm: number[]): WeightTensor {
 export const convKernel = (w: WeightTensor) => permute(w, [3, 2, 0, 1]);
 /** Conv2DTranspose kernel: Keras [kh, kw, out, in] -> ONNX ConvTranspose W [in, out, kh, kw]. */
 export const convTransposeKernel = (w: WeightTensor) => permute(w, [3, 2, 0, 1]);
+/** DepthwiseConv2D kernel: Keras [kh, kw, in, mult] -> ONNX grouped Conv W [in * mult, 1, kh, kw] (channel c * mult + m). */
+export const depthwiseKernel = (w: WeightTensor): WeightTensor => {
+  const [kh, kw, cin, mult] = w.shape;
+  return { shape: [cin * mult, 1, kh, kw], data: permute(w, [2, 3, 0, 1]).data };
+};

@@ -1,7 +1,7 @@
 /** AveragePooling2D: AveragePool with explicit 'same' pads, padding excluded from the mean. */
 import type { ConverterConfig, ConvertFn } from '../converter.ts';
 import type { Pooling2DLayerConfig } from '../keras-format.ts';
-import { pool2d } from '../pool2d.ts';
+import { pool2d } from './helpers/pool2d.ts';
 
 const v7: ConvertFn<Pooling2DLayerConfig> = (ctx) => pool2d(ctx, 'AveragePool');
 

@@ -1,9 +1,13 @@
 /**
  * Conv2DTranspose as ONNX ConvTranspose with explicit pads (never auto_pad, which runtimes
- * disagree on). Keras 'same' gives output size in * stride; 'valid' gives (in - 1) * stride + k
- * (at least in * stride). The pads (odd pixel at the end) or output_padding reach that size.
+ * disagree on). Keras's output size (keras/src/ops/operation_utils.py deconv_output_length) is
+ * in * stride for 'same' and (in - 1) * stride + k for 'valid' (at least in * stride); with
+ * output_padding p it is (in - 1) * stride + k - 2 * pad + p (pad = k // 2 for 'same', 0 for
+ * 'valid'). TF places that output as the gradient of a forward conv of the same padding: for
+ * 'same' the forward conv's padding before is floor(total / 2), for 'valid' 0; pads (odd pixel at
+ * the end) or ONNX output_padding reach the size.
  */
-import { applyActivation } from '../activations.ts';
+import { applyActivation } from './helpers/activations.ts';
 import type { ConverterConfig, ConvertFn } from '../converter.ts';
 import { attr } from '../graph/attributes.ts';
 import type { ConvLayerConfig } from '../keras-format.ts';
@@ -11,19 +15,21 @@ import { pair, requireChannelsLast, requireStatic } from '../layout.ts';
 import { convTransposeKernel } from '../weights.ts';
 import { ExportError } from '../errors.ts';
 
-/** [padBegin, padEnd, outputPadding] giving Keras's output size along one axis. */
-export function transposePads(size: number, kernel: number, stride: number, dilation: number, padding: string): [number, number, number, number] {
+/** [padBegin, padEnd, outputPadding, outputSize] giving Keras's output size along one axis. */
+export function transposePads(size: number, kernel: number, stride: number, dilation: number, padding: string, outputPadding?: number): [number, number, number, number] {
   const effective = (kernel - 1) * dilation + 1;
-  const target = padding === 'same' ? size * stride : size * stride + Math.max(effective - stride, 0);
+  let target: number;
+  if (outputPadding === undefined) target = padding === 'same' ? size * stride : size * stride + Math.max(effective - stride, 0);
+  else target = (size - 1) * stride + effective - 2 * (padding === 'same' ? Math.floor(effective / 2) : 0) + outputPadding;
   const total = stride * (size - 1) + effective - target;
   if (total >= 0) {
-    const begin = Math.floor(total / 2);
+    const begin = padding === 'same' ? Math.floor(total / 2) : 0;
     return [begin, total - begin, 0, target];
   }
   return [0, 0, -total, target];
 }
 
-const v1: ConvertFn<ConvLayerConfig> = ({ b, layer, inputs, requireWeight, weight }) => {
+const v1: ConvertFn<ConvLayerConfig> = ({ b, layer, inputs, requireWeight, weight, writer }) => {
   const [x] = inputs;
   const { config, name } = layer;
   requireChannelsLast(config.data_format, name, 'Conv2DTranspose');
@@ -34,13 +40,13 @@ const v1: ConvertFn<ConvLayerConfig> = ({ b, layer, inputs, requireWeight, weigh
   const [dh, dw] = pair(config.dilation_rate, 1, 'dilation_rate', name);
   const padding = config.padding ?? 'valid';
   if (padding !== 'valid' && padding !== 'same') throw new ExportError(`Layer "${name}" (Conv2DTranspose): padding "${padding}" is not supported (valid, same)`);
-  if (config.output_padding != null) throw new ExportError(`Layer "${name}" (Conv2DTranspose): output_padding is not supported`);
+  const outputPadding = config.output_padding == null ? undefined : pair(config.output_padding as number[], 0, 'output_padding', name);
   const kernel = convTransposeKernel(requireWeight('kernel'));
   const ins = [x.name, b.floatConstant(`${name}/kernel`, kernel.data, kernel.shape)];
   const bias = config.use_bias === false ? undefined : weight('bias');
   if (bias) ins.push(b.floatConstant(`${name}/bias`, bias.data, bias.shape));
-  const [pt, pb, oph, oh] = transposePads(h, kh, sh, dh, padding);
-  const [pl, pr, opw, ow] = transposePads(w, kw, sw, dw, padding);
+  const [pt, pb, oph, oh] = transposePads(h, kh, sh, dh, padding, outputPadding?.[0]);
+  const [pl, pr, opw, ow] = transposePads(w, kw, sw, dw, padding, outputPadding?.[1]);
   const attributes = [
     attr.ints('kernel_shape', [kh, kw]),
     attr.ints('strides', [sh, sw]),
@@ -49,7 +55,7 @@ const v1: ConvertFn<ConvLayerConfig> = ({ b, layer, inputs, requireWeight, weigh
   ];
   if (oph || opw) attributes.push(attr.ints('output_padding', [oph, opw]));
   const y = { name: b.op('ConvTranspose', ins, attributes, name), shape: [oh, ow, config.filters] };
-  return [applyActivation(b, config.activation, y, name, name)];
+  return [applyActivation(b, config.activation, y, name, name, writer)];
 };
 
 export const conv2DTransposeConverter: ConverterConfig<ConvLayerConfig> = { className: 'Conv2DTranspose', opsets: { 1: v1 } };

@@ -2,13 +2,13 @@
  * Dense: y = activation(x W + b) over the last axis. Rank-2 inputs become one Gemm (or MatMul +
  * Add with gemm off); images go to NHWC for a MatMul and back.
  */
-import { applyActivation } from '../activations.ts';
+import { applyActivation } from './helpers/activations.ts';
 import type { ConverterConfig, ConvertFn, Sym } from '../converter.ts';
 import type { DenseLayerConfig } from '../keras-format.ts';
 import { fromKerasLayout, toKerasLayout } from '../layout.ts';
 import { ExportError } from '../errors.ts';
 
-const v9: ConvertFn<DenseLayerConfig> = ({ b, layer, inputs, options, requireWeight, weight }) => {
+const v9: ConvertFn<DenseLayerConfig> = ({ b, layer, inputs, options, requireWeight, weight, writer }) => {
   const [x] = inputs;
   const { config, name } = layer;
   const kernel = requireWeight('kernel');
@@ -29,7 +29,7 @@ const v9: ConvertFn<DenseLayerConfig> = ({ b, layer, inputs, options, requireWei
     if (biasName) out = b.op('Add', [out, biasName], [], name);
     y = fromKerasLayout(b, out, outShape, name);
   }
-  return [applyActivation(b, config.activation, y, name, name)];
+  return [applyActivation(b, config.activation, y, name, name, writer)];
 };
 
 export const denseConverter: ConverterConfig<DenseLayerConfig> = { className: 'Dense', opsets: { 9: v9 } };

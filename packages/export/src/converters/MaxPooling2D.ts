@@ -1,7 +1,7 @@
 /** MaxPooling2D: MaxPool with explicit 'same' pads. */
 import type { ConverterConfig, ConvertFn } from '../converter.ts';
 import type { Pooling2DLayerConfig } from '../keras-format.ts';
-import { pool2d } from '../pool2d.ts';
+import { pool2d } from './helpers/pool2d.ts';
 
 const v1: ConvertFn<Pooling2DLayerConfig> = (ctx) => pool2d(ctx, 'MaxPool');
 

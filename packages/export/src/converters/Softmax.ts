@@ -1,5 +1,5 @@
 /** Softmax layer over its axis (default -1). */
-import { softmaxLastAxis } from '../activations.ts';
+import { softmaxLastAxis } from './helpers/activations.ts';
 import type { ConverterConfig, ConvertFn } from '../converter.ts';
 import type { SoftmaxLayerConfig } from '../keras-format.ts';
 import { ExportError } from '../errors.ts';

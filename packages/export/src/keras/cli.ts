@@ -1,7 +1,7 @@
 /**
  * `pnpm export` with Keras files (src/cli/main.ts hands over when a --keras* flag is given):
  *
- *   pnpm export --keras FILE [--out x.onnx] [--role encoder|decoder]
+ *   pnpm export --keras FILE [--out x.onnx] [--role encoder|decoder] [--sampling-layer CLASS]
  *   pnpm export --keras-weights FILE --arch vae-decoder [--out x.onnx]
  *   pnpm export --keras-encoder E --keras-decoder D [--kind ae|vae|faces-vae] [--out runs/NAME/bundle]
  *               [--labels a,b,...] [--attributes a,b,...] [--latents latents.json] [--epochs N]
@@ -49,6 +49,7 @@ interface KerasCliOptions extends ExportFlags<Exclude<Precision, 'int8'>> {
   tfjsRun?: string;
   role?: ModelRole;
   out?: string;
+  samplingLayer?: string;
 }
 
 const parseList = (value: string) => value.split(',').map((s) => s.trim()).filter(Boolean);
@@ -80,7 +81,8 @@ export async function kerasMain(argv: string[], cwd: string): Promise<string[]> 
     .option('--epochs <n>', 'epochs the Keras model trained for, shown by the explorer (default 0: unknown)', parsePositiveInt)
     .option('--tfjs-run <dir>', 'instead of a bundle, write a tfjs run folder that `pnpm train --resume` fine-tunes')
     .addOption(new Option('--role <role>', 'name inputs/outputs as a Latentkit encoder or decoder (default: Keras layer names)').choices(['encoder', 'decoder']))
-    .option('--out <path>', 'a .onnx file (one model) or a bundle folder (a pair; default runs/keras-<kind>/bundle)');
+    .option('--out <path>', 'a .onnx file (one model) or a bundle folder (a pair; default runs/keras-<kind>/bundle)')
+    .option('--sampling-layer <class>', 'with --keras: the class name of a custom VAE sampling layer (two inputs [z_mean, z_log_var], no weights) saved under a name other than Sampling, e.g. Reparameterize');
   // int8 needs a run's held-out data to calibrate on: --tfjs-run, then `pnpm export --run --precision int8`.
   addExportFlags(program, ['fp32', 'fp16'])
     .exitOverride()
@@ -129,12 +131,13 @@ export async function kerasMain(argv: string[], cwd: string): Promise<string[]> 
   }
 
   const file = abs((o.keras ?? o.kerasWeights)!);
+  if (o.samplingLayer !== undefined && !o.keras) throw new ExportError('--sampling-layer goes with --keras FILE');
   if (o.kerasWeights && !o.arch) throw new ExportError(`--keras-weights needs --arch (${BOOK_ARCHITECTURES.join(', ')})`);
   const out = o.out ? abs(o.out) : join(dirname(file), `${basename(file, extname(file)).replace(/\.weights$/, '')}.onnx`);
   if (!out.endsWith('.onnx')) throw new ExportError(`--out ${o.out}: one model is written to a .onnx file`);
   const t0 = performance.now();
   const bytes = await asFileError(file, async () => {
-    const source: KerasFileSource = o.kerasWeights ? await loadKerasWeights(file, o.arch!, { latentDim: o.latentDim }) : await loadKerasModel(file);
+    const source: KerasFileSource = o.kerasWeights ? await loadKerasWeights(file, o.arch!, { latentDim: o.latentDim }) : await loadKerasModel(file, { samplingLayer: o.samplingLayer });
     return exportModel(source, { ...exportOptions, role: o.role });
   });
   await writeFileAtomic(out, bytes);

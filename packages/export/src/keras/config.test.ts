@@ -119,7 +119,7 @@ describe('normalizeKerasConfig', () => {
     const withWeights = () => normalizeKerasConfig(samplingModel({ class_name: 'Sampling', registered_name: 'my_pkg>Sampling' }, [k3tensor('x'), k3tensor('x')]), { file: 'f.keras', hasWeights: () => true });
     assert.throws(withWeights, (err: unknown) => err instanceof UnsupportedKerasLayersError && /"s" \(class Sampling, registered as my_pkg>Sampling, module __main__\)/.test(err.message));
     const oneInput = () => normalizeKerasConfig(samplingModel({ class_name: 'Sampling' }, [k3tensor('x')]), { file: 'f.keras' });
-    assert.throws(oneInput, /unsupported Keras layer "s" \(class Sampling, module __main__\)\. Supported: .*Dense/);
+    assert.throws(oneInput, /unsupported Keras layer "s" \(class Sampling, module __main__\): a sampling layer must have two inputs \[z_mean, z_log_var\] and no weights; this one has 1 input\(s\)\. Supported: .*Dense/);
   });
 
   it('refuses subclassed models and non-float32 policies with advice', () => {

@@ -20,6 +20,7 @@
  */
 import type { InboundTensor, LayerJSON, ModelConfig, ModelTopologyJSON, TensorKey } from '../keras-format.ts';
 import { CONTAINER_CLASSES, supportedClasses } from '../registry.ts';
+import type { LayerFailure } from '../errors.ts';
 import { KerasFileError, UnsupportedKerasLayersError, type UnknownKerasLayer } from './errors.ts';
 
 type Json = Record<string, unknown>;
@@ -39,6 +40,8 @@ export interface NormalizedKerasModel {
   layers: Map<string, LayerLocation>;
   /** 3 for Keras 3 configs, 2 for Keras 2 / tf.keras ones. */
   kerasMajor: 2 | 3;
+  /** Only with `collect`, and only when something cannot be exported. */
+  refusals?: KerasRefusals;
 }
 
 export interface NormalizeOptions {
@@ -49,6 +52,19 @@ export interface NormalizeOptions {
    * (two inputs, no weights). Defaults to "no".
    */
   hasWeights?: (location: LayerLocation) => boolean;
+  /** A custom sampling layer's class name other than 'Sampling' (see KerasLoadOptions in load.ts). */
+  samplingLayer?: string;
+  /**
+   * Return what cannot be exported (`refusals`) instead of throwing it, so the exporter can add the
+   * converters' own rejections and report everything in one error (load.ts). Default: throw.
+   */
+  collect?: boolean;
+}
+
+/** What reading the config found that cannot be exported: unknown classes, and other layers' problems. */
+export interface KerasRefusals {
+  unknown: UnknownKerasLayer[];
+  problems: string[];
 }
 
 const isContainer = (cls: string) => (CONTAINER_CLASSES as readonly string[]).includes(cls);
@@ -90,6 +106,16 @@ function tensorsIn(v: unknown, out: InboundTensor[]): InboundTensor[] {
   return out;
 }
 
+/**
+ * The operands of a Keras 3 operator layer's call (`x * 2.0` records `keras.src.ops.numpy.Multiply`
+ * with args [x, 2.0]): null for a tensor (the inbound tensors, in order), the number for a constant.
+ */
+function operandsOf(entry: Json): (number | null)[] | undefined {
+  const [node] = (entry.inbound_nodes ?? []) as Json[];
+  if (!node || typeof node !== 'object' || !Array.isArray(node.args)) return undefined;
+  return (node.args as unknown[]).map((a) => (typeof a === 'number' ? a : isKerasTensor(a) ? null : NaN));
+}
+
 function convertInbound(entry: Json, where: string, file: string): InboundTensor[][] {
   const nodes = (entry.inbound_nodes ?? []) as unknown[];
   if (!Array.isArray(nodes)) throw new KerasFileError(file, `layer "${where}": inbound_nodes is not a list`);
@@ -128,15 +154,34 @@ function activationName(a: unknown): unknown {
 
 const SAMPLING = 'Sampling';
 
-/** The book's Sampling layer, whatever package it was registered under. */
-function looksLikeSampling(entry: Json): boolean {
+/**
+ * The book's Sampling layer, whatever package it was registered under, or a layer of the class the
+ * user named (`samplingLayer`, CLI --sampling-layer) for the same computation under another name.
+ */
+function looksLikeSampling(entry: Json, samplingLayer: string | undefined): boolean {
   const registered = typeof entry.registered_name === 'string' ? entry.registered_name : undefined;
+  const names = [String(entry.class_name).split('>').pop(), registered?.split('>').pop()];
   // Keras 3's legacy .h5 writer puts the registered name in class_name itself ("Custom>Sampling").
-  return String(entry.class_name).split('>').pop() === SAMPLING || registered?.split('>').pop() === SAMPLING;
+  return names.includes(SAMPLING) || (samplingLayer !== undefined && names.includes(samplingLayer));
 }
 
-/** The Keras 3 hard_sigmoid is relu6(x + 3) / 6; tfjs and Keras 2 use 0.2 x + 0.5 (what the converter writes). */
-const KERAS3_DIFFERENT_ACTIVATIONS = new Set(['hard_sigmoid']);
+/**
+ * A Keras 3 operator layer: `module` keras.src.ops.* in `.keras` files; the legacy `.h5` writer drops
+ * the module, but an operation's config has neither `trainable` nor `dtype`, which every layer has.
+ */
+function isOperation(w: { kerasMajor: 2 | 3 }, entry: Json): boolean {
+  if (typeof entry.module === 'string') return entry.module.startsWith(OPS_PREFIX);
+  const config = (entry.config ?? {}) as Json;
+  return w.kerasMajor === 3 && !isContainer(String(entry.class_name)) && entry.class_name !== 'InputLayer' && !('trainable' in config) && !('dtype' in config);
+}
+
+/** Keras 3 records functional-API operators (`x * y`, `x + 3.0`, `keras.ops.reshape`) as operations of these modules. */
+const OPS_PREFIX = 'keras.src.ops.';
+
+const LAMBDA_ADVICE =
+  'a Lambda layer stores its Python function as marshalled bytecode, which only the Python that saved it can run; ' +
+  'rebuild the model with built-in layers (Rescaling, Multiply, Activation, ...) or keras.ops calls on Keras tensors ' +
+  '(saved as operator layers), or a custom layer class, then re-save';
 
 interface Walk {
   file: string;
@@ -146,11 +191,15 @@ interface Walk {
   unknown: UnknownKerasLayer[];
   problems: string[];
   supported: Set<string>;
+  samplingLayer?: string;
 }
 
 function normalizeLayer(w: Walk, entry: Json, scope: string[], trackingPath: string): LayerJSON {
-  const className = String(entry.class_name);
+  const module = isOperation(w, entry) ? (typeof entry.module === 'string' ? entry.module : `${OPS_PREFIX}numpy`) : typeof entry.module === 'string' ? entry.module : undefined;
+  // Operator layers become 'ops.<Class>' (numpy module) so they never meet the layer of the same name.
+  const className = module?.startsWith(`${OPS_PREFIX}numpy`) ? `ops.${String(entry.class_name)}` : module?.startsWith(OPS_PREFIX) ? `${module.slice(OPS_PREFIX.length)}.${String(entry.class_name)}` : String(entry.class_name);
   const config = { ...((entry.config ?? {}) as Json) };
+  if (className.startsWith('ops.')) config.operands = operandsOf(entry);
   const name = String(config.name ?? entry.name ?? '');
   const path = [...scope, name];
   const qualified = path.join('/');
@@ -162,15 +211,14 @@ function normalizeLayer(w: Walk, entry: Json, scope: string[], trackingPath: str
   }
 
   const dtype = dtypeName(config.dtype);
-  if (dtype !== undefined && dtype !== 'float32') w.problems.push(`layer "${qualified}" (${className}) computes in ${dtype}; only float32 models are supported`);
-  config.dtype = 'float32';
+  // Integer inputs (token indices for an Embedding) stay integers: the graph input becomes int64.
+  const intInput = className === 'InputLayer' && dtype !== undefined && /^u?int(8|16|32|64)$/.test(dtype);
+  if (dtype !== undefined && dtype !== 'float32' && !intInput) w.problems.push(`layer "${qualified}" (${className}) computes in ${dtype}; only float32 models are supported`);
+  config.dtype = intInput ? 'int64' : 'float32';
   if (config.data_format === 'channels_first') {
     w.problems.push(`layer "${qualified}" (${className}) is channels_first; only channels_last (NHWC, Keras's default) models are supported: rebuild it with data_format="channels_last" and copy the weights over`);
   }
   if ('activation' in config) config.activation = activationName(config.activation);
-  if (w.kerasMajor === 3 && KERAS3_DIFFERENT_ACTIVATIONS.has(String(config.activation))) {
-    w.problems.push(`layer "${qualified}" (${className}) uses Keras 3's ${String(config.activation)}, which differs from the Keras 2 one the exporter writes`);
-  }
 
   let cls = className;
   const location: LayerLocation = { path, className, config, trackingPath };
@@ -182,30 +230,34 @@ function normalizeLayer(w: Walk, entry: Json, scope: string[], trackingPath: str
       // Keras 3 renamed alpha to negative_slope (default 0.3 in both).
       if (config.negative_slope !== undefined) config.alpha = config.negative_slope;
       break;
-    case 'ReLU':
-      if (Number(config.negative_slope ?? 0) !== 0 || Number(config.threshold ?? 0) !== 0) {
-        w.problems.push(`layer "${qualified}" (ReLU) has negative_slope ${String(config.negative_slope)} / threshold ${String(config.threshold)}; only the plain ReLU (with max_value) is supported`);
-      }
-      break;
     case 'BatchNormalization':
       if (config.renorm === true) w.problems.push(`layer "${qualified}" (BatchNormalization) uses renorm, which is not supported`);
+      break;
+    case 'Lambda':
+      w.problems.push(`layer "${qualified}" (Lambda): ${LAMBDA_ADVICE}`);
       break;
     default:
       break;
   }
+  // LayerScale is ConvNeXt's (keras.applications); a user's class of that name is unknown. The
+  // legacy .h5 stores no module: there, ConvNeXt's config keys must be present.
+  const convnextKeys = 'init_values' in config && 'projection_dim' in config;
+  const foreign = className === 'LayerScale' && (module !== undefined ? module !== 'keras.src.applications.convnext' : !convnextKeys);
   // Sampling is a custom layer in every Keras file: accept it only in the book's form.
-  const sampling = looksLikeSampling(entry);
-  if (sampling || !w.supported.has(className)) {
+  const sampling = looksLikeSampling(entry, w.samplingLayer);
+  if (className !== 'Lambda' && (sampling || foreign || !w.supported.has(cls))) {
     const twoInputs = inbound_nodes.length > 0 && inbound_nodes.every((n) => n.length === 2);
-    if (sampling && twoInputs && !w.hasWeights(location)) {
+    const weightless = !w.hasWeights(location);
+    if (sampling && twoInputs && weightless) {
       cls = SAMPLING;
     } else {
-      w.unknown.push({
-        name: qualified,
-        className,
-        module: typeof entry.module === 'string' ? entry.module : undefined,
-        registeredName: typeof entry.registered_name === 'string' ? entry.registered_name : undefined,
-      });
+      const shown = String(entry.registered_name ?? entry.class_name).split('>').pop()!;
+      let hint: string | undefined;
+      if (sampling) hint = `a sampling layer must have two inputs [z_mean, z_log_var] and no weights; this one has ${inbound_nodes[0]?.length ?? 0} input(s)${weightless ? '' : ' and weights'}`;
+      else if (twoInputs && weightless && module !== 'keras.layers' && !className.includes('.')) {
+        hint = `if it is a VAE sampling layer (z_mean + exp(0.5 * z_log_var) * eps), say so with --sampling-layer ${shown}`;
+      } else if (module?.startsWith(OPS_PREFIX)) hint = `keras.${module.slice(OPS_PREFIX.length)}.${String(entry.class_name)} (an operator the functional API recorded) has no converter`;
+      w.unknown.push({ name: qualified, className, module, registeredName: typeof entry.registered_name === 'string' ? entry.registered_name : undefined, hint });
     }
   }
   location.className = cls;
@@ -222,7 +274,9 @@ function normalizeContainer(w: Walk, className: string, config: Json, scope: str
   const sequential = className === 'Sequential';
   const out: LayerJSON[] = layers.map((entry, i) => {
     // Sequential.layers (what Keras 3 saves) leaves out the leading InputLayer.
-    const skipTracking = sequential && i === 0 && entry.class_name === 'InputLayer';
+    // Operator layers (keras.src.ops.*) are operations, not layers: Keras's tracking skips them.
+    const operation = isOperation(w, entry);
+    const skipTracking = (sequential && i === 0 && entry.class_name === 'InputLayer') || operation;
     const key = skipTracking ? '' : unique(toSnakeCase(String(entry.class_name)));
     return normalizeLayer(w, entry, scope, `${trackingPath ? `${trackingPath}/` : ''}layers/${key}`);
   });
@@ -236,12 +290,17 @@ function normalizeContainer(w: Walk, className: string, config: Json, scope: str
     }
     return { ...base, layers: out };
   }
+  // Keras 3 numbers a nested Functional's applications from 0 in inbound nodes (keras_history) but
+  // from 1 in input_layers/output_layers (functional.py get_tensor: "Functional models start out with
+  // a built-in node"): bring the latter to the former, so one tensor has one key.
+  const functional = new Set(out.filter((l) => w.kerasMajor === 3 && l.class_name === 'Functional').map((l) => l.config.name));
+  const rebase = (keys: TensorKey[] | undefined) => keys?.map(([n, k, j]): TensorKey => (functional.has(n) && k > 0 ? [n, k - 1, j] : [n, k, j]));
   return {
     ...base,
     name: String((base as Json).name ?? scope[scope.length - 1] ?? 'model'),
     layers: out,
-    input_layers: tensorKeys((base as Json).input_layers),
-    output_layers: tensorKeys((base as Json).output_layers),
+    input_layers: rebase(tensorKeys((base as Json).input_layers)),
+    output_layers: rebase(tensorKeys((base as Json).output_layers)),
   } as ModelConfig;
 }
 
@@ -272,11 +331,24 @@ export function normalizeKerasConfig(raw: unknown, options: NormalizeOptions): N
     unknown: [],
     problems: [],
     supported: new Set(supportedClasses()),
+    samplingLayer: options.samplingLayer,
   };
   const config = normalizeContainer(w, className, top.config as Json, [], '');
-  if (w.unknown.length) throw new UnsupportedKerasLayersError(file, w.unknown, supportedClasses().filter((c) => c !== SAMPLING));
-  if (w.problems.length) throw new KerasFileError(file, w.problems.join('; '));
-  return { topology: { class_name: className, config: config as ModelConfig }, layers: w.layers, kerasMajor };
+  const topology: ModelTopologyJSON = { class_name: className, config: config as ModelConfig };
+  const refusals = w.unknown.length || w.problems.length ? { unknown: w.unknown, problems: w.problems } : undefined;
+  if (refusals && options.collect) return { topology, layers: w.layers, kerasMajor, refusals };
+  if (refusals) throw refusalError(file, refusals, []);
+  return { topology, layers: w.layers, kerasMajor };
+}
+
+/**
+ * One error for everything a Keras file's layers cannot do: unknown classes (UnsupportedKerasLayersError)
+ * with every other problem found reading the config and, from the exporter, the converters' rejections.
+ */
+export function refusalError(file: string, refusals: KerasRefusals, failures: LayerFailure[]): KerasFileError {
+  const problems = [...refusals.problems, ...failures.map((f) => f.message.replace(/[.\s]+$/, ''))];
+  if (refusals.unknown.length) return new UnsupportedKerasLayersError(file, refusals.unknown, supportedClasses().filter((c) => c !== SAMPLING && !c.startsWith('ops.')), problems);
+  return new KerasFileError(file, problems.join('; '));
 }
 
 /** Keras 3 configs carry `module` on layers and dict inbound nodes; Keras 2 ones neither. */

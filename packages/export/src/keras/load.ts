@@ -16,7 +16,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { unzipSync } from 'fflate';
 import type { KerasModelSource } from '../model-source.ts';
-import { normalizeKerasConfig, parseConfigJson, type NormalizedKerasModel } from './config.ts';
+import { normalizeKerasConfig, parseConfigJson, refusalError, type NormalizedKerasModel } from './config.ts';
 import { KerasFileError } from './errors.ts';
 import { h5Get, isHdf5, readHdf5, type H5Group } from './hdf5.ts';
 import { keras3Weights, legacyWeights, type WeightReader } from './weights.ts';
@@ -80,11 +80,26 @@ function unzip(file: string, bytes: Uint8Array): Record<string, Uint8Array> {
   }
 }
 
-function fromParts(file: string, format: KerasFileFormat, kerasVersion: string | undefined, config: unknown, reader: WeightReader): KerasFileSource {
-  const model: NormalizedKerasModel = normalizeKerasConfig(config, { file, hasWeights: (l) => reader.hasWeights(l) });
+/** How to read a Keras file. */
+export interface KerasLoadOptions {
+  /**
+   * The class name of a custom VAE sampling layer (two inputs [z_mean, z_log_var], no weights,
+   * z = z_mean + exp(0.5 z_log_var) eps) saved under a name other than `Sampling`, e.g.
+   * 'Reparameterize' (CLI: --sampling-layer). Never guessed: without it such a layer is refused.
+   */
+  samplingLayer?: string;
+}
+
+function fromParts(file: string, format: KerasFileFormat, kerasVersion: string | undefined, config: unknown, reader: WeightReader, load: KerasLoadOptions): KerasFileSource {
+  const model: NormalizedKerasModel = normalizeKerasConfig(config, { file, hasWeights: (l) => reader.hasWeights(l), samplingLayer: load.samplingLayer, collect: true });
+  const { refusals } = model;
   return {
     kind: 'keras-source',
+    // Unknown classes and options do not stop the read: exportModel converts every other layer and
+    // throws one error listing them all, with the converters' own rejections.
+    refuse: refusals && ((failures) => refusalError(file, refusals, failures)),
     topology: model.topology,
+    writer: model.kerasMajor === 3 ? 'keras3' : 'keras2',
     info: { file, format, kerasVersion, kerasMajor: model.kerasMajor },
     weightsFor(path) {
       const location = model.layers.get(path.join('/'));
@@ -94,7 +109,7 @@ function fromParts(file: string, format: KerasFileFormat, kerasVersion: string |
   };
 }
 
-async function loadKerasArchive(file: string, bytes: Uint8Array): Promise<KerasFileSource> {
+async function loadKerasArchive(file: string, bytes: Uint8Array, load: KerasLoadOptions): Promise<KerasFileSource> {
   const entries = unzip(file, bytes);
   const names = Object.keys(entries);
   if (names.some((n) => n.endsWith('saved_model.pb'))) throw new KerasFileError(file, SAVEDMODEL_ADVICE);
@@ -111,10 +126,10 @@ async function loadKerasArchive(file: string, bytes: Uint8Array): Promise<KerasF
   if (entries['model.weights.h5']) root = await readHdf5(entries['model.weights.h5'], `${file}/model.weights.h5`);
   else if (entries['model.weights.npz']) throw new KerasFileError(file, 'stores its weights as model.weights.npz; only model.weights.h5 (Keras\'s default) is supported');
   else throw new KerasFileError(file, 'has no model.weights.h5: the archive is incomplete');
-  return fromParts(file, 'keras', kerasVersion, config, keras3Weights(root, `${file}/model.weights.h5`, true));
+  return fromParts(file, 'keras', kerasVersion, config, keras3Weights(root, `${file}/model.weights.h5`, true), load);
 }
 
-async function loadLegacyH5(file: string, root: H5Group): Promise<KerasFileSource> {
+async function loadLegacyH5(file: string, root: H5Group, load: KerasLoadOptions): Promise<KerasFileSource> {
   const rawConfig = root.attrs.model_config;
   if (rawConfig === undefined) {
     if (root.children.has('layers') || root.attrs.layer_names !== undefined) {
@@ -127,17 +142,17 @@ async function loadLegacyH5(file: string, root: H5Group): Promise<KerasFileSourc
   const weights = h5Get(root, 'model_weights');
   if (weights?.kind !== 'group') throw new KerasFileError(file, 'has a model config but no model_weights group (saved without weights?)');
   const version = root.attrs.keras_version ?? weights.attrs.keras_version;
-  return fromParts(file, 'h5', version === undefined ? undefined : String(version), config, legacyWeights(weights, 'model_weights', file));
+  return fromParts(file, 'h5', version === undefined ? undefined : String(version), config, legacyWeights(weights, 'model_weights', file), load);
 }
 
 /**
  * Read a `.keras` or `.h5` Keras model file. The format is taken from the bytes, not the name.
  * @throws KerasFileError for missing, truncated, damaged or unsupported files (with advice for SavedModels).
  */
-export async function loadKerasModel(file: string): Promise<KerasFileSource> {
+export async function loadKerasModel(file: string, load: KerasLoadOptions = {}): Promise<KerasFileSource> {
   const bytes = await readModelBytes(file);
-  if (isZip(bytes)) return loadKerasArchive(file, bytes);
-  if (isHdf5(bytes)) return loadLegacyH5(file, await readHdf5(bytes, file));
+  if (isZip(bytes)) return loadKerasArchive(file, bytes, load);
+  if (isHdf5(bytes)) return loadLegacyH5(file, await readHdf5(bytes, file), load);
   throw notKeras(file, bytes);
 }
 

@@ -21,9 +21,23 @@ export function keras3VariableNames(className: string, config: Record<string, un
     case 'Dense':
     case 'Conv2D':
     case 'Conv2DTranspose':
+    case 'DepthwiseConv2D':
       return ['kernel', ...bias];
+    case 'SeparableConv2D':
+      return ['depthwise_kernel', 'pointwise_kernel', ...bias];
     case 'BatchNormalization':
       return [...(config.scale === false ? [] : ['gamma']), ...(config.center === false ? [] : ['beta']), 'moving_mean', 'moving_variance'];
+    case 'LayerNormalization':
+    case 'GroupNormalization':
+      return [...(config.scale === false ? [] : ['gamma']), ...(config.center === false ? [] : ['beta'])];
+    case 'Normalization':
+      return ['mean', 'variance', 'count']; // only when adapted (mean/variance not in the config)
+    case 'PReLU':
+      return ['alpha'];
+    case 'LayerScale':
+      return ['gamma'];
+    case 'Embedding':
+      return ['embeddings'];
     default:
       return undefined;
   }
@@ -32,6 +46,9 @@ export function keras3VariableNames(className: string, config: Record<string, un
 function toWeight(d: H5Dataset, where: string, file: string): WeightTensor {
   if (d.value instanceof Float32Array) return { shape: d.shape.slice(), data: d.value };
   if (d.value instanceof Float64Array) return { shape: d.shape.slice(), data: Float32Array.from(d.value) };
+  // Integer variables (Normalization's sample count) are read as numbers; no converter computes with them.
+  if (d.value instanceof BigInt64Array || d.value instanceof Int32Array) return { shape: d.shape.slice(), data: Float32Array.from(d.value as ArrayLike<number | bigint>, Number) };
+  if (typeof d.value === 'bigint' || typeof d.value === 'number') return { shape: [], data: Float32Array.of(Number(d.value)) };
   throw new KerasFileError(file, `weight ${where} has HDF5 type ${d.dtype}; only float32 (or float64) weights are supported`);
 }
 
@@ -86,9 +103,13 @@ export function keras3Weights(root: H5Group, file: string, checkNames: boolean):
   };
 }
 
-/** Keras 2 names weights 'dense/kernel:0'; Keras 3's legacy writer 'dense/kernel'. */
+/**
+ * Keras 2 names weights 'dense/kernel:0'; Keras 3's legacy writer 'dense/kernel'. A weight created
+ * without a name (ConvNeXt's LayerScale) is 'variable', 'variable_1', ... by a global counter: all
+ * read as 'variable'.
+ */
 function suffixOf(weightName: string): string {
-  return (weightName.split('/').pop() ?? weightName).replace(/:\d+$/, '');
+  return (weightName.split('/').pop() ?? weightName).replace(/:\d+$/, '').replace(/^variable_\d+$/, 'variable');
 }
 
 /**

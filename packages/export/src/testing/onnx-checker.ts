@@ -18,7 +18,7 @@ const ENV_SCRIPT = fileURLToPath(new URL('../../../../scripts/python/env.sh', im
 let resolved: { python?: string; why?: string } | undefined;
 
 /** The Python that runs the checker, or why there is none (memoized; the venv is made at most once). */
-function checkerPython(): { python?: string; why?: string } {
+export function checkerPython(): { python?: string; why?: string } {
   if (resolved) return resolved;
   let python = process.env.LATENTKIT_ONNX_PYTHON;
   if (!python) {

@@ -1,7 +1,7 @@
 /** onnxruntime-node (CPU) helpers for the parity tests. */
 import * as ort from 'onnxruntime-node';
 
-export type Feeds = Record<string, { data: Float32Array; dims: number[] }>;
+export type Feeds = Record<string, { data: Float32Array | BigInt64Array; dims: number[] }>;
 
 /** Sessions log a warning for inputs with defaults (epsilon); tests keep the log to errors. */
 export async function session(bytes: Uint8Array): Promise<ort.InferenceSession> {
@@ -11,7 +11,7 @@ export async function session(bytes: Uint8Array): Promise<ort.InferenceSession> 
 export async function run(bytes: Uint8Array | ort.InferenceSession, feeds: Feeds): Promise<Record<string, { data: Float32Array; dims: readonly number[] }>> {
   const s = bytes instanceof Uint8Array ? await session(bytes) : bytes;
   const inputs: Record<string, ort.Tensor> = {};
-  for (const [name, { data, dims }] of Object.entries(feeds)) inputs[name] = new ort.Tensor('float32', data, dims);
+  for (const [name, { data, dims }] of Object.entries(feeds)) inputs[name] = data instanceof BigInt64Array ? new ort.Tensor('int64', data, dims) : new ort.Tensor('float32', data, dims);
   const out = await s.run(inputs);
   const result: Record<string, { data: Float32Array; dims: readonly number[] }> = {};
   for (const [name, t] of Object.entries(out)) result[name] = { data: t.data as Float32Array, dims: t.dims };

@@ -1,9 +1,9 @@
 /** Shared by the MaxPooling2D and AveragePooling2D converters. */
-import type { ConvertContext, Sym } from './converter.ts';
-import { attr } from './graph/attributes.ts';
-import type { Pooling2DLayerConfig } from './keras-format.ts';
-import { convOutSize, pair, requireChannelsLast, samePadding } from './layout.ts';
-import { ExportError } from './errors.ts';
+import type { ConvertContext, Sym } from '../../converter.ts';
+import { attr } from '../../graph/attributes.ts';
+import type { Pooling2DLayerConfig } from '../../keras-format.ts';
+import { convOutSize, pair, requireChannelsLast, samePadding } from '../../layout.ts';
+import { ExportError } from '../../errors.ts';
 
 export function pool2d(ctx: ConvertContext<Pooling2DLayerConfig>, opType: 'MaxPool' | 'AveragePool'): Sym[] {
   const { b, layer, inputs } = ctx;

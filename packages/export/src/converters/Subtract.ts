@@ -1,0 +1,7 @@
+/** Subtract: the difference of exactly two of its inputs (numpy broadcasting over equal ranks, as Keras's merge layers). */
+import type { ConverterConfig, ConvertFn } from '../converter.ts';
+import { merge } from './helpers/merge.ts';
+
+const v8: ConvertFn = (ctx) => merge(ctx, 'Sub');
+
+export const subtractConverter: ConverterConfig = { className: 'Subtract', opsets: { 8: v8 } };
