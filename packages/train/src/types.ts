@@ -5,7 +5,7 @@
 
 // The file contract (run manifest, metrics lines, kinds, image shape) lives in @latentkit/format;
 // re-exported here so the training code and this package's users keep one import.
-export type { ModelKind, ImageShape, Losses, EpochMetrics, RunManifest } from '@latentkit/format';
+export type { ModelKind, ModelSpec, ImageShape, Losses, EpochMetrics, RunManifest } from '@latentkit/format';
 export { RUN_FORMAT } from '@latentkit/format';
 import type { ImageShape } from '@latentkit/format';
 

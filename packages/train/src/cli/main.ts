@@ -24,7 +24,7 @@ async function run(options: CliOptions): Promise<void> {
       `validation ${validation.name} (${validation.size}); ${options.epochs} epochs, batch ${options.batch}; run folder ${options.out}`,
   );
   const result = await train({
-    kind: options.model,
+    model: options.model,
     train: trainData,
     validation,
     outDir: options.out,
