@@ -14,7 +14,7 @@ export {
 } from './run-manifest.ts';
 export {
   modelSpecSchema, activationSpecSchema, klWarmupSchema, PRESET_SPECS, KERAS_LEAKY_RELU_ALPHA, presetSpec, presetOf,
-  isVariationalSpec, klWarmupWeight, describeSpec, sizeProblem, parseModelSpec,
+  isVariationalSpec, klWarmupWeight, describeSpec, sizeProblem, parseModelSpec, modelLabel,
   type ModelSpec, type ModelSpecInput, type ActivationSpec, type KlWarmup,
 } from './model-spec.ts';
 export {

@@ -231,3 +231,8 @@ export function describeSpec(spec: ModelSpec): string {
 export function parseModelSpec(json: unknown, file = 'spec.json'): ModelSpec {
   return parseWith(modelSpecSchema, json, file, 'A model spec is described in @latentkit/format model-spec.ts');
 }
+
+/** A short name for logs and UIs: the manifest's preset kind, else `ae 48x48x3` / `vae 48x48x3`. */
+export function modelLabel(manifest: { kind?: ModelKind; spec: Pick<ModelSpec, 'type' | 'inputShape'> }): string {
+  return manifest.kind ?? `${manifest.spec.type} ${manifest.spec.inputShape.join('x')}`;
+}

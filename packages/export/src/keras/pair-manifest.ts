@@ -5,7 +5,7 @@
  * resumes with.
  */
 import { basename } from 'node:path';
-import { RUN_FORMAT, type ImageShape, type ModelKind, type RunManifest } from '@latentkit/format';
+import { RUN_FORMAT, presetSpec, type ImageShape, type ModelKind, type RunManifest } from '@latentkit/format';
 import { BOOK_DEFAULTS } from '@latentkit/train/book-defaults';
 import { FASHION_MNIST_LABELS } from '@latentkit/train/data';
 import type { KerasFileSource } from './load.ts';
@@ -39,6 +39,7 @@ export function kerasPairManifest(
   const versions = [...new Set([encoder.info.kerasVersion, decoder.info.kerasVersion].filter(Boolean))];
   return {
     format: RUN_FORMAT,
+    spec: presetSpec(shape.kind, { latentDim: shape.latentDim, ...(beta !== undefined ? { lossScale: beta } : {}) }),
     kind: shape.kind,
     latentDim: shape.latentDim,
     imageShape: shape.imageShape,

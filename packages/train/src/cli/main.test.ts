@@ -136,7 +136,7 @@ for (const { engine, skip } of testEngines()) {
       }
 
       const manifest = JSON.parse(await readFile(join(out, 'manifest.json'), 'utf8')) as RunManifest;
-      assert.equal(manifest.format, 'latentkit-run/1');
+      assert.equal(manifest.format, 'latentkit-run/2');
       assert.equal(manifest.kind, 'vae');
       assert.equal(manifest.latentDim, 2);
       assert.deepEqual(manifest.imageShape, [32, 32, 1]);
