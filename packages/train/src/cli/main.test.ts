@@ -108,7 +108,7 @@ test('resuming a run as another model exits 2 naming the run and the model to pa
   assert.equal(first.code, 0, first.stderr);
   const r = await runCli(['--model', 'vae', '--limit', '20', '--epochs', '2', '--batch', '10', '--engine', 'wasm', '--resume', '--out', out]);
   assert.equal(r.code, 2, r.stderr);
-  assert.match(r.stderr, /^error: .*resume-kind holds a ae run; cannot resume it as vae \(use --model ae\)/m);
+  assert.match(r.stderr, /^error: .*resume-kind holds a run of 32x32x1 ae, z 2, .*; cannot resume it as 32x32x1 vae, z 2, .* \(use --model ae\)/m);
   assert.doesNotMatch(r.stderr, STACK_FRAME);
 });
 

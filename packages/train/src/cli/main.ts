@@ -19,7 +19,7 @@ const log = (msg: string) => console.error(msg);
 async function run(options: CliOptions): Promise<void> {
   const started = performance.now();
   // Data first: a missing folder or a faces run without data fails before any engine loads.
-  const { train: trainData, validation } = await loadRunData(options);
+  const { train: trainData, validation } = await loadRunData(options, log);
   const engine = await initEngine(options.engine, { log });
   log(
     `training ${options.model ?? 'a spec model'} (${describeSpec(options.spec)}) on ${trainData.name} (${trainData.size} images, ${trainData.source}); ` +

