@@ -75,6 +75,25 @@ test('rejects bad options with exit status 2 and a message saying what to pass',
   const missing = await runCli(['--model', 'vae', '--data', join(tmp, 'nowhere'), '--out', join(tmp, 'x')]);
   assert.equal(missing.code, 2);
   assert.match(missing.stderr, /--data .*nowhere is not a folder/);
+  const nothing = await runCli([]);
+  assert.equal(nothing.code, 2);
+  assert.match(nothing.stderr, /say what to train: --model ae\|vae\|faces-vae .*--spec FILE, or --data DIR with model flags/);
+  const noData = await runCli(['--image-size', '48', '--out', join(tmp, 'nodata')]);
+  assert.equal(noData.code, 2);
+  assert.match(noData.stderr, /a 48x48x3 model needs images: pass --data <a folder of PNG\/JPEG\/WebP\/GIF\/TIFF images>/);
+  const strides = await runCli(['--image-size', '50', '--data', tmp]);
+  assert.equal(strides.code, 2);
+  assert.match(strides.stderr, /image 50x50 with 3 stride-2 conv layers: height and width must be multiples of 2\^3 = 8/);
+  const empty = await runCli(['--image-size', '48', '--data', tmp, '--out', join(tmp, 'empty-run')]);
+  assert.equal(empty.code, 2);
+  assert.match(empty.stderr, /image folder .* (is empty|holds \d+ file\(s\) but no images)/);
+});
+
+test('--help ends with a worked example of training on your own images', async () => {
+  const r = await runCli(['--help']);
+  assert.equal(r.code, 0);
+  assert.match(r.stdout, /pnpm train --data \.\/my-images --image-size 48 --channels 3 --latent-dim 16 --epochs 2/);
+  assert.match(r.stdout, /--kl-warmup <epochs>/);
 });
 
 /** A Node stack frame ("    at fn (file:line:col)"): bad input must never print one. */

@@ -102,10 +102,14 @@ function readSpecFile(path: string): unknown {
   }
 }
 
-/** True when any flag that changes the spec was given (besides --model / --spec). */
+/** The flags that change the spec (besides --model / --spec). */
+export const SPEC_FLAG_KEYS = [
+  'type', 'imageSize', 'channels', 'latentDim', 'filters', 'kernel', 'stride', 'norm', 'activation', 'loss', 'lossScale', 'beta', 'klWarmup', 'klCycle',
+] as const satisfies readonly (keyof SpecFlags)[];
+
+/** True when any flag that changes the spec was given. */
 export function hasSpecFlags(flags: SpecFlags): boolean {
-  const { model: _m, spec: _s, ...rest } = flags;
-  return Object.values(rest).some((v) => v !== undefined);
+  return SPEC_FLAG_KEYS.some((k) => flags[k] !== undefined);
 }
 
 /**
