@@ -15,7 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { LatentModel } from '@latentkit/runtime';
 import { createApp } from '@latentkit/runtime/http';
 import { parseBundleManifest } from '@latentkit/format';
-import { writeMixedFolder } from '../../data/test/mixed-folder.ts';
+import { writeMixedFolder } from '@latentkit/data';
 
 const MAIN = fileURLToPath(new URL('../src/main.ts', import.meta.url));
 const TSX = import.meta.resolve('tsx');

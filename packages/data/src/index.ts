@@ -15,3 +15,4 @@ export { ImageFolderDataset } from './image-folder/dataset.ts';
 export { scanImageFolder, IMAGE_EXTENSIONS } from './image-folder/scan.ts';
 export { decodeImage, FITS, type Fit, type DecodeTarget } from './image-folder/decode.ts';
 export type { LabelSource } from './image-folder/labels.ts';
+export { writeMixedFolder, type MixedFolder, type MixedFolderOptions } from './image-folder/sample-folder.ts';

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { DataError, DataOptionError, loadImageFolder, type Batch } from '../index.ts';
-import { writeMixedFolder } from '../../test/mixed-folder.ts';
+import { writeMixedFolder } from './sample-folder.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'latentkit-imgdir-'));
 test.after(() => rmSync(root, { recursive: true, force: true }));

@@ -1,8 +1,9 @@
 /**
- * A folder of mixed images, as a new user's would be: PNG and JPEG (plus one WebP, GIF, TIFF and an
+ * writeMixedFolder: a sample folder of mixed images, as a new user's would be (to try pnpm train
+ * --data, and for the tests and the end-to-end check): PNG and JPEG (plus one WebP, GIF, TIFF and an
  * RGBA PNG), different sizes and aspect ratios, a few grey ones, one corrupt file and a notes file,
  * in two subfolders (so labels are inferred). Pictures are drawn (a coloured disc on a gradient),
- * deterministic per seed, so a model has something to learn. For the tests and the end-to-end check.
+ * deterministic per seed, so a model has something to learn.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
