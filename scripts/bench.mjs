@@ -5,7 +5,7 @@ import { readFileSync, existsSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 
-const order = ['train', 'export', 'runtime', 'demo'];
+const order = ['data', 'train', 'export', 'runtime', 'demo'];
 const only = process.argv.slice(2);
 let failed = 0;
 for (const name of order) {

@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { BUNDLE_MODELS, LAYOUTS, PRECISIONS } from './kinds.ts';
 import { parseWith } from './parse.ts';
-import { runManifestSchema } from './run-manifest.ts';
+import { checkSpecFields, runManifestObject, upgradeManifestJson } from './run-manifest.ts';
 
 /** One graph input or output: its name and shape, `'batch'` (or another name) for a dynamic dimension. */
 export const tensorInfoSchema = z.object({
@@ -35,13 +35,14 @@ export const onnxSectionSchema = z.object({
 });
 export type OnnxSection = z.infer<typeof onnxSectionSchema>;
 
-export const bundleManifestSchema = runManifestSchema.extend({ onnx: onnxSectionSchema });
+export const bundleManifestSchema = runManifestObject.extend({ onnx: onnxSectionSchema }).superRefine(checkSpecFields);
 export type BundleManifest = z.infer<typeof bundleManifestSchema>;
 
 /**
- * A parsed manifest.json value -> BundleManifest.
+ * A parsed manifest.json value -> BundleManifest; a format-1 bundle (before the model spec) is
+ * upgraded on read (run-manifest.ts upgradeManifestJson).
  * @throws FormatError naming `file` and the wrong field.
  */
 export function parseBundleManifest(json: unknown, file = 'manifest.json'): BundleManifest {
-  return parseWith(bundleManifestSchema, json, file, 'A bundle is the folder `pnpm export` writes; re-export the run');
+  return parseWith(bundleManifestSchema, upgradeManifestJson(json, file), file, 'A bundle is the folder `pnpm export` writes; re-export the run');
 }

@@ -5,13 +5,18 @@
  */
 export { FormatError } from './errors.ts';
 export {
-  RUN_FORMAT, MODEL_KINDS, PRECISIONS, LAYOUTS, BUNDLE_MODELS, isModelKind, isPrecision,
+  RUN_FORMAT, RUN_FORMAT_V1, MODEL_KINDS, PRECISIONS, LAYOUTS, BUNDLE_MODELS, isModelKind, isPrecision,
   type ModelKind, type Precision, type Layout, type BundleModel,
 } from './kinds.ts';
 export {
-  runManifestSchema, imageShapeSchema, lossesSchema, epochMetricsSchema, parseRunManifest,
-  type RunManifest, type ImageShape, type Losses, type EpochMetrics,
+  runManifestSchema, runManifestV1Schema, imageShapeSchema, lossesSchema, epochMetricsSchema, parseRunManifest,
+  upgradeManifestJson, type RunManifest, type RunManifestV1, type ImageShape, type Losses, type EpochMetrics,
 } from './run-manifest.ts';
+export {
+  modelSpecSchema, activationSpecSchema, klWarmupSchema, PRESET_SPECS, KERAS_LEAKY_RELU_ALPHA, presetSpec, presetOf,
+  isVariationalSpec, klWarmupWeight, describeSpec, sizeProblem, parseModelSpec, modelLabel,
+  type ModelSpec, type ModelSpecInput, type ActivationSpec, type KlWarmup,
+} from './model-spec.ts';
 export {
   bundleManifestSchema, onnxSectionSchema, onnxFileInfoSchema, tensorInfoSchema, parseBundleManifest,
   type BundleManifest, type OnnxSection, type OnnxFileInfo, type TensorInfo,

@@ -4,9 +4,11 @@
  * The `format` field of every run manifest and of the bundle manifest built from it. A change that
  * old readers cannot read bumps the number; adding an optional field does not.
  */
-export const RUN_FORMAT = 'latentkit-run/1';
+export const RUN_FORMAT = 'latentkit-run/2';
+/** Format 1: main before the model spec (no `spec`, `kind` required); read and upgraded (run-manifest.ts upgradeManifestJson). */
+export const RUN_FORMAT_V1 = 'latentkit-run/1';
 
-/** The book's three models (Generative Deep Learning, 2nd ed., ch. 3): autoencoder, Fashion VAE, faces VAE. */
+/** The book's three models (Generative Deep Learning, 2nd ed., ch. 3): autoencoder, Fashion VAE, faces VAE; presets of the model spec (model-spec.ts). */
 export const MODEL_KINDS = ['ae', 'vae', 'faces-vae'] as const;
 export type ModelKind = (typeof MODEL_KINDS)[number];
 

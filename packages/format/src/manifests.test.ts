@@ -1,12 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  FormatError, RUN_FORMAT, parseAttributes, parseBundleManifest, parseLatents, parseRunManifest,
+  FormatError, RUN_FORMAT, parseAttributes, parseBundleManifest, parseLatents, parseRunManifest, presetSpec,
   type BundleManifest, type RunManifest,
 } from './index.ts';
 
 const run: RunManifest = {
   format: RUN_FORMAT,
+  spec: presetSpec('vae'),
   kind: 'vae',
   latentDim: 2,
   imageShape: [32, 32, 1],
@@ -49,7 +50,9 @@ test('a wrong run manifest field is named with the file', () => {
   const cases: [object, string, RegExp][] = [
     [{ ...run, latentDim: -2 }, 'latentDim', /runs\/vae\/manifest\.json: latentDim: Too small/],
     [{ ...run, kind: 'gan' }, 'kind', /kind: Invalid option: expected one of "ae"\|"vae"\|"faces-vae"/],
-    [{ ...run, format: 'latentkit-run/2' }, 'format', /format: Invalid input: expected "latentkit-run\/1"/],
+    [{ ...run, format: 'latentkit-run/3' }, 'format', /format: Invalid input: expected "latentkit-run\/2"/],
+    [{ ...run, latentDim: 3 }, 'latentDim', /latentDim: 3 differs from spec\.latentDim 2/],
+    [{ ...run, spec: { ...run.spec, encoder: { filters: [8, 8, 8, 8, 8, 8] } } }, 'spec.inputShape', /spec\.inputShape: image 32x32 with 6 stride-2 conv layers: height and width must be multiples of 2\^6 = 64/],
     [{ ...run, imageShape: [32, 32, 2] }, 'imageShape.2', /imageShape\.2: /],
     [{ ...run, data: { ...run.data, train: 1.5 } }, 'data.train', /data\.train: /],
     [{ ...run, createdAt: 'yesterday' }, 'createdAt', /createdAt: Invalid ISO datetime/],

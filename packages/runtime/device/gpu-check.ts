@@ -22,7 +22,7 @@ import { createRequire } from 'node:module';
 import { exportModel } from '@latentkit/export';
 import { Uint8ImageDataset } from '@latentkit/train/data';
 import { initEngine, describeAdapter, requestDawnAdapter, useSoftwareVulkan } from '@latentkit/train/engine';
-import { buildModel, Adam, DEFAULT_LEARNING_RATE, trainStepAsync, type ModelPair } from '@latentkit/train';
+import { buildModel, Adam, defaultLearningRate, trainStepAsync, type ModelPair } from '@latentkit/train';
 
 // onnxruntime-node is CommonJS and stays outside the bundle (it loads its native binding by a path
 // computed at run time); require() sees all its exports, where an ESM import's name detection may not.
@@ -70,7 +70,7 @@ function writeReport(): void {
 
 /** Times `steps` training steps; the first is reported apart (it compiles every shader). */
 async function timeTraining(pair: ModelPair, batches: () => Iterable<tf.Tensor4D> | AsyncIterable<tf.Tensor4D>, eps: (n: number) => Float32Array) {
-  const opt = new Adam({ learningRate: DEFAULT_LEARNING_RATE[pair.kind] });
+  const opt = new Adam({ learningRate: defaultLearningRate(pair.spec) });
   let first = 0;
   let steps = 0;
   let images = 0;

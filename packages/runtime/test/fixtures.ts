@@ -53,6 +53,7 @@ export async function makeBundle(options: FixtureOptions = {}): Promise<string> 
   if (!options.withoutEncoder) writeFileSync(join(dir, 'encoder.onnx'), exportModel(pair.encoder, { role: 'encoder', precision, layout }));
   const manifest: BundleManifest = {
     format: RUN_FORMAT,
+    spec: pair.spec,
     kind,
     latentDim: pair.latentDim,
     imageShape: pair.imageShape,

@@ -21,7 +21,11 @@ depend on pixel values).
 train step with XLA where every layer supports it; `--jit off` times TensorFlow's graph executor
 (oneDNN kernels) without XLA, as Keras 2 did by default.
 
+`--spec FILE --batch N` times a latentkit model spec instead (scripts/python/spec_models.py builds
+the same network as packages/train's spec builder); its row's "model" is the file's name.
+
 usage: keras_reference.py [--models ae,vae,faces-vae] [--seconds S] [--warmup N] [--jit auto|off|auto,off]
+       keras_reference.py --spec FILE --batch N [--seconds S] [--warmup N] [--jit ...]
 """
 import argparse
 import json
@@ -37,6 +41,7 @@ import numpy as np  # noqa: E402
 import tensorflow as tf  # noqa: E402
 import keras  # noqa: E402
 import book_models  # noqa: E402  (the book's models, shared with the export package's Keras fixtures)
+import spec_models  # noqa: E402  (any latentkit model spec)
 
 SUPERVISED = {'ae'}
 """Models fitted on (x, x) with a compiled loss; the VAEs compute theirs in train_step from x alone."""
@@ -69,12 +74,18 @@ class StepTimer(keras.callbacks.Callback):
             self.model.stop_training = True
 
 
-def bench(name, seconds, warmup, jit):
-    batch, shape = book_models.BATCH_SIZE[name], book_models.INPUT_SHAPE[name]
+def bench(name, seconds, warmup, jit, spec=None, spec_batch=None):
     keras.utils.set_random_seed(0)
-    model = book_models.training_model(name, *book_models.build(name), jit_compile=jit)
+    if spec is None:
+        batch, shape = book_models.BATCH_SIZE[name], book_models.INPUT_SHAPE[name]
+        model = book_models.training_model(name, *book_models.build(name), jit_compile=jit)
+        supervised = name in SUPERVISED
+    else:
+        batch, shape = spec_batch, tuple(spec['inputShape'])
+        model = spec_models.training_model(spec, *spec_models.build(spec), jit_compile=jit)
+        supervised = spec['type'] == 'ae'
     x = np.random.default_rng(3).random((batch, *shape), dtype=np.float32)
-    data = tf.data.Dataset.from_tensors((x, x) if name in SUPERVISED else x).repeat()
+    data = tf.data.Dataset.from_tensors((x, x) if supervised else x).repeat()
     slow = name == 'faces-vae'
     timer = StepTimer(warmup, 0 if slow else seconds, 2 if slow else 3)
     model.fit(data, epochs=1, steps_per_epoch=100_000, verbose=0, shuffle=False, callbacks=[timer])
@@ -93,7 +104,19 @@ def main():
     p.add_argument('--seconds', type=float, default=4.0)
     p.add_argument('--warmup', type=int, default=3)
     p.add_argument('--jit', default='auto', help="'auto', 'off' or both, comma-separated")
+    p.add_argument('--spec', help='a latentkit model spec JSON file (instead of --models)')
+    p.add_argument('--batch', type=int, help='batch size for --spec')
     a = p.parse_args()
+    if a.spec:
+        if not a.batch or a.batch < 1:
+            p.error('--spec needs --batch N (N >= 1)')
+        spec = json.loads(Path(a.spec).read_text())
+        for mode in a.jit.split(','):
+            row = bench(Path(a.spec).stem, a.seconds, a.warmup, 'auto' if mode == 'auto' else False, spec, a.batch)
+            row['jit_compile'] = mode
+            row['params'] = list(spec_models.param_counts(spec))
+            print(json.dumps(row), flush=True)
+        return 0
     for name in a.models.split(','):
         if name not in book_models.KINDS:
             p.error(f"--models: unknown model {name!r} ({', '.join(book_models.KINDS)})")

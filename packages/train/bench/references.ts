@@ -10,7 +10,8 @@ import { fileURLToPath } from 'node:url';
 import type { ModelKind } from '../src/types.ts';
 
 export interface ReferenceRow {
-  model: ModelKind;
+  /** A book model's kind, or a spec file's name (runKerasSpec). */
+  model: string;
   batch: number;
   ms_per_step: number;
   img_per_s: number;
@@ -21,6 +22,8 @@ export interface ReferenceRow {
   jit_compile?: string | boolean;
   tf?: string;
   keras?: string;
+  /** runKerasSpec: Keras's encoder and decoder parameter counts. */
+  params?: [number, number];
 }
 
 const script = (name: string) => fileURLToPath(new URL(`./${name}`, import.meta.url));
@@ -65,5 +68,19 @@ export function runTorch(models: ModelKind[], seconds: number, threads: number):
     timeout: 240_000,
   });
   if (r.status !== 0) return `torch_reference.py failed (${r.status ?? r.signal}): ${lastLine(r.stderr)}`;
+  return rows(r.stdout);
+}
+
+/**
+ * A latentkit model spec (JSON file) built in Keras by scripts/python/spec_models.py and timed like
+ * runKeras; rows are named after the file.
+ */
+export function runKerasSpec(python: string, specFile: string, batch: number, seconds: number, jit: string): ReferenceRow[] | string {
+  const r = spawnSync(python, [script('keras_reference.py'), '--spec', specFile, '--batch', String(batch), '--seconds', String(seconds), '--jit', jit], {
+    encoding: 'utf8',
+    env: { ...process.env, TF_CPP_MIN_LOG_LEVEL: '2' },
+    timeout: 600_000,
+  });
+  if (r.status !== 0) return `keras_reference.py --spec failed (${r.status ?? r.signal}): ${lastLine(r.stderr)}`;
   return rows(r.stdout);
 }

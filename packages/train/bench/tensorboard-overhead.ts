@@ -49,7 +49,7 @@ try {
       continue;
     }
     const base = (out: string, data = trainFull): TrainOptions => ({
-      kind: KIND,
+      model: KIND,
       train: data,
       validation: valFull,
       outDir: join(dir, `${name}-${out}`),

@@ -16,24 +16,33 @@
  * (speed does not depend on them). Other processes on this 2-core machine add noise: the load
  * average is printed at the start and the end; compare ratios, measured minutes apart at most.
  *
+ * Model specs (@latentkit/format model-spec.ts) too: each BENCH_SPECS entry `file@batch` (files in
+ * bench/specs/; default vae-48x48x3.json@64, a non-book spec: 48x48x3, filters 32,64,128, latent 16)
+ * on the native engine, then the same spec JSON built in Keras (scripts/python/spec_models.py),
+ * with both parameter counts printed as a check that the two networks are the same.
+ *
  * Options (env): BENCH_SECONDS (min measured seconds per config, default 6),
  *                BENCH_MODELS (default ae,vae,faces-vae), BENCH_ENGINES (default native,wasm),
+ *                BENCH_SPECS (default vae-48x48x3.json@64; empty: none),
  *                BENCH_KERAS=0 / BENCH_TORCH=0 to skip a reference, BENCH_KERAS_JIT (default auto,off).
  */
 import { cpus, loadavg } from 'node:os';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { parseModelSpec, type ModelSpec } from '@latentkit/format';
 import * as tf from '@tensorflow/tfjs-core';
 import { withStockGradients } from '../src/engine/gradients/register.ts';
 import { withoutNativeGradients } from '../src/engine/native/register.ts';
 import { initEngine, type EngineInfo } from '../src/engine/select.ts';
 import { buildModel } from '../src/models/build.ts';
 import { Adam } from '../src/training/adam.ts';
-import { FACES_MICRO_BATCH } from '../src/training/loop.ts';
+import { FACES_MICRO_BATCH, defaultLearningRate } from '../src/training/loop.ts';
 import { createParallelStepper } from '../src/training/parallel.ts';
 import { BOOK_DEFAULTS, DEFAULT_LEARNING_RATE } from '../src/training/book-defaults.ts';
 import { trainStep } from '../src/training/step.ts';
 import type { ModelKind } from '../src/types.ts';
 import { profileStep, profileTable } from './profile.ts';
-import { referencePython, runKeras, runTorch, type ReferenceRow } from './references.ts';
+import { referencePython, runKeras, runKerasSpec, runTorch, type ReferenceRow } from './references.ts';
 
 const AE_WASM_TARGET = 250;
 /** Native engine vs the book's Keras code (issue 9). */
@@ -42,9 +51,15 @@ const MIN_SECONDS = Number(process.env.BENCH_SECONDS ?? 6);
 const MODELS = (process.env.BENCH_MODELS ?? 'ae,vae,faces-vae').split(',') as ModelKind[];
 const ENGINES = (process.env.BENCH_ENGINES ?? 'native,wasm').split(',');
 const KERAS_JIT = process.env.BENCH_KERAS_JIT ?? 'auto,off';
+const SPECS = (process.env.BENCH_SPECS ?? 'vae-48x48x3.json@64').split(',').filter(Boolean).map((entry) => {
+  const [file, batch] = entry.split('@');
+  const path = fileURLToPath(new URL(`./specs/${file}`, import.meta.url));
+  return { name: file!.replace(/\.json$/, ''), path, batch: Number(batch ?? 64), spec: parseModelSpec(JSON.parse(readFileSync(path, 'utf8')), path) };
+});
 
 interface Row {
-  model: ModelKind;
+  /** A book model's kind, or a spec file's name. */
+  model: string;
   batch: number;
   engine: string;
   msPerStep: number;
@@ -103,6 +118,22 @@ async function measureNative(kind: ModelKind): Promise<Row> {
   }
 }
 
+/** A model spec on the native engine, as measureNative: one process, the whole batch in one piece. */
+async function measureNativeSpec(name: string, spec: ModelSpec, batch: number): Promise<{ row: Row; params: [number, number] }> {
+  const pair = buildModel(spec, { seed: 1 });
+  const optimizer = new Adam({ learningRate: defaultLearningRate(spec) });
+  const x = tf.randomUniform([batch, ...pair.imageShape], 0, 1, 'float32', 3) as tf.Tensor4D;
+  const eps = spec.type === 'ae' ? undefined : (tf.tidy(() => tf.randomNormal([batch, pair.latentDim], 0, 1, 'float32', 4).dataSync()) as Float32Array);
+  try {
+    const t = await timeSteps(() => trainStep(pair, optimizer, x, { eps }), false);
+    const row: Row = { model: name, batch, engine: 'native', msPerStep: t.ms, imgPerSec: (batch * 1000) / t.ms, bestImgPerSec: (batch * 1000) / t.best, cpuMsPerStep: t.cpuMsPerStep, steps: t.steps, note: 'model spec' };
+    return { row, params: [pair.encoder.countParams(), pair.decoder.countParams()] };
+  } finally {
+    x.dispose();
+    optimizer.dispose();
+  }
+}
+
 /** The wasm engine with `workers` replicas (faces: micro-batches, as the training loop does on wasm). */
 async function measureWasm(kind: ModelKind, workers: number, engine: EngineInfo): Promise<Row> {
   const pair = buildModel(kind, { seed: 1 });
@@ -138,22 +169,22 @@ async function measureCpu(): Promise<Row> {
 
 const refLabel = (r: ReferenceRow) => (r.jit_compile !== undefined ? `Keras (jit ${r.jit_compile})` : `PyTorch ${r.threads ?? '?'} thr`);
 
-function table(rows: Row[], keras: ReferenceRow[], torch: Map<ModelKind, ReferenceRow>): string[] {
-  const kerasFor = (m: ModelKind, jit: string) => keras.find((k) => k.model === m && k.jit_compile === jit);
+function table(rows: Row[], keras: ReferenceRow[], torch: Map<string, ReferenceRow>): string[] {
+  const kerasFor = (m: string, jit: string) => keras.find((k) => k.model === m && k.jit_compile === jit);
   const jits = [...new Set(keras.map((k) => String(k.jit_compile)))];
   const head =
     `${'model'.padEnd(10)} ${'batch'.padStart(5)}  ${'engine'.padEnd(18)} ${'ms/step'.padStart(8)} ${'img/s'.padStart(7)} ${'best'.padStart(7)} ${'cpu ms'.padStart(7)}` +
     jits.map((j) => ` ${`/Keras(${j})`.padStart(12)}`).join('') +
     ` ${'/PyTorch'.padStart(8)}  note`;
   const out = [head];
-  const line = (model: ModelKind, batch: number, engine: string, ms: number, img: number, best: number, cpu: number, note = '') =>
+  const line = (model: string, batch: number, engine: string, ms: number, img: number, best: number, cpu: number, note = '') =>
     `${model.padEnd(10)} ${String(batch).padStart(5)}  ${engine.padEnd(18)} ${fmt(ms, 0).padStart(8)} ${fmt(img).padStart(7)} ${fmt(best).padStart(7)} ${fmt(cpu, 0).padStart(7)}` +
     jits.map((j) => {
       const k = kerasFor(model, j);
       return ` ${(k && k.batch === batch ? `${fmt(img / k.img_per_s, 2)}x` : '-').padStart(12)}`;
     }).join('') +
     ` ${(torch.get(model) && torch.get(model)!.batch === batch ? `${fmt(img / torch.get(model)!.img_per_s, 2)}x` : '-').padStart(8)}  ${note}`;
-  for (const kind of MODELS) {
+  for (const kind of [...MODELS, ...SPECS.map((s) => s.name)]) {
     for (const r of rows.filter((x) => x.model === kind)) out.push(line(r.model, r.batch, r.engine, r.msPerStep, r.imgPerSec, r.bestImgPerSec, r.cpuMsPerStep, r.note));
     for (const k of keras.filter((x) => x.model === kind)) out.push(line(k.model, k.batch, refLabel(k), k.ms_per_step, k.img_per_s, k.best_img_per_s, k.cpu_ms_per_step, `TF ${k.tf}, Keras ${k.keras}`));
     const t = torch.get(kind);
@@ -208,6 +239,27 @@ async function main(): Promise<void> {
     }
   }
 
+  // Model specs: native, then Keras built from the same spec JSON right after (same machine load).
+  for (const s of native ? SPECS : []) {
+    await initEngine('tfjs-node', { log: () => {} });
+    const { row, params } = await measureNativeSpec(s.name, s.spec, s.batch);
+    rows.push(row);
+    console.log(`  ${s.name} native: ${fmt(row.imgPerSec)} img/s (${fmt(row.msPerStep, 0)} ms/step over ${row.steps} steps, batch ${s.batch}; params ${params.join(' + ')}; load ${load()})`);
+    if (python) {
+      const result = runKerasSpec(python, s.path, s.batch, Math.min(MIN_SECONDS, 4), KERAS_JIT);
+      if (typeof result === 'string') {
+        notes.push(`Keras ${s.name}: ${result}`);
+        console.log(`  ${s.name} Keras: ${result}`);
+      } else {
+        keras.push(...result);
+        for (const k of result) {
+          const same = k.params && k.params[0] === params[0] && k.params[1] === params[1];
+          console.log(`  ${s.name} ${refLabel(k)}: ${fmt(k.img_per_s)} img/s (${fmt(k.ms_per_step, 0)} ms/step over ${k.steps} steps; params ${k.params?.join(' + ')}, ${same ? 'the same' : 'DIFFERENT'})`);
+        }
+      }
+    }
+  }
+
   if (ENGINES.includes('wasm')) {
     const wasm = await initEngine('wasm', { log: (m) => console.log(m) });
     for (const kind of MODELS) {
@@ -228,7 +280,7 @@ async function main(): Promise<void> {
     }
   }
 
-  const torch = new Map<ModelKind, ReferenceRow>();
+  const torch = new Map<string, ReferenceRow>();
   if (process.env.BENCH_TORCH !== '0') {
     // PyTorch with 2 threads and with 1 (its OpenMP threads spin when another process holds a core);
     // the faster is the reference.
@@ -251,7 +303,7 @@ async function main(): Promise<void> {
 
   if (native && keras.length) {
     console.log(`\nnative >= ${NATIVE_KERAS_TARGET}x the book's Keras (each jit setting):`);
-    for (const kind of MODELS) {
+    for (const kind of [...MODELS, ...SPECS.map((s) => s.name)]) {
       const ours = rows.find((r) => r.model === kind && r.engine === 'native');
       for (const k of keras.filter((x) => x.model === kind)) {
         if (!ours) continue;

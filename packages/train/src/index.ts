@@ -6,7 +6,8 @@
  * @latentkit/format.
  *
  * A run: `const engine = await initEngine('auto')`, a Dataset from loadFashionMnist or loadCelebA,
- * then `train({ kind, engine, train, validation, outDir, epochs, batchSize })`. The engine is the
+ * then `train({ model, engine, train, validation, outDir, epochs, batchSize })` (`model`: a preset's kind
+ * or a model spec, @latentkit/format model-spec.ts). The engine is the
  * object initEngine returns, handed to whatever computes; nothing reads a process-wide "current
  * engine". Errors the caller's input causes are TrainError subclasses with a `code` (errors.ts).
  */
@@ -14,23 +15,29 @@ export type * from './types.ts';
 export { RUN_FORMAT } from './types.ts';
 export type { ModelPair } from './models/model-pair.ts';
 export { buildModel, isVariational, MODEL_KINDS, type ModelArgs } from './models/build.ts';
-export { buildAutoencoder, type AutoencoderArgs } from './models/autoencoder.ts';
-export { buildVae, type VaeArgs } from './models/vae.ts';
-export { buildFacesVae, type FacesVaeArgs, LEAKY_RELU_ALPHA } from './models/faces-vae.ts';
+export {
+  buildAutoencoder, buildVae, buildFacesVae, buildPreset, LEAKY_RELU_ALPHA,
+  type AutoencoderArgs, type VaeArgs, type FacesVaeArgs, type PresetArgs,
+} from './models/presets.ts';
+export { buildFromSpec, type SpecModelArgs } from './models/spec-model.ts';
 export { Sampling, type SamplingArgs } from './models/sampling.ts';
 export { saveModel, loadModel, fileHandler, MODEL_JSON, WEIGHTS_BIN } from './models/io.ts';
-export { train, evaluate, engineLabel, FACES_MICRO_BATCH, type TrainOptions, type TrainResult } from './training/loop.ts';
+export { train, evaluate, engineLabel, defaultLearningRate, FACES_MICRO_BATCH, type TrainOptions, type TrainResult } from './training/loop.ts';
 export {
   computeGradients, computeGradientsAsync, trainStep, trainStepAsync, evaluateBatch, evaluateBatchAsync, forwardLoss,
   type GradientOptions, type GradientResult,
 } from './training/step.ts';
-export { modelLoss, binaryCrossentropy, meanSquaredError, klDivergence, KERAS_EPSILON, type LossTensors } from './training/losses.ts';
+export {
+  modelLoss, binaryCrossentropy, meanSquaredError, klDivergence, KERAS_EPSILON, type LossTensors, type LossSpec, type LossWeights,
+} from './training/losses.ts';
 export {
   BOOK_DEFAULTS, DEFAULT_SEED, DEFAULT_BETA, DEFAULT_LEARNING_RATE, type BookTrainingDefaults,
 } from './training/book-defaults.ts';
 export { Adam, type AdamConfig } from './training/adam.ts';
 export { trainableVariables, nonTrainableVariables, allVariables } from './training/weights.ts';
-export { writeCheckpoint, readCheckpoint, hasCheckpoint, CHECKPOINT_FORMAT, type Checkpoint, type CheckpointState } from './training/checkpoint.ts';
+export {
+  writeCheckpoint, readCheckpoint, hasCheckpoint, CHECKPOINT_FORMAT, CHECKPOINT_FORMAT_V1, type Checkpoint, type CheckpointState,
+} from './training/checkpoint.ts';
 export { batchNoise, noiseSeed } from './training/noise.ts';
 export { runPaths, type RunPaths } from './training/run-folder.ts';
 export {

@@ -4,6 +4,7 @@
  * A strip of random samples from a bundle; `controls` adds re-roll and temperature. Attributes in,
  * events out (latent-ready, latent-first-image, latent-decoded, latent-error); `reroll()` draws again.
  */
+import { modelLabel } from '@latentkit/format';
 import { h } from '../explorer/dom.ts';
 import { describeBackend } from '../explorer/explorer.ts';
 import { EXPLORER_CSS } from '../explorer/styles.ts';
@@ -64,7 +65,7 @@ export class LatentSampleElement extends HTMLElement {
       });
       this.view.element.style.setProperty('--cols', String(Math.min(count, clampInt(this.getAttribute('columns'), 4, 1, 16))));
       const chip = h('span', { class: `chip backend ${model.backend.provider}`, 'data-testid': 'backend' }, describeBackend(model));
-      body.replaceChildren(h('div', { class: 'bar' }, chip, h('span', { class: 'chip' }, `${model.manifest.kind} · ${model.manifest.latentDim}-d`)), this.view.element);
+      body.replaceChildren(h('div', { class: 'bar' }, chip, h('span', { class: 'chip' }, `${modelLabel(model.manifest)} · ${model.manifest.latentDim}-d`)), this.view.element);
       if (!this.hasAttribute('controls')) this.view.element.querySelector('.controls')?.setAttribute('hidden', '');
       this.view.render();
       emit('latent-ready', {
@@ -72,7 +73,7 @@ export class LatentSampleElement extends HTMLElement {
         provider: model.backend.provider,
         threads: model.backend.threads,
         crossOriginIsolated: model.backend.crossOriginIsolated,
-        kind: model.manifest.kind,
+        kind: modelLabel(model.manifest),
         latentDim: model.manifest.latentDim,
         precision: model.precision,
         loadMs: model.loadMs,

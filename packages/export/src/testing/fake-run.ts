@@ -52,6 +52,7 @@ export async function writeFakeRun(dir: string, options: FakeRunOptions): Promis
   const faces = options.kind === 'faces-vae';
   const manifest: RunManifest = {
     format: RUN_FORMAT,
+    spec: pair.spec,
     kind: options.kind,
     latentDim: pair.latentDim,
     imageShape: pair.imageShape,

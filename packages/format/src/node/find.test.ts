@@ -3,11 +3,12 @@ import assert from 'node:assert/strict';
 import { cp, mkdir, mkdtemp, rm, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { RUN_FORMAT, type BundleManifest, type RunManifest } from '../index.ts';
+import { RUN_FORMAT, presetSpec, type BundleManifest, type RunManifest } from '../index.ts';
 import { findBundles, findRuns, isBundleDir, newestBundle, newestRun, readBundleManifest, workspaceRoot } from './find.ts';
 
 const manifest = (createdAt: string): RunManifest => ({
   format: RUN_FORMAT,
+  spec: presetSpec('vae'),
   kind: 'vae',
   latentDim: 2,
   imageShape: [32, 32, 1],

@@ -1,5 +1,6 @@
 /** The OpenAPI 3.1 document, with request schemas generated from the same zod schemas that validate. */
 import { z } from 'zod';
+import { modelLabel } from '@latentkit/format';
 import type { LatentModel } from '../common/latent-model.ts';
 import type { Limits, Schemas } from './schemas.ts';
 
@@ -29,7 +30,7 @@ export function openApiDocument(model: LatentModel, schemas: Schemas, limits: Li
     info: {
       title: 'Latentkit sampling API',
       version: '1',
-      description: `${model.manifest.kind} with a ${model.latentDim}-d latent space, images ${model.imageShape.join('x')} (HWC). Limits: ${JSON.stringify(limits)}.`,
+      description: `${modelLabel(model.manifest)} with a ${model.latentDim}-d latent space, images ${model.imageShape.join('x')} (HWC). Limits: ${JSON.stringify(limits)}.`,
     },
     paths: {
       '/v1/sample': { post: { summary: 'Decode seeded N(0, temperature^2) latents.', parameters: [formatParam, colsParam], requestBody: body(schemas.sample), responses: { '200': imagesOut, ...errors } } },

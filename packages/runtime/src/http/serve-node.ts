@@ -34,6 +34,7 @@ import { MicroBatchedModel, microBatched, type MicroBatchOptions } from '../comm
 import { BundleError, InputError, OverloadedError, UnsupportedDeviceError } from '../common/errors.ts';
 import { watchEventLoopDelay, type EventLoopDelay } from '../node/event-loop-delay.ts';
 import { reportCliError } from '@latentkit/format/node';
+import { modelLabel } from '@latentkit/format';
 import { createApp, type Lifecycle } from './app.ts';
 import { createAppMetrics } from './app-metrics.ts';
 import { errorResponse } from './errors.ts';
@@ -160,7 +161,7 @@ export async function serve(options: ServeOptions): Promise<NodeServer> {
   if (maxDelay > 0) loop = watchEventLoopDelay();
   const host = address.address.includes(':') ? `[${address.address}]` : address.address;
   const url = `http://${host}:${address.port}`;
-  log(`serving ${options.bundle} (${model.manifest.kind}, latent ${model.latentDim}, ${model.provider}, ${model.manifest.onnx?.precision ?? 'fp32'}, micro-batch ${micro ? `on, queue <= ${micro.maxQueueRows} rows / ~${micro.maxQueueWaitMs} ms` : 'off'}, event-loop delay limit ${maxDelay ? `${maxDelay} ms` : 'off'})`);
+  log(`serving ${options.bundle} (${modelLabel(model.manifest)}, latent ${model.latentDim}, ${model.provider}, ${model.manifest.onnx?.precision ?? 'fp32'}, micro-batch ${micro ? `on, queue <= ${micro.maxQueueRows} rows / ~${micro.maxQueueWaitMs} ms` : 'off'}, event-loop delay limit ${maxDelay ? `${maxDelay} ms` : 'off'})`);
   log(`listening on ${url}`);
 
   // Responses in flight per connection, so shutdown can close the others at once.

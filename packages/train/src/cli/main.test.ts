@@ -80,6 +80,25 @@ test('rejects bad options with exit status 2 and a message saying what to pass',
   const missing = await runCli(['--model', 'vae', '--data', join(tmp, 'nowhere'), '--out', join(tmp, 'x')]);
   assert.equal(missing.code, 2);
   assert.match(missing.stderr, /--data .*nowhere is not a folder/);
+  const nothing = await runCli([]);
+  assert.equal(nothing.code, 2);
+  assert.match(nothing.stderr, /say what to train: --model ae\|vae\|faces-vae .*--spec FILE, or --data DIR with model flags/);
+  const noData = await runCli(['--image-size', '48', '--out', join(tmp, 'nodata')]);
+  assert.equal(noData.code, 2);
+  assert.match(noData.stderr, /a 48x48x3 model needs images: pass --data <a folder of PNG\/JPEG\/WebP\/GIF\/TIFF images>/);
+  const strides = await runCli(['--image-size', '50', '--data', tmp]);
+  assert.equal(strides.code, 2);
+  assert.match(strides.stderr, /image 50x50 with 3 stride-2 conv layers: height and width must be multiples of 2\^3 = 8/);
+  const empty = await runCli(['--image-size', '48', '--data', tmp, '--out', join(tmp, 'empty-run')]);
+  assert.equal(empty.code, 2);
+  assert.match(empty.stderr, /image folder .* (is empty|holds \d+ file\(s\) but no images)/);
+});
+
+test('--help ends with a worked example of training on your own images', async () => {
+  const r = await runCli(['--help']);
+  assert.equal(r.code, 0);
+  assert.match(r.stdout, /pnpm train --data \.\/my-images --image-size 48 --channels 3 --latent-dim 16 --epochs 2/);
+  assert.match(r.stdout, /--kl-warmup <epochs>/);
 });
 
 /** A Node stack frame ("    at fn (file:line:col)"): bad input must never print one. */
@@ -114,7 +133,7 @@ test('resuming a run as another model exits 2 naming the run and the model to pa
   assert.equal(first.code, 0, first.stderr);
   const r = await runCli(['--model', 'vae', '--limit', '20', '--epochs', '2', '--batch', '10', '--engine', 'wasm', '--resume', '--out', out]);
   assert.equal(r.code, 2, r.stderr);
-  assert.match(r.stderr, /^error: .*resume-kind holds a ae run; cannot resume it as vae \(use --model ae\)/m);
+  assert.match(r.stderr, /^error: .*resume-kind holds a run of 32x32x1 ae, z 2, .*; cannot resume it as 32x32x1 vae, z 2, .* \(use --model ae\)/m);
   assert.doesNotMatch(r.stderr, STACK_FRAME);
 });
 
@@ -142,7 +161,7 @@ for (const { engine, skip } of testEngines()) {
       }
 
       const manifest = JSON.parse(await readFile(join(out, 'manifest.json'), 'utf8')) as RunManifest;
-      assert.equal(manifest.format, 'latentkit-run/1');
+      assert.equal(manifest.format, 'latentkit-run/2');
       assert.equal(manifest.kind, 'vae');
       assert.equal(manifest.latentDim, 2);
       assert.deepEqual(manifest.imageShape, [32, 32, 1]);

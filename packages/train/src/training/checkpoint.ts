@@ -19,15 +19,21 @@ import { CheckpointError } from '../errors.ts';
 import { loadModel, saveModel } from '../models/io.ts';
 import type { ModelPair } from '../models/model-pair.ts';
 import { writeFileAtomic, writeJsonAtomic } from '@latentkit/format/node';
-import type { EpochMetrics, ImageShape, ModelKind } from '../types.ts';
+import { isModelKind, presetOf, presetSpec, modelSpecSchema } from '@latentkit/format';
+import type { EpochMetrics, ImageShape, ModelKind, ModelSpec } from '../types.ts';
 import { Adam } from './adam.ts';
 
-/** The `format` of a checkpoint's state.json this version writes and reads. */
-export const CHECKPOINT_FORMAT = 'latentkit-checkpoint/1';
+/** The `format` of a checkpoint's state.json this version writes (and reads, with format 1). */
+export const CHECKPOINT_FORMAT = 'latentkit-checkpoint/2';
+/** Format 1 (before the model spec): `kind` required, no `spec`; upgraded on read to the preset of its kind. */
+export const CHECKPOINT_FORMAT_V1 = 'latentkit-checkpoint/1';
 
 export interface CheckpointState {
   format: typeof CHECKPOINT_FORMAT;
-  kind: ModelKind;
+  /** The model spec of the run (format 2). */
+  spec: ModelSpec;
+  /** The preset the spec is, if any. */
+  kind?: ModelKind;
   latentDim: number;
   imageShape: ImageShape;
   /** Number of completed epochs (the next epoch to run has this index). */
@@ -35,6 +41,7 @@ export interface CheckpointState {
   seed: number;
   batchSize: number;
   learningRate: number;
+  /** Reconstruction weight used (= spec.loss.scale; format 1's name for it). */
   beta?: number;
   /** Lowest validation total loss so far and the epoch (1-based) that reached it. */
   best: { epoch: number; valLoss: number } | null;
@@ -151,19 +158,40 @@ export async function hasCheckpoint(dir: string): Promise<boolean> {
 /**
  * Reads a checkpoint written by writeCheckpoint (recovering the set-aside copy of a killed write)
  * into a new pair and optimizer on the active engine.
+ * A format-1 state.json (written before the model spec) is upgraded to the preset spec of its kind.
  * @throws CheckpointError (code LATENTKIT_CHECKPOINT) when `dir` holds no checkpoint, its format is
- *   not CHECKPOINT_FORMAT or its optimizer is not Adam; ValueError when a model in it cannot be loaded.
+ *   neither CHECKPOINT_FORMAT nor format 1, its spec is invalid, or its optimizer is not Adam; ValueError when a model in it cannot be loaded.
  */
 export async function readCheckpoint(dir: string): Promise<Checkpoint> {
   const found = await locate(dir);
   if (found === undefined) throw new CheckpointError(dir, `No checkpoint in ${dir} (state.json missing); nothing to resume`);
-  const state = JSON.parse(await readFile(join(found, STATE_JSON), 'utf8')) as CheckpointState;
-  if (state.format !== CHECKPOINT_FORMAT) {
-    throw new CheckpointError(found, `${join(found, STATE_JSON)}: format ${String(state.format)}, expected ${CHECKPOINT_FORMAT}`);
-  }
+  const state = upgradeState(JSON.parse(await readFile(join(found, STATE_JSON), 'utf8')), join(found, STATE_JSON), found);
   const encoder = await loadModel(join(found, 'encoder'));
   const decoder = await loadModel(join(found, 'decoder'));
   const optimizer = await readOptimizer(found);
-  const pair: ModelPair = { kind: state.kind, encoder, decoder, latentDim: state.latentDim, imageShape: state.imageShape };
+  const pair: ModelPair = { spec: state.spec, kind: presetOf(state.spec), encoder, decoder, latentDim: state.latentDim, imageShape: state.imageShape };
   return { pair, optimizer, state };
+}
+
+/**
+ * A parsed state.json -> CheckpointState: format 2 as is (its spec checked), format 1 with `spec` =
+ * the preset of its `kind` at its latentDim and reconstruction weight (`beta`).
+ * @throws CheckpointError naming `file` for another format, an unknown kind or an invalid spec.
+ */
+export function upgradeState(json: unknown, file: string, dir: string): CheckpointState {
+  const raw = (typeof json === 'object' && json !== null ? json : {}) as Record<string, unknown>;
+  if (raw.format === CHECKPOINT_FORMAT_V1) {
+    if (!isModelKind(raw.kind)) throw new CheckpointError(dir, `${file}: format 1 with kind ${String(raw.kind)}, expected ae, vae or faces-vae`);
+    const latentDim = typeof raw.latentDim === 'number' ? raw.latentDim : undefined;
+    const beta = raw.kind !== 'ae' && typeof raw.beta === 'number' ? raw.beta : undefined;
+    return { ...(raw as unknown as CheckpointState), format: CHECKPOINT_FORMAT, spec: presetSpec(raw.kind, { latentDim, lossScale: beta }) };
+  }
+  if (raw.format !== CHECKPOINT_FORMAT) {
+    throw new CheckpointError(dir, `${file}: format ${String(raw.format)}, expected ${CHECKPOINT_FORMAT} (or ${CHECKPOINT_FORMAT_V1})`);
+  }
+  const spec = modelSpecSchema.safeParse(raw.spec);
+  if (!spec.success) {
+    throw new CheckpointError(dir, `${file}: spec: ${spec.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`);
+  }
+  return { ...(raw as unknown as CheckpointState), spec: spec.data };
 }

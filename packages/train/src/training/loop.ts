@@ -22,22 +22,23 @@ import { activateEngine, type EngineInfo } from '../engine/select.ts';
 import { CheckpointError, ValueError } from '../errors.ts';
 import { buildModel } from '../models/build.ts';
 import type { ModelPair } from '../models/model-pair.ts';
-import { RUN_FORMAT, type Dataset, type EpochMetrics, type Losses, type ModelKind, type RunManifest } from '../types.ts';
+import { RUN_FORMAT, type Dataset, type EpochMetrics, type Losses, type ModelKind, type ModelSpec, type RunManifest } from '../types.ts';
 import { Adam } from './adam.ts';
 import { writeFinalArtifacts, writeEpochSamples } from './artifacts.ts';
 import { CHECKPOINT_FORMAT, hasCheckpoint, readCheckpoint, writeCheckpoint, type CheckpointState } from './checkpoint.ts';
-import { DEFAULT_BETA, DEFAULT_LEARNING_RATE, DEFAULT_SEED } from './book-defaults.ts';
+import { DEFAULT_LEARNING_RATE, DEFAULT_SEED } from './book-defaults.ts';
 import { batchNoise } from './noise.ts';
 import { createProgress, defaultProgressMode, type ProgressMode } from './progress.ts';
 import { createParallelStepper } from './parallel.ts';
 import { runPaths, writeMetrics } from './run-folder.ts';
 import { TensorBoardLog } from './tensorboard-log.ts';
 import { evaluateBatchAsync, trainStepAsync } from './step.ts';
-import { parseRunManifest } from '@latentkit/format';
+import { describeSpec, klWarmupWeight, parseRunManifest, presetOf, presetSpec } from '@latentkit/format';
 import { writeJsonAtomic } from '@latentkit/format/node';
 
 export interface TrainOptions {
-  kind: ModelKind;
+  /** The model: one of the book's presets by kind, or a model spec (@latentkit/format model-spec.ts). */
+  model: ModelKind | ModelSpec;
   train: Dataset;
   validation: Dataset;
   /** The run folder. */
@@ -49,13 +50,13 @@ export interface TrainOptions {
   seed?: number;
   /** Continue from outDir/checkpoints/last (starts afresh, saying so, when there is none). */
   resume?: boolean;
-  /** Default: the book's (AE 1e-3, VAEs 5e-4). */
+  /** Default: the book's for a preset (AE 1e-3, VAEs 5e-4); 5e-4 for a VAE spec, 1e-3 for an AE spec. */
   learningRate?: number;
-  /** Reconstruction weight of the VAEs; default the book's (500, 2000). */
-  beta?: number;
-  /** Default: the book's (2, 2, 200). */
+  /** Reconstruction weight (replaces the spec's loss.scale; the book's 500, 2000 for the presets). */
+  lossScale?: number;
+  /** Latent size of a preset (default the book's 2, 2, 200); a spec carries its own. */
   latentDim?: number;
-  /** Largest micro-batch for gradient accumulation; default defaultMicroBatch(kind, engine.backend). */
+  /** Largest micro-batch for gradient accumulation; default defaultMicroBatch(spec, engine.backend). */
   microBatch?: number;
   /** Gradient workers (data parallelism, training/parallel.ts); default 1 (this thread only). */
   workers?: number;
@@ -91,10 +92,18 @@ export const FACES_MICRO_BATCH = 32;
  * The micro-batch a run uses unless told: the whole batch (BatchNorm then normalises with the whole
  * batch's statistics, as in Keras), except the faces VAE on the wasm backend, whose 4 GB memory cannot
  * hold batch 128's activations and gradients (FACES_MICRO_BATCH). TensorFlow (tfjs-node) takes the
- * book's batch 128 in one piece.
+ * book's batch 128 in one piece. Other specs on wasm: whole batches unless --micro-batch says otherwise.
  */
-export function defaultMicroBatch(kind: ModelKind, backend: string): number | undefined {
+export function defaultMicroBatch(model: ModelKind | ModelSpec, backend: string): number | undefined {
+  const kind = typeof model === 'string' ? model : presetOf(model);
   return kind === 'faces-vae' && backend === 'wasm' ? FACES_MICRO_BATCH : undefined;
+}
+
+/** The learning rate a run uses unless told: the book's for a preset, else 5e-4 for a VAE and 1e-3 (Keras Adam's default) for an AE. */
+export function defaultLearningRate(spec: ModelSpec): number {
+  const kind = presetOf(spec);
+  if (kind) return DEFAULT_LEARNING_RATE[kind];
+  return spec.type === 'vae' ? DEFAULT_LEARNING_RATE.vae : DEFAULT_LEARNING_RATE.ae;
 }
 
 /** How a run manifest names its engine: `name: detail` (e.g. "wasm: @tensorflow/tfjs-backend-wasm 4.22.0 (SIMD on, ...)"). */
@@ -127,10 +136,11 @@ function lossLine(l: Losses): string {
 /** The settings a run's TensorBoard log shows as run/hparams, in table order. */
 function runSettings(
   options: TrainOptions,
-  run: { pair: ModelPair; batchesPerEpoch: number; learningRate: number; beta?: number; seed: number; microBatch?: number; resumedAfter?: number },
+  run: { pair: ModelPair; spec: ModelSpec; batchesPerEpoch: number; learningRate: number; seed: number; microBatch?: number; resumedAfter?: number },
 ): Record<string, string | number | undefined> {
+  const { spec } = run;
   return {
-    model: options.kind,
+    model: run.pair.kind ?? describeSpec(spec),
     'latent dim': run.pair.latentDim,
     'image shape': run.pair.imageShape.join('x'),
     data: `${options.train.name} (${options.train.source})`,
@@ -140,7 +150,9 @@ function runSettings(
     'batch size': options.batchSize,
     'batches per epoch': run.batchesPerEpoch,
     'learning rate': run.learningRate,
-    beta: run.beta,
+    'reconstruction loss': `${spec.loss.type} x ${spec.loss.scale}`,
+    'KL weight (beta)': spec.type === 'vae' ? spec.beta : undefined,
+    'KL warm-up': spec.type === 'vae' && spec.klWarmup.schedule !== 'none' ? JSON.stringify(spec.klWarmup) : undefined,
     seed: run.seed,
     'micro-batch': run.microBatch,
     workers: options.workers,
@@ -150,40 +162,46 @@ function runSettings(
 }
 
 /**
- * Trains `options.kind` on `options.engine` for `options.epochs` epochs (a resumed run continues up
+ * Trains `options.model` (a preset or a spec) on `options.engine` for `options.epochs` epochs (a resumed run continues up
  * to that number) and writes the run folder `options.outDir` (layout: @latentkit/format's layout.ts): checkpoints every
  * epoch, metrics.jsonl, sample PNGs, then the final models, pictures and manifest.json. Losses are
- * per image (BCE in nats per pixel for the AE; beta-weighted reconstruction + KL for the VAEs).
+ * per image (spec.loss.scale x BCE or MSE; for VAEs + beta x w(epoch) x KL, w the KL warm-up weight;
+ * metrics record the unweighted KL).
  * Returns the manifest, the per-epoch history and the trained pair (on the engine; caller disposes).
  * @throws ValueError for epochs, batchSize, microBatch or workers that are not positive integers,
  *   a run folder that already holds files without `resume`, data whose image shape does not fit the
- *   model, or empty data; CheckpointError when `resume` finds a run of another kind, batch size or
- *   seed; EngineError when the engine's backend cannot be activated; DataError from the datasets;
+ *   model, empty data, or a spec the schema refuses; CheckpointError when `resume` finds a run of
+ *   another spec, batch size or seed; EngineError when the engine's backend cannot be activated; DataError from the datasets;
  *   ValueError when a new run's TensorBoard log folder already holds events files;
  *   a plain Error when the loss becomes NaN or infinite (training diverged).
  */
 export async function train(options: TrainOptions): Promise<TrainResult> {
   const log = options.log ?? ((msg: string) => console.error(msg));
-  const { kind, epochs, batchSize } = options;
+  const { epochs, batchSize } = options;
+  let spec: ModelSpec =
+    typeof options.model === 'string' ? presetSpec(options.model, { latentDim: options.latentDim }) : structuredClone(options.model);
+  if (options.lossScale !== undefined) spec.loss.scale = options.lossScale;
   checkPositiveInt('epochs', epochs);
   checkPositiveInt('batchSize', batchSize);
   checkPositiveInt('microBatch', options.microBatch);
   checkPositiveInt('workers', options.workers);
   const seed = options.seed ?? DEFAULT_SEED;
   const paths = runPaths(options.outDir);
-  const beta = kind === 'ae' ? undefined : (options.beta ?? DEFAULT_BETA[kind]);
   const { engine } = options;
   await activateEngine(engine);
-  const microBatch = options.microBatch ?? defaultMicroBatch(kind, engine.backend);
 
   let pair: ModelPair;
   let optimizer: Adam;
   let state: CheckpointState;
   if (options.resume && (await hasCheckpoint(paths.lastCheckpoint))) {
     ({ pair, optimizer, state } = await readCheckpoint(paths.lastCheckpoint));
-    if (state.kind !== kind) {
-      throw new CheckpointError(options.outDir, `${options.outDir} holds a ${state.kind} run; cannot resume it as ${kind} (use --model ${state.kind})`);
+    const held = describeSpec(state.spec);
+    const asked = describeSpec(spec);
+    if (held !== asked) {
+      const hint = state.kind ? `--model ${state.kind}` : `the run's spec (${paths.lastCheckpoint}/state.json "spec")`;
+      throw new CheckpointError(options.outDir, `${options.outDir} holds a run of ${held}; cannot resume it as ${asked} (use ${hint})`);
     }
+    spec = state.spec;
     if (state.batchSize !== batchSize || state.seed !== seed) {
       throw new CheckpointError(
         options.outDir,
@@ -197,26 +215,30 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     else if (await isNonEmptyDir(paths.root)) {
       throw new ValueError(`${options.outDir} already holds files; pass --resume to continue that run or choose another --out`);
     }
-    pair = buildModel(kind, { seed, latentDim: options.latentDim });
-    const learningRate = options.learningRate ?? DEFAULT_LEARNING_RATE[kind];
+    pair = buildModel(spec, { seed });
+    const learningRate = options.learningRate ?? defaultLearningRate(spec);
     optimizer = new Adam({ learningRate });
     state = {
       format: CHECKPOINT_FORMAT,
-      kind,
+      spec,
+      ...(pair.kind ? { kind: pair.kind } : {}),
       latentDim: pair.latentDim,
       imageShape: pair.imageShape,
       epoch: 0,
       seed,
       batchSize,
       learningRate,
-      beta,
+      ...(spec.type === 'vae' ? { beta: spec.loss.scale } : {}),
       best: null,
       history: [],
     };
   }
+  const kind = pair.kind;
+  const variational = spec.type === 'vae';
+  const microBatch = options.microBatch ?? defaultMicroBatch(spec, engine.backend);
   const checkShape = (d: Dataset, what: string) => {
     if (d.imageShape.join('x') !== pair.imageShape.join('x')) {
-      throw new ValueError(`${what} data ${d.name} has images ${d.imageShape.join('x')}; the ${kind} model takes ${pair.imageShape.join('x')}`);
+      throw new ValueError(`${what} data ${d.name} has images ${d.imageShape.join('x')}; the ${kind ?? 'spec'} model takes ${pair.imageShape.join('x')}`);
     }
     if (d.size === 0) throw new ValueError(`${what} data ${d.name} (${d.source}) is empty`);
   };
@@ -235,7 +257,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
       resume: options.resume === true,
       learningRate: optimizer.learningRate,
       histograms: options.tensorboard?.histograms === true,
-      hparams: runSettings(options, { pair, batchesPerEpoch, learningRate: optimizer.learningRate, beta, seed, microBatch, resumedAfter: options.resume ? state.epoch : undefined }),
+      hparams: runSettings(options, { pair, spec, batchesPerEpoch, learningRate: optimizer.learningRate, seed, microBatch, resumedAfter: options.resume ? state.epoch : undefined }),
     });
     log(`TensorBoard log: ${tensorboard.path}`);
   }
@@ -250,9 +272,8 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
         pair,
         optimizer,
         engine,
-        modelArgs: { latentDim: pair.latentDim, seed },
+        modelArgs: { seed },
         workers: options.workers,
-        beta,
         microBatch,
       });
     }
@@ -266,21 +287,23 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   if (stepper) log(`data parallelism: ${stepper.workers} replicas (this thread + ${stepper.workers - 1} worker thread${stepper.workers > 2 ? 's' : ''})`);
 
   const progress = createProgress(options.progress ?? defaultProgressMode(), log);
-  const stepOptions = { beta, microBatch };
+  const stepOptions = { microBatch };
   try {
     for (let epoch = state.epoch; epoch < epochs; epoch++) {
       const started = performance.now();
       progress.startEpoch(epoch + 1, epochs, batchesPerEpoch);
       const trainSum = { total: 0, reconstruction: 0, kl: 0 };
+      // beta x the KL warm-up weight of this epoch (model-spec.ts klWarmupWeight); 1 x beta without warm-up.
+      const klWeight = variational ? spec.beta * klWarmupWeight(spec.klWarmup, epoch) : undefined;
       let steps = 0;
       let images = 0;
       let batchStarted = performance.now();
       for await (const batch of options.train.batches(batchSize, { shuffle: true, seed: seed + epoch })) {
         const x = toTensor(batch.images, batch.count, pair);
-        const eps = kind === 'ae' ? undefined : batchNoise(seed, epoch, 'train', steps, batch.count, pair.latentDim);
+        const eps = variational ? batchNoise(seed, epoch, 'train', steps, batch.count, pair.latentDim) : undefined;
         let l: Losses;
         try {
-          l = stepper ? await stepper.step(x, { eps }) : await trainStepAsync(pair, optimizer, x, { ...stepOptions, eps });
+          l = stepper ? await stepper.step(x, { eps, klWeight }) : await trainStepAsync(pair, optimizer, x, { ...stepOptions, eps, klWeight });
         } finally {
           x.dispose();
         }
@@ -300,8 +323,8 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
       }
       const trainSeconds = (performance.now() - started) / 1000;
       const trainLosses: Losses = { total: trainSum.total / steps, reconstruction: trainSum.reconstruction / steps };
-      if (kind !== 'ae') trainLosses.kl = trainSum.kl / steps;
-      const val = await evaluate(pair, options.validation, batchSize, { seed, epoch, beta });
+      if (variational) trainLosses.kl = trainSum.kl / steps;
+      const val = await evaluate(pair, options.validation, batchSize, { seed, epoch, klWeight });
       const metrics: EpochMetrics = {
         epoch: epoch + 1,
         train: trainLosses,
@@ -335,7 +358,8 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   const last = state.history[state.history.length - 1];
   const manifest: RunManifest = {
     format: RUN_FORMAT,
-    kind,
+    spec,
+    ...(kind ? { kind } : {}),
     latentDim: pair.latentDim,
     imageShape: pair.imageShape,
     data: {
@@ -351,7 +375,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   };
   if (options.train.labelNames) manifest.labelNames = options.train.labelNames;
   if (options.train.attributeNames) manifest.attributeNames = options.train.attributeNames;
-  if (beta !== undefined) manifest.beta = beta;
+  if (variational) manifest.beta = spec.loss.scale;
   if (last) manifest.finalLosses = { train: last.train, val: last.val };
   // Parsed before it is written: a run folder never holds a manifest that export would refuse.
   await writeJsonAtomic(paths.manifest, parseRunManifest(manifest, paths.manifest));
@@ -362,23 +386,24 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
 
 /**
  * Validation losses: the mean over every image of `data` (inference mode, VAE noise seeded by
- * (seed, epoch) on the 'val' stream), in batches of `batchSize`. Losses are per image, as train's.
+ * (seed, epoch) on the 'val' stream), in batches of `batchSize`. Losses are per image, as train's;
+ * `klWeight` (default the spec's beta) weights the KL in `total`, as in that epoch's training.
  * Runs on the active engine. @throws DataError from the dataset; ValueError for a bad batchSize.
  */
 export async function evaluate(
   pair: ModelPair,
   data: Dataset,
   batchSize: number,
-  opts: { seed: number; epoch: number; beta?: number },
+  opts: { seed: number; epoch: number; klWeight?: number; lossScale?: number },
 ): Promise<Losses> {
   const sum = { total: 0, reconstruction: 0, kl: 0 };
   let n = 0;
   let step = 0;
   for await (const batch of data.batches(batchSize, { shuffle: false })) {
     const x = toTensor(batch.images, batch.count, pair);
-    const eps = pair.kind === 'ae' ? undefined : batchNoise(opts.seed, opts.epoch, 'val', step++, batch.count, pair.latentDim);
+    const eps = pair.spec.type === 'ae' ? undefined : batchNoise(opts.seed, opts.epoch, 'val', step++, batch.count, pair.latentDim);
     try {
-      const l = await evaluateBatchAsync(pair, x, { eps, beta: opts.beta });
+      const l = await evaluateBatchAsync(pair, x, { eps, klWeight: opts.klWeight, lossScale: opts.lossScale });
       sum.total += l.total * batch.count;
       sum.reconstruction += l.reconstruction * batch.count;
       sum.kl += (l.kl ?? 0) * batch.count;
@@ -388,6 +413,6 @@ export async function evaluate(
     }
   }
   const out: Losses = { total: sum.total / n, reconstruction: sum.reconstruction / n };
-  if (pair.kind !== 'ae') out.kl = sum.kl / n;
+  if (pair.spec.type === 'vae') out.kl = sum.kl / n;
   return out;
 }

@@ -58,6 +58,26 @@ test('modelLoss weights the reconstruction by the book\'s beta and adds the KL',
 
   const faces = modelLoss('faces-vae', { images, reconstruction, zMean, zLogVar });
   close(faces.total.dataSync()[0], 2000 * mse + kl);
-  close(modelLoss('vae', { images, reconstruction, zMean, zLogVar }, 1).total.dataSync()[0], bce + kl);
+  close(modelLoss('vae', { images, reconstruction, zMean, zLogVar }, { lossScale: 1 }).total.dataSync()[0], bce + kl);
   assert.throws(() => modelLoss('vae', { images, reconstruction }), /needs zMean and zLogVar/);
+});
+
+test('modelLoss of a spec: loss.scale x (BCE | MSE) + beta x KL; the KL weight of a step replaces beta', () => {
+  const images = tf.tensor4d(target, [2, 1, 3, 1]);
+  const reconstruction = tf.tensor4d(output, [2, 1, 3, 1]);
+  const zMean = tf.tensor2d([[0.5, -1], [0, 2]]);
+  const zLogVar = tf.tensor2d([[0, 0.5], [-1, 0.1]]);
+  const bce = binaryCrossentropy(images, reconstruction).dataSync()[0];
+  const mse = meanSquaredError(images, reconstruction).dataSync()[0];
+  const kl = klDivergence(zMean, zLogVar).dataSync()[0];
+  const spec = { type: 'vae', loss: { type: 'mse', scale: 300 }, beta: 4 } as const;
+  const l = modelLoss(spec, { images, reconstruction, zMean, zLogVar });
+  close(l.reconstruction.dataSync()[0], 300 * mse);
+  close(l.kl!.dataSync()[0], kl); // metrics keep the unweighted KL
+  close(l.total.dataSync()[0], 300 * mse + 4 * kl);
+  close(modelLoss(spec, { images, reconstruction, zMean, zLogVar }, { klWeight: 0 }).total.dataSync()[0], 300 * mse);
+  const ae = modelLoss({ type: 'ae', loss: { type: 'mse', scale: 10 }, beta: 1 }, { images, reconstruction });
+  close(ae.total.dataSync()[0], 10 * mse);
+  assert.equal(ae.kl, undefined);
+  close(modelLoss({ type: 'ae', loss: { type: 'bce', scale: 1 }, beta: 1 }, { images, reconstruction }).total.dataSync()[0], bce);
 });

@@ -1,5 +1,6 @@
 /**
- * The book's losses, as its Keras code computes them (ch. 3):
+ * The losses of a model spec (@latentkit/format model-spec.ts): loss.scale x (BCE | MSE) + beta x
+ * w x KL. The book's three presets give its losses, as its Keras code computes them (ch. 3):
  * - AE: compile(loss='binary_crossentropy'): Keras BCE per pixel, averaged over all pixels and images.
  * - Fashion VAE: reconstruction = mean over the batch of 500 * BCE(axis=(1,2,3)) (mean over pixels);
  *   KL = mean over the batch of sum over latent dims of -0.5 (1 + log_var - mean^2 - exp(log_var));
@@ -12,8 +13,7 @@
  * -(t log(p + eps) + (1 - t) log(1 - p + eps)), eps = 1e-7.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import type { ModelKind } from '../types.ts';
-import { DEFAULT_BETA } from './book-defaults.ts';
+import { PRESET_SPECS, type ModelKind, type ModelSpec } from '@latentkit/format';
 
 /** Keras's fuzz factor (keras.backend.epsilon()): keeps log() away from 0 in the cross-entropy. */
 export const KERAS_EPSILON = 1e-7;
@@ -65,27 +65,40 @@ export interface LossInputs {
   zLogVar?: tf.Tensor2D;
 }
 
+/** What a loss needs of a spec. */
+export type LossSpec = Pick<ModelSpec, 'type' | 'loss' | 'beta'>;
+
+/** The two weights of the loss of one step; each defaults to the spec's. */
+export interface LossWeights {
+  /** Weight of the reconstruction term (default spec.loss.scale: the book's 1, 500, 2000). */
+  lossScale?: number;
+  /** Weight of the KL term (default spec.beta; the loop passes beta x the KL warm-up weight of the epoch). */
+  klWeight?: number;
+}
+
 /**
- * The book's loss of `kind` for one batch: AE: BCE; Fashion VAE: beta * BCE + KL; faces VAE:
- * beta * MSE + KL (see the module comment). Images and reconstruction are [n, H, W, C] in [0, 1],
- * zMean/zLogVar [n, latentDim] (VAEs only). `beta` defaults to DEFAULT_BETA[kind] (ignored for the
- * AE). Returns scalars per image (caller disposes); `kl` only for the VAEs.
+ * The loss of `spec` (or of a preset, by kind) for one batch: reconstruction = lossScale x (BCE or
+ * MSE, means over every pixel and image); VAEs: total = reconstruction + klWeight x KL (KL summed
+ * over latent dims, averaged over the batch); AE: total = reconstruction. Images and reconstruction
+ * are [n, H, W, C] in [0, 1], zMean/zLogVar [n, latentDim] (VAEs only). Returns scalars per image
+ * (caller disposes); `kl` (unweighted) only for VAEs.
+ * @throws TypeError when a VAE loss lacks zMean or zLogVar.
  */
-export function modelLoss(kind: ModelKind, inputs: LossInputs, beta = DEFAULT_BETA[kind]): LossTensors {
+export function modelLoss(spec: LossSpec | ModelKind, inputs: LossInputs, weights: LossWeights = {}): LossTensors {
+  const s = typeof spec === 'string' ? PRESET_SPECS[spec] : spec;
+  const scale = weights.lossScale ?? s.loss.scale;
   return tf.tidy(() => {
-    if (kind === 'ae') {
-      const bce = binaryCrossentropy(inputs.images, inputs.reconstruction);
-      return { total: bce, reconstruction: bce.clone() };
-    }
+    const base = s.loss.type === 'bce'
+      ? binaryCrossentropy(inputs.images, inputs.reconstruction)
+      : meanSquaredError(inputs.images, inputs.reconstruction);
+    const reconstruction = (scale === 1 ? base : tf.mul(base, scale)) as tf.Scalar;
+    if (s.type === 'ae') return { total: reconstruction, reconstruction: reconstruction.clone() };
     if (inputs.zMean === undefined || inputs.zLogVar === undefined) {
-      throw new TypeError(`modelLoss: the ${kind} loss needs zMean and zLogVar`);
+      throw new TypeError(`modelLoss: a VAE loss needs zMean and zLogVar`);
     }
-    const base =
-      kind === 'vae'
-        ? binaryCrossentropy(inputs.images, inputs.reconstruction)
-        : meanSquaredError(inputs.images, inputs.reconstruction);
-    const reconstruction = tf.mul(base, beta) as tf.Scalar;
     const kl = klDivergence(inputs.zMean, inputs.zLogVar);
-    return { total: tf.add(reconstruction, kl) as tf.Scalar, reconstruction, kl };
+    const klWeight = weights.klWeight ?? s.beta;
+    const weighted = klWeight === 1 ? kl : tf.mul(kl, klWeight);
+    return { total: tf.add(reconstruction, weighted) as tf.Scalar, reconstruction, kl };
   });
 }

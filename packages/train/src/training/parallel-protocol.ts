@@ -1,17 +1,18 @@
 /** Messages between the parallel stepper (parallel.ts) and its workers (parallel-worker.ts). */
 import type { EngineName } from '../engine/select.ts';
 import type { ModelArgs } from '../models/build.ts';
-import type { Losses, ModelKind } from '../types.ts';
+import type { Losses, ModelSpec } from '../types.ts';
 
 /** Weight key (see weights.ts) -> values, row-major. */
 export type WeightValues = Record<string, Float32Array>;
 
 export interface InitMessage {
   type: 'init';
-  kind: ModelKind;
+  /** The spec the worker builds its replica from (buildModel(spec, modelArgs)). */
+  spec: ModelSpec;
   modelArgs: ModelArgs;
   engine: EngineName;
-  beta?: number;
+  lossScale?: number;
   microBatch?: number;
   /** Every weight of the main thread's replica (trainable and BN moving statistics). */
   weights: WeightValues;
@@ -23,6 +24,8 @@ export interface GradientsMessage {
   images: Float32Array;
   count: number;
   eps?: Float32Array;
+  /** KL weight of this step (beta x the epoch's warm-up weight); absent: the spec's beta. */
+  klWeight?: number;
 }
 
 export interface WeightsMessage {

@@ -1,6 +1,6 @@
 /**
  * A gradient worker of the parallel stepper (parallel.ts), run in a worker_thread with its own
- * tfjs and wasm instance: it rebuilds the model from kind + args, takes the main thread's weights,
+ * tfjs and wasm instance: it rebuilds the model from spec + args, takes the main thread's weights,
  * and answers each shard with its gradients (computed by step.ts's computeGradients, so both
  * threads run the very same code).
  */
@@ -18,7 +18,7 @@ if (!parentPort) throw new Error('parallel-worker.ts must run in a worker_thread
 const port = parentPort;
 
 let pair: ModelPair | undefined;
-let options: { beta?: number; microBatch?: number } = {};
+let options: { lossScale?: number; microBatch?: number } = {};
 
 function reply(message: FromWorker, transfer: ArrayBuffer[] = []): void {
   port.postMessage(message, transfer);
@@ -44,8 +44,8 @@ async function handle(message: ToWorker): Promise<void> {
   switch (message.type) {
     case 'init': {
       const info = await initEngine(message.engine, { log: () => {} });
-      pair = buildModel(message.kind, message.modelArgs);
-      options = { beta: message.beta, microBatch: message.microBatch };
+      pair = buildModel(message.spec, message.modelArgs);
+      options = { lossScale: message.lossScale, microBatch: message.microBatch };
       setWeights(message.weights);
       reply({ type: 'ready', engine: info.name });
       return;
@@ -57,7 +57,7 @@ async function handle(message: ToWorker): Promise<void> {
       const [h, w, c] = pair!.imageShape;
       const images = tf.tensor4d(message.images, [message.count, h, w, c]);
       try {
-        const result = computeGradients(pair!, images, { ...options, eps: message.eps });
+        const result = computeGradients(pair!, images, { ...options, eps: message.eps, klWeight: message.klWeight });
         const grads: WeightValues = {};
         for (const [key, g] of Object.entries(result.grads)) grads[key] = (g.dataSync() as Float32Array).slice();
         tf.dispose(Object.values(result.grads));

@@ -10,10 +10,10 @@
  *   interface ParallelStepperOptions {
  *     pair: ModelPair;          // the main thread's replica; its weights are the truth
  *     optimizer: Adam;          // applies the averaged gradients to `pair`
- *     modelArgs?: ModelArgs;    // how buildModel(pair.kind, modelArgs) rebuilds it in a worker
+ *     modelArgs?: ModelArgs;    // how buildModel(pair.spec, modelArgs) rebuilds it in a worker
  *     workers?: number;         // replicas incl. this thread; 1 (default) = today's single-thread path
  *     engine: EngineInfo;       // the engine this thread runs (initEngine's result); each worker loads the same one
- *     beta?: number;            // passed to computeGradients
+ *     lossScale?: number;       // passed to computeGradients (klWeight comes with each step)
  *     microBatch?: number;      // per-replica micro-batch (passed to computeGradients)
  *   }
  *   interface ParallelStepper {
@@ -58,13 +58,16 @@ export interface ParallelStepperOptions {
   workers?: number;
   /** The engine this thread trains on (initEngine's result); every worker thread loads the same one. */
   engine: EngineInfo;
-  beta?: number;
+  /** Reconstruction weight (default the spec's loss.scale). */
+  lossScale?: number;
   microBatch?: number;
 }
 
 export interface StepInput {
   /** VAE noise for the whole batch, [count, latentDim] row-major. */
   eps?: Float32Array;
+  /** KL weight of this step (default the spec's beta). */
+  klWeight?: number;
 }
 
 export interface ParallelStepper {
@@ -180,7 +183,7 @@ export async function createParallelStepper(options: ParallelStepperOptions): Pr
     throw new ValueError(`workers must be a positive integer (1 = this thread only), received ${replicas}`);
   }
   const engine = options.engine.name;
-  const gradOptions = { beta: options.beta, microBatch: options.microBatch };
+  const gradOptions = { lossScale: options.lossScale, microBatch: options.microBatch };
   const handles: WorkerHandle[] = [];
   let disposed = false;
 
@@ -196,7 +199,7 @@ export async function createParallelStepper(options: ParallelStepperOptions): Pr
     await Promise.all(
       handles.map((h) => {
         const weights = readValues(allVariables(pair));
-        return h.request({ type: 'init', kind: pair.kind, modelArgs: options.modelArgs ?? {}, engine, ...gradOptions, weights }, buffersOf(weights));
+        return h.request({ type: 'init', spec: pair.spec, modelArgs: options.modelArgs ?? {}, engine, ...gradOptions, weights }, buffersOf(weights));
       }),
     );
   } catch (error) {
@@ -213,14 +216,14 @@ export async function createParallelStepper(options: ParallelStepperOptions): Pr
     const n = images.shape[0];
     const [h, w, c] = pair.imageShape;
     if (images.shape[1] !== h || images.shape[2] !== w || images.shape[3] !== c) {
-      throw new ValueError(`images have shape [${images.shape}]; the ${pair.kind} model takes [n, ${h}, ${w}, ${c}]`);
+      throw new ValueError(`images have shape [${images.shape}]; the ${pair.kind ?? pair.spec.type} model takes [n, ${h}, ${w}, ${c}]`);
     }
     const dim = pair.latentDim;
     if (input.eps !== undefined && input.eps.length !== n * dim) {
       throw new ValueError(`eps holds ${input.eps.length} values; ${n} images x latentDim ${dim} = ${n * dim} expected`);
     }
     if (handles.length === 0 || n < replicas) {
-      return computeGradients(pair, images, { ...gradOptions, eps: input.eps });
+      return computeGradients(pair, images, { ...gradOptions, eps: input.eps, klWeight: input.klWeight });
     }
     const sizes = shardSizes(n, replicas);
     const pixels = h * w * c;
@@ -232,7 +235,7 @@ export async function createParallelStepper(options: ParallelStepperOptions): Pr
       const count = sizes[i + 1]!;
       const shard = all.slice(start * pixels, (start + count) * pixels);
       const eps = input.eps?.slice(start * dim, (start + count) * dim);
-      replies.push(handle.request<GradientsReply>({ type: 'gradients', id: 0, images: shard, count, eps }, [shard.buffer, ...(eps ? [eps.buffer as ArrayBuffer] : [])]));
+      replies.push(handle.request<GradientsReply>({ type: 'gradients', id: 0, images: shard, count, eps, klWeight: input.klWeight }, [shard.buffer, ...(eps ? [eps.buffer as ArrayBuffer] : [])]));
       start += count;
     });
     // Always settle the workers' promises, even when this thread's shard fails.
@@ -242,7 +245,7 @@ export async function createParallelStepper(options: ParallelStepperOptions): Pr
     try {
       const x0 = tf.slice(images, [0, 0, 0, 0], [n0, h, w, c]);
       try {
-        own = computeGradients(pair, x0, { ...gradOptions, eps: input.eps?.subarray(0, n0 * dim) });
+        own = computeGradients(pair, x0, { ...gradOptions, eps: input.eps?.subarray(0, n0 * dim), klWeight: input.klWeight });
       } finally {
         x0.dispose();
       }

@@ -23,15 +23,16 @@ import { ValueError } from '../errors.ts';
 import type { ModelPair } from '../models/model-pair.ts';
 import type { Losses } from '../types.ts';
 import type { Adam } from './adam.ts';
-import { DEFAULT_BETA } from './book-defaults.ts';
-import { modelLoss, type LossTensors } from './losses.ts';
+import { modelLoss, type LossTensors, type LossWeights } from './losses.ts';
 import { nonTrainableVariables, trainableVariables } from './weights.ts';
 
 export interface GradientOptions {
   /** VAE noise, [images, latentDim] row-major; omitted: unseeded N(0, 1) draws. Ignored for the AE. */
   eps?: Float32Array | tf.Tensor2D;
-  /** Reconstruction weight; defaults to the book's (VAE 500, faces VAE 2000). */
-  beta?: number;
+  /** Reconstruction weight; default the spec's loss.scale (the book's 1, 500, 2000). */
+  lossScale?: number;
+  /** KL weight (VAEs); default the spec's beta. The training loop passes beta x the KL warm-up weight. */
+  klWeight?: number;
   /** Largest micro-batch; the batch is split and gradients accumulated. Default: no split. */
   microBatch?: number;
 }
@@ -81,19 +82,19 @@ export function forwardLoss(
   pair: ModelPair,
   images: tf.Tensor4D,
   eps: tf.Tensor2D | undefined,
-  beta: number,
+  weights: LossWeights,
   training: boolean,
 ): LossTensors {
   return tf.tidy((): tf.TensorContainer => {
-    if (pair.kind === 'ae') {
+    if (pair.spec.type === 'ae') {
       const z = pair.encoder.apply(images, { training }) as tf.Tensor;
       const reconstruction = pair.decoder.apply(z, { training }) as tf.Tensor;
-      return modelLoss('ae', { images, reconstruction }) as unknown as tf.TensorContainer;
+      return modelLoss(pair.spec, { images, reconstruction }, weights) as unknown as tf.TensorContainer;
     }
     const [zMean, zLogVar] = vaeTrunk(pair).apply(images, { training }) as tf.Tensor2D[];
     const z = pair.encoder.getLayer('z').apply([zMean, zLogVar, eps!]) as tf.Tensor;
     const reconstruction = pair.decoder.apply(z, { training }) as tf.Tensor;
-    return modelLoss(pair.kind, { images, reconstruction, zMean, zLogVar }, beta) as unknown as tf.TensorContainer;
+    return modelLoss(pair.spec, { images, reconstruction, zMean, zLogVar }, weights) as unknown as tf.TensorContainer;
   }) as unknown as LossTensors;
 }
 
@@ -101,7 +102,7 @@ function checkImages(pair: ModelPair, images: tf.Tensor4D): number {
   const [n, h, w, c] = images.shape;
   const [eh, ew, ec] = pair.imageShape;
   if (h !== eh || w !== ew || c !== ec) {
-    throw new ValueError(`images have shape [${images.shape}]; the ${pair.kind} model takes [n, ${eh}, ${ew}, ${ec}]`);
+    throw new ValueError(`images have shape [${images.shape}]; the ${pair.kind ?? pair.spec.type} model takes [n, ${eh}, ${ew}, ${ec}]`);
   }
   if (n < 1) throw new ValueError('computeGradients: empty batch');
   return n;
@@ -118,7 +119,7 @@ function lossScalars(t: LossTensors): tf.Scalar[] {
 }
 
 /** Size-weighted sums of the pending losses from their values ([total, reconstruction, kl?] each). */
-function sumLosses(pending: readonly PendingLosses[], values: readonly number[][], kind: ModelPair['kind']): Losses {
+function sumLosses(pending: readonly PendingLosses[], values: readonly number[][], variational: boolean): Losses {
   const sums = { total: 0, reconstruction: 0, kl: 0 };
   pending.forEach(({ weight }, i) => {
     const [total, reconstruction, kl] = values[i]!;
@@ -127,14 +128,14 @@ function sumLosses(pending: readonly PendingLosses[], values: readonly number[][
     sums.kl += (kl ?? 0) * weight;
   });
   const losses: Losses = { total: sums.total, reconstruction: sums.reconstruction };
-  if (kind !== 'ae') losses.kl = sums.kl;
+  if (variational) losses.kl = sums.kl;
   return losses;
 }
 
 /** Reads and disposes the pending losses synchronously (wasm, cpu, tfjs-node). */
-function readLossesSync(pending: readonly PendingLosses[], kind: ModelPair['kind']): Losses {
+function readLossesSync(pending: readonly PendingLosses[], variational: boolean): Losses {
   try {
-    return sumLosses(pending, pending.map((p) => lossScalars(p.tensors).map((t) => t.dataSync()[0]!)), kind);
+    return sumLosses(pending, pending.map((p) => lossScalars(p.tensors).map((t) => t.dataSync()[0]!)), variational);
   } finally {
     for (const p of pending) tf.dispose(lossScalars(p.tensors));
   }
@@ -144,10 +145,10 @@ function readLossesSync(pending: readonly PendingLosses[], kind: ModelPair['kind
  * Reads and disposes the pending losses without a synchronous readback: the webgpu backend's
  * dataSync needs OffscreenCanvas, which Node lacks, so every engine's training loop reads this way.
  */
-async function readLosses(pending: readonly PendingLosses[], kind: ModelPair['kind']): Promise<Losses> {
+async function readLosses(pending: readonly PendingLosses[], variational: boolean): Promise<Losses> {
   try {
     const values = await Promise.all(pending.map((p) => Promise.all(lossScalars(p.tensors).map(async (t) => (await t.data())[0]!))));
-    return sumLosses(pending, values, kind);
+    return sumLosses(pending, values, variational);
   } finally {
     for (const p of pending) tf.dispose(lossScalars(p.tensors));
   }
@@ -162,14 +163,14 @@ interface PendingGradients {
 /** The gradient computation of computeGradients, with the losses left as tensors (not yet read). */
 function gradientsWithPendingLosses(pair: ModelPair, images: tf.Tensor4D, options: GradientOptions): PendingGradients {
   const n = checkImages(pair, images);
-  const beta = options.beta ?? DEFAULT_BETA[pair.kind];
+  const weights: LossWeights = { lossScale: options.lossScale, klWeight: options.klWeight };
   const micro = options.microBatch ?? n;
   if (!Number.isInteger(micro) || micro < 1) throw new ValueError(`microBatch must be a positive integer, received ${micro}`);
   const variables = trainableVariables(pair);
   const keyOfName = new Map<string, string>();
   for (const [key, v] of variables) keyOfName.set(v.name, key);
   const varList = [...variables.values()];
-  const eps = pair.kind === 'ae' ? undefined : epsTensor(pair, n, options.eps);
+  const eps = pair.spec.type === 'ae' ? undefined : epsTensor(pair, n, options.eps);
 
   const moving = nonTrainableVariables(pair);
   const chunks = Math.ceil(n / micro);
@@ -188,7 +189,7 @@ function gradientsWithPendingLosses(pair: ModelPair, images: tf.Tensor4D, option
         const x = chunks === 1 ? images : tf.slice(images, [start, 0, 0, 0], [size, -1, -1, -1]);
         const e = eps === undefined ? undefined : chunks === 1 ? eps : tf.slice(eps, [start, 0], [size, -1]);
         return tf.variableGrads(() => {
-          const l = forwardLoss(pair, x, e, beta, true);
+          const l = forwardLoss(pair, x, e, weights, true);
           parts = { total: l.total, reconstruction: tf.keep(l.reconstruction), kl: l.kl && tf.keep(l.kl) };
           return l.total;
         }, varList);
@@ -230,13 +231,13 @@ function gradientsWithPendingLosses(pair: ModelPair, images: tf.Tensor4D, option
  */
 export function computeGradients(pair: ModelPair, images: tf.Tensor4D, options: GradientOptions = {}): GradientResult {
   const { pending, grads, count } = gradientsWithPendingLosses(pair, images, options);
-  return { losses: readLossesSync(pending, pair.kind), grads, count };
+  return { losses: readLossesSync(pending, pair.spec.type === 'vae'), grads, count };
 }
 
 /** computeGradients on any engine, webgpu included (losses read with `await data()`); same shapes and errors. */
 export async function computeGradientsAsync(pair: ModelPair, images: tf.Tensor4D, options: GradientOptions = {}): Promise<GradientResult> {
   const { pending, grads, count } = gradientsWithPendingLosses(pair, images, options);
-  return { losses: await readLosses(pending, pair.kind), grads, count };
+  return { losses: await readLosses(pending, pair.spec.type === 'vae'), grads, count };
 }
 
 function applyAndDispose(pair: ModelPair, optimizer: Adam, grads: tf.NamedTensorMap): void {
@@ -265,7 +266,7 @@ export function trainStep(pair: ModelPair, optimizer: Adam, images: tf.Tensor4D,
 export async function trainStepAsync(pair: ModelPair, optimizer: Adam, images: tf.Tensor4D, options: GradientOptions = {}): Promise<Losses> {
   const { pending, grads } = gradientsWithPendingLosses(pair, images, options);
   applyAndDispose(pair, optimizer, grads);
-  return readLosses(pending, pair.kind);
+  return readLosses(pending, pair.spec.type === 'vae');
 }
 
 /**
@@ -275,10 +276,10 @@ export async function trainStepAsync(pair: ModelPair, optimizer: Adam, images: t
  */
 export function evaluateBatch(pair: ModelPair, images: tf.Tensor4D, options: Omit<GradientOptions, 'microBatch'> = {}): Losses {
   const n = checkImages(pair, images);
-  const eps = pair.kind === 'ae' ? undefined : epsTensor(pair, n, options.eps);
+  const eps = pair.spec.type === 'ae' ? undefined : epsTensor(pair, n, options.eps);
   try {
-    const t = forwardLoss(pair, images, eps, options.beta ?? DEFAULT_BETA[pair.kind], false);
-    return readLossesSync([{ tensors: t, weight: 1 }], pair.kind);
+    const t = forwardLoss(pair, images, eps, { lossScale: options.lossScale, klWeight: options.klWeight }, false);
+    return readLossesSync([{ tensors: t, weight: 1 }], pair.spec.type === 'vae');
   } finally {
     eps?.dispose();
   }
@@ -287,12 +288,12 @@ export function evaluateBatch(pair: ModelPair, images: tf.Tensor4D, options: Omi
 /** evaluateBatch on any engine, webgpu included; same shapes and errors. */
 export async function evaluateBatchAsync(pair: ModelPair, images: tf.Tensor4D, options: Omit<GradientOptions, 'microBatch'> = {}): Promise<Losses> {
   const n = checkImages(pair, images);
-  const eps = pair.kind === 'ae' ? undefined : epsTensor(pair, n, options.eps);
+  const eps = pair.spec.type === 'ae' ? undefined : epsTensor(pair, n, options.eps);
   let t: LossTensors;
   try {
-    t = forwardLoss(pair, images, eps, options.beta ?? DEFAULT_BETA[pair.kind], false);
+    t = forwardLoss(pair, images, eps, { lossScale: options.lossScale, klWeight: options.klWeight }, false);
   } finally {
     eps?.dispose();
   }
-  return readLosses([{ tensors: t, weight: 1 }], pair.kind);
+  return readLosses([{ tensors: t, weight: 1 }], pair.spec.type === 'vae');
 }

@@ -15,7 +15,8 @@ export function opsRoutes(ctx: AppContext): Hono {
 
   routes.get('/v1/model', (c) =>
     c.json({
-      kind: model.manifest.kind,
+      kind: model.manifest.kind ?? null,
+      spec: model.manifest.spec,
       latentDim: model.latentDim,
       imageShape: model.imageShape,
       labelNames: model.manifest.labelNames ?? null,
