@@ -24,6 +24,19 @@ import { opsRoutes } from './routes/ops.ts';
 
 export type { AppOptions, Lifecycle } from './context.ts';
 
+/**
+ * True when `err` comes from the client closing its connection before its request was read: the
+ * request's signal has aborted, or the body stream failed with Node's `aborted` / ECONNRESET or an
+ * AbortError. Counted as 499 (client closed request), not logged.
+ */
+export function isClientAbort(err: unknown, req: Request): boolean {
+  if (req.signal?.aborted) return true;
+  const e = err as { name?: unknown; code?: unknown; message?: unknown; cause?: unknown } | null;
+  if (!e || typeof e !== 'object') return false;
+  if (e.name === 'AbortError' || e.code === 'ECONNRESET' || e.code === 'ECONNABORTED' || e.message === 'aborted') return true;
+  return e.cause !== undefined && e.cause !== err && isClientAbort(e.cause, new Request('http://x/'));
+}
+
 export function createApp(model: LatentModel, options: AppOptions = {}): Hono {
   const ctx = createContext(model, options);
   const { metrics } = ctx;
@@ -75,7 +88,9 @@ export function createApp(model: LatentModel, options: AppOptions = {}): Hono {
   knownRoutes = new Set(app.routes.filter((r) => r.method !== 'ALL').map((r) => r.path));
 
   app.notFound((c) => c.json({ error: { code: 'not_found', message: `No route ${c.req.method} ${c.req.path.slice(0, 100)}. See GET /openapi.json.` } }, 404));
-  app.onError((err) => {
+  app.onError((err, c) => {
+    // The client went away mid-request (its body stream failed): nobody reads an answer; nginx's 499.
+    if (isClientAbort(err, c.req.raw)) return new Response(null, { status: 499 });
     if (err instanceof HTTPException) return err.getResponse();
     if (err instanceof InputError) return errorResponse(422, 'invalid_input', err.message);
     if (err instanceof OverloadedError) {
