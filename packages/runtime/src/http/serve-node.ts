@@ -305,6 +305,10 @@ function restOfBodyRead(incoming: HttpBindings['incoming'] | Http2Bindings['inco
     const onEnd = () => done(true);
     const onError = () => done(false);
     const timer = setTimeout(() => done(false), timeoutMs);
+    // @hono/node-server hands the app a web stream over `incoming` (Readable.toWeb), whose 'data'
+    // listener pauses the socket once its unread queue is full (~128 KB here): nobody will read that
+    // stream now that the answer is decided, so it is detached, or the rest never arrives.
+    for (const l of incoming.listeners('data')) incoming.off('data', l as (chunk: Buffer) => void);
     incoming.on('data', onData);
     incoming.once('end', onEnd);
     incoming.once('error', onError);
