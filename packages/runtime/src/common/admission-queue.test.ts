@@ -46,6 +46,18 @@ test('once the queue has stood for the interval it serves the newest first and r
   h.q.close();
 });
 
+test('while the queue stands, stale waiters are not served: the free slot waits for a newcomer', () => {
+  const h = harness({ limit: 1, intervalMs: 100, overloadTimeoutMs: 300, staleMs: 50 });
+  h.enter('busy');
+  h.enter('old');
+  h.advance(150);
+  h.release('busy');
+  assert.deepEqual(h.log, ['admit busy'], 'old (150 ms) is stale: not served');
+  h.enter('new');
+  assert.deepEqual(h.log, ['admit busy', 'admit new'], 'the newcomer takes the free slot at once');
+  h.q.close();
+});
+
 test('a full waiting room refuses at once', () => {
   const h = harness({ limit: 1, maxWaiting: 1 });
   for (const id of ['a', 'b', 'c']) h.enter(id);
