@@ -72,6 +72,11 @@ async function rssMb(url: string): Promise<number> {
   return Number(m.match(/process_resident_memory_bytes (\d+)/)?.[1]) / 2 ** 20;
 }
 
+async function admissionLimit(url: string): Promise<string> {
+  const m = await (await fetch(`${url}/metrics`)).text();
+  return m.match(/^latentkit_admission_limit (\d+)/m)?.[1] ?? 'off';
+}
+
 async function fullBatches(url: string, rows = 256, count = 4): Promise<void> {
   for (let i = 0; i < count; i++) {
     const r = await fetch(`${url}/v1/sample`, { method: 'POST', body: JSON.stringify({ n: rows, includeLatents: false }), headers: { 'content-type': 'application/json', accept: 'image/png' } });
@@ -120,7 +125,7 @@ export async function goodput(bundle: string, serverArgs: string[], seconds: num
     for (const k of [4, 16, 64]) {
       const l = await closedLoop(server.url, k * saturation.connections, seconds);
       levels.push(l);
-      console.log(line(`${k}x S`, l));
+      console.log(`${line(`${k}x S`, l)}; admission limit now ${await admissionLimit(server.url)}`);
     }
     await sleep(5000);
     const afterRss = await rssMb(server.url);
