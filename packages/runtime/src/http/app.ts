@@ -26,15 +26,18 @@ export type { AppOptions, Lifecycle } from './context.ts';
 
 /**
  * True when `err` comes from the client closing its connection before its request was read: the
- * request's signal has aborted, or the body stream failed with Node's `aborted` / ECONNRESET or an
- * AbortError. Counted as 499 (client closed request), not logged.
+ * request's signal has aborted, or the error (or its cause) is Node's `aborted` / ECONNRESET or an
+ * AbortError from the body stream. Counted as 499 (client closed request), not logged.
  */
 export function isClientAbort(err: unknown, req: Request): boolean {
-  if (req.signal?.aborted) return true;
+  return req.signal?.aborted === true || isAbortError(err, 4);
+}
+
+function isAbortError(err: unknown, depth: number): boolean {
   const e = err as { name?: unknown; code?: unknown; message?: unknown; cause?: unknown } | null;
-  if (!e || typeof e !== 'object') return false;
+  if (!e || typeof e !== 'object' || depth === 0) return false;
   if (e.name === 'AbortError' || e.code === 'ECONNRESET' || e.code === 'ECONNABORTED' || e.message === 'aborted') return true;
-  return e.cause !== undefined && e.cause !== err && isClientAbort(e.cause, new Request('http://x/'));
+  return isAbortError(e.cause, depth - 1);
 }
 
 export function createApp(model: LatentModel, options: AppOptions = {}): Hono {

@@ -58,14 +58,22 @@ test('256 all-zero 4096x4096 PNGs in one multipart /v1/encode: a 413 naming the 
   small.append('x', new Blob([new Uint8Array(await sharp({ create: { width: 28, height: 28, channels: 3, background: { r: 128, g: 128, b: 128 } } }).png().toBuffer())], { type: 'image/png' }), 'x.png');
   assert.equal((await fetch(`${server.url}/v1/encode`, { method: 'POST', body: small })).status, 200);
 
-  const t0 = performance.now();
-  const r = await fetch(`${server.url}/v1/encode`, { method: 'POST', body, headers: { 'content-type': type } });
-  const answer = (await r.json()) as { error: { code: string; message: string } };
-  const ms = performance.now() - t0;
-  assert.equal(r.status, 413, JSON.stringify(answer));
-  assert.equal(answer.error.code, 'too_many_pixels');
-  assert.match(answer.error.message, /33554432 pixels/);
-  assert.ok(ms < 100, `answered in ${ms.toFixed(1)} ms`);
+  // Three times, the median timed: one answer can wait on a busy shared box for reasons of its own.
+  const times: number[] = [];
+  for (let i = 0; i < 3; i++) {
+    const t0 = performance.now();
+    const r = await fetch(`${server.url}/v1/encode`, { method: 'POST', body, headers: { 'content-type': type } });
+    const answer = (await r.json()) as { error: { code: string; message: string } };
+    times.push(performance.now() - t0);
+    assert.equal(r.status, 413, JSON.stringify(answer));
+    assert.equal(answer.error.code, 'too_many_pixels');
+    assert.match(answer.error.message, /33554432 pixels/);
+  }
+  const median = times.sort((a, b) => a - b)[1];
+  assert.ok(median < 100, `answered in ${times.map((t) => t.toFixed(1)).join(', ')} ms`);
+  // Nothing was decoded: the server's time for all four uploads is far below one 4096x4096 decode per image.
+  const seconds = await metric(/^http_request_duration_seconds_sum\{route="\/v1\/encode"\} ([\d.e-]+)$/gm);
+  assert.ok(seconds < 1, `server time for /v1/encode: ${seconds} s`);
 });
 
 test('a 4 MiB deeply nested JSON body is a 400 at once, and four at a time do not hold up /healthz', async () => {

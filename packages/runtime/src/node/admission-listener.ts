@@ -64,8 +64,8 @@ export function admissionListener(inner: RequestListener, o: AdmissionListenerOp
     o.queue.enter(
       (release) => {
         if (res.destroyed || req.socket.destroyed) {
-          // The client left while its request waited: nothing to serve.
-          release();
+          // The client left while its request waited: nothing to serve (and nothing measured).
+          release(false);
           o.onAbandoned?.(req);
           return;
         }
