@@ -72,6 +72,21 @@ async function rssMb(url: string): Promise<number> {
   return Number(m.match(/process_resident_memory_bytes (\d+)/)?.[1]) / 2 ** 20;
 }
 
+/** Cumulative bucket counts of the server's own histogram of answered 200s (arrival to answer), or null when admission is off. */
+async function serverBuckets(url: string): Promise<Map<number, number> | null> {
+  const m = await (await fetch(`${url}/metrics`)).text();
+  const rows = [...m.matchAll(/^latentkit_admitted_request_seconds_bucket\{le="([^"]+)"\} (\d+)$/gm)];
+  return rows.length ? new Map(rows.map((r) => [r[1] === '+Inf' ? Infinity : Number(r[1]), Number(r[2])])) : null;
+}
+
+/** The bucket bound holding the 99th percentile of what was observed between two scrapes, ms. */
+function bucketP99(before: Map<number, number> | null, after: Map<number, number> | null): string {
+  if (!before || !after) return 'n/a';
+  const total = after.get(Infinity)! - before.get(Infinity)!;
+  for (const [le, n] of after) if (n - before.get(le)! >= 0.99 * total) return le === Infinity ? '> 2500 ms' : `<= ${le * 1000} ms`;
+  return 'n/a';
+}
+
 async function admissionLimit(url: string): Promise<string> {
   const m = await (await fetch(`${url}/metrics`)).text();
   return m.match(/^latentkit_admission_limit (\d+)/m)?.[1] ?? 'off';
@@ -109,9 +124,10 @@ export async function goodput(bundle: string, serverArgs: string[], seconds: num
     let best: Level = unloaded;
     const sat: Level[] = [];
     for (const c of [2, 4, 8, 16]) {
+      const b0 = await serverBuckets(server.url);
       const l = await closedLoop(server.url, c, 3);
       sat.push(l);
-      console.log(line('saturation', l));
+      console.log(`${line('saturation', l)}; server-side p99 ${bucketP99(b0, await serverBuckets(server.url))}`);
       if (l.okPerSecond > best.okPerSecond) best = l;
     }
     const capacity = best.okPerSecond;
@@ -123,9 +139,11 @@ export async function goodput(bundle: string, serverArgs: string[], seconds: num
     const warmRss = await rssMb(server.url);
     const levels: Level[] = [];
     for (const k of [4, 16, 64]) {
+      const b0 = await serverBuckets(server.url);
       const l = await closedLoop(server.url, k * saturation.connections, seconds);
       levels.push(l);
-      console.log(`${line(`${k}x S`, l)}; admission limit now ${await admissionLimit(server.url)}`);
+      const p99Server = bucketP99(b0, await serverBuckets(server.url));
+      console.log(`${line(`${k}x S`, l)}; server-side p99 of the 200s ${p99Server}; admission limit now ${await admissionLimit(server.url)}`);
     }
     await sleep(5000);
     const afterRss = await rssMb(server.url);

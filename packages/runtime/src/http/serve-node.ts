@@ -40,7 +40,7 @@ import { admissionListener } from '../node/admission-listener.ts';
 import { reportCliError } from '@latentkit/format/node';
 import { createApp, type Lifecycle } from './app.ts';
 import { createAppMetrics } from './app-metrics.ts';
-import { Gauge } from './metrics.ts';
+import { Gauge, Histogram } from './metrics.ts';
 import { errorResponse } from './errors.ts';
 
 export interface ServeOptions {
@@ -175,6 +175,9 @@ export async function serve(options: ServeOptions): Promise<NodeServer> {
   const queue = limitOption === 0 ? null : new AdmissionQueue({ limit: limitOption === 'auto' ? new GradientLimit() : limitOption, overloadTimeoutMs: options.queueTimeoutMs ?? SERVER_QUEUE_TIMEOUT_MS });
   if (queue) for (const reason of ['admission_full', 'admission_timeout']) metrics.rejected.inc({ reason }, 0);
   if (queue) metrics.registry.add(new Gauge('latentkit_admission_limit', 'Admission control: requests allowed in service at once (adaptive).', () => queue.limit));
+  const answered = queue
+    ? metrics.registry.add(new Histogram('latentkit_admitted_request_seconds', 'POSTs to /v1 answered 200: time from arrival to the answer written (admission wait + service), seconds.', [0.005, 0.01, 0.025, 0.05, 0.1, 0.15, 0.2, 0.3, 0.5, 0.75, 1, 2.5]))
+    : null;
   if (queue) metrics.registry.add(new Gauge('latentkit_admission_waiting', 'Admission control: requests waiting for their turn.', () => queue.waiting));
   const wrap = (inner: RequestListener): RequestListener =>
     queue
@@ -185,6 +188,9 @@ export async function serve(options: ServeOptions): Promise<NodeServer> {
             const route = routeLabel((req.url ?? '').split('?')[0]);
             metrics.rejected.inc({ reason: reason === 'queue_full' ? 'admission_full' : 'admission_timeout' });
             metrics.requests.inc({ route, method: route === 'unmatched' ? 'other' : 'POST', status: '503' });
+          },
+          onAnswered: (_req, res, ms) => {
+            if (res.statusCode === 200) answered!.observe(ms / 1000);
           },
           onAbandoned: (req) => {
             const route = routeLabel((req.url ?? '').split('?')[0]);

@@ -21,6 +21,8 @@ export interface AdmissionListenerOptions {
   onRefused?: (req: IncomingMessage, reason: AdmissionRefusal) => void;
   /** Called for a request whose client went away while it waited (metrics: a 499). */
   onAbandoned?: (req: IncomingMessage) => void;
+  /** Called when a guarded request's answer has been written, with its time from arrival (queue + service), ms. */
+  onAnswered?: (req: IncomingMessage, res: ServerResponse, ms: number) => void;
   /** Seconds in Retry-After (default 1). */
   retryAfterSeconds?: number;
   /** CORS header on refusals when the request has an Origin (default '*'; false = none). */
@@ -60,6 +62,10 @@ export function admissionListener(inner: RequestListener, o: AdmissionListenerOp
     if (!o.guarded(req)) {
       void inner(req, res);
       return;
+    }
+    if (o.onAnswered) {
+      const arrived = performance.now();
+      res.once('finish', () => o.onAnswered!(req, res, performance.now() - arrived));
     }
     o.queue.enter(
       (release) => {
