@@ -13,8 +13,9 @@
  *     waited `overloadTimeoutMs`.
  *
  * The stale rule is ours, not Facebook's: with micro-batching a finished batch frees many slots at
- * once, more than there are fresh waiters, and plain LIFO then dug out requests that had waited
- * nearly the whole overload timeout (measured: p99 of the served ~= the timeout).
+ * once, more than there are fresh waiters, and plain LIFO would then serve requests that have waited
+ * nearly the whole overload timeout. A reasoned precaution: the served p99 near the timeout that
+ * prompted it was later traced mostly to the load generator (runtime README, "Goodput under overload").
  *
  * Why a queue and not an immediate refusal, measured here (bench/goodput.ts, README): closed-loop
  * clients (retrying at once) answered with an immediate 503 come straight back, so the server spends
