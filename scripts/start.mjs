@@ -65,6 +65,18 @@ for (const signal of ['SIGINT', 'SIGTERM']) {
     setTimeout(() => process.exit(130), 15_000).unref();
   });
 }
+// A SIGTERM to the PID of `pnpm start` ends pnpm and its shell, not this script (pnpm does not pass it
+// on): when the parent is gone (re-parented), stop as on SIGTERM. Same as the latentkit bin does
+// (packages/cli/src/parent-watch.ts); only when a package-manager script started us.
+if (process.env.npm_lifecycle_event) {
+  const parent = process.ppid;
+  const watch = setInterval(() => {
+    if (process.ppid === parent) return;
+    clearInterval(watch);
+    process.kill(process.pid, 'SIGTERM');
+  }, 250);
+  watch.unref();
+}
 
 try {
   if (!existsSync(resolve(runDir, 'manifest.json'))) {

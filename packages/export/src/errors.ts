@@ -6,7 +6,7 @@
  */
 
 /** The stable codes of the exporter's errors. */
-export type ExportErrorCode = 'LATENTKIT_EXPORT' | 'LATENTKIT_UNSUPPORTED_LAYERS' | 'LATENTKIT_LAYER_CONVERSION' | 'LATENTKIT_KERAS_FILE';
+export type ExportErrorCode = 'LATENTKIT_EXPORT' | 'LATENTKIT_UNSUPPORTED_LAYERS' | 'LATENTKIT_LAYER_CONVERSION' | 'LATENTKIT_KERAS_FILE' | 'LATENTKIT_EXPORT_WRITE';
 
 /** One layer the exporter cannot convert. */
 export interface UnsupportedLayer {
@@ -75,5 +75,44 @@ export class LayerConversionError extends ExportError {
         ? `${text(failures[0])}.${after}`
         : `Cannot export ${failures.length} layers: ${failures.map((f, i) => `(${i + 1}) ${text(f)}`).join('; ')}.${after}`,
     );
+  }
+}
+
+const WRITE_CAUSES: Record<string, string> = {
+  ENOSPC: 'no space left on the device',
+  EDQUOT: 'the disk quota is exhausted',
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+  EROFS: 'the file system is read-only',
+  ENOTDIR: 'a part of the path is not a folder',
+  EISDIR: 'a folder is in the way',
+  EEXIST: 'a file is in the way',
+  EIO: 'an I/O error',
+};
+
+/**
+ * The bundle (or one .onnx file) could not be written: a full disk, a forbidden or read-only folder.
+ * One line naming the path and the cause; nothing was changed at that path.
+ */
+export class BundleWriteError extends ExportError {
+  override readonly name = 'BundleWriteError';
+  override readonly code: ExportErrorCode = 'LATENTKIT_EXPORT_WRITE';
+
+  constructor(
+    readonly path: string,
+    readonly errno: string | undefined,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+
+  /** Wraps a file-system error met while writing `path` (`step`: what was being done). */
+  static from(err: unknown, path: string, step: string, existed: boolean): BundleWriteError {
+    const e = err as NodeJS.ErrnoException;
+    const cause = (e.code && WRITE_CAUSES[e.code]) ?? e.message?.split('\n')[0] ?? String(err);
+    const where = e.path && e.path !== path ? ` (at ${e.path})` : '';
+    const kept = existed ? `the previous ${path} is unchanged` : `nothing was left at ${path}`;
+    return new BundleWriteError(path, e.code, `Cannot ${step} ${path}: ${cause}${e.code ? ` [${e.code}]` : ''}${where}; ${kept}.`, { cause: err });
   }
 }

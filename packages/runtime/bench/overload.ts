@@ -149,7 +149,7 @@ export async function overloadBench(o: OverloadOptions): Promise<boolean> {
     await server.stop();
   }
 
-  const unbounded = await startServer([...base, '--max-queue-rows', String(1 << 24), '--max-queue-wait-ms', '600000', '--max-event-loop-delay-ms', '0']);
+  const unbounded = await startServer([...base, '--max-queue-rows', String(1 << 24), '--max-queue-wait-ms', '600000', '--max-event-loop-delay-ms', '0', '--concurrency-limit', '0']);
   let before: Phase;
   let beforeWarm: number;
   let beforeAfter: number;

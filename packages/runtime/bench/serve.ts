@@ -4,7 +4,9 @@
  * the same run), then p99 at half the target rate. Target (issue 4): >= 5,000 decoded Fashion
  * samples/s on 2 cores, p99 < 25 ms at half that rate.
  *
- * Then the overload test of admission control (bench/overload.ts: 4x capacity for 30 s with wrk).
+ * Then goodput under closed-loop overload (bench/goodput.ts: 4x, 16x and 64x the saturating connections,
+ * in this process, with the previous admission design as the baseline), and the open-loop overload
+ * test of admission control (bench/overload.ts: 4x capacity for 30 s with wrk, skipped without wrk).
  *
  *   pnpm bench [--run runs/NAME] [--seconds 6] [--threads 1,2] [--overload-seconds 30]
  * Each server configuration runs with onnxruntime intra-op threads 1 and 2: on a shared 2-core box
@@ -18,14 +20,16 @@ import { makeBundle } from '../test/fixtures.ts';
 import { startServer, type RunningServer } from '../test/server.ts';
 import { LatentModel, env } from '../src/node/index.ts';
 import { overloadBench } from './overload.ts';
+import { goodputBench } from './goodput.ts';
 
 const opts = new Command('bench')
   .option('--run <path>', 'bundle to serve (default: a fresh Fashion VAE fixture)')
   .option('--seconds <n>', 'seconds per load run', (v) => Number(v), 6)
   .option('--threads <list>', 'onnxruntime intra-op thread counts to try (0 = onnxruntime default)', (v) => v.split(',').map(Number), [1, 2])
   .option('--overload-seconds <n>', 'seconds at 4x capacity in the overload test (0 = skip it)', (v) => Number(v), 30)
+  .option('--goodput-seconds <n>', 'seconds per level of the closed-loop goodput test (0 = skip it)', (v) => Number(v), 8)
   .parse()
-  .opts<{ run?: string; seconds: number; threads: number[]; overloadSeconds: number }>();
+  .opts<{ run?: string; seconds: number; threads: number[]; overloadSeconds: number; goodputSeconds: number }>();
 
 const TARGET = 5000;
 const bundle = opts.run ?? (await makeBundle({ kind: 'vae', seed: 1 }));
@@ -93,7 +97,7 @@ for (const threads of opts.threads) {
 
 // Throughput and latency of the serving path itself: admission control off (it is measured on its own below).
 const serverArgs = (threads: number, micro: boolean) => [
-  '--run', bundle, '--device', 'cpu', '--threads', String(threads), ...(micro ? ['--max-queue-rows', String(1 << 24), '--max-queue-wait-ms', '600000'] : ['--no-micro-batch']), '--max-event-loop-delay-ms', '0',
+  '--run', bundle, '--device', 'cpu', '--threads', String(threads), ...(micro ? ['--max-queue-rows', String(1 << 24), '--max-queue-wait-ms', '600000'] : ['--no-micro-batch']), '--max-event-loop-delay-ms', '0', '--concurrency-limit', '0',
 ];
 let best = { samplesPerSecond: 0, threads: opts.threads[0], micro: true, scenario: scenarios[0] };
 for (const threads of opts.threads) {
@@ -140,4 +144,5 @@ console.log(`\nbest: ${best.samplesPerSecond.toFixed(0)} samples/s (${best.scena
 console.log(`target >= ${TARGET} samples/s: ${best.samplesPerSecond >= TARGET ? 'MET' : 'NOT MET'}`);
 console.log(`target p99 < 25 ms at ${half} samples/s: worst p99 ${worstAtHalfTarget} ms -> ${worstAtHalfTarget < 25 ? 'MET' : 'NOT MET'}`);
 
+if (opts.goodputSeconds > 0) await goodputBench({ bundle, seconds: opts.goodputSeconds, baseline: true, serverArgs: [] });
 if (opts.overloadSeconds > 0) await overloadBench({ bundle, seconds: opts.overloadSeconds, serverArgs: [] });

@@ -1,7 +1,8 @@
 /**
  * Export a training run folder into its bundle: encoder.onnx, decoder.onnx, vae.onnx (image ->
  * reconstruction through z_mean, deterministic), manifest.json (the run's manifest plus an `onnx` section) and latents.json when
- * the run has one. Every file is written atomically; manifest.json last.
+ * the run has one. The bundle is written whole or not at all (write-bundle.ts): every file is built
+ * first, then the folder replaces the previous one in one step; a full disk leaves the old bundle.
  */
 import { readFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
@@ -10,7 +11,6 @@ import {
   BUNDLE_FILES, BUNDLE_MODELS, RUN_FILES, bundleFolderName, parseBundleManifest,
   type BundleManifest, type BundleModel, type OnnxFileInfo, type TensorInfo,
 } from '@latentkit/format';
-import { writeFileAtomic } from '@latentkit/format/node';
 import { buildModelProto } from '../export-model.ts';
 import { composeVae, loadModelFolder } from '../model-source.ts';
 import type { ExportOptions, Layout, Precision } from '../options.ts';
@@ -20,6 +20,7 @@ import type { ModelProto, ValueInfoProto } from '../proto/onnx-types.ts';
 import { manifestMetadata } from './metadata.ts';
 import { readManifest } from './run-folder.ts';
 import { buildRunModelInt8, type CalibrationOptions, type Int8Cache } from './int8-run.ts';
+import { writeBundleFolder, type BundleFile, type BundleWriterIo } from './write-bundle.ts';
 
 // The bundle's file contract (manifest schema, model roles, file names) is @latentkit/format's;
 // re-exported so this package's users keep one import.
@@ -75,14 +76,14 @@ export interface RunExportResult {
 /** Export `models` of the run at `runDir` into `outDir` (default: defaultBundleDir). */
 export async function exportRun(
   runDir: string,
-  options: RunExportOptions & { models?: readonly BundleModel[]; outDir?: string } = {},
+  options: RunExportOptions & { models?: readonly BundleModel[]; outDir?: string; io?: BundleWriterIo } = {},
 ): Promise<RunExportResult> {
   const opts = resolveOptions(options);
   const models = options.models ?? BUNDLE_MODELS;
   const outDir = options.outDir ?? defaultBundleDir(runDir, opts.precision);
   const int8Cache: Int8Cache = {};
   const manifest = await readManifest(runDir);
-  const written: string[] = [];
+  const out: BundleFile[] = [];
   const manifestPath = join(outDir, BUNDLE_FILES.manifest);
 
   // Keep entries of other models already in the bundle when they were exported the same way.
@@ -96,21 +97,17 @@ export async function exportRun(
   for (const which of models) {
     const proto = await buildRunModel(runDir, which, options, int8Cache);
     const file = BUNDLE_FILES[which];
-    await writeFileAtomic(join(outDir, file), encodeModel(proto));
-    written.push(join(outDir, file));
+    out.push({ name: file, data: encodeModel(proto) });
     files[which] = describeModel(proto, file);
   }
   const latents = join(runDir, RUN_FILES.latents);
-  if (existsSync(latents)) {
-    await writeFileAtomic(join(outDir, BUNDLE_FILES.latents), await readFile(latents));
-    written.push(join(outDir, BUNDLE_FILES.latents));
-  }
+  if (existsSync(latents)) out.push({ name: BUNDLE_FILES.latents, data: await readFile(latents) });
   // Validated before it is written: what the runtime and the demo will parse.
   const bundle = parseBundleManifest(
     { ...manifest, onnx: { opset: opts.opset, precision: opts.precision, layout: opts.layout, producer: 'latentkit', files } },
     manifestPath,
   );
-  await writeFileAtomic(manifestPath, `${JSON.stringify(bundle, null, 2)}\n`);
-  written.push(manifestPath);
+  out.push({ name: BUNDLE_FILES.manifest, data: `${JSON.stringify(bundle, null, 2)}\n` });
+  const written = await writeBundleFolder(outDir, out, { io: options.io });
   return { outDir, files: written, manifest: bundle };
 }

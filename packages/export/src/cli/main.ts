@@ -16,7 +16,7 @@ import { modelLabel } from '@latentkit/format';
 import { writeFileAtomic } from '@latentkit/format/node';
 import { resolveRunDir } from '../bundle/run-folder.ts';
 import { encodeModel } from '../proto/onnx-proto.ts';
-import { ExportError } from '../errors.ts';
+import { BundleWriteError, ExportError } from '../errors.ts';
 import { addExportFlags, exportOptionsFrom, parsePositiveInt, type ExportFlags } from './export-flags.ts';
 import { isKerasInvocation, kerasMain } from '../keras/cli.ts';
 import { isEntryPoint, runCli } from '@latentkit/format/node';
@@ -53,6 +53,13 @@ export async function exportCommand(argv: string[], cwd = process.env.INIT_CWD ?
   const calibration = { data: o.calibrationData === undefined ? undefined : resolve(cwd, o.calibrationData), images: o.calibrationImages };
   const exportOptions = { ...exportOptionsFrom(o), calibration };
   const out = o.out === undefined ? undefined : resolve(cwd, o.out);
+  const isFile = (p: string) => {
+    try {
+      return statSync(p).isFile();
+    } catch {
+      return false;
+    }
+  };
   const isDir = (p: string) => {
     try {
       return statSync(p).isDirectory();
@@ -63,7 +70,9 @@ export async function exportCommand(argv: string[], cwd = process.env.INIT_CWD ?
 
   if (o.model !== 'all' && out && !isDir(out) && out.endsWith('.onnx')) {
     const proto = await buildRunModel(runDir, o.model, exportOptions);
-    await writeFileAtomic(out, encodeModel(proto));
+    await writeFileAtomic(out, encodeModel(proto)).catch((e: unknown) => {
+      throw BundleWriteError.from(e, out, 'write', isFile(out));
+    });
     console.log(`wrote ${out} (${o.model} of ${runDir}, opset ${o.opset}, ${o.precision}, ${o.layout})`);
     return [out];
   }

@@ -27,7 +27,7 @@ export function createAppMetrics(model: LatentModel, processMetrics?: () => Reco
       new Histogram('http_request_duration_seconds', 'HTTP request latency by route.', [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5]),
     ),
     decoded: registry.add(new Counter('latentkit_decoded_images_total', 'Images decoded by the model for answers.')),
-    rejected: registry.add(new Counter('latentkit_rejected_requests_total', 'Requests refused with 503 by admission control, by reason (queue_full, queue_wait, event_loop_delay).')),
+    rejected: registry.add(new Counter('latentkit_rejected_requests_total', 'Requests refused with 503 by admission control, by reason (admission_full, admission_timeout: the Node server admission queue; queue_full, queue_wait: the micro-batch queue; event_loop_delay).')),
     inFlight,
   };
   // Both reasons are listed from the start, so a scrape before the first refusal reads 0, not nothing.

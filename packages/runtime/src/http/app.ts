@@ -24,6 +24,22 @@ import { opsRoutes } from './routes/ops.ts';
 
 export type { AppOptions, Lifecycle } from './context.ts';
 
+/**
+ * True when `err` comes from the client closing its connection before its request was read: the
+ * request's signal has aborted, or the error (or its cause) is Node's `aborted` / ECONNRESET or an
+ * AbortError from the body stream. Counted as 499 (client closed request), not logged.
+ */
+export function isClientAbort(err: unknown, req: Request): boolean {
+  return req.signal?.aborted === true || isAbortError(err, 4);
+}
+
+function isAbortError(err: unknown, depth: number): boolean {
+  const e = err as { name?: unknown; code?: unknown; message?: unknown; cause?: unknown } | null;
+  if (!e || typeof e !== 'object' || depth === 0) return false;
+  if (e.name === 'AbortError' || e.code === 'ECONNRESET' || e.code === 'ECONNABORTED' || e.message === 'aborted') return true;
+  return isAbortError(e.cause, depth - 1);
+}
+
 export function createApp(model: LatentModel, options: AppOptions = {}): Hono {
   const ctx = createContext(model, options);
   const { metrics } = ctx;
@@ -75,7 +91,9 @@ export function createApp(model: LatentModel, options: AppOptions = {}): Hono {
   knownRoutes = new Set(app.routes.filter((r) => r.method !== 'ALL').map((r) => r.path));
 
   app.notFound((c) => c.json({ error: { code: 'not_found', message: `No route ${c.req.method} ${c.req.path.slice(0, 100)}. See GET /openapi.json.` } }, 404));
-  app.onError((err) => {
+  app.onError((err, c) => {
+    // The client went away mid-request (its body stream failed): nobody reads an answer; nginx's 499.
+    if (isClientAbort(err, c.req.raw)) return new Response(null, { status: 499 });
     if (err instanceof HTTPException) return err.getResponse();
     if (err instanceof InputError) return errorResponse(422, 'invalid_input', err.message);
     if (err instanceof OverloadedError) {

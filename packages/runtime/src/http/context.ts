@@ -14,6 +14,7 @@ import { outputFormat } from './negotiate.ts';
 import { pngCodec, type ImageCodec } from './image-codec.ts';
 import { createAppMetrics, type AppMetrics } from './app-metrics.ts';
 import { floatArrayJson, uint8ArrayJson } from './json-pixels.ts';
+import { checkJsonShape } from '../common/json-shape.ts';
 
 /** Shared with the server: it flips `draining` on SIGTERM so /readyz answers 503. */
 export interface Lifecycle {
@@ -56,7 +57,7 @@ export interface AppContext {
   lifecycle: Lifecycle;
   metrics: AppMetrics;
   maxBodyBytes: number;
-  /** The body as JSON validated by `schema`; 415 for a non-JSON type, 400 naming each issue. */
+  /** The body as JSON validated by `schema`; 415 for a non-JSON type, 400 for a body past the depth/array limits (checked before parsing), 400 naming each issue. */
   parseJson<S extends z.ZodType>(c: Context, schema: S): Promise<z.output<S>>;
   /** Images as JSON ({ ...extra, images: { shape, encoding, data } }) or one PNG contact sheet. */
   respondImages(c: Context, images: TensorData, extra: Record<string, unknown>, encoding: 'float' | 'uint8', sheet?: { cols?: number }): Promise<Response>;
@@ -75,6 +76,12 @@ export function createContext(model: LatentModel, options: AppOptions): AppConte
       throw httpError(415, 'unsupported_media_type', `This route takes a JSON body (Content-Type: application/json); got ${type.slice(0, 80)}.`);
     }
     const text = await c.req.text();
+    // Shape first, without building anything: a deep or huge tree must not cost a parse.
+    const shape = checkJsonShape(text, { maxDepth: limits.maxJsonDepth, maxArrayLength: limits.maxJsonArrayLength });
+    if (shape) {
+      const what = shape.kind === 'depth' ? `nests deeper than ${shape.limit} levels` : `holds an array longer than ${shape.limit} elements`;
+      throw httpError(400, 'json_too_complex', `The JSON body ${what} (at character ${shape.offset}); no route takes such a body.`);
+    }
     let body: unknown = {};
     if (text.trim() !== '') {
       try {

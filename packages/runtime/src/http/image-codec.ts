@@ -12,6 +12,11 @@ export interface ImageCodec {
   /** Uploaded bytes -> model pixels of `shape` ([H, W, C], floats in [0, 1]); throws InputError when it cannot. */
   decode(bytes: Uint8Array, shape: readonly [number, number, number], what: string): Promise<Float32Array>;
   encodePng(image: RawImage): Promise<Uint8Array>;
+  /**
+   * The image's width and height from its header, without decoding, for formats that
+   * common/image-header.ts does not read (e.g. sharp's TIFF, AVIF); null when unknown.
+   */
+  size?(bytes: Uint8Array): Promise<{ width: number; height: number } | null>;
 }
 
 export function pngCodec(deflate: Deflate = webDeflate): ImageCodec {

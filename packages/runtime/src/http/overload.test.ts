@@ -38,7 +38,7 @@ test('overloaded, the server answers 200 or 503 + Retry-After at once, and count
     }
     const metrics = await (await fetch(`${server.url}/metrics`)).text();
     const count = (re: RegExp) => [...metrics.matchAll(re)].reduce((s, m) => s + Number(m[1]), 0);
-    assert.equal(count(/^latentkit_rejected_requests_total\{reason="(?:queue_full|queue_wait|event_loop_delay)"\} (\d+)$/gm), refused.length, metrics);
+    assert.equal(count(/^latentkit_rejected_requests_total\{reason="(?:queue_full|queue_wait|event_loop_delay|admission_full|admission_timeout)"\} (\d+)$/gm), refused.length, metrics);
     assert.equal(count(/^http_requests_total\{method="POST",route="\/v1\/sample",status="503"\} (\d+)$/gm), refused.length);
     // Load gone, nothing refused: one request at a time is always taken.
     const after = await fetch(`${server.url}/v1/sample`, { method: 'POST', body: JSON.stringify({ n: 8 }), headers: { 'content-type': 'application/json' } });

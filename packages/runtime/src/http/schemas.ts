@@ -14,9 +14,19 @@ export interface Limits {
   maxFactors: number;
   /** Largest |value| accepted in a latent or factor (default 1000). */
   maxAbs: number;
+  /**
+   * Most pixels (width x height, summed over the images) one upload request may make the server decode,
+   * read from the image headers before any decoding (default 2^25 = 33.5 M: two 12-megapixel photos;
+   * decoding costs ~15 ns a pixel here, so ~0.5 s of CPU at most). More is a 413.
+   */
+  maxUploadPixels: number;
+  /** Deepest nesting of a JSON body (default 16; the routes need 3). Checked before parsing: 400. */
+  maxJsonDepth: number;
+  /** Longest array in a JSON body (default 4096). Checked before parsing: 400. */
+  maxJsonArrayLength: number;
 }
 
-export const DEFAULT_LIMITS: Limits = { maxBatch: 256, maxSteps: 64, maxFactors: 32, maxAbs: 1000 };
+export const DEFAULT_LIMITS: Limits = { maxBatch: 256, maxSteps: 64, maxFactors: 32, maxAbs: 1000, maxUploadPixels: 2 ** 25, maxJsonDepth: 16, maxJsonArrayLength: 4096 };
 
 export function makeSchemas(latentDim: number, limits: Limits) {
   const value = z

@@ -22,6 +22,7 @@
  * closes every connection without a response in flight, and a ref'd timer bounds the drain.
  */
 import { serve as honoServe, type HttpBindings, type Http2Bindings } from '@hono/node-server';
+import { createServer, type RequestListener, type ServerOptions } from 'node:http';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { realpathSync } from 'node:fs';
 import type { AddressInfo, Socket } from 'node:net';
@@ -33,10 +34,14 @@ import { sharpCodec } from '../node/images.ts';
 import { MicroBatchedModel, microBatched, type MicroBatchOptions } from '../common/micro-batcher.ts';
 import { BundleError, InputError, OverloadedError, UnsupportedDeviceError } from '../common/errors.ts';
 import { watchEventLoopDelay, type EventLoopDelay } from '../node/event-loop-delay.ts';
+import { AdmissionQueue } from '../common/admission-queue.ts';
+import { GradientLimit } from '../common/gradient-limit.ts';
+import { admissionListener } from '../node/admission-listener.ts';
 import { reportCliError } from '@latentkit/format/node';
 import { modelLabel } from '@latentkit/format';
 import { createApp, type Lifecycle } from './app.ts';
 import { createAppMetrics } from './app-metrics.ts';
+import { Gauge, Histogram } from './metrics.ts';
 import { errorResponse } from './errors.ts';
 
 export interface ServeOptions {
@@ -53,8 +58,20 @@ export interface ServeOptions {
   microBatch?: false | MicroBatchOptions;
   /** Largest request body in bytes (default 4 MiB): larger gets 413. */
   maxBodyBytes?: number;
-  /** Admission control: while the event loop runs later than this (ms, mean over two 100 ms windows), POSTs to /v1 get 503 at once (default 30; 0 = off). */
+  /**
+   * Admission control: while the event loop runs later than this (ms, mean over two 100 ms windows),
+   * POSTs to /v1 get 503 at once (default 0 = off: the delay grows with the refusals themselves, so under
+   * closed-loop load it refused nearly everything; see the README's overload section).
+   */
   maxEventLoopDelayMs?: number;
+  /**
+   * Admission control: most POSTs to /v1 in service at once; the rest wait (FIFO, LIFO once the queue
+   * stands) and get 503 after `queueTimeoutMs` (common/admission-queue.ts). 'auto' (the default) adapts
+   * the limit to measured service times (common/gradient-limit.ts); a number fixes it; 0 turns it off.
+   */
+  concurrencyLimit?: number | 'auto';
+  /** Admission control: longest wait for a turn while the queue stands, ms (default 500). */
+  queueTimeoutMs?: number;
   /** On shutdown, wait at most this long for in-flight requests (ms, default 10000). */
   drainTimeoutMs?: number;
   /** Drain on SIGTERM and SIGINT (default true). */
@@ -80,13 +97,15 @@ export class ListenError extends Error {
 
 /**
  * Admission-control defaults of the server (the library's micro-batcher is unbounded by default).
- * 30 ms for both bounds: measured with bench/overload.ts on the quiet 2-core machine at 4x capacity,
- * the p99 of accepted requests against the p99 at capacity was 6.2x with 100/100, 2.6x and 3.7x with
- * 50/50, 2.5x and 1.8x with 30/30, which serves 56-65% of capacity under that load
- * (docs/results/overload-quiet.txt).
+ * Admission is the concurrency limit in front of the app (common/admission-queue.ts); the micro-batch
+ * queue keeps a row bound (memory) and a loose wait bound (1 s). The earlier defaults (30 ms queue
+ * wait, 30 ms event-loop delay, immediate 503s) served 56-65% of capacity under open-loop 4x load, but
+ * under closed-loop clients that retry at once they refused nearly everything (issue 21; README).
  */
-export const SERVER_QUEUE_DEFAULTS = { maxBatch: 256, maxWaitMs: 2, maxQueueRows: 512, maxQueueWaitMs: 30 } as const;
-export const SERVER_MAX_EVENT_LOOP_DELAY_MS = 30;
+export const SERVER_QUEUE_DEFAULTS = { maxBatch: 256, maxWaitMs: 2, maxQueueRows: 512, maxQueueWaitMs: 1000 } as const;
+export const SERVER_MAX_EVENT_LOOP_DELAY_MS = 0;
+/** The admission queue's timeout under overload (ms): measured with bench/goodput.ts (README). */
+export const SERVER_QUEUE_TIMEOUT_MS = 500;
 
 export async function serve(options: ServeOptions): Promise<NodeServer> {
   const log = options.log ?? ((line: string) => console.log(line));
@@ -131,28 +150,63 @@ export async function serve(options: ServeOptions): Promise<NodeServer> {
     return errorResponse(503, 'overloaded', refusal.message, undefined, headers);
   };
 
-  // An answer ready before the whole request arrived (an early 4xx, or a 503 from admission control,
-  // decided before the body is read): a small rest of the body (<= 64 KiB announced by Content-Length)
-  // is read and dropped first, so the connection stays reusable; anything else closes the connection
-  // after the answer (see the file comment). Closing on every early answer was measured to be costly:
-  // under overload each 503 then cost the client a new connection, and hundreds of them waited in the
-  // accept queue for seconds. While draining, every answer closes its connection.
+  // An answer ready before the whole request arrived (an early 4xx such as a 413, or a 503 from
+  // admission control, decided before the body is read): the rest of the body, up to
+  // DRAIN_BEFORE_ANSWER_BYTES (announced or counted as it comes), is read and dropped first, and only
+  // then is the answer sent. A client that writes its whole body before reading (Node's fetch/undici
+  // does) otherwise meets a closed socket and reports EPIPE instead of the 413 (issue 21: 6-9 of 10
+  // tries for 5-10 MiB bodies); loopback reads ~1 GB/s, so 16 MiB costs ~15 ms. A larger or slower
+  // rest closes the connection after the answer (`Connection: close`). Closing on every early answer
+  // was measured to be costly: under overload each 503 then cost the client a new connection. While
+  // draining, every answer closes its connection.
   const fetch = async (req: Request, bindings: HttpBindings | Http2Bindings): Promise<Response> => {
     const res = fastRefusal(req, bindings) ?? (await app.fetch(req, bindings));
     const incoming = bindings.incoming;
     let close = lifecycle.draining;
     if (!incoming.complete && !close) {
-      const announced = Number(incoming.headers['content-length']);
-      close = !(announced <= DRAIN_BEFORE_ANSWER_BYTES && (await restOfBodyRead(incoming, 1000)));
+      const announced = Number(incoming.headers['content-length'] ?? 0);
+      close = !(announced <= DRAIN_BEFORE_ANSWER_BYTES && (await restOfBodyRead(incoming, DRAIN_BEFORE_ANSWER_BYTES, 5000)));
     }
     if (close) res.headers.set('connection', 'close');
     return res;
   };
 
+  // Admission by a concurrency limit, decided on the raw request before Hono builds anything.
+  const limitOption = options.concurrencyLimit ?? 'auto';
+  const queue = limitOption === 0 ? null : new AdmissionQueue({ limit: limitOption === 'auto' ? new GradientLimit() : limitOption, overloadTimeoutMs: options.queueTimeoutMs ?? SERVER_QUEUE_TIMEOUT_MS });
+  if (queue) for (const reason of ['admission_full', 'admission_timeout']) metrics.rejected.inc({ reason }, 0);
+  if (queue) metrics.registry.add(new Gauge('latentkit_admission_limit', 'Admission control: requests allowed in service at once (adaptive).', () => queue.limit));
+  const answered = queue
+    ? metrics.registry.add(new Histogram('latentkit_admitted_request_seconds', 'POSTs to /v1 answered 200: time from arrival to the answer written (admission wait + service), seconds.', [0.005, 0.01, 0.025, 0.05, 0.1, 0.15, 0.2, 0.3, 0.5, 0.75, 1, 2.5]))
+    : null;
+  if (queue) metrics.registry.add(new Gauge('latentkit_admission_waiting', 'Admission control: requests waiting for their turn.', () => queue.waiting));
+  const wrap = (inner: RequestListener): RequestListener =>
+    queue
+      ? admissionListener(inner, {
+          queue,
+          guarded: (req) => req.method === 'POST' && (req.url ?? '').startsWith('/v1/'),
+          onRefused: (req, reason) => {
+            const route = routeLabel((req.url ?? '').split('?')[0]);
+            metrics.rejected.inc({ reason: reason === 'queue_full' ? 'admission_full' : 'admission_timeout' });
+            metrics.requests.inc({ route, method: route === 'unmatched' ? 'other' : 'POST', status: '503' });
+          },
+          onAnswered: (_req, res, ms) => {
+            if (res.statusCode === 200) answered!.observe(ms / 1000);
+          },
+          onAbandoned: (req) => {
+            const route = routeLabel((req.url ?? '').split('?')[0]);
+            metrics.requests.inc({ route, method: route === 'unmatched' ? 'other' : 'POST', status: '499' });
+          },
+        })
+      : inner;
+
   const port = options.port ?? 8787;
   const hostname = options.host ?? '127.0.0.1';
   const { server, address } = await new Promise<{ server: Server; address: AddressInfo }>((resolve, reject) => {
-    const s = honoServe({ fetch, port, hostname }, (info) => resolve({ server: s as Server, address: info }));
+    const s = honoServe(
+      { fetch, port, hostname, createServer: ((opts: ServerOptions, listener: RequestListener) => createServer(opts, wrap(listener))) as typeof createServer },
+      (info) => resolve({ server: s as Server, address: info }),
+    );
     s.once('error', (e: NodeJS.ErrnoException) => {
       void model.dispose();
       reject(new ListenError(`Cannot listen on ${hostname}:${port}: ${e.code === 'EADDRINUSE' ? 'the port is in use; pass another --port (0 = any free port)' : e.message}.`));
@@ -161,7 +215,7 @@ export async function serve(options: ServeOptions): Promise<NodeServer> {
   if (maxDelay > 0) loop = watchEventLoopDelay();
   const host = address.address.includes(':') ? `[${address.address}]` : address.address;
   const url = `http://${host}:${address.port}`;
-  log(`serving ${options.bundle} (${modelLabel(model.manifest)}, latent ${model.latentDim}, ${model.provider}, ${model.manifest.onnx?.precision ?? 'fp32'}, micro-batch ${micro ? `on, queue <= ${micro.maxQueueRows} rows / ~${micro.maxQueueWaitMs} ms` : 'off'}, event-loop delay limit ${maxDelay ? `${maxDelay} ms` : 'off'})`);
+  log(`serving ${options.bundle} (${modelLabel(model.manifest)}, latent ${model.latentDim}, ${model.provider}, ${model.manifest.onnx?.precision ?? 'fp32'}, micro-batch ${micro ? `on, queue <= ${micro.maxQueueRows} rows / ~${micro.maxQueueWaitMs} ms` : 'off'}, concurrency limit ${queue ? `${limitOption === 'auto' ? 'adaptive' : limitOption}, waiting <= ${queue.overloadTimeoutMs} ms under overload` : 'off'}, event-loop delay limit ${maxDelay ? `${maxDelay} ms` : 'off'})`);
   log(`listening on ${url}`);
 
   // Responses in flight per connection, so shutdown can close the others at once.
@@ -201,6 +255,7 @@ export async function serve(options: ServeOptions): Promise<NodeServer> {
         finished = true;
         clearTimeout(timer);
         loop?.stop();
+        queue?.close();
         void model.dispose().then(
           () => {
             log(`${code === 0 ? 'drained' : 'stopped'} in ${(performance.now() - t0).toFixed(0)} ms; sessions released; bye`);
@@ -232,21 +287,36 @@ export async function serve(options: ServeOptions): Promise<NodeServer> {
   return { url, shutdown, closed };
 }
 
-/** Largest unread request body read and dropped before an early answer instead of closing the connection. */
-const DRAIN_BEFORE_ANSWER_BYTES = 64 * 1024;
+/** Largest unread rest of a request body read and dropped before an early answer (beyond it the connection closes). */
+const DRAIN_BEFORE_ANSWER_BYTES = 16 * 1024 * 1024;
 
-/** Reads what is left of a request body and drops it; false if it has not ended within `timeoutMs`. */
-function restOfBodyRead(incoming: HttpBindings['incoming'] | Http2Bindings['incoming'], timeoutMs: number): Promise<boolean> {
+/**
+ * Reads what is left of a request body and drops it; false when more than `maxBytes` arrive, or it
+ * has not ended within `timeoutMs`, or the stream fails.
+ */
+function restOfBodyRead(incoming: HttpBindings['incoming'] | Http2Bindings['incoming'], maxBytes: number, timeoutMs: number): Promise<boolean> {
   return new Promise((resolve) => {
+    let bytes = 0;
     const done = (ok: boolean) => {
       clearTimeout(timer);
+      incoming.off('data', onData);
       incoming.off('end', onEnd);
       incoming.off('error', onError);
+      if (!ok) incoming.pause();
       resolve(ok);
+    };
+    const onData = (chunk: Buffer) => {
+      bytes += chunk.length;
+      if (bytes > maxBytes) done(false);
     };
     const onEnd = () => done(true);
     const onError = () => done(false);
     const timer = setTimeout(() => done(false), timeoutMs);
+    // @hono/node-server hands the app a web stream over `incoming` (Readable.toWeb), whose 'data'
+    // listener pauses the socket once its unread queue is full (~128 KB here): nobody will read that
+    // stream now that the answer is decided, so it is detached, or the rest never arrives.
+    for (const l of incoming.listeners('data')) incoming.off('data', l as (chunk: Buffer) => void);
+    incoming.on('data', onData);
     incoming.once('end', onEnd);
     incoming.once('error', onError);
     incoming.resume();
@@ -258,6 +328,8 @@ const int = (name: string, min: number, max: number) => (v: string) => {
   if (!Number.isInteger(n) || n < min || n > max) throw new InvalidArgumentError(`${name} must be an integer from ${min} to ${max}.`);
   return n;
 };
+
+const limitArg = (v: string): number | 'auto' => (v === 'auto' ? 'auto' : int('concurrency-limit', 0, 1 << 20)(v));
 
 function command(): Command {
   return new Command('serve')
@@ -274,6 +346,8 @@ function command(): Command {
     .option('--max-queue-rows <n>', 'admission control: most latent rows waiting; past it 503 + Retry-After at once', int('max-queue-rows', 1, 1 << 24), SERVER_QUEUE_DEFAULTS.maxQueueRows)
     .option('--max-queue-wait-ms <n>', 'admission control: a request expected to wait longer than this for its images gets 503 + Retry-After at once', int('max-queue-wait-ms', 0, 600000), SERVER_QUEUE_DEFAULTS.maxQueueWaitMs)
     .option('--max-event-loop-delay-ms <n>', 'admission control: while the event loop runs later than this, 503 + Retry-After at once (0 = off)', int('max-event-loop-delay-ms', 0, 600000), SERVER_MAX_EVENT_LOOP_DELAY_MS)
+    .option('--concurrency-limit <n>', "admission control: most POSTs to /v1 in service at once, the rest wait their turn ('auto' adapts it to measured latency; 0 = off)", limitArg, 'auto' as const)
+    .option('--queue-timeout-ms <n>', 'admission control: longest wait for a turn while the queue stands (then 503 + Retry-After)', int('queue-timeout-ms', 1, 600000), SERVER_QUEUE_TIMEOUT_MS)
     .option('--max-body <bytes>', 'largest request body (413 above)', int('max-body', 1024, 1 << 30), 4 * 1024 * 1024)
     .option('--drain-timeout-ms <n>', 'on shutdown, wait at most this long for in-flight requests', int('drain-timeout-ms', 0, 600000), 10000)
     .showHelpAfterError()
@@ -295,6 +369,7 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
   const o = program.opts<{
     run?: string; precision: 'fp32' | 'fp16' | 'int8'; port: number; host: string; device: Device; threads: number; microBatch: boolean;
     maxBatch: number; maxWaitMs: number; maxQueueRows: number; maxQueueWaitMs: number; maxEventLoopDelayMs: number; maxBody: number; drainTimeoutMs: number;
+    concurrencyLimit: number | 'auto'; queueTimeoutMs: number;
   }>();
   let bundle: string;
   try {
@@ -316,6 +391,8 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
         microBatch: o.microBatch ? { maxBatch: o.maxBatch, maxWaitMs: o.maxWaitMs, maxQueueRows: o.maxQueueRows, maxQueueWaitMs: o.maxQueueWaitMs } : false,
         maxBodyBytes: o.maxBody,
         maxEventLoopDelayMs: o.maxEventLoopDelayMs,
+        concurrencyLimit: o.concurrencyLimit,
+        queueTimeoutMs: o.queueTimeoutMs,
         drainTimeoutMs: o.drainTimeoutMs,
       });
     } catch (e) {

@@ -99,5 +99,14 @@ export function sharpCodec(): ImageCodec {
       }
     },
     encodePng: (image) => encodePng(image, zlibDeflate),
+    async size(bytes) {
+      // sharp's metadata() reads the header only (no pixel decoding).
+      try {
+        const m = await sharp(bytes).metadata();
+        return m.width && m.height ? { width: m.width, height: m.height } : null;
+      } catch {
+        return null;
+      }
+    },
   };
 }

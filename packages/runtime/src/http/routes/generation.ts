@@ -37,7 +37,7 @@ export function generationRoutes(ctx: AppContext): Hono {
       if (!(Number.isInteger(steps) && steps >= 2 && steps <= limits.maxSteps)) {
         throw httpError(400, 'invalid_steps', `steps must be an integer from 2 to ${limits.maxSteps}, got ${stepsParam.slice(0, 20)}.`);
       }
-      const up = await readImages(c, ctx.codec, model.imageShape, 2);
+      const up = await readImages(c, ctx.codec, model.imageShape, 2, ctx.limits.maxUploadPixels);
       if (up.count !== 2) throw httpError(400, 'need_two_images', `Morphing images takes exactly two files (a and b); got ${up.count}.`);
       const size = up.pixels.length / 2;
       const r = await model.morph(up.pixels.subarray(0, size), up.pixels.subarray(size), steps);

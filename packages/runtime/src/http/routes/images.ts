@@ -16,7 +16,7 @@ export function imageRoutes(ctx: AppContext): Hono {
 
   routes.post('/encode', async (c) => {
     needEncoder('encode');
-    const up = await readImages(c, ctx.codec, model.imageShape, limits.maxBatch);
+    const up = await readImages(c, ctx.codec, model.imageShape, limits.maxBatch, limits.maxUploadPixels);
     const r = await model.encode({ data: up.pixels, shape: [up.count, h, w, ch] });
     return c.json({ fields: up.fields, mean: rowsOf(r.mean), logVar: r.logVar ? rowsOf(r.logVar) : null });
   });
@@ -24,7 +24,7 @@ export function imageRoutes(ctx: AppContext): Hono {
   routes.post('/reconstruct', async (c) => {
     needEncoder('reconstruct');
     outputFormat(c);
-    const up = await readImages(c, ctx.codec, model.imageShape, limits.maxBatch);
+    const up = await readImages(c, ctx.codec, model.imageShape, limits.maxBatch, limits.maxUploadPixels);
     // model.reconstruct() without throwing the latents away: the answer reports z too.
     const { mean } = await model.encode({ data: up.pixels, shape: [up.count, h, w, ch] });
     const images = await model.decode(mean);

@@ -1,0 +1,189 @@
+/**
+ * Goodput under overload (issue 21), on the real server on 127.0.0.1, with CLOSED-LOOP clients: every
+ * connection sends its next request as soon as it has an answer, 503 or not (what a fleet of retrying
+ * clients or a load balancer does). Load: 1-image PNG samples (POST /v1/sample) from raw keep-alive
+ * sockets in this process (bench/closed-loop-client.ts; bounded: a fixed number of connections for a
+ * fixed number of seconds, then they close).
+ *
+ *   1. unloaded: 1 connection: the unloaded p50/p99;
+ *   2. saturation: 1, 2, 4, 8, 16 connections; capacity C = the most 200s per second seen; the
+ *      saturating connection count S = the fewest connections reaching 90% of C;
+ *   3. RSS warm: after the saturation steps, a few 256-row batches and 3 s at the largest level (64 S);
+ *   4. overload: 4 S, 16 S and 64 S connections in a closed loop, `--seconds` each;
+ *   5. RSS 5 s after the last step.
+ * Checks, each printed MET / NOT MET: 200s per second >= 85% of C at every level; the p99 of the 200s
+ * <= 3 x the p99 at saturation (S connections: the server busy but not overloaded) — the ratio against the
+ * 1-connection p99 is printed too; RSS 5 s after within 10% of the warm level. The same steps then run
+ * against a server with the previous design (admission by event-loop delay, no concurrency limit) as the
+ * baseline of the same run. The machine's load average and CPU model are printed: read ratios.
+ *
+ *   node --import tsx bench/goodput.ts [--run BUNDLE] [--seconds 8] [--no-baseline] [--server-args "..."]
+ * Also run by `pnpm bench` (bench/serve.ts).
+ */
+import { Command } from 'commander';
+import { availableParallelism, cpus, loadavg } from 'node:os';
+import { makeBundle } from '../test/fixtures.ts';
+import { startServer, type RunningServer } from '../test/server.ts';
+import { closedLoopRaw } from './closed-loop-client.ts';
+
+export interface Level {
+  connections: number;
+  seconds: number;
+  okPerSecond: number;
+  refusedPerSecond: number;
+  otherStatus: number;
+  errors: number;
+  timeouts: number;
+  /** Latency of the 200s, ms. */
+  p50: number;
+  p99: number;
+}
+
+const BODY = JSON.stringify({ n: 1, includeLatents: false });
+
+export async function closedLoop(url: string, connections: number, seconds: number): Promise<Level> {
+  const r = await closedLoopRaw(url, '/v1/sample', BODY, { 'content-type': 'application/json', accept: 'image/png' }, connections, seconds);
+  const by = (s: string) => r.byStatus[s] ?? 0;
+  const total = Object.values(r.byStatus).reduce((n, c) => n + c, 0);
+  const pct = (p: number) => (r.ok.length ? r.ok[Math.min(r.ok.length - 1, Math.floor(p * r.ok.length))] : NaN);
+  return {
+    connections,
+    seconds,
+    okPerSecond: by('200') / seconds,
+    refusedPerSecond: by('503') / seconds,
+    otherStatus: total - by('200') - by('503'),
+    errors: r.errors,
+    timeouts: 0,
+    p50: pct(0.5),
+    p99: pct(0.99),
+  };
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function rssMb(url: string): Promise<number> {
+  const m = await (await fetch(`${url}/metrics`)).text();
+  return Number(m.match(/process_resident_memory_bytes (\d+)/)?.[1]) / 2 ** 20;
+}
+
+/** Cumulative bucket counts of the server's own histogram of answered 200s (arrival to answer), or null when admission is off. */
+async function serverBuckets(url: string): Promise<Map<number, number> | null> {
+  const m = await (await fetch(`${url}/metrics`)).text();
+  const rows = [...m.matchAll(/^latentkit_admitted_request_seconds_bucket\{le="([^"]+)"\} (\d+)$/gm)];
+  return rows.length ? new Map(rows.map((r) => [r[1] === '+Inf' ? Infinity : Number(r[1]), Number(r[2])])) : null;
+}
+
+/** The bucket bound holding the 99th percentile of what was observed between two scrapes, ms. */
+function bucketP99(before: Map<number, number> | null, after: Map<number, number> | null): string {
+  if (!before || !after) return 'n/a';
+  const total = after.get(Infinity)! - before.get(Infinity)!;
+  for (const [le, n] of after) if (n - before.get(le)! >= 0.99 * total) return le === Infinity ? '> 2500 ms' : `<= ${le * 1000} ms`;
+  return 'n/a';
+}
+
+async function admissionLimit(url: string): Promise<string> {
+  const m = await (await fetch(`${url}/metrics`)).text();
+  return m.match(/^latentkit_admission_limit (\d+)/m)?.[1] ?? 'off';
+}
+
+async function fullBatches(url: string, rows = 256, count = 4): Promise<void> {
+  for (let i = 0; i < count; i++) {
+    const r = await fetch(`${url}/v1/sample`, { method: 'POST', body: JSON.stringify({ n: rows, includeLatents: false }), headers: { 'content-type': 'application/json', accept: 'image/png' } });
+    await r.arrayBuffer();
+  }
+}
+
+const line = (name: string, l: Level) =>
+  `${name.padEnd(16)} ${String(l.connections).padStart(5)} conn: ${l.okPerSecond.toFixed(0).padStart(5)} ok/s, ${l.refusedPerSecond.toFixed(0).padStart(6)} 503/s, ` +
+  `200s p50 ${l.p50.toFixed(1)} / p99 ${l.p99.toFixed(1)} ms${l.otherStatus || l.errors ? `, OTHER ${l.otherStatus} SOCKET ERRORS ${l.errors}` : ''}`;
+
+export interface GoodputReport {
+  capacity: number;
+  saturation: Level;
+  unloaded: Level;
+  levels: Level[];
+  warmRss: number;
+  afterRss: number;
+  met: boolean;
+}
+
+/** Runs the steps above against one server configuration; prints and returns the verdicts. */
+export async function goodput(bundle: string, serverArgs: string[], seconds: number, label: string): Promise<GoodputReport> {
+  console.log(`\n-- ${label} (server flags: ${serverArgs.join(' ') || 'defaults'}); load average ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
+  const server: RunningServer = await startServer(['--run', bundle, '--device', 'cpu', ...serverArgs]);
+  try {
+    await closedLoop(server.url, 8, 2); // warm-up
+    const unloaded = await closedLoop(server.url, 1, 3);
+    console.log(line('unloaded', unloaded));
+    let best: Level = unloaded;
+    const sat: Level[] = [];
+    for (const c of [2, 4, 8, 16]) {
+      const b0 = await serverBuckets(server.url);
+      const l = await closedLoop(server.url, c, 3);
+      sat.push(l);
+      console.log(`${line('saturation', l)}; server-side p99 ${bucketP99(b0, await serverBuckets(server.url))}`);
+      if (l.okPerSecond > best.okPerSecond) best = l;
+    }
+    const capacity = best.okPerSecond;
+    const saturation = [unloaded, ...sat].find((l) => l.okPerSecond >= 0.9 * capacity) ?? best;
+    console.log(`capacity C = ${capacity.toFixed(0)} ok/s; saturating connections S = ${saturation.connections} (p99 there ${saturation.p99.toFixed(1)} ms)`);
+    // Warm: onnxruntime's arena after full batches, and the largest connection count held once (sockets,
+    // parsers and the allocator's arenas for them stay; growth with the length of the overload must not).
+    await fullBatches(server.url);
+    await closedLoop(server.url, 64 * saturation.connections, 3);
+    await sleep(3000);
+    const warmRss = await rssMb(server.url);
+    const levels: Level[] = [];
+    for (const k of [4, 16, 64]) {
+      const b0 = await serverBuckets(server.url);
+      const l = await closedLoop(server.url, k * saturation.connections, seconds);
+      levels.push(l);
+      const p99Server = bucketP99(b0, await serverBuckets(server.url));
+      console.log(`${line(`${k}x S`, l)}; server-side p99 of the 200s ${p99Server}; admission limit now ${await admissionLimit(server.url)}`);
+    }
+    await sleep(5000);
+    const afterRss = await rssMb(server.url);
+    let met = true;
+    for (const l of levels) {
+      const share = l.okPerSecond / capacity;
+      const ratio = l.p99 / saturation.p99;
+      const clean = l.otherStatus === 0 && l.errors === 0 && l.timeouts === 0;
+      const ok = share >= 0.85 && ratio <= 3 && clean;
+      met &&= ok;
+      console.log(
+        `  ${String(l.connections).padStart(5)} conn: served ${(100 * share).toFixed(0)}% of C (>= 85%: ${share >= 0.85 ? 'MET' : 'NOT MET'}); ` +
+          `p99 of 200s ${ratio.toFixed(2)}x the saturation p99 (<= 3x: ${ratio <= 3 ? 'MET' : 'NOT MET'}; ${(l.p99 / unloaded.p99).toFixed(1)}x the 1-connection p99); ` +
+          `only 200/503, no errors or timeouts: ${clean ? 'MET' : 'NOT MET'}`,
+      );
+    }
+    const change = (afterRss - warmRss) / warmRss;
+    met &&= Math.abs(change) <= 0.1;
+    console.log(`  RSS warm ${warmRss.toFixed(0)} MB, 5 s after ${afterRss.toFixed(0)} MB (${change >= 0 ? '+' : ''}${(100 * change).toFixed(1)}%; within 10%: ${Math.abs(change) <= 0.1 ? 'MET' : 'NOT MET'})`);
+    return { capacity, saturation, unloaded, levels, warmRss, afterRss, met };
+  } finally {
+    await server.stop();
+  }
+}
+
+export async function goodputBench(o: { bundle: string; seconds: number; baseline: boolean; serverArgs: string[] }): Promise<boolean> {
+  console.log(`\ngoodput under closed-loop overload: ${cpus()[0]?.model ?? 'unknown CPU'}, ${availableParallelism()} cores, ${o.seconds} s per level`);
+  const now = await goodput(o.bundle, o.serverArgs, o.seconds, 'server defaults (adaptive concurrency limit)');
+  if (o.baseline) {
+    await goodput(o.bundle, ['--concurrency-limit', '0', '--max-event-loop-delay-ms', '30', ...o.serverArgs], o.seconds, 'baseline: the previous design (event-loop delay, no concurrency limit)');
+  }
+  console.log(`\ngoodput verdict (server defaults): ${now.met ? 'MET' : 'NOT MET'}`);
+  return now.met;
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const opts = new Command('goodput')
+    .option('--run <path>', 'bundle to serve (default: a fresh Fashion VAE fixture)')
+    .option('--seconds <n>', 'seconds per overload level', (v) => Number(v), 8)
+    .option('--no-baseline', 'skip the previous design')
+    .option('--server-args <args>', 'extra server flags', '')
+    .parse()
+    .opts<{ run?: string; seconds: number; baseline: boolean; serverArgs: string }>();
+  const bundle = opts.run ?? (await makeBundle({ kind: 'vae', seed: 1 }));
+  const met = await goodputBench({ bundle, seconds: opts.seconds, baseline: opts.baseline, serverArgs: opts.serverArgs.split(' ').filter(Boolean) });
+  process.exitCode = met ? 0 : 1;
+}

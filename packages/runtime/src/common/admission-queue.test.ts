@@ -1,0 +1,80 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { AdmissionQueue } from './admission-queue.ts';
+import { GradientLimit } from './gradient-limit.ts';
+
+/** A queue on a hand-driven clock; each request records whether it was admitted or refused, and when. */
+function harness(options: ConstructorParameters<typeof AdmissionQueue>[0] = {}) {
+  let now = 0;
+  const q = new AdmissionQueue({ ...options, now: () => now });
+  const log: string[] = [];
+  const releases = new Map<string, (measured?: boolean) => void>();
+  const enter = (id: string) =>
+    q.enter(
+      (release) => {
+        log.push(`admit ${id}`);
+        releases.set(id, release);
+      },
+      (reason) => log.push(`refuse ${id} ${reason}`),
+    );
+  return { q, log, enter, release: (id: string) => releases.get(id)!(), advance: (ms: number) => (now += ms), expire: () => (q as unknown as { expire(): void }).expire() };
+}
+
+test('admits up to the limit at once, queues the rest and serves them in order while the queue drains', () => {
+  const h = harness({ limit: 2 });
+  for (const id of ['a', 'b', 'c', 'd']) h.enter(id);
+  assert.deepEqual(h.log, ['admit a', 'admit b']);
+  assert.equal(h.q.waiting, 2);
+  h.advance(10);
+  h.release('a');
+  assert.deepEqual(h.log.slice(2), ['admit c'], 'FIFO while the queue is young');
+  h.q.close();
+});
+
+test('once the queue has stood for the interval it serves the newest first and refuses waiters past the overload timeout', () => {
+  const h = harness({ limit: 1, intervalMs: 100, overloadTimeoutMs: 300 });
+  h.enter('busy');
+  h.enter('old');
+  h.advance(150);
+  h.enter('new');
+  h.release('busy');
+  assert.deepEqual(h.log, ['admit busy', 'admit new'], 'LIFO: the newest waiter went first');
+  h.advance(200); // 'old' has waited 350 ms > 300
+  h.expire();
+  assert.deepEqual(h.log.slice(2), ['refuse old queue_timeout']);
+  assert.equal(h.q.stats.refused.queue_timeout, 1);
+  h.q.close();
+});
+
+test('while the queue stands, stale waiters are not served: the free slot waits for a newcomer', () => {
+  const h = harness({ limit: 1, intervalMs: 100, overloadTimeoutMs: 300, staleMs: 50 });
+  h.enter('busy');
+  h.enter('old');
+  h.advance(150);
+  h.release('busy');
+  assert.deepEqual(h.log, ['admit busy'], 'old (150 ms) is stale: not served');
+  h.enter('new');
+  assert.deepEqual(h.log, ['admit busy', 'admit new'], 'the newcomer takes the free slot at once');
+  h.q.close();
+});
+
+test('a full waiting room refuses at once', () => {
+  const h = harness({ limit: 1, maxWaiting: 1 });
+  for (const id of ['a', 'b', 'c']) h.enter(id);
+  assert.deepEqual(h.log, ['admit a', 'refuse c queue_full']);
+  h.q.close();
+  assert.deepEqual(h.log.slice(2), ['refuse b queue_timeout'], 'close() refuses whoever still waits');
+});
+
+test('the adaptive limit grows while service times stay flat and shrinks when they double', () => {
+  let now = 0;
+  const limit = new GradientLimit({ initial: 8, windowMs: 100, windowSamples: 1 });
+  for (let i = 0; i < 200; i++) limit.sample(10, limit.limit, (now += 10));
+  const grown = limit.limit;
+  assert.ok(grown > 8, `flat latency: limit ${grown}`);
+  for (let i = 0; i < 200; i++) limit.sample(60, limit.limit, (now += 10));
+  assert.ok(limit.limit < grown / 2, `latency x6: limit ${grown} -> ${limit.limit}`);
+  const idle = new GradientLimit({ initial: 8, windowMs: 100, windowSamples: 1 });
+  for (let i = 0; i < 200; i++) idle.sample(10, 1, i * 10);
+  assert.equal(idle.limit, 8, 'an idle server (1 in service) does not grow its limit');
+});

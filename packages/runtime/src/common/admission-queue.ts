@@ -1,0 +1,196 @@
+/**
+ * Admission in front of the model: at most `limit` requests in service (a GradientLimit adapted from
+ * their service times, or a fixed number), the rest wait in a bounded queue that is served FIFO while it
+ * keeps draining and LIFO once it stops draining, with waiters past a sojourn bound refused. This is the
+ * queue discipline Facebook describes for its Wangle/Folly servers ("Fail at Scale", ACM Queue 2015:
+ * "Controlled Delay" after CoDel, plus "Adaptive LIFO"):
+ *
+ *   - the queue counts as standing when it has not been empty for `intervalMs` (CoDel's interval);
+ *   - not standing: FIFO, and a waiter may wait up to `intervalMs`;
+ *   - standing (overload): LIFO, so the newest requests (whose clients are most likely still waiting
+ *     and whose answers keep a normal latency) are served first; a waiter older than `staleMs` is not
+ *     served at all (a free slot goes to the next newcomer instead), and it is refused once it has
+ *     waited `overloadTimeoutMs`.
+ *
+ * The stale rule is ours, not Facebook's: with micro-batching a finished batch frees many slots at
+ * once, more than there are fresh waiters, and plain LIFO would then serve requests that have waited
+ * nearly the whole overload timeout. A reasoned precaution: the served p99 near the timeout that
+ * prompted it was later traced mostly to the load generator (runtime README, "Goodput under overload").
+ *
+ * Why a queue and not an immediate refusal, measured here (bench/goodput.ts, README): closed-loop
+ * clients (retrying at once) answered with an immediate 503 come straight back, so the server spends
+ * its CPU refusing; a request that waits holds its client, and only the ones that time out cost a
+ * refusal. The overload timeout sets that refusal rate (about waiting / overloadTimeoutMs per second)
+ * and, with LIFO, does not show in the latency of the requests that are served. Why Facebook's 5 ms
+ * is not the default: it is for open-loop traffic; with closed-loop clients it refuses at
+ * waiting / 5 ms per second, which is the collapse again.
+ *
+ * Platform-free: `enter` takes callbacks (no promise, no allocation beyond the waiter on the fast path).
+ */
+import { GradientLimit } from './gradient-limit.ts';
+
+export type AdmissionRefusal = 'queue_full' | 'queue_timeout';
+
+export interface AdmissionQueueOptions {
+  /** A fixed number of requests in service, or an adaptive limit (default: new GradientLimit()). */
+  limit?: number | GradientLimit;
+  /** Most requests waiting; past it a request is refused at once (`queue_full`, default 4096). */
+  maxWaiting?: number;
+  /** CoDel's interval, ms: the queue counts as standing after this long without being empty; also the longest FIFO wait (default 100). */
+  intervalMs?: number;
+  /** Longest wait while the queue is standing, ms (served LIFO meanwhile; default 500). */
+  overloadTimeoutMs?: number;
+  /** While the queue stands, waiters older than this are not served, only refused at the timeout, ms (default 50). */
+  staleMs?: number;
+  /** Monotonic clock in ms (default performance.now). */
+  now?: () => number;
+}
+
+interface Waiter {
+  since: number;
+  admit: (release: (measured?: boolean) => void) => void;
+  refuse: (reason: AdmissionRefusal) => void;
+}
+
+export interface AdmissionStats {
+  admitted: number;
+  refused: Record<AdmissionRefusal, number>;
+  /** Served from the top of the stack because the queue was standing. */
+  lifo: number;
+}
+
+export class AdmissionQueue {
+  readonly maxWaiting: number;
+  readonly intervalMs: number;
+  readonly overloadTimeoutMs: number;
+  readonly staleMs: number;
+  readonly stats: AdmissionStats = { admitted: 0, refused: { queue_full: 0, queue_timeout: 0 }, lifo: 0 };
+  private readonly adaptive: GradientLimit | null;
+  private readonly fixed: number;
+  private readonly now: () => number;
+  private inService = 0;
+  private waiters: (Waiter | undefined)[] = [];
+  private head = 0;
+  private lastEmpty: number;
+  private timer: ReturnType<typeof setInterval> | undefined;
+
+  constructor(options: AdmissionQueueOptions = {}) {
+    const limit = options.limit ?? new GradientLimit();
+    this.adaptive = typeof limit === 'number' ? null : limit;
+    this.fixed = typeof limit === 'number' ? limit : 0;
+    if (typeof limit === 'number' && !(Number.isInteger(limit) && limit >= 1)) throw new RangeError(`limit must be an integer >= 1 or a GradientLimit, got ${limit}.`);
+    this.maxWaiting = options.maxWaiting ?? 4096;
+    this.intervalMs = options.intervalMs ?? 100;
+    this.overloadTimeoutMs = options.overloadTimeoutMs ?? 500;
+    this.staleMs = options.staleMs ?? 50;
+    this.now = options.now ?? (() => performance.now());
+    this.lastEmpty = this.now();
+  }
+
+  /** Requests allowed in service now. */
+  get limit(): number {
+    return this.adaptive ? this.adaptive.limit : this.fixed;
+  }
+  /** Requests in service (admitted, not yet released). */
+  get running(): number {
+    return this.inService;
+  }
+  /** Requests waiting. */
+  get waiting(): number {
+    return this.waiters.length - this.head;
+  }
+  /** True while the queue has not been empty for intervalMs (served LIFO, overload timeout). */
+  get standing(): boolean {
+    return this.waiting > 0 && this.now() - this.lastEmpty > this.intervalMs;
+  }
+
+  /**
+   * Admits at once when under the limit, else queues. Exactly one of `admit` (with the function that
+   * ends the request's service: call it once, when its answer is ready; `measured` false for an answer
+   * whose time says nothing about capacity, e.g. an error, as Netflix's limiter ignores those) and
+   * `refuse` is called, now or later.
+   */
+  enter(admit: (release: (measured?: boolean) => void) => void, refuse: (reason: AdmissionRefusal) => void): void {
+    // A free slot with waiters left means they are stale (next() serves everything else): the newcomer goes first.
+    if (this.inService < this.limit) {
+      this.start({ since: this.now(), admit, refuse });
+      return;
+    }
+    if (this.waiting >= this.maxWaiting) {
+      this.stats.refused.queue_full++;
+      refuse('queue_full');
+      return;
+    }
+    if (this.waiting === 0) this.lastEmpty = this.now();
+    this.waiters.push({ since: this.now(), admit, refuse });
+    this.timer ??= setInterval(() => this.expire(), Math.max(5, Math.min(25, this.intervalMs / 4)));
+    // A timer must not keep a process alive by itself (hosts without a server, tests).
+    (this.timer as { unref?: () => void }).unref?.();
+  }
+
+  /** Refuses every waiter (shutdown) and stops the timer. */
+  close(): void {
+    clearInterval(this.timer);
+    this.timer = undefined;
+    while (this.waiting > 0) this.take(false)!.refuse('queue_timeout');
+  }
+
+  private start(w: Waiter): void {
+    this.inService++;
+    this.stats.admitted++;
+    const started = this.now();
+    const concurrent = this.inService;
+    let released = false;
+    w.admit((measured = true) => {
+      if (released) return;
+      released = true;
+      this.inService--;
+      const t = this.now();
+      if (measured) this.adaptive?.sample(t - started, concurrent, t);
+      this.next();
+    });
+  }
+
+  private next(): void {
+    while (this.inService < this.limit && this.waiting > 0) {
+      const lifo = this.standing;
+      if (lifo && this.now() - this.waiters[this.waiters.length - 1]!.since > this.staleMs) return;
+      const w = this.take(lifo)!;
+      if (lifo) this.stats.lifo++;
+      if (this.waiting === 0) this.lastEmpty = this.now();
+      this.start(w);
+    }
+  }
+
+  private take(fromTop: boolean): Waiter | undefined {
+    let w: Waiter | undefined;
+    if (fromTop) w = this.waiters.pop();
+    else {
+      w = this.waiters[this.head];
+      this.waiters[this.head++] = undefined;
+    }
+    if (this.head === this.waiters.length) {
+      this.waiters = [];
+      this.head = 0;
+    } else if (this.head > 1024 && this.head * 2 > this.waiters.length) {
+      this.waiters = this.waiters.slice(this.head);
+      this.head = 0;
+    }
+    return w;
+  }
+
+  /** Refuses the waiters that have waited too long (the oldest sit at the head). */
+  private expire(): void {
+    const t = this.now();
+    const bound = t - this.lastEmpty > this.intervalMs ? this.overloadTimeoutMs : this.intervalMs;
+    while (this.waiting > 0 && t - this.waiters[this.head]!.since > bound) {
+      this.stats.refused.queue_timeout++;
+      this.take(false)!.refuse('queue_timeout');
+    }
+    if (this.waiting === 0) {
+      this.lastEmpty = t;
+      clearInterval(this.timer);
+      this.timer = undefined;
+    }
+  }
+}

@@ -1,0 +1,111 @@
+/**
+ * A concurrency limit adapted from measured latency, after Netflix's concurrency-limits gradient
+ * limits (github.com/Netflix/concurrency-limits, `limit/GradientLimit.java` and `Gradient2Limit.java`),
+ * platform-free.
+ *
+ * The limit is how many requests may be in service at once. Every `windowMs` (and at least
+ * `windowSamples` samples) the mean service time of the window (`shortRtt`) is compared with a
+ * reference, the best recent window (`referenceRtt`):
+ *
+ *   gradient = clamp(tolerance x referenceRtt / shortRtt, 0.5, 1)
+ *   limit'   = limit x gradient + sqrt(limit)                (sqrt(limit): the queue it allows to form)
+ *   limit    = clamp((1 - smoothing) x limit + smoothing x limit', minLimit, maxLimit)
+ *
+ * So while service times stay within `tolerance` of the reference the limit grows by ~sqrt(limit) x
+ * smoothing a window, and once requests queue inside the server it shrinks (by up to half a window).
+ * At the fixed point gradient = 1 - 1 / sqrt(limit): the limit settles where service times are about
+ * `tolerance` times the best seen. As in the original, the limit does not grow while fewer than half
+ * of it are in use (an idle server learns nothing about its capacity).
+ *
+ * The reference: Gradient2 compares with a slow exponential average of shortRtt, which follows a
+ * latency that rises with the limit (measured here: under closed-loop overload the limit climbed into
+ * the hundreds within a minute and the queue moved inside the model); GradientLimit v1 compares with
+ * the minimum and probes it now and then. Here it is the minimum window mean, raised by `driftPerSecond`
+ * (default 1%/s) while no lower window is seen, so a lasting change of the machine (another process
+ * taking a core) is learned within a minute or two, but not the queueing the limit itself causes.
+ *
+ * Service time here is server-side (admission to answer) and only for answers that did the work, so
+ * this signal cannot feed on the server's own refusals.
+ */
+export interface GradientLimitOptions {
+  /** Starting limit (default 16). */
+  initial?: number;
+  /** Bounds of the limit (defaults 2 and 1024). */
+  minLimit?: number;
+  maxLimit?: number;
+  /** How much service time above the reference is tolerated before the limit shrinks (default 2). */
+  tolerance?: number;
+  /** Weight of a window's new estimate (default 0.2). */
+  smoothing?: number;
+  /** Window length, ms (default 100), and the fewest samples a window needs (default 8). */
+  windowMs?: number;
+  windowSamples?: number;
+  /** How fast the reference rises while no lower window is seen, per second (default 0.01). */
+  driftPerSecond?: number;
+}
+
+export class GradientLimit {
+  private estimate: number;
+  readonly minLimit: number;
+  readonly maxLimit: number;
+  private readonly tolerance: number;
+  private readonly smoothing: number;
+  private readonly windowMs: number;
+  private readonly windowSamples: number;
+  private readonly drift: number;
+  private reference = 0;
+  private windowStart = -1;
+  private sum = 0;
+  private count = 0;
+  private maxInFlight = 0;
+
+  constructor(options: GradientLimitOptions = {}) {
+    this.minLimit = options.minLimit ?? 2;
+    this.maxLimit = options.maxLimit ?? 1024;
+    this.estimate = Math.min(this.maxLimit, Math.max(this.minLimit, options.initial ?? 16));
+    this.tolerance = options.tolerance ?? 2;
+    this.smoothing = options.smoothing ?? 0.2;
+    this.windowMs = options.windowMs ?? 100;
+    this.windowSamples = options.windowSamples ?? 8;
+    this.drift = options.driftPerSecond ?? 0.01;
+  }
+
+  /** The current limit (an integer >= minLimit). */
+  get limit(): number {
+    return Math.floor(this.estimate);
+  }
+
+  /** The reference service time, ms (0 before the first window). */
+  get referenceRttMs(): number {
+    return this.reference;
+  }
+
+  /**
+   * One finished request: its service time (ms), and how many were in service when it started.
+   * `now` is a monotonic clock in ms (performance.now()).
+   */
+  sample(rttMs: number, inFlight: number, now: number): void {
+    if (this.windowStart < 0) this.windowStart = now;
+    this.sum += rttMs;
+    this.count++;
+    if (inFlight > this.maxInFlight) this.maxInFlight = inFlight;
+    if (now - this.windowStart < this.windowMs || this.count < this.windowSamples) return;
+    const shortRtt = this.sum / this.count;
+    const busiest = this.maxInFlight;
+    const elapsed = now - this.windowStart;
+    this.windowStart = now;
+    this.sum = 0;
+    this.count = 0;
+    this.maxInFlight = 0;
+    this.update(shortRtt, busiest, elapsed);
+  }
+
+  private update(shortRtt: number, inFlight: number, elapsedMs: number): void {
+    this.reference = this.reference === 0 ? shortRtt : Math.min(shortRtt, this.reference * (1 + (this.drift * elapsedMs) / 1000));
+    if (inFlight < this.estimate / 2) return;
+    const gradient = Math.max(0.5, Math.min(1, (this.tolerance * this.reference) / shortRtt));
+    const next = this.estimate * gradient + Math.sqrt(this.estimate);
+    const smoothed = this.estimate * (1 - this.smoothing) + next * this.smoothing;
+    this.estimate = Math.min(this.maxLimit, Math.max(this.minLimit, smoothed));
+  }
+}
