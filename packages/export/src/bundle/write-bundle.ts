@@ -13,10 +13,10 @@
  * previous bundle as it was, and throws BundleWriteError: one line naming the path and the cause.
  * This is @latentkit/format's writeFileAtomic (node/atomic-write.ts) for a folder of files.
  */
-import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { cp, mkdir, open, rename, rm, type FileHandle } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { syncFolder, tempPathFor } from '@latentkit/format/node';
 import { BundleWriteError } from '../errors.ts';
 
 export interface BundleFile {
@@ -42,21 +42,6 @@ async function writeAndSync(path: string, data: string | Uint8Array): Promise<vo
   }
 }
 
-/** Error codes of platforms that cannot fsync a folder; the writes themselves succeeded. */
-const NO_DIR_SYNC = new Set(['EISDIR', 'EPERM', 'EACCES', 'EINVAL', 'EBADF', 'ENOTSUP', 'EOPNOTSUPP']);
-
-async function syncFolder(dir: string): Promise<void> {
-  let handle: FileHandle | undefined;
-  try {
-    handle = await open(dir, 'r');
-    await handle.sync();
-  } catch (err) {
-    if (!NO_DIR_SYNC.has((err as NodeJS.ErrnoException).code ?? '')) throw err;
-  } finally {
-    await handle?.close();
-  }
-}
-
 /**
  * Writes `files` as the folder `outDir` (see the file comment) and returns their paths.
  * @throws BundleWriteError naming `outDir` and the file system's error; the old folder is untouched.
@@ -68,9 +53,8 @@ export async function writeBundleFolder(
 ): Promise<string[]> {
   const io = options.io ?? { writeFile: writeAndSync };
   const parent = dirname(outDir);
-  const tag = `${process.pid}-${randomBytes(6).toString('hex')}`;
-  const tmp = join(parent, `.${basename(outDir)}.${tag}.tmp`);
-  const old = join(parent, `.${basename(outDir)}.${tag}.old`);
+  const tmp = tempPathFor(outDir);
+  const old = tmp.replace(/\.tmp$/, '.old');
   const existed = existsSync(outDir);
   let step = 'create';
   try {

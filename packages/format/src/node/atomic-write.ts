@@ -17,7 +17,8 @@ export function tempPathFor(path: string): string {
 /** Error codes of platforms that cannot fsync a folder; the write itself has succeeded. */
 const NO_DIR_SYNC = new Set(['EISDIR', 'EPERM', 'EACCES', 'EINVAL', 'EBADF', 'ENOTSUP', 'EOPNOTSUPP']);
 
-async function syncFolder(dir: string): Promise<void> {
+/** fsyncs a folder so renames inside it survive a power cut; a no-op where the platform cannot (see NO_DIR_SYNC). */
+export async function syncFolder(dir: string): Promise<void> {
   let handle: FileHandle | undefined;
   try {
     handle = await open(dir, 'r');

@@ -4,7 +4,7 @@
  * its field. Kept apart from options.ts so tests check it without a process.
  */
 import { readFileSync } from 'node:fs';
-import { FormatError, parseModelSpec, presetSpec, type ModelKind, type ModelSpec } from '@latentkit/format';
+import { FormatError, parseModelSpec, presetSpec, PRESET_SPECS, type ModelKind, type ModelSpec } from '@latentkit/format';
 import { ValueError } from '../errors.ts';
 
 /** The spec flags as commander parsed them (strings, validated here). */
@@ -32,18 +32,7 @@ export interface SpecFlags {
  * (3x3, stride 2), ReLU, BCE. Its reconstruction scale, when --loss-scale is not given, is the
  * book's for the loss: 500 for BCE (the Fashion VAE), 2000 for MSE (the faces VAE); 1 for an AE.
  */
-export const CUSTOM_BASE: ModelSpec = {
-  type: 'vae',
-  inputShape: [64, 64, 3],
-  latentDim: 16,
-  encoder: { filters: [32, 64, 128], kernelSize: 3, strides: 2 },
-  norm: 'none',
-  activation: { name: 'relu' },
-  decoderOutput: 'conv2d',
-  loss: { type: 'bce', scale: 500 },
-  beta: 1,
-  klWarmup: { schedule: 'none' },
-};
+export const CUSTOM_BASE: ModelSpec = { ...structuredClone(PRESET_SPECS.vae), inputShape: [64, 64, 3], latentDim: 16 };
 
 /** The book's reconstruction scale for a loss type (Fashion VAE BCE x500, faces VAE MSE x2000); 1 for an AE. */
 export function bookLossScale(type: ModelSpec['type'], loss: ModelSpec['loss']['type']): number {
