@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // `pnpm test`: every package's suite, then the ISA-sensitive numeric tests a second time, and one
-// summary at the end. A failing package no longer hides the others' results: pnpm runs them all
-// (--no-bail) and writes each one's status to pnpm-exec-summary.json (--report-summary), which this
-// script reads to list what failed. The last line totals the node test runner's counts of every pass.
+// summary at the end. A failing package does not hide the others' results: each package's `test`
+// script runs on its own, whatever happened before (pnpm -r --no-bail would still skip the packages
+// that depend on a failed one, which here is all of them when format fails), in dependency order.
+// The last line totals the node test runner's counts of every suite.
 //
 // The second pass: TensorFlow's oneDNN kernels pick their instruction set at run time, and float32
 // results move with it (packages/train/src/engine/README.md, "A whole step against float64"). CI
@@ -10,18 +11,15 @@
 // ONEDNN_MAX_CPU_ISA=AVX2: a result that holds on one ISA only fails wherever CI happens to run.
 // (On a CPU without AVX-512 the variable changes nothing, and the pass repeats the first.)
 import { spawn } from 'node:child_process';
-import { readFileSync, rmSync } from 'node:fs';
 import { relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { ROOT as root, workspacePackages } from './pack/workspace.mjs';
 
-const root = fileURLToPath(new URL('..', import.meta.url)).replace(/\/$/, '');
-const summaryFile = `${root}/pnpm-exec-summary.json`;
 const counts = { pass: 0, fail: 0, skipped: 0 };
 
 /** Runs a command with its output passed through, counting the node test runner's closing lines. */
-function run(args, env = process.env) {
+function run(args, cwd, env = process.env) {
   return new Promise((resolve) => {
-    const child = spawn('pnpm', args, { cwd: root, env, stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn('pnpm', args, { cwd, env, stdio: ['ignore', 'pipe', 'inherit'] });
     let partial = '';
     child.stdout.on('data', (chunk) => {
       process.stdout.write(chunk);
@@ -36,26 +34,34 @@ function run(args, env = process.env) {
   });
 }
 
-rmSync(summaryFile, { force: true });
+/** Workspace packages with a test script, each after the workspace packages it depends on. */
+function inDependencyOrder(packages) {
+  const byName = new Map(packages.map((p) => [p.manifest.name, p]));
+  const done = new Set();
+  const order = [];
+  const visit = (p) => {
+    if (done.has(p)) return;
+    done.add(p);
+    const deps = { ...p.manifest.dependencies, ...p.manifest.devDependencies, ...p.manifest.peerDependencies };
+    for (const name of Object.keys(deps)) if (byName.has(name)) visit(byName.get(name));
+    order.push(p);
+  };
+  packages.forEach(visit);
+  return order.filter((p) => p.manifest.scripts?.test);
+}
+
 const results = [];
-const t0 = Date.now();
-await run(['-r', '--no-bail', '--report-summary', '--workspace-concurrency=1', 'run', 'test']);
-let status = {};
-try {
-  status = JSON.parse(readFileSync(summaryFile, 'utf8')).executionStatus;
-} catch (error) {
-  console.error(`test-all: pnpm wrote no readable ${summaryFile} (${error.message})`);
+for (const p of inDependencyOrder(workspacePackages())) {
+  const t0 = Date.now();
+  console.log(`\n=== ${p.manifest.name}: pnpm test`);
+  const code = await run(['run', 'test'], p.dir);
+  results.push({ name: relative(root, p.dir), ok: code === 0, seconds: (Date.now() - t0) / 1000, why: `exit ${code}` });
 }
-for (const [dir, s] of Object.entries(status)) {
-  if (s.status === 'skipped' || dir === root) continue;
-  results.push({ name: relative(root, dir), ok: s.status === 'passed', seconds: s.duration / 1000, why: s.message });
-}
-if (results.length === 0) results.push({ name: 'every package', ok: false, seconds: (Date.now() - t0) / 1000, why: 'no package reported a result' });
-rmSync(summaryFile, { force: true });
 
 const isa = 'AVX2';
 const t1 = Date.now();
-const numeric = await run(['--filter', '@latentkit/train', '--fail-if-no-match', 'run', 'test:numeric'], { ...process.env, ONEDNN_MAX_CPU_ISA: isa });
+console.log(`\n=== @latentkit/train: pnpm test:numeric with ONEDNN_MAX_CPU_ISA=${isa}`);
+const numeric = await run(['--filter', '@latentkit/train', '--fail-if-no-match', 'run', 'test:numeric'], root, { ...process.env, ONEDNN_MAX_CPU_ISA: isa });
 results.push({ name: `packages/train numeric tests, ONEDNN_MAX_CPU_ISA=${isa}`, ok: numeric === 0, seconds: (Date.now() - t1) / 1000, why: `exit ${numeric}` });
 
 console.log('\ntest summary:');

@@ -5,21 +5,27 @@
  */
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cpSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { makeBundle } from '../../runtime/test/fixtures.ts';
 import { start } from './processes.ts';
 
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 let run: string;
 
-before(async () => {
-  // A run folder `pnpm start` takes as trained and exported: it goes straight to serving.
-  run = mkdtempSync(join(tmpdir(), 'latentkit-signals-'));
-  cpSync(await makeBundle({ kind: 'vae', seed: 9 }), join(run, 'bundle'), { recursive: true });
-  writeFileSync(join(run, 'manifest.json'), '{}\n');
+before(() => {
+  // A small real run, trained and exported by the commands a user runs, so `pnpm start` finds both
+  // steps done and goes straight to serving.
+  run = join(mkdtempSync(join(tmpdir(), 'latentkit-signals-')), 'vae');
+  for (const args of [
+    ['train', '--model', 'vae', '--epochs', '1', '--limit', '200', '--engine', 'wasm', '--workers', '1', '--out', run],
+    ['export', '--run', run],
+  ]) {
+    const r = spawnSync('pnpm', args, { cwd: ROOT, encoding: 'utf8', env: process.env });
+    assert.equal(r.status, 0, `pnpm ${args.join(' ')}: ${r.stderr.slice(-2000)}`);
+  }
 });
 
 /** Live (not zombie) descendants of `pid`, as "pid cmdline", from /proc. */
