@@ -17,7 +17,7 @@ import { Adam } from '../../training/adam.ts';
 import { computeGradients } from '../../training/step.ts';
 import { nonTrainableVariables } from '../../training/weights.ts';
 import type { ModelKind } from '../../types.ts';
-import { parityStep } from './testing/step.ts';
+import { stepOnBothPaths } from './testing/step.ts';
 import { referencePython } from './testing/reference-python.ts';
 import { registerNativeTrainingKernels, withoutNativeGradients } from './register.ts';
 
@@ -160,9 +160,7 @@ for (const [kind, batch] of [['ae', 6], ['vae', 6], ['faces-vae', 4]] as const) 
     if (unavailable) return t.skip(unavailable);
     const python = referencePython();
     if (python === undefined) return t.skip(`no reference Python (bash scripts/python/env.sh failed): the float64 comparison needs TensorFlow in Python`);
-    const ours = await onNative(() => parityStep(kind, batch));
-    const stock = await withoutNativeGradients(() => withStockGradients(() => onNative(() => parityStep(kind, batch))));
-    const report = referenceReport(kind, batch, { ...ours.inputs, ours: ours.out, stock: stock.out });
+    const report = referenceReport(kind, batch, await stepOnBothPaths(kind, batch));
     const limit = Math.max(2 * report.worst.tf_float32, 1e-5);
     for (const row of report.rows) {
       assert.ok(row.ours <= limit, `ours, ${row.tensor}: error ${row.ours.toExponential(2)} of the largest gradient against float64; TensorFlow float32's worst ${report.worst.tf_float32.toExponential(2)}, limit ${limit.toExponential(2)}`);

@@ -6,18 +6,12 @@
  */
 import { writeFileSync } from 'node:fs';
 import type { ModelKind } from '../../../types.ts';
-import { withStockGradients } from '../../gradients/register.ts';
-import { initEngine } from '../../select.ts';
-import { withoutNativeGradients } from '../register.ts';
-import { parityStep } from './step.ts';
+import { stepOnBothPaths } from './step.ts';
 
 async function main(): Promise<void> {
   const [kind, batch, file] = process.argv.slice(2);
   if (!kind || !batch || !file) throw new Error('usage: dump-step.ts <ae|vae|faces-vae> <batch> <out.json>');
-  await initEngine('tfjs-node', { log: () => {} });
-  const ours = parityStep(kind as ModelKind, Number(batch));
-  const stock = await withoutNativeGradients(() => withStockGradients(() => parityStep(kind as ModelKind, Number(batch))));
-  writeFileSync(file, JSON.stringify({ ...ours.inputs, ours: ours.out, stock: stock.out }));
+  writeFileSync(file, JSON.stringify(await stepOnBothPaths(kind as ModelKind, Number(batch))));
 }
 
 await main();

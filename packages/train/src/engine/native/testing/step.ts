@@ -8,7 +8,10 @@ import { buildModel } from '../../../models/build.ts';
 import { computeGradients } from '../../../training/step.ts';
 import { allVariables, nonTrainableVariables } from '../../../training/weights.ts';
 import type { Losses, ModelKind } from '../../../types.ts';
+import { withStockGradients } from '../../gradients/register.ts';
 import { randomValues } from '../../kernels/test-util.ts';
+import { initEngine } from '../../select.ts';
+import { withoutNativeGradients } from '../register.ts';
 
 export type Named = Record<string, { shape: number[]; values: number[] }>;
 
@@ -39,3 +42,21 @@ export function parityStep(kind: ModelKind, batch: number): ParityStep {
   return { inputs, out };
 }
 
+
+/**
+ * The same step on the 'tensorflow' backend twice: with our native kernels and gradients, and with
+ * tfjs's own formulas (native gradients and our wasm-lean BN gradient swapped out), as the JSON
+ * object reference_f64.py reads: the step's inputs, then `ours` and `stock` results.
+ * @throws EngineError when tfjs-node cannot load here.
+ */
+export async function stepOnBothPaths(kind: ModelKind, batch: number): Promise<ParityStep['inputs'] & { ours: ParityStep['out']; stock: ParityStep['out'] }> {
+  const onNative = async () => {
+    await initEngine('tfjs-node', { log: () => {} });
+    // Other tests switch backends with tf.setBackend without telling initEngine: switch back explicitly.
+    await tf.setBackend('tensorflow');
+    return parityStep(kind, batch);
+  };
+  const ours = await onNative();
+  const stock = await withoutNativeGradients(() => withStockGradients(onNative));
+  return { ...ours.inputs, ours: ours.out, stock: stock.out };
+}
