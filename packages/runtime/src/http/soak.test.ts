@@ -9,27 +9,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
-import { crc32, deflateSync } from 'node:zlib';
 import { makeBundle } from '../../test/fixtures.ts';
 import { startServer } from '../../test/server.ts';
+import { zeroPng } from '../../test/zero-png.ts';
 import { encodePng } from '../common/png.ts';
-
-/** An all-zero 1-bit greyscale PNG (as hostile.test.ts): ~2 KB, size^2 pixels. */
-function zeroPng(size: number): Uint8Array {
-  const chunk = (type: string, data: Uint8Array) => {
-    const out = Buffer.alloc(12 + data.length);
-    out.writeUInt32BE(data.length, 0);
-    out.write(type, 4, 'latin1');
-    out.set(data, 8);
-    out.writeUInt32BE(crc32(out.subarray(4, 8 + data.length)), 8 + data.length);
-    return out;
-  };
-  const ihdr = Buffer.alloc(13);
-  ihdr.writeUInt32BE(size, 0);
-  ihdr.writeUInt32BE(size, 4);
-  ihdr[8] = 1;
-  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', deflateSync(Buffer.alloc(size * (1 + size / 8)), { level: 9 })), chunk('IEND', new Uint8Array(0))]);
-}
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
