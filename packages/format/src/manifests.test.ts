@@ -1,9 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  FormatError, RUN_FORMAT, parseAttributes, parseBundleManifest, parseLatents, parseRunManifest, presetSpec,
+  RUN_FORMAT, parseAttributes, parseBundleManifest, parseLatents, parseRunManifest, presetSpec,
   type BundleManifest, type RunManifest,
 } from './index.ts';
+import { formatError } from '../test/format-error.ts';
 
 const run: RunManifest = {
   format: RUN_FORMAT,
@@ -30,17 +31,6 @@ const bundle: BundleManifest = {
     files: { decoder: { file: 'decoder.onnx', inputs: [{ name: 'z', shape: ['batch', 2], type: 'float32' }], outputs: [{ name: 'image', shape: ['batch', 32, 32, 1], type: 'float32' }] } },
   },
 };
-
-/** Runs `f`, expects a FormatError, returns it. */
-function formatError(f: () => unknown): FormatError {
-  try {
-    f();
-  } catch (e) {
-    assert.ok(e instanceof FormatError, `expected a FormatError, got ${String(e)}`);
-    return e;
-  }
-  assert.fail('no error thrown');
-}
 
 test('a run manifest as train writes it parses to itself', () => {
   assert.deepEqual(parseRunManifest(JSON.parse(JSON.stringify(run))), run);

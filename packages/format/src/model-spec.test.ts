@@ -1,18 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  FormatError, PRESET_SPECS, describeSpec, klWarmupWeight, parseModelSpec, presetOf, presetSpec, sizeProblem,
+  PRESET_SPECS, describeSpec, klWarmupWeight, parseModelSpec, presetOf, presetSpec, sizeProblem,
 } from './index.ts';
-
-function formatError(f: () => unknown): FormatError {
-  try {
-    f();
-  } catch (e) {
-    assert.ok(e instanceof FormatError, `expected a FormatError, got ${String(e)}`);
-    return e;
-  }
-  assert.fail('no error thrown');
-}
+import { formatError } from '../test/format-error.ts';
 
 test('the three presets parse to themselves and are recognised as presets', () => {
   for (const [kind, spec] of Object.entries(PRESET_SPECS)) {
