@@ -14,6 +14,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { spawn } from 'node:child_process';
 import { parseArgs } from 'node:util';
+import { stopWithScriptRunner } from '../packages/cli/src/parent-watch.ts';
 
 const { values } = parseArgs({
   options: {
@@ -66,17 +67,8 @@ for (const signal of ['SIGINT', 'SIGTERM']) {
   });
 }
 // A SIGTERM to the PID of `pnpm start` ends pnpm and its shell, not this script (pnpm does not pass it
-// on): when the parent is gone (re-parented), stop as on SIGTERM. Same as the latentkit bin does
-// (packages/cli/src/parent-watch.ts); only when a package-manager script started us.
-if (process.env.npm_lifecycle_event) {
-  const parent = process.ppid;
-  const watch = setInterval(() => {
-    if (process.ppid === parent) return;
-    clearInterval(watch);
-    process.kill(process.pid, 'SIGTERM');
-  }, 250);
-  watch.unref();
-}
+// on): stop as on SIGTERM when the parent is gone, as the latentkit bin does.
+stopWithScriptRunner();
 
 try {
   if (!existsSync(resolve(runDir, 'manifest.json'))) {
