@@ -21,7 +21,7 @@ export {
   bundleManifestSchema, onnxSectionSchema, onnxFileInfoSchema, tensorInfoSchema, parseBundleManifest,
   type BundleManifest, type OnnxSection, type OnnxFileInfo, type TensorInfo,
 } from './bundle-manifest.ts';
-export { latentsSchema, parseLatents, type Latents } from './latents.ts';
+export { latentPcaSchema, latentsSchema, parseLatents, type LatentPca, type Latents } from './latents.ts';
 export { attributesSchema, parseAttributes, type Attributes } from './attributes.ts';
 export { parseJsonText } from './parse.ts';
 export {

@@ -88,6 +88,15 @@ test('latents.json: points are [x, y, label] with finite coordinates', () => {
   assert.equal(formatError(() => parseLatents({ labelNames: 'a' })).field, 'labelNames');
 });
 
+test('latents.json: a pca section (mean, orthonormal components, variances) loads beside or without points', () => {
+  const pca = { count: 10, source: 'test', mean: [0, 1, 2], components: [[1, 0, 0], [0, 1, 0]], explainedVariance: [2, 1], explainedVarianceRatio: [0.5, 0.25], points: [[0.1, -0.2, 0]] };
+  assert.deepEqual(parseLatents({ pca }), { points: [], pca });
+  assert.deepEqual(parseLatents({ points: [[0, 0, 1]], pca }).pca, pca);
+  assert.equal(formatError(() => parseLatents({ pca: { ...pca, components: [[1, 0, 0], [0, 1]] } })).field, 'pca.components.1');
+  assert.equal(formatError(() => parseLatents({ pca: { ...pca, explainedVarianceRatio: [0.5] } })).field, 'pca.explainedVarianceRatio');
+  assert.equal(formatError(() => parseLatents({ pca: { ...pca, explainedVariance: [2, -1] } })).field, 'pca.explainedVariance.1');
+});
+
 test('attributes.json: one finite vector of latentDim numbers per name', () => {
   const parsed = parseAttributes({ Smiling: [0.6, 0.8], Male: [1, 0] }, 2);
   assert.deepEqual(Object.keys(parsed), ['Smiling', 'Male']);
