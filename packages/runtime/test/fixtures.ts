@@ -22,6 +22,8 @@ export interface FixtureOptions {
   /** Exporter settings (default fp32, nhwc), recorded in manifest.onnx as `pnpm export` does. */
   precision?: 'fp32' | 'fp16';
   layout?: 'nhwc' | 'nchw';
+  /** Written verbatim as latents.json (e.g. a `pca` section for traverse tests). */
+  latents?: unknown;
 }
 
 const cache = new Map<string, string>();
@@ -76,6 +78,7 @@ export async function makeBundle(options: FixtureOptions = {}): Promise<string> 
     }
     writeFileSync(join(dir, 'attributes.json'), JSON.stringify(attrs));
   }
+  if (options.latents !== undefined) writeFileSync(join(dir, 'latents.json'), JSON.stringify(options.latents));
   pair.encoder.dispose();
   pair.decoder.dispose();
   cache.set(key, dir);

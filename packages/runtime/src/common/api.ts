@@ -24,3 +24,5 @@ export { InputError, BundleError, UnsupportedDeviceError, MissingPackageError, D
 export { microBatched, MicroBatchedModel } from './micro-batcher.ts';
 export type { MicroBatchOptions, MicroBatchStats, BatchEvent } from './micro-batcher.ts';
 export { SEED_MAX } from './seed.ts';
+export { INTERPOLATIONS, interpolate, slerpAngle, type Interpolation } from './interpolate.ts';
+export type { TraverseDirection } from './traverse.ts';

@@ -4,7 +4,8 @@
  */
 import { BUNDLE_FILES } from '@latentkit/format';
 import { BundleError } from './errors.ts';
-import { parseAttributes, parseBundleJson, parseManifest, type BundleManifest } from './manifest.ts';
+import { parseAttributes, parseBundleJson, parseLatents, parseManifest, type BundleManifest } from './manifest.ts';
+import type { Latents } from '@latentkit/format';
 
 /** In-memory bundle: file name -> bytes (or text, or already-parsed JSON for the .json files). */
 export type BundleFiles = Record<string, Uint8Array | ArrayBuffer | string | object | undefined>;
@@ -16,7 +17,8 @@ export interface LoadedBundle {
   decoder: Uint8Array;
   encoder?: Uint8Array;
   attributes: Record<string, Float32Array>;
-  latents?: unknown;
+  /** latents.json, validated (2-d scatter and/or PCA). */
+  latents?: Latents;
   /** Where it came from, for messages. */
   origin: string;
 }
@@ -83,6 +85,6 @@ export async function loadBundle(source: BundleSource): Promise<LoadedBundle> {
   const attributes = attributesBytes
     ? parseAttributes(parseBundleJson(attributesBytes, `${origin} attributes.json`), manifest.latentDim, `${origin} attributes.json`)
     : {};
-  const latents = latentsBytes ? parseBundleJson(latentsBytes, `${origin} latents.json`) : undefined;
+  const latents = latentsBytes ? parseLatents(parseBundleJson(latentsBytes, `${origin} latents.json`), manifest.latentDim, `${origin} latents.json`) : undefined;
   return { manifest, decoder, encoder, attributes, latents, origin };
 }

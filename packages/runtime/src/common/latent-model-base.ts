@@ -8,6 +8,9 @@ import { InputError } from './errors.ts';
 import { AttributeMeans } from './attribute-vector.ts';
 import { createRng, normals, permutation } from '@latentkit/format';
 import { randomSeed, seedSchema } from './seed.ts';
+import { INTERPOLATIONS, interpolate } from './interpolate.ts';
+import { resolveDirection, traverseLatents, traverseOffsets, type TraverseDirection } from './traverse.ts';
+import type { LatentPca } from '@latentkit/format';
 import type { TensorData } from './tensor-data.ts';
 import type { BundleManifest } from './manifest.ts';
 import type {
@@ -23,6 +26,8 @@ import type {
   MorphResult,
   SampleOptions,
   SampleResult,
+  TraverseOptions,
+  TraverseResult,
 } from './latent-model.ts';
 
 export abstract class LatentModelBase implements LatentModel {
@@ -35,6 +40,10 @@ export abstract class LatentModelBase implements LatentModel {
   abstract decode(z: LatentInput): Promise<TensorData>;
   abstract encode(images: ImageInput): Promise<EncodeResult>;
   abstract dispose(): Promise<void>;
+  /** None unless a subclass has latents.json's `pca` (LatentModelImpl) or forwards another model's. */
+  get pca(): LatentPca | null {
+    return null;
+  }
 
   protected get imageSize(): number {
     return this.imageShape[0] * this.imageShape[1] * this.imageShape[2];
@@ -132,15 +141,27 @@ export abstract class LatentModelBase implements LatentModel {
     const za = await this.latentOf(a, 'a');
     const zb = await this.latentOf(b, 'b');
     const endpoint = options.endpoint ?? true;
+    const interpolation = options.interpolation ?? 'linear';
+    if (!INTERPOLATIONS.includes(interpolation)) throw new InputError(`interpolation must be one of ${INTERPOLATIONS.join(', ')}, got ${String(interpolation)}.`);
     const d = this.latentDim;
     const t = new Float64Array(steps);
-    const z = new Float32Array(steps * d);
-    for (let i = 0; i < steps; i++) {
-      t[i] = endpoint ? i / (steps - 1) : i / steps;
-      for (let j = 0; j < d; j++) z[i * d + j] = za[j] * (1 - t[i]) + zb[j] * t[i];
-    }
-    const zt = { data: z, shape: [steps, d] };
+    for (let i = 0; i < steps; i++) t[i] = endpoint ? i / (steps - 1) : i / steps;
+    const zt = { data: interpolate(za, zb, t, interpolation), shape: [steps, d] };
     return { t, z: zt, images: await this.decode(zt) };
+  }
+
+  // ---- traversal -------------------------------------------------------------------------------
+
+  async traverse(base: Float32Array | readonly number[] | TensorData, direction: TraverseDirection, options: TraverseOptions = {}): Promise<TraverseResult> {
+    const k = options.k ?? 3;
+    const steps = options.steps ?? 7;
+    if (!(Number.isFinite(k) && k > 0)) throw new InputError(`k must be a finite number > 0 (standard deviations), got ${k}.`);
+    if (!Number.isInteger(steps) || steps < 2) throw new InputError(`steps must be an integer >= 2, got ${steps}.`);
+    const dir = resolveDirection(direction, this.latentDim, this.pca);
+    const z0 = await this.latentOf(base, 'base');
+    const offsets = traverseOffsets(k, steps);
+    const zt = { data: traverseLatents(z0, dir, offsets), shape: [steps, this.latentDim] };
+    return { offsets, direction: dir.vector, sd: dir.sd, z: zt, images: await this.decode(zt) };
   }
 
   // ---- attribute vectors -----------------------------------------------------------------------

@@ -11,6 +11,7 @@ import { createSession } from './session-factory.ts';
 import { LatentModelBase } from './latent-model-base.ts';
 import type { TensorData } from './tensor-data.ts';
 import type { BundleManifest } from './manifest.ts';
+import type { LatentPca } from '@latentkit/format';
 import type { EncodeResult, ImageInput, LatentInput, LoadOptions } from './latent-model.ts';
 
 const DEFAULT_MAX_SESSION_BATCH = 256;
@@ -20,6 +21,7 @@ export class LatentModelImpl extends LatentModelBase {
   readonly latentDim: number;
   readonly imageShape: readonly [number, number, number];
   readonly attributes: Readonly<Record<string, Float32Array>>;
+  private readonly latentPca: LatentPca | null;
   private decoder: SessionHandle | null;
   private encoder: SessionHandle | null;
   private readonly maxSessionBatch: number;
@@ -34,6 +36,7 @@ export class LatentModelImpl extends LatentModelBase {
     this.latentDim = bundle.manifest.latentDim;
     this.imageShape = [...bundle.manifest.imageShape] as [number, number, number];
     this.attributes = Object.freeze({ ...bundle.attributes });
+    this.latentPca = bundle.latents?.pca ?? null;
     this.decoder = decoder;
     this.encoder = encoder;
     this.maxSessionBatch = options.maxSessionBatch ?? DEFAULT_MAX_SESSION_BATCH;
@@ -86,6 +89,10 @@ export class LatentModelImpl extends LatentModelBase {
 
   get provider(): string {
     return this.decoder?.provider ?? 'disposed';
+  }
+
+  override get pca(): LatentPca | null {
+    return this.latentPca;
   }
 
   get hasEncoder(): boolean {

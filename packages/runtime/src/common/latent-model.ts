@@ -5,6 +5,11 @@
 import type { BundleManifest } from './manifest.ts';
 import type { TensorData } from './tensor-data.ts';
 import type { Device } from './device.ts';
+import type { LatentPca } from '@latentkit/format';
+import type { Interpolation } from './interpolate.ts';
+import type { TraverseDirection } from './traverse.ts';
+
+export type { Interpolation, LatentPca, TraverseDirection };
 
 /** Latents: a [N, latentDim] tensor, a flat Float32Array of N * latentDim, or N rows of numbers. */
 export type LatentInput = TensorData | Float32Array | readonly (readonly number[])[] | readonly number[][];
@@ -42,11 +47,36 @@ export interface EncodeResult {
 export interface MorphOptions {
   /** Include t = 1 (default true). false gives the book's t = 0, 1/steps, ..., (steps-1)/steps. */
   endpoint?: boolean;
+  /**
+   * 'linear' (default; the book's morph_faces): z_a (1 - t) + z_b t. 'slerp': the great-circle path of
+   * White 2016 (interpolate.ts: endpoints kept, equal norms kept, the angle linear in t; zero or
+   * parallel vectors fall back to the line).
+   */
+  interpolation?: Interpolation;
 }
 
 export interface MorphResult {
   /** The mixing weights, exactly i / (steps - 1) (or i / steps without the endpoint), in double precision. */
   t: Float64Array;
+  z: TensorData;
+  images: TensorData;
+}
+
+export interface TraverseOptions {
+  /** Walk from -k to +k standard deviations along the direction (default 3); finite, > 0. */
+  k?: number;
+  /** Images along the walk, ends included (default 7); an integer >= 2. */
+  steps?: number;
+}
+
+export interface TraverseResult {
+  /** The offsets s_i = linspace(-k, k, steps), in standard deviations, double precision. */
+  offsets: Float64Array;
+  /** The unit direction u (latentDim values). */
+  direction: Float32Array;
+  /** One standard deviation along u in latent units: 1 for a dimension, sqrt(explained variance) for a component. */
+  sd: number;
+  /** [steps, latentDim]: base + s_i * sd * u. */
   z: TensorData;
   images: TensorData;
 }
@@ -96,6 +126,8 @@ export interface LatentModel {
   readonly hasEncoder: boolean;
   /** Stored attribute vectors from attributes.json, by name. */
   readonly attributes: Readonly<Record<string, Float32Array>>;
+  /** Principal components of the encoded validation set (latents.json `pca`, written at export); null when the bundle has none. */
+  readonly pca: LatentPca | null;
 
   /** N(0, temperature^2) latents, seeded; no decoding. */
   sampleLatents(n: number, options?: SampleOptions): { z: TensorData; seed: number };
@@ -104,8 +136,14 @@ export interface LatentModel {
   encode(images: ImageInput): Promise<EncodeResult>;
   /** decode(encode(images).mean). */
   reconstruct(images: ImageInput): Promise<TensorData>;
-  /** z_a * (1 - t) + z_b * t for `steps` values of t; a and b are latents or single images. */
+  /** z_a * (1 - t) + z_b * t (or slerp, options.interpolation) for `steps` values of t; a and b are latents or single images. */
   morph(a: Float32Array | readonly number[] | TensorData, b: Float32Array | readonly number[] | TensorData, steps: number, options?: MorphOptions): Promise<MorphResult>;
+  /**
+   * One latent direction (a dimension, or a principal component of `pca`) from -k to +k standard
+   * deviations around `base` (a latent, or one image, encoded to its mean). traverse.ts has the formula.
+   * @throws InputError for an index out of range, a component without `pca`, k or steps out of range.
+   */
+  traverse(base: Float32Array | readonly number[] | TensorData, direction: TraverseDirection, options?: TraverseOptions): Promise<TraverseResult>;
   /** The book's get_vector_from_label over images with +1/-1 labels (0 and false count as -1). */
   attributeVector(images: ImageInput, labels: ArrayLike<number | boolean>, options?: AttributeVectorOptions): Promise<AttributeVectorResult>;
   /** For every z row and every factor f: decode(z + f * vector). Output rows are z-major. */

@@ -25,6 +25,7 @@ import { DisposedError, InputError, OverloadedError } from './errors.ts';
 import { LatentModelBase } from './latent-model-base.ts';
 import type { EncodeResult, ImageInput, LatentInput, LatentModel } from './latent-model.ts';
 import type { BundleManifest } from './manifest.ts';
+import type { LatentPca } from '@latentkit/format';
 import type { TensorData } from './tensor-data.ts';
 
 export interface MicroBatchOptions {
@@ -106,6 +107,9 @@ export class MicroBatchedModel extends LatentModelBase {
   }
   get provider(): string {
     return this.inner.provider;
+  }
+  override get pca(): LatentPca | null {
+    return this.inner.pca;
   }
   get hasEncoder(): boolean {
     return this.inner.hasEncoder;

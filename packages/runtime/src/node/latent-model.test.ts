@@ -54,6 +54,33 @@ const cases: Record<string, Case> = {
     const means = (await m.encode(images)).mean.data;
     assert.deepEqual([...fromImages.z.data.subarray(0, 2)], [...means.subarray(0, 2)]);
   },
+  'morph with slerp keeps the endpoints and walks the arc; linear stays the default': async (m) => {
+    const a = Float32Array.from([3, 0]);
+    const b = Float32Array.from([0, 3]);
+    const r = await m.morph(a, b, 3, { interpolation: 'slerp' });
+    assert.deepEqual([...r.z.data.subarray(0, 2)], [3, 0]);
+    const mid = r.z.data.subarray(2, 4);
+    assert.ok(Math.abs(mid[0] - 3 / Math.SQRT2) < 1e-6 && Math.abs(mid[1] - 3 / Math.SQRT2) < 1e-6, `midpoint ${[...mid]}`);
+    assert.ok(Math.abs(r.z.data[4]) < 1e-6 && Math.abs(r.z.data[5] - 3) < 1e-6);
+    assert.deepEqual(r.images.data.subarray(0, 1024), (await m.decode(a)).data);
+    assert.deepEqual([...(await m.morph(a, b, 3)).z.data.subarray(2, 4)], [1.5, 1.5]);
+    await assert.rejects(m.morph(a, b, 3, { interpolation: 'cubic' as 'slerp' }), /interpolation must be one of linear, slerp/);
+  },
+  'traverse walks a dimension or a principal component from -k to +k standard deviations': async (m) => {
+    const dim = await m.traverse([0.5, 1], { dimension: 1 }, { k: 2, steps: 5 });
+    assert.deepEqual([...dim.offsets], [-2, -1, 0, 1, 2]);
+    assert.deepEqual([...dim.z.data], [0.5, -1, 0.5, 0, 0.5, 1, 0.5, 2, 0.5, 3]);
+    assert.deepEqual(dim.images.data.subarray(2 * 1024, 3 * 1024), (await m.decode([[0.5, 1]])).data);
+    // The fixture's pca: component 0 = (1, 1)/sqrt 2 with variance 4, so one sd is 2 latent units along it.
+    const pc = await m.traverse([0, 0], { component: 0 }, { k: 1, steps: 3 });
+    assert.equal(pc.sd, 2);
+    const s = 2 / Math.SQRT2;
+    [-s, -s, 0, 0, s, s].forEach((v, i) => assert.ok(Math.abs(pc.z.data[i] - v) < 1e-6, `z[${i}] = ${pc.z.data[i]}, expected ${v}`));
+    await assert.rejects(m.traverse([0, 0], { dimension: 2 }), (e: Error) => e instanceof InputError && /dimension must be an integer from 0 to 1/.test(e.message));
+    await assert.rejects(m.traverse([0, 0], { component: 2 }), /component must be an integer from 0 to 1 \(this bundle stores 2/);
+    await assert.rejects(m.traverse([0, 0], { dimension: 0 }, { k: 0 }), /k must be a finite number > 0/);
+    await assert.rejects(m.traverse([0, 0], { dimension: 0 }, { steps: 1 }), /steps must be an integer >= 2/);
+  },
   'attributeVector runs the book\'s running means with its stopping rule; applyAttribute walks along it': async (m) => {
     const { images } = await m.sample(1000, { seed: 9 });
     const labels = Array.from({ length: 1000 }, (_, i) => (i % 3 === 0 ? 1 : -1));
@@ -97,7 +124,9 @@ const suites: Record<string, { device: Device; provider: string; include: string
 
 let dir: string;
 before(async () => {
-  dir = await makeBundle({ kind: 'vae', seed: 4 });
+  const s = Math.SQRT1_2;
+  const pca = { count: 100, source: 'fixture', mean: [0, 0], components: [[s, s], [s, -s]], explainedVariance: [4, 1], explainedVarianceRatio: [0.8, 0.2] };
+  dir = await makeBundle({ kind: 'vae', seed: 4, latents: { points: [], pca } });
 });
 
 for (const [suite, { device, provider, include }] of Object.entries(suites)) {
