@@ -21,6 +21,7 @@ import { generationRoutes } from './routes/generation.ts';
 import { imageRoutes } from './routes/images.ts';
 import { attributeRoutes } from './routes/attributes.ts';
 import { opsRoutes } from './routes/ops.ts';
+import { traverseRoutes } from './routes/traverse.ts';
 
 export type { AppOptions, Lifecycle } from './context.ts';
 
@@ -86,6 +87,7 @@ export function createApp(model: LatentModel, options: AppOptions = {}): Hono {
   app.route('/v1', generationRoutes(ctx));
   app.route('/v1', imageRoutes(ctx));
   app.route('/v1', attributeRoutes(ctx));
+  app.route('/v1', traverseRoutes(ctx));
   app.route('/', opsRoutes(ctx));
   // The metrics' route label: the routes the groups registered (middleware excluded), not a hand-kept list.
   knownRoutes = new Set(app.routes.filter((r) => r.method !== 'ALL').map((r) => r.path));

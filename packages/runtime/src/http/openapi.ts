@@ -39,9 +39,22 @@ export function openApiDocument(model: LatentModel, schemas: Schemas, limits: Li
       '/v1/reconstruct': { post: { summary: 'decode(encode(image).mean) for uploaded images.', parameters: [formatParam, colsParam], requestBody: upload, responses: { '200': imagesOut, ...errors } } },
       '/v1/morph': {
         post: {
-          summary: 'z_a * (1 - t) + z_b * t: JSON latents a, b, or two uploaded images (multipart, ?steps=).',
-          parameters: [formatParam, colsParam, { name: 'steps', in: 'query', required: false, schema: { type: 'integer', minimum: 2, maximum: limits.maxSteps } }],
+          summary: "z_a * (1 - t) + z_b * t, or slerp (interpolation: 'slerp', White 2016): JSON latents a, b, or two uploaded images (multipart, ?steps=&interpolation=).",
+          parameters: [
+            formatParam,
+            colsParam,
+            { name: 'steps', in: 'query', required: false, schema: { type: 'integer', minimum: 2, maximum: limits.maxSteps } },
+            { name: 'interpolation', in: 'query', required: false, description: 'multipart requests only', schema: { enum: ['linear', 'slerp'] } },
+          ],
           requestBody: { required: true, content: { ...body(schemas.morph).content, 'multipart/form-data': upload.content['multipart/form-data'] } },
+          responses: { '200': imagesOut, ...errors },
+        },
+      },
+      '/v1/traverse': {
+        post: {
+          summary: `One latent direction (dimension 0..${model.latentDim - 1}, or principal component 0..${(model.pca?.components.length ?? 0) - 1} of the encoded validation set) from -k to +k standard deviations around z, a seed's sample, or one uploaded image (multipart; the other fields as query parameters).`,
+          parameters: [formatParam, colsParam, ...['dimension', 'component', 'k', 'steps'].map((name) => ({ name, in: 'query', required: false, description: 'multipart requests only', schema: { type: 'number' } }))],
+          requestBody: { required: true, content: { ...body(schemas.traverse).content, 'multipart/form-data': upload.content['multipart/form-data'] } },
           responses: { '200': imagesOut, ...errors },
         },
       },

@@ -12,6 +12,8 @@ export interface Limits {
   maxSteps: number;
   /** Most factors in one attribute request (default 32). */
   maxFactors: number;
+  /** Largest k (standard deviations each side) of one traverse request (default 10). */
+  maxTraverseK: number;
   /** Largest |value| accepted in a latent or factor (default 1000). */
   maxAbs: number;
   /**
@@ -26,9 +28,13 @@ export interface Limits {
   maxJsonArrayLength: number;
 }
 
-export const DEFAULT_LIMITS: Limits = { maxBatch: 256, maxSteps: 64, maxFactors: 32, maxAbs: 1000, maxUploadPixels: 2 ** 25, maxJsonDepth: 16, maxJsonArrayLength: 4096 };
+export const DEFAULT_LIMITS: Limits = { maxBatch: 256, maxSteps: 64, maxFactors: 32, maxTraverseK: 10, maxAbs: 1000, maxUploadPixels: 2 ** 25, maxJsonDepth: 16, maxJsonArrayLength: 4096 };
 
-export function makeSchemas(latentDim: number, limits: Limits) {
+/**
+ * `pcaComponents`: how many principal components the model's latents.json stores (0 when none), the
+ * range of /v1/traverse's `component`.
+ */
+export function makeSchemas(latentDim: number, limits: Limits, pcaComponents = 0) {
   const value = z
     .number({ error: 'must be a finite number' })
     .min(-limits.maxAbs, `must be >= -${limits.maxAbs}`)
@@ -55,8 +61,10 @@ export function makeSchemas(latentDim: number, limits: Limits) {
     b: latent,
     steps: z.number().int('must be an integer').min(2).max(limits.maxSteps, `at most ${limits.maxSteps} steps`).default(10),
     endpoint: z.boolean().default(true),
+    interpolation: z.enum(['linear', 'slerp']).default('linear').describe("'linear' (the book's morph) or 'slerp' (White 2016: the great-circle path)"),
     encoding,
   });
+  const traverse = traverseSchema(latentDim, limits, pcaComponents, latent, seed, encoding);
   const attribute = z
     .strictObject({
       z: latents.optional(),
@@ -73,7 +81,38 @@ export function makeSchemas(latentDim: number, limits: Limits) {
     .refine((b) => (b.z?.length ?? b.n ?? 1) * b.factors.length <= limits.maxBatch, {
       message: `rows x factors must be at most ${limits.maxBatch} images`,
     });
-  return { sample, decode, morph, attribute, latent, latents };
+  return { sample, decode, morph, traverse, attribute, latent, latents };
 }
 
 export type Schemas = ReturnType<typeof makeSchemas>;
+
+/**
+ * POST /v1/traverse: a base (`z`, or a `seed` to sample one; neither: a random seed, reported back)
+ * and one direction, `dimension` (0..latentDim-1) or `component` (0..pcaComponents-1); `k` > 0 and at
+ * most limits.maxTraverseK standard deviations; `steps` 2..limits.maxSteps. A value out of range is
+ * a 400 whose issue names the field. Also used for the query of a multipart (uploaded image) request.
+ */
+function traverseSchema(latentDim: number, limits: Limits, pcaComponents: number, latent: z.ZodType<number[]>, seed: typeof seedSchema, encoding: z.ZodType<'float' | 'uint8'>) {
+  const index = (what: string, count: number, none: string) =>
+    z
+      .number({ error: 'must be an integer' })
+      .int('must be an integer')
+      .min(0, 'must be >= 0')
+      .refine((i) => i < count, count > 0 ? `must be at most ${count - 1} (${what})` : none);
+  return z
+    .strictObject({
+      z: latent.optional().describe('the base latent; or give seed'),
+      seed: seed.optional(),
+      dimension: index(`the latent size is ${latentDim}`, latentDim, 'this model has no latent dimensions').optional(),
+      component: index(`this bundle stores ${pcaComponents} principal components`, pcaComponents, 'this bundle has no principal components (latents.json `pca`, written by `pnpm export`); re-export the run, or traverse a dimension').optional(),
+      k: z
+        .number({ error: 'must be a finite number' })
+        .gt(0, 'must be > 0')
+        .max(limits.maxTraverseK, `must be at most ${limits.maxTraverseK} (standard deviations)`)
+        .default(3),
+      steps: z.number({ error: 'must be an integer' }).int('must be an integer').min(2, 'must be >= 2').max(limits.maxSteps, `at most ${limits.maxSteps} steps`).default(7),
+      encoding,
+    })
+    .refine((b) => !(b.z && b.seed !== undefined), { message: 'give either z or seed, not both', path: ['seed'] })
+    .refine((b) => (b.dimension === undefined) !== (b.component === undefined), { message: 'give exactly one of dimension or component', path: ['dimension'] });
+}

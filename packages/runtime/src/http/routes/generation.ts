@@ -37,15 +37,19 @@ export function generationRoutes(ctx: AppContext): Hono {
       if (!(Number.isInteger(steps) && steps >= 2 && steps <= limits.maxSteps)) {
         throw httpError(400, 'invalid_steps', `steps must be an integer from 2 to ${limits.maxSteps}, got ${stepsParam.slice(0, 20)}.`);
       }
+      const interpolation = c.req.query('interpolation') ?? 'linear';
+      if (interpolation !== 'linear' && interpolation !== 'slerp') {
+        throw httpError(400, 'invalid_interpolation', `interpolation must be linear or slerp, got ${interpolation.slice(0, 20)}.`);
+      }
       const up = await readImages(c, ctx.codec, model.imageShape, 2, ctx.limits.maxUploadPixels);
       if (up.count !== 2) throw httpError(400, 'need_two_images', `Morphing images takes exactly two files (a and b); got ${up.count}.`);
       const size = up.pixels.length / 2;
-      const r = await model.morph(up.pixels.subarray(0, size), up.pixels.subarray(size), steps);
+      const r = await model.morph(up.pixels.subarray(0, size), up.pixels.subarray(size), steps, { interpolation });
       return ctx.respondImages(c, r.images, { t: Array.from(r.t), z: rowsOf(r.z) }, 'float');
     }
     const b = await ctx.parseJson(c, schemas.morph);
-    const r = await model.morph(b.a, b.b, b.steps, { endpoint: b.endpoint });
-    return ctx.respondImages(c, r.images, { t: Array.from(r.t), z: rowsOf(r.z) }, b.encoding);
+    const r = await model.morph(b.a, b.b, b.steps, { endpoint: b.endpoint, interpolation: b.interpolation });
+    return ctx.respondImages(c, r.images, { t: Array.from(r.t), interpolation: b.interpolation, z: rowsOf(r.z) }, b.encoding);
   });
 
   return routes;
