@@ -8,7 +8,7 @@ import { readFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import {
-  BUNDLE_FILES, BUNDLE_MODELS, RUN_FILES, bundleFolderName, parseBundleManifest,
+  BUNDLE_FILES, BUNDLE_MODELS, RUN_FILES, bundleFolderName, parseBundleManifest, parseLatents,
   type BundleManifest, type BundleModel, type OnnxFileInfo, type TensorInfo,
 } from '@latentkit/format';
 import { buildModelProto } from '../export-model.ts';
@@ -21,6 +21,7 @@ import { manifestMetadata } from './metadata.ts';
 import { readManifest } from './run-folder.ts';
 import { buildRunModelInt8, type CalibrationOptions, type Int8Cache } from './int8-run.ts';
 import { writeBundleFolder, type BundleFile, type BundleWriterIo } from './write-bundle.ts';
+import { bundlePca, type PcaExportOptions } from './pca/bundle-pca.ts';
 
 // The bundle's file contract (manifest schema, model roles, file names) is @latentkit/format's;
 // re-exported so this package's users keep one import.
@@ -31,6 +32,12 @@ export type RunExportOptions = Omit<ExportOptions, 'role' | 'metadata' | 'precis
   precision?: Precision;
   /** Where int8 calibration images come from and how many (precision 'int8' only). */
   calibration?: CalibrationOptions;
+  /**
+   * Compute the principal components of the encoded held-out images into latents.json's `pca`
+   * (pca/bundle-pca.ts), beside any scatter the run wrote. Off unless given; `pnpm export` turns it
+   * on for latents above 2-d.
+   */
+  pca?: PcaExportOptions | false;
 };
 
 /** Where a bundle goes by default: fp32 in `bundle/`, others in `bundle-fp16/`, `bundle-int8/`, so no export overwrites another precision. */
@@ -101,7 +108,14 @@ export async function exportRun(
     files[which] = describeModel(proto, file);
   }
   const latents = join(runDir, RUN_FILES.latents);
-  if (existsSync(latents)) out.push({ name: BUNDLE_FILES.latents, data: await readFile(latents) });
+  if (options.pca) {
+    // The run's scatter (2-d models) stays as it was; the PCA goes beside it. Validated before writing.
+    const runLatents = existsSync(latents) ? JSON.parse(await readFile(latents, 'utf8')) : {};
+    const encoder = await buildRunModel(runDir, 'encoder', { opset: opts.opset, precision: 'fp32', layout: 'nhwc' });
+    const pca = await bundlePca(manifest, encoder, options.pca);
+    const merged = parseLatents({ ...runLatents, pca }, join(outDir, BUNDLE_FILES.latents));
+    out.push({ name: BUNDLE_FILES.latents, data: `${JSON.stringify(merged)}\n` });
+  } else if (existsSync(latents)) out.push({ name: BUNDLE_FILES.latents, data: await readFile(latents) });
   // Validated before it is written: what the runtime and the demo will parse.
   const bundle = parseBundleManifest(
     { ...manifest, onnx: { opset: opts.opset, precision: opts.precision, layout: opts.layout, producer: 'latentkit', files } },

@@ -1,7 +1,7 @@
 /**
  * `pnpm export --model decoder|encoder|vae|all [--run runs/NAME] [--out FILE|DIR] [--opset N]
  *   [--precision fp32|fp16|int8] [--calibration-data DIR] [--calibration-images N] [--layout nhwc|nchw]
- *   [--no-fold-bn] [--no-gemm]`
+ *   [--no-fold-bn] [--no-gemm] [--pca-images N] [--no-pca]`
  *
  * Reads a training run folder (default: the newest under runs/) and writes its ONNX bundle
  * (default: runs/NAME/bundle/ for fp32, runs/NAME/bundle-fp16/ and runs/NAME/bundle-int8/ for the others). No Python, no tfjs: model.json and weights are read directly.
@@ -14,7 +14,7 @@ import { statSync } from 'node:fs';
 import { BUNDLE_MODELS, buildRunModel, defaultBundleDir, exportRun, type BundleModel } from '../bundle/export-run.ts';
 import { modelLabel } from '@latentkit/format';
 import { writeFileAtomic } from '@latentkit/format/node';
-import { resolveRunDir } from '../bundle/run-folder.ts';
+import { readManifest, resolveRunDir } from '../bundle/run-folder.ts';
 import { encodeModel } from '../proto/onnx-proto.ts';
 import { BundleWriteError, ExportError } from '../errors.ts';
 import { addExportFlags, exportOptionsFrom, parsePositiveInt, type ExportFlags } from './export-flags.ts';
@@ -27,6 +27,8 @@ interface CliOptions extends ExportFlags {
   out?: string;
   calibrationData?: string;
   calibrationImages?: number;
+  pca: boolean;
+  pcaImages?: number;
 }
 
 /**
@@ -45,6 +47,8 @@ export async function exportCommand(argv: string[], cwd = process.env.INIT_CWD ?
   addExportFlags(program, ['fp32', 'fp16', 'int8'])
     .option('--calibration-data <dir>', 'int8: held-out images to calibrate on, a Fashion-MNIST IDX or CelebA folder (default: the run\'s data, Fashion-MNIST test split, or synthetic faces)')
     .option('--calibration-images <n>', 'int8: how many images to calibrate on (default 256)', parsePositiveInt)
+    .option('--pca-images <n>', 'latents above 2-d: held-out images whose z_mean gives the principal components in latents.json (default 1000; from --calibration-data or the run\'s data)', parsePositiveInt)
+    .option('--no-pca', 'leave the principal components out of latents.json')
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
   program.parse(argv, { from: 'user' });
@@ -77,8 +81,12 @@ export async function exportCommand(argv: string[], cwd = process.env.INIT_CWD ?
     return [out];
   }
   if (out?.endsWith('.onnx')) throw new ExportError(`--out ${o.out}: --model all writes a folder; give a folder path, or pick one --model`);
+  // The PC plane, sliders and traverse({ component }) of latents above 2-d (a 2-d model has its own plane).
+  const latentDim = (await readManifest(runDir)).latentDim;
+  const pca = o.pca && (latentDim > 2 || o.pcaImages !== undefined) ? { images: o.pcaImages, data: calibration.data } : false;
   const result = await exportRun(runDir, {
     ...exportOptions,
+    pca,
     models: o.model === 'all' ? BUNDLE_MODELS : [o.model],
     outDir: out ?? defaultBundleDir(runDir, o.precision),
   });
