@@ -27,7 +27,7 @@ test('attributes-cli writes unit vectors for a faces bundle from CelebA-format d
     await model.dispose();
     const bad = spawnSync(process.execPath, ['--import', 'tsx', 'src/node/attributes-cli.ts', '--run', bundle, '--data', data, '--attributes', 'Wings'], { encoding: 'utf8' });
     assert.equal(bad.status, 2);
-    assert.match(bad.stderr, /^attributes: Unknown attribute\(s\) Wings. The dataset has: .*Smiling/m);
+    assert.match(bad.stderr, /^attributes: Unknown label column\(s\) Wings. The dataset has: .*Smiling/m);
     assert.doesNotMatch(bad.stderr, /^\s+at .+:\d+/m, 'no stack trace');
     // A second run adds its vector and keeps the others as they were.
     const more = spawnSync(process.execPath, ['--import', 'tsx', 'src/node/attributes-cli.ts', '--run', bundle, '--data', data, '--attributes', 'Eyeglasses', '--batch-size', '32', '--device', 'cpu'], { encoding: 'utf8' });

