@@ -13,7 +13,7 @@ import { serveDemo, type DemoServer } from '../src/server/serve-demo.ts';
 import { startStaticServer } from '../src/server/static-server.ts';
 import { launchChromium } from './browser.ts';
 import { writeFreshBundle } from './fixtures/fresh-bundle.ts';
-import { ARTIFACTS, events, hoverPlane, meanAbsDiff, pinMorphEndpoints, pixels, recordEvents, setMorph, spread, waitForEvent, waitForView } from './page-helpers.ts';
+import { ARTIFACTS, events, hoverPcPlane, hoverPlane, meanAbsDiff, pinMorphEndpoints, pixels, recordEvents, setMorph, spread, waitForEvent, waitForView } from './page-helpers.ts';
 import { recordWireBytes } from './wire-bytes.ts';
 
 let work: string;
@@ -211,6 +211,80 @@ describe('explorer on wasm', () => {
       assert.ok(meanAbsDiff(before, afterImg) > 2, 'adding 3 x the Smiling vector changed the face');
       assert.equal(await page.locator('latent-explorer [data-testid="plane"]').count(), 0, 'no latent plane for a 200-d model');
       await page.screenshot({ path: join(ARTIFACTS, 'explorer-faces.png'), fullPage: true });
+      await page.close();
+    } finally {
+      await faces.close();
+    }
+  });
+});
+
+describe('latent tools on wasm: principal-component plane, slerp morph', () => {
+  test('faces VAE (200-d): the principal-component plane shows its explained variance, decodes on hover, and its sliders move the face', async () => {
+    const faces = await serveDemo({ run: facesRun, port: 0, build: false, siteDir });
+    try {
+      const page = await openExplorer(`${faces.url}/?device=wasm`);
+      await waitForView(page, 'pc-plane');
+      const variance = (await page.locator('latent-explorer [data-testid="pc-variance"]').textContent()) ?? '';
+      assert.match(variance, /^PC1 explains \d+\.\d% and PC2 \d+\.\d% of the variance of 600 encoded held-out images/);
+      const pc = await hoverPcPlane(page, 0.2, 0.25);
+      const a = await pixels(page, 'pc-plane-output');
+      const pc2 = await hoverPcPlane(page, 0.8, 0.7);
+      const b = await pixels(page, 'pc-plane-output');
+      assert.ok(pc[0] < pc2[0] && pc[1] > pc2[1], `left-top is -PC1, +PC2: ${pc} then ${pc2}`);
+      assert.equal(a.length, 64 * 64 * 4);
+      assert.ok(spread(a) > 40 && spread(b) > 40, 'decoded faces are not blank');
+      const moved = meanAbsDiff(a, b);
+      assert.ok(moved > 2, `pixels changed by ${moved.toFixed(2)} / 255 on average under the pointer`);
+      // A slider of the third component moves the face at the same plane point.
+      const count = (await events(page, 'latent-decoded')).filter((e) => e.detail.view === 'pc-plane').length;
+      await page.evaluate(() => {
+        const s = document.querySelector('latent-explorer')?.shadowRoot?.querySelector('[data-testid="pc-slider-3"]') as HTMLInputElement;
+        s.value = '3';
+        s.dispatchEvent(new Event('input', { bubbles: true }));
+      });
+      await page.waitForFunction(
+        (n) => (window as unknown as { __lk: { type: string; detail: { view?: string; sliders?: number[] } }[] }).__lk.filter((e) => e.type === 'latent-decoded' && e.detail.view === 'pc-plane' && e.detail.sliders?.[0] === 3).length > 0 && n >= 0,
+        count,
+      );
+      const c = await pixels(page, 'pc-plane-output');
+      assert.ok(meanAbsDiff(b, c) > 1, 'PC3 at +3 sd changed the face');
+      assert.equal(await page.locator('latent-explorer [data-testid="plane"]').count(), 0, 'the 2-d plane stays for 2-d models');
+      await page.screenshot({ path: join(ARTIFACTS, 'explorer-faces-pc-plane.png'), fullPage: true });
+      assert.deepEqual(await events(page, 'latent-error'), []);
+      await page.close();
+    } finally {
+      await faces.close();
+    }
+  });
+
+  test('the morph toggle switches to slerp: the strip redraws and the midpoint keeps the norm that the straight line loses', async () => {
+    const faces = await serveDemo({ run: facesRun, port: 0, build: false, siteDir });
+    try {
+      const page = await openExplorer(`${faces.url}/?device=wasm`);
+      await waitForView(page, 'morph-strip');
+      const normAt = async (t: number) => {
+        await setMorph(page, t);
+        return (await events(page, 'latent-decoded')).filter((e) => e.detail.view === 'morph').at(-1)!.detail;
+      };
+      const [a, b] = [(await normAt(0)).norm!, (await normAt(1)).norm!];
+      const linear = await normAt(0.5);
+      assert.equal(linear.interpolation, 'linear');
+      const linearPixels = await pixels(page, 'morph-output');
+      const strips = (await events(page, 'latent-decoded')).filter((e) => e.detail.view === 'morph-strip').length;
+      await page.locator('latent-explorer [data-testid="morph-slerp"]').click();
+      await page.waitForFunction(
+        (n) => (window as unknown as { __lk: { type: string; detail: { view?: string; interpolation?: string } }[] }).__lk.filter((e) => e.type === 'latent-decoded' && e.detail.view === 'morph-strip' && e.detail.interpolation === 'slerp').length > 0 && n >= 0,
+        strips,
+      );
+      assert.match((await page.locator('latent-explorer [data-testid="morph-formula"]').textContent()) ?? '', /slerp, White 2016/);
+      assert.equal(await page.locator('latent-explorer [data-testid="morph-slerp"]').getAttribute('aria-pressed'), 'true');
+      const slerp = await normAt(0.5);
+      assert.equal(slerp.interpolation, 'slerp');
+      // Two independent 200-d samples are nearly orthogonal: the chord's midpoint has ~1/sqrt 2 of their norm, the arc's keeps it.
+      assert.ok(linear.norm! < 0.8 * Math.min(a, b), `linear midpoint norm ${linear.norm} vs endpoints ${a}, ${b}`);
+      assert.ok(slerp.norm! > 0.95 * Math.min(a, b) && slerp.norm! < 1.05 * Math.max(a, b), `slerp midpoint norm ${slerp.norm} vs endpoints ${a}, ${b}`);
+      assert.ok(meanAbsDiff(linearPixels, await pixels(page, 'morph-output')) > 0.5, 'the slerp midpoint decodes to another face');
+      assert.deepEqual(await events(page, 'latent-error'), []);
       await page.close();
     } finally {
       await faces.close();

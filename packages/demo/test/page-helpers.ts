@@ -8,7 +8,7 @@ export const ARTIFACTS = process.env.LATENTKIT_ARTIFACTS ?? new URL('../../../.a
 
 export interface RecordedEvent {
   type: string;
-  detail: Record<string, unknown> & { view?: string; t?: number; z?: number[]; message?: string };
+  detail: Record<string, unknown> & { view?: string; t?: number; z?: number[]; pc?: number[]; interpolation?: string; norm?: number; message?: string };
 }
 
 /** Install before navigation: every latent-* event lands in window.__lk. */
@@ -148,4 +148,29 @@ export async function pinMorphEndpoints(page: Page, a: [number, number], b: [num
     strips + 2,
     { timeout: 120_000, polling: 50 },
   );
+}
+
+/**
+ * Move the pointer to fractions (fx, fy) of the principal-component plane (latents above 2-d) and
+ * wait until the decoded image is the one for the point now under the pointer. Returns (PC1, PC2).
+ */
+export async function hoverPcPlane(page: Page, fx: number, fy: number): Promise<number[]> {
+  const box = await page.locator('latent-explorer [data-testid="pc-plane"]').boundingBox();
+  if (!box) throw new Error('principal-component plane is not visible');
+  await page.mouse.move(box.x + box.width * fx, box.y + box.height * fy, { steps: 4 });
+  await page.waitForFunction(
+    () => {
+      const root = document.querySelector('latent-explorer')?.shadowRoot;
+      const text = root?.querySelector('[data-testid="pc-plane-coords"]')?.textContent;
+      const lk = (window as unknown as { __lk: RecordedEvent[] }).__lk;
+      const last = [...lk].reverse().find((e) => e.type === 'latent-decoded' && e.detail.view === 'pc-plane');
+      const pc = last?.detail.pc;
+      return !!pc && text === `PC1 = ${pc[0].toFixed(2)}, PC2 = ${pc[1].toFixed(2)}`;
+    },
+    undefined,
+    { timeout: 60_000, polling: 50 },
+  );
+  const last = (await events(page, 'latent-decoded')).filter((e) => e.detail.view === 'pc-plane').at(-1);
+  if (!last?.detail.pc) throw new Error('no principal-component plane decode recorded');
+  return last.detail.pc;
 }

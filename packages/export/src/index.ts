@@ -20,3 +20,5 @@ export {
   type RunExportOptions, type RunExportResult, type BundleManifest, type BundleModel, type OnnxFileInfo, type TensorInfo,
 } from './bundle/export-run.ts';
 export { resolveRunDir } from './bundle/run-folder.ts';
+export { latentPca, PCA_COMPONENTS, type PcaOptions } from './bundle/pca/latent-pca.ts';
+export type { PcaExportOptions } from './bundle/pca/bundle-pca.ts';

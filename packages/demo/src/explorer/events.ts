@@ -1,6 +1,6 @@
 /** Events the explorer reports; the custom elements re-dispatch them as DOM CustomEvents. */
 export interface DecodedDetail {
-  /** Which view decoded: 'plane' | 'grid' | 'samples' | 'morph' | 'attributes'. */
+  /** Which view decoded: 'plane' | 'pc-plane' | 'grid' | 'samples' | 'morph' | 'morph-strip' | 'attributes'. */
   view: string;
   /** Milliseconds the decode took. */
   ms: number;
@@ -8,6 +8,12 @@ export interface DecodedDetail {
   z?: number[];
   /** Morph fraction, 0..1. */
   t?: number;
+  /** Morph: the path taken, and the norm of the latent decoded. */
+  interpolation?: 'linear' | 'slerp';
+  norm?: number;
+  /** Principal-component plane: the point (PC1, PC2) under the pointer, and the next components' sliders (standard deviations). */
+  pc?: number[];
+  sliders?: number[];
 }
 
 export interface ReadyDetail {

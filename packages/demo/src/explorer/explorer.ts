@@ -1,8 +1,9 @@
 /**
  * The whole explorer UI for one bundle, mounted into a shadow root. Used by <latent-explorer> and
  * by the demo site (which is just a page around that element). Views appear by model kind:
- * 2-d models get the plane and the grid; every model gets samples and morph; the faces VAE gets
- * attribute sliders when the bundle has attributes.json.
+ * 2-d models get the plane and the grid; larger latents get the principal-component plane and sliders
+ * when latents.json has `pca` (written by `pnpm export`); every model gets samples and morph (linear
+ * or slerp); the faces VAE gets attribute sliders when the bundle has attributes.json.
  */
 import { modelLabel } from '@latentkit/format';
 import { h } from './dom.ts';
@@ -12,6 +13,7 @@ import { createGridView } from './grid-view.ts';
 import { createSamplesView } from './samples-view.ts';
 import { createMorphView } from './morph-view.ts';
 import { createAttributesView } from './attributes-view.ts';
+import { createPcPlaneView } from './pc-plane-view.ts';
 import type { Emit } from './events.ts';
 import type { ExplorerModel } from './model-types.ts';
 
@@ -87,6 +89,12 @@ export async function mountExplorer(root: ShadowRoot, options: MountOptions): Pr
     plane.setPins(a, b);
     plane.show([0, 0]);
     afterFirst = [() => morph.setEndpoints(Float32Array.from(a), Float32Array.from(b)), () => void grid.render()];
+  }
+  const pca = m.latentDim > 2 ? model.latents?.pca : undefined;
+  if (pca && pca.components.length >= 2) {
+    const pcPlane = createPcPlaneView(model, pca, options.emit, pick, firstImage);
+    cards.push(pcPlane.element);
+    afterFirst.push(() => pcPlane.show([0, 0]));
   }
   const samples = createSamplesView(model, options.emit, {
     count: 8,

@@ -1,4 +1,7 @@
 import type { BundleManifest, Latents } from '@latentkit/format';
+import type { Interpolation } from '@latentkit/runtime/web';
+
+export type { Interpolation };
 
 /**
  * What the explorer views need from a loaded bundle. `src/model/load-bundle.ts` builds it from the
@@ -32,8 +35,8 @@ export interface ExplorerModel {
   decode(z: Float32Array, count: number): Promise<Float32Array>;
   /** Random latents from N(0, temperature^2) and their images. */
   sample(count: number, temperature: number, seed: number): Promise<{ z: Float32Array; images: Float32Array }>;
-  /** Images along the straight line a -> b at the given fractions. */
-  morph(a: Float32Array, b: Float32Array, fractions: number[]): Promise<Float32Array>;
+  /** Images along the path a -> b at the given fractions: the straight line (default) or slerp (the runtime's interpolate.ts). */
+  morph(a: Float32Array, b: Float32Array, fractions: number[], interpolation?: Interpolation): Promise<Float32Array>;
   /** n x n images over [x0, x1] x [y0, y1] (rows from y1 at the top down to y0). 2-d models only. */
   grid(n: number, extent: Extent, onRow?: (row: number, images: Float32Array) => void): Promise<Float32Array>;
   /** Image of z + sum(amount_i * vector_i). */

@@ -53,4 +53,9 @@ input[type=range] { accent-color: var(--accent); width: 150px; }
 .spinner { width: 28px; height: 28px; border: 3px solid var(--line); border-top-color: var(--accent); border-radius: 50%; margin: 0 auto 10px; animation: spin 0.8s linear infinite; }
 @keyframes spin { to { transform: rotate(360deg); } }
 .compact .root { padding: 10px; }
+.toggle { display: inline-flex; gap: 0; }
+.toggle button { border-radius: 0; padding: 2px 10px; font-size: 12px; }
+.toggle button:first-child { border-radius: 8px 0 0 8px; }
+.toggle button:last-child { border-radius: 0 8px 8px 0; }
+.toggle button[aria-pressed="true"] { background: #3b5bdb; border-color: #3b5bdb; }
 `;

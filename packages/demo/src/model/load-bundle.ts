@@ -3,7 +3,7 @@
  * the runtime's LatentModel.load as in-memory files, and adapt its results to what the views need.
  * This is the only file of the page that talks to the runtime's model API.
  */
-import { LatentModel, type Device } from '@latentkit/runtime/web';
+import { LatentModel, interpolate, type Device } from '@latentkit/runtime/web';
 import { cachedBytes, freshJson } from './byte-cache.ts';
 import { ortBytes, prepareRuntime, preloadRuntime } from './runtime-setup.ts';
 import { RunQueue, type Priority } from './run-queue.ts';
@@ -101,15 +101,6 @@ async function load(base: string, device: DemoDevice, precision?: string): Promi
   const imageShape = [...model.imageShape] as [number, number, number];
   const dim = model.latentDim;
 
-  const lerp = (a: Float32Array, b: Float32Array, fractions: number[]): Float32Array => {
-    const z = new Float32Array(fractions.length * dim);
-    fractions.forEach((t, i) => {
-      for (let j = 0; j < dim; j++) z[i * dim + j] = a[j] * (1 - t) + b[j] * t;
-    });
-    return z;
-  };
-
-
   return {
     src: base,
     precision: manifestPrecision(manifestJson),
@@ -128,10 +119,10 @@ async function load(base: string, device: DemoDevice, precision?: string): Promi
       const r = await serial(() => model.sample(count, { temperature, seed }));
       return { z: r.z.data, images: r.images.data };
     },
-    morph: async (a, b, fractions) => {
+    morph: async (a, b, fractions, interpolation = 'linear') => {
       const even = fractions.length >= 2 && fractions.every((t, i) => Math.abs(t - i / (fractions.length - 1)) < 1e-6);
-      if (even) return (await serial(() => model.morph(a, b, fractions.length), 'background')).images.data;
-      return (await serial(() => model.decode({ data: lerp(a, b, fractions), shape: [fractions.length, dim] }))).data;
+      if (even) return (await serial(() => model.morph(a, b, fractions.length, { interpolation }), 'background')).images.data;
+      return (await serial(() => model.decode({ data: interpolate(a, b, fractions, interpolation), shape: [fractions.length, dim] }))).data;
     },
     grid: async (n, extent: Extent, onRow) => {
       // The runtime's latentGrid decodes all n*n points in one run over one range for both axes;
