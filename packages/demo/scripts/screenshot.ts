@@ -1,7 +1,8 @@
 /**
  * `pnpm screenshot -- --run runs/vae [--out docs/explorer.png] [--device wasm]`: the README's
  * picture. Serves the (already built, or freshly built) site with a run, hovers the plane, pins
- * morph endpoints, waits for the grid, and saves a screenshot of the explorer.
+ * morph endpoints, waits for the grid (a 2-d model), or hovers the principal-component plane and
+ * switches the morph to slerp (a larger latent with latents.json's pca), and saves a screenshot of the explorer.
  */
 import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
@@ -9,7 +10,7 @@ import { existsSync } from 'node:fs';
 import { serveDemo } from '../src/server/serve-demo.ts';
 import { DEFAULT_OUT_DIR } from '../src/build/vite-config.ts';
 import { launchChromium } from '../test/browser.ts';
-import { hoverPlane, pinMorphEndpoints, recordEvents, setMorph, waitForEvent, waitForView } from '../test/page-helpers.ts';
+import { hoverPcPlane, hoverPlane, pinMorphEndpoints, recordEvents, setMorph, waitForEvent, waitForView } from '../test/page-helpers.ts';
 
 const { values } = parseArgs({
   args: process.argv.slice(2).filter((a) => a !== '--'),
@@ -31,6 +32,13 @@ try {
     await pinMorphEndpoints(page, [0.3, 0.35], [0.72, 0.68]);
     await setMorph(page, 0.4);
     await hoverPlane(page, 0.58, 0.42);
+  } else if (await page.locator('latent-explorer [data-testid="pc-plane"]').count()) {
+    // Latents above 2-d with latents.json's pca: the principal-component plane, hovered, and slerp morphs.
+    await waitForView(page, 'pc-plane', 120_000);
+    await waitForView(page, 'morph-strip', 120_000);
+    await page.locator('latent-explorer [data-testid="morph-slerp"]').click();
+    await setMorph(page, 0.4);
+    await hoverPcPlane(page, 0.62, 0.4);
   } else {
     await waitForView(page, 'samples', 120_000);
   }
