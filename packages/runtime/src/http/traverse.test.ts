@@ -101,7 +101,7 @@ test('POST /v1/morph takes interpolation linear (default) or slerp; anything els
   assert.equal((await issuesOf(await app.request('/v1/morph?interpolation=cubic', { method: 'POST', body: new FormData() }))).code, 'invalid_interpolation');
 });
 
-test('the OpenAPI document lists /v1/traverse with its limits and the morph\'s interpolation', async () => {
+test('the OpenAPI document lists /v1/traverse with its limits and the morph\'s interpolation; /v1/model reports the pca', async () => {
   const doc = (await (await app.request('/openapi.json')).json()) as { paths: Record<string, { post: { summary: string; requestBody: { content: Record<string, { schema: { properties: Record<string, Record<string, unknown>> } }> } } }> };
   const t = doc.paths['/v1/traverse'].post;
   assert.match(t.summary, /principal component 0\.\.1/);
@@ -109,4 +109,8 @@ test('the OpenAPI document lists /v1/traverse with its limits and the morph\'s i
   assert.equal(props.k.maximum, 10);
   assert.equal(props.steps.maximum, 64);
   assert.deepEqual(doc.paths['/v1/morph'].post.requestBody.content['application/json'].schema.properties.interpolation.enum, ['linear', 'slerp']);
+  const info = (await (await app.request('/v1/model')).json()) as { pca: { components: number; explainedVarianceRatio: number[] } | null };
+  assert.deepEqual(info.pca && [info.pca.components, info.pca.explainedVarianceRatio], [2, [0.8, 0.2]]);
+  assert.equal(((await (await plain.request('/v1/model')).json()) as { pca: null }).pca, null);
+  assert.match(((await (await plain.request('/openapi.json')).json()) as typeof doc).paths['/v1/traverse'].post.summary, /once latents\.json has pca/);
 });

@@ -22,6 +22,7 @@ export function opsRoutes(ctx: AppContext): Hono {
       labelNames: model.manifest.labelNames ?? null,
       attributes: Object.keys(model.attributes),
       hasEncoder: model.hasEncoder,
+      pca: model.pca ? { components: model.pca.components.length, explainedVarianceRatio: model.pca.explainedVarianceRatio, count: model.pca.count, source: model.pca.source } : null,
       provider: model.provider,
       data: model.manifest.data,
       epochs: model.manifest.epochs,
