@@ -30,7 +30,7 @@ const checker = new CheckerBatch();
 let worst32 = 0;
 let worst16 = 0;
 
-const scaleOf = (data: Float32Array) => Math.max(1, ...Array.from(data, Math.abs));
+const scaleOf = (data: Float32Array) => data.reduce((m, v) => Math.max(m, Math.abs(v)), 1);
 
 /** Exports `file`, runs it on the case's inputs (zero noise for sampling layers), returns max errors relative to scale. */
 async function compare(c: ZooCase, file: string, load: KerasLoadOptions, options: ExportOptions, label: string): Promise<number> {
