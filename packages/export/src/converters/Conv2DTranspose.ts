@@ -5,7 +5,10 @@
  * output_padding p it is (in - 1) * stride + k - 2 * pad + p (pad = k // 2 for 'same', 0 for
  * 'valid'). TF places that output as the gradient of a forward conv of the same padding: for
  * 'same' the forward conv's padding before is floor(total / 2), for 'valid' 0; pads (odd pixel at
- * the end) or ONNX output_padding reach the size.
+ * the end) or ONNX output_padding reach the size. Those pads do not depend on the input size, so a
+ * dynamic H or W gets the same node and onnxruntime computes the output size in the graph.
+ * @throws ExportError for a non-image input, padding other than valid/same, or a kernel whose
+ *   input channels differ from the input's.
  */
 import { applyActivation } from './helpers/activations.ts';
 import type { ConverterConfig, ConvertFn } from '../converter.ts';
