@@ -139,7 +139,7 @@ export function cancelTransposes(graph: GraphProto): number {
         });
         // Axis a of the transposed tensor is axis p[a] of the untransposed one.
         const axis = n.op_type === 'Concat' ? n.attribute?.find((x) => x.name === 'axis') : undefined;
-        if (axis) axis.i = p[Number(axis.i)];
+        if (axis) axis.i = p[(Number(axis.i) + p.length) % p.length];
       }
       for (const r of found.exits) bypass(graph, r, r.input[0], outputs, inputs);
       changed = true;
