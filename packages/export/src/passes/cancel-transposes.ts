@@ -111,7 +111,10 @@ export function cancelTransposes(graph: GraphProto): number {
   for (let changed = true; changed; ) {
     changed = false;
     const inits = initializerMap(graph);
-    const scalar = (t: string) => (inits.get(t)?.dims ?? [0]).length === 0;
+    const scalar = (t: string) => {
+      const init = inits.get(t);
+      return init !== undefined && (init.dims ?? []).length === 0;
+    };
     for (const t of graph.node.filter((n) => n.op_type === 'Transpose')) {
       if (!graph.node.includes(t)) continue;
       const first = producer(graph, t.input[0]);
