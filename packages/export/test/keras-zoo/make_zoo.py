@@ -149,6 +149,8 @@ def layer_cases():
     c["cf-residual"] = lambda: cf_residual()
     c["cf-mixed"] = lambda: cf_mixed()
     c["cf-norms"] = lambda: cf_norms()
+    c["cf-mobilenetv2"] = lambda: channels_first_app(lambda: keras.applications.MobileNetV2(
+        input_shape=(3, 32, 32), alpha=0.35, weights=None, classifier_activation=None, classes=10))
     c["cf-dynamic-hw"] = lambda: seq((3, None, None), layers.Conv2D(4, 3, padding="same", activation="relu", data_format=CF),
                                      layers.Conv2DTranspose(2, 3, strides=2, padding="same", data_format=CF),
                                      layers.MaxPooling2D(2, data_format=CF), layers.GlobalAveragePooling2D(data_format=CF), layers.Dense(2))
@@ -170,7 +172,15 @@ OPTIONS = {
     "embedding": {"int_input": 10},
     "upsampling-lanczos-dynamic": {"refuse": "lanczos3\" needs a static height and width", "feed": [2, 3, 4, 2]},
     "conv-transpose-dynamic-hw": {"feed": [2, 3, 2, 3]},
-    "cf-dynamic-hw": {"feed": [2, 3, 9, 7]},
+    # channels_first models export with no Transpose but those a channels_last step needs (`transposes`:
+    # how many the exported graph holds; Flatten with data_format channels_first moves channels last).
+    "cf-dynamic-hw": {"feed": [2, 3, 9, 7], "transposes": 0},
+    "cf-conv-chain": {"transposes": 0},
+    "cf-residual": {"transposes": 0},
+    "cf-norms": {"transposes": 0},
+    "cf-shape-layers": {"transposes": 1},
+    # keras.applications weights (kernels kept, BatchNorm statistics randomized), as in the apps group.
+    "cf-mobilenetv2": {"app_weights": True, "transposes": 0},
     # One error lists them all: an unknown class (with the flag's hint), a Lambda (config), two options
     # only the converters reject (GroupNormalization and Softmax over axis 2).
     "many-problems": {"refuse": "^(?=.*--sampling-layer Reparameterize)(?=.*Lambda\\): a Lambda layer stores)(?=.*GroupNormalization\\): only the channel axis)(?=.*Softmax\\): only the last axis)"},
@@ -178,6 +188,16 @@ OPTIONS = {
 
 
 CF = "channels_first"
+
+
+def channels_first_app(build):
+    """A keras.applications model built under image_data_format 'channels_first' (every conv, BN
+    axis 1, padding and pooling layer channels_first)."""
+    keras.config.set_image_data_format(CF)
+    try:
+        return build()
+    finally:
+        keras.config.set_image_data_format("channels_last")
 
 
 def normalization_axes():
@@ -453,13 +473,13 @@ def main():
         t0 = time.time()
         model = build()
         opts = OPTIONS.get(name, {})
-        randomize(model, rng, args.group == "apps")
+        randomize(model, rng, args.group == "apps" or opts.get("app_weights", False))
         xs = inputs_for(model, rng, opts)
         outs = outputs_of(model, xs, name)
         model.save(out / f"{name}.keras")
         model.save(out / f"{name}.h5")
         entry = {"name": name, "inputs": [b64(x) for x in xs], "outputs": [b64(o) for o in outs], "params": int(model.count_params())}
-        for k in ("refuse", "flags", "deterministic", "feed", "int_input"):
+        for k in ("refuse", "flags", "deterministic", "feed", "int_input", "transposes"):
             if k in opts:
                 entry[k] = opts[k]
         manifest.append(entry)
