@@ -4,7 +4,9 @@
  * or below the target opset (as tf2onnx's `version_N` handlers).
  *
  * Layout convention inside the graph: a tensor whose Keras shape (batch excluded) has rank 3 is an
- * image and is stored NCHW in ONNX; every other tensor keeps its Keras layout.
+ * image and is stored NCHW in ONNX; every other tensor keeps its Keras layout. So a tensor's layout
+ * follows from its shape alone; channels_first layers are converted on a channels-last view of
+ * their inputs (channels-first.ts) and never see another convention.
  */
 import type { GraphBuilder } from './graph/graph-builder.ts';
 import type { BaseLayerConfig } from './keras-format.ts';

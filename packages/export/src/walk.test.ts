@@ -100,7 +100,7 @@ test('a nested model referenced from node 0 (Keras 3 numbering, no construction 
 });
 
 test('unknown classes and the options converters reject are reported together, in one pass', () => {
-  const layers = [input('x', [3, 4, 2]), layer('GRU', 'gru', 'x', { units: 2 }), layer('Softmax', 'soft', 'x', { axis: 1 }), layer('UpSampling2D', 'up', 'x', { interpolation: 'lanczos3' })];
+  const layers = [input('x', [3, 4, 2]), layer('GRU', 'gru', 'x', { units: 2 }), layer('Softmax', 'soft', 'x', { axis: 2 }), layer('UpSampling2D', 'up', 'x', { interpolation: 'lanczos3' })];
   const m = model(layers, ['x'], [['gru', 0, 0], ['soft', 0, 0], ['up', 0, 0]]);
   assert.throws(
     () => exportModel(m),

@@ -17,6 +17,7 @@ import type { GraphBuilder } from './graph/graph-builder.ts';
 import { isContainer, type InboundTensor, type LayerJSON, type ModelConfig } from './keras-format.ts';
 import { modelConfig, type KerasModelSource } from './model-source.ts';
 import { converterFor, supportedClasses } from './registry.ts';
+import { channelsLastConfig, channelsLastView, fromChannelsLastView, isChannelsFirst } from './channels-first.ts';
 
 /** Every layer (nested models included) lacking a converter at `opset`. */
 export function findUnsupported(cfg: ModelConfig, opset: number, scope: string[] = []): UnsupportedLayer[] {
@@ -144,12 +145,15 @@ function convertOne(env: WalkEnv, layer: LayerJSON, inputs: Sym[], path: string[
   if (!convert) return undefined; // listed in env.missing (findUnsupported, before the walk)
   let weights: ReturnType<KerasModelSource['weightsFor']> | undefined;
   const weightsOf = () => (weights ??= env.source.weightsFor(path));
+  // A channels-first layer runs its channels_last converter on the inputs' channels-last view
+  // (channels-first.ts): one Transpose each way, cancelled between channels-first layers by a pass.
+  const channelsFirst = isChannelsFirst(layer.class_name, layer.config, inputs);
   const ctx: ConvertContext = {
     b: env.b,
     opset: env.opset,
     writer: env.source.writer ?? 'tfjs',
-    layer: { name: qualified, className: layer.class_name, config: layer.config },
-    inputs,
+    layer: { name: qualified, className: layer.class_name, config: channelsFirst ? channelsLastConfig(layer.class_name, layer.config) : layer.config },
+    inputs: channelsFirst ? inputs.map((x) => channelsLastView(env.b, x, qualified)) : inputs,
     options: env.options,
     weight: (suffix) => weightsOf().get(suffix),
     requireWeight: (suffix) => {
@@ -159,7 +163,8 @@ function convertOne(env: WalkEnv, layer: LayerJSON, inputs: Sym[], path: string[
     },
     noiseInput: env.noiseInput,
   };
-  return convert(ctx);
+  const outputs = convert(ctx);
+  return channelsFirst ? outputs.map((y) => (y.shape.length === 3 ? fromChannelsLastView(env.b, y, qualified) : y)) : outputs;
 }
 
 /**

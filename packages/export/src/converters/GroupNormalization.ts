@@ -16,7 +16,7 @@ function groupNorm({ b, layer, inputs, weight }: Parameters<ConvertFn>[0], form:
   const axes = kerasAxes(config.axis ?? -1, x, name, 'GroupNormalization');
   const channels = x.shape[x.shape.length - 1];
   const groups = Number(config.groups ?? 32);
-  if (axes.length !== 1 || axes[0] !== x.shape.length) throw new ExportError(`Layer "${name}" (GroupNormalization): only axis -1 (channels) is supported, received ${JSON.stringify(config.axis)}`);
+  if (axes.length !== 1 || axes[0] !== x.shape.length) throw new ExportError(`Layer "${name}" (GroupNormalization): only the channel axis (-1, or 1 of a rank-4 input as channels_first models use) is supported, received ${JSON.stringify(config.axis)}`);
   if (channels === null || !Number.isInteger(groups) || groups < 1 || channels % groups !== 0) {
     throw new ExportError(`Layer "${name}" (GroupNormalization): ${channels ?? 'unknown'} channels cannot be split into ${groups} groups`);
   }

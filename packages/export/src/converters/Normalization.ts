@@ -2,7 +2,7 @@
  * Normalization (keras.layers.Normalization): (x - mean) / max(sqrt(variance), 1e-7), or with
  * `invert` mean + x * max(sqrt(variance), 1e-7) (keras/src/layers/preprocessing/normalization.py;
  * 1e-7 is keras.backend.epsilon()). mean and variance come from the config when given there,
- * otherwise from the adapted weights; over the last axis, or a scalar.
+ * otherwise from the adapted weights; over any kept axes (default the last), or a scalar.
  */
 import type { ConverterConfig, ConvertFn, WeightTensor } from '../converter.ts';
 import { ExportError } from '../errors.ts';
@@ -13,10 +13,9 @@ const EPSILON = 1e-7;
 const v7: ConvertFn = ({ b, layer, inputs, weight }) => {
   const [x] = inputs;
   const { name, config } = layer;
+  // The kept axes (statistics per position along them), any of them: broadcastConstant lays the
+  // statistics out over those axes in the graph layout. axis null (one mean, one variance) is a scalar.
   const axes = kerasAxes(config.axis ?? -1, x, name, 'Normalization');
-  if (axes.length !== 1 || axes[0] !== x.shape.length) {
-    throw new ExportError(`Layer "${name}" (Normalization): only axis -1 (per last-axis statistics) is supported, received axis ${JSON.stringify(config.axis)} on an input of rank ${x.shape.length + 1}`);
-  }
   const fromConfig = (v: unknown): Float32Array | undefined => (v === undefined || v === null ? undefined : Float32Array.from((Array.isArray(v) ? v.flat(Infinity) : [v]) as number[]));
   const need = (suffix: string): WeightTensor => {
     const w = weight(suffix);

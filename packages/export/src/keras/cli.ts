@@ -8,7 +8,7 @@
  *   pnpm export --keras-encoder E --keras-decoder D --tfjs-run runs/NAME   (a run folder for pnpm train --resume)
  *
  * plus the usual --opset, --precision, --layout, --no-fold-bn, --no-gemm. Bad input (a file that is
- * not a Keras model, truncated, channels_first, unknown layers, a SavedModel folder) exits with 2 and
+ * not a Keras model, truncated, unknown layers, a SavedModel folder) exits with 2 and
  * writes nothing.
  */
 import { Command, Option } from 'commander';

@@ -215,9 +215,6 @@ function normalizeLayer(w: Walk, entry: Json, scope: string[], trackingPath: str
   const intInput = className === 'InputLayer' && dtype !== undefined && /^u?int(8|16|32|64)$/.test(dtype);
   if (dtype !== undefined && dtype !== 'float32' && !intInput) w.problems.push(`layer "${qualified}" (${className}) computes in ${dtype}; only float32 models are supported`);
   config.dtype = intInput ? 'int64' : 'float32';
-  if (config.data_format === 'channels_first') {
-    w.problems.push(`layer "${qualified}" (${className}) is channels_first; only channels_last (NHWC, Keras's default) models are supported: rebuild it with data_format="channels_last" and copy the weights over`);
-  }
   if ('activation' in config) config.activation = activationName(config.activation);
 
   let cls = className;
@@ -307,7 +304,7 @@ function normalizeContainer(w: Walk, className: string, config: Json, scope: str
 /**
  * Normalize a Keras model config (`config.json` of a `.keras`, or the `model_config` attribute of a
  * legacy `.h5`). Throws KerasFileError listing every problem found (unknown classes with their module,
- * channels_first layers, non-float32 dtypes) at once.
+ * non-float32 dtypes) at once.
  */
 export function normalizeKerasConfig(raw: unknown, options: NormalizeOptions): NormalizedKerasModel {
   const { file } = options;

@@ -1,6 +1,6 @@
 /**
  * Errors of the Keras file readers. A KerasFileError means the input file itself is wrong or
- * unsupported (truncated, not a Keras model, channels_first, a SavedModel folder, an unknown
+ * unsupported (truncated, not a Keras model, a SavedModel folder, an unknown
  * layer class): the CLI reports it and exits with status 2, writing nothing.
  */
 import { ExportError, type ExportErrorCode } from '../errors.ts';

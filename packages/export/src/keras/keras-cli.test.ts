@@ -1,8 +1,8 @@
 /**
  * `pnpm export --keras ...` as real processes: one model to .onnx, an encoder + decoder pair to a
- * bundle the runtime loads, and bad input (truncated zip and HDF5, not a Keras file, channels_first,
- * an unknown layer class, a SavedModel folder): exit status 2, a message naming what was wrong,
- * nothing written.
+ * bundle the runtime loads, and bad input (truncated zip and HDF5, not a Keras file, a channels_first
+ * layer whose kernel does not fit its input, an unknown layer class, a SavedModel folder): exit
+ * status 2, a message naming what was wrong, nothing written.
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -145,11 +145,11 @@ describe('pnpm export --keras', () => {
       await assertRefused(['--keras', join(bad, 'other.zip')], /not a Keras 3 \.keras archive: no config\.json/, join(bad, 'other.onnx'));
     });
 
-    it('a channels_first model', async () => {
+    it('a channels_first layer whose kernel does not fit its input (the data_format edited after training)', async () => {
       const entries = unzipSync(new Uint8Array(keras));
       const config = new TextDecoder().decode(entries['config.json']).replaceAll('"channels_last"', '"channels_first"');
       writeFileSync(join(bad, 'cf.keras'), zipSync({ ...entries, 'config.json': strToU8(config) }));
-      await assertRefused(['--keras', join(bad, 'cf.keras')], /layer "conv2d" \(Conv2D\) is channels_first; only channels_last/, join(bad, 'cf.onnx'));
+      await assertRefused(['--keras', join(bad, 'cf.keras')], /Layer "conv2d" \(Conv2D\): its kernel takes 1 input channel\(s\) but its input has 32 \(check the layer's data_format\)/, join(bad, 'cf.onnx'));
     });
 
     it('an unknown layer class: named with its class, module and the supported list', async () => {

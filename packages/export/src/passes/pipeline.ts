@@ -5,6 +5,7 @@
  */
 import type { GraphProto } from '../proto/onnx-types.ts';
 import type { ResolvedOptions } from '../options.ts';
+import { cancelTransposes } from './cancel-transposes.ts';
 import { foldBatchNorm } from './fold-batchnorm.ts';
 import { foldLayoutTransposes } from './fold-layout-transposes.ts';
 import { pruneUnused } from './prune-unused.ts';
@@ -37,6 +38,12 @@ export const PASSES: readonly GraphPass[] = [
     purpose: 'drop nodes no output needs (e.g. the Sampling layer inside vae.onnx) with their noise inputs',
     enabled: () => true,
     run: (ctx) => pruneUnused(ctx.graph, ctx.keepInputs),
+  },
+  {
+    name: 'cancel-transposes',
+    purpose: 'remove Transpose pairs that undo each other (around channels_first layers, and through elementwise ops between them)',
+    enabled: () => true,
+    run: (ctx) => void cancelTransposes(ctx.graph),
   },
   {
     name: 'fold-batchnorm',

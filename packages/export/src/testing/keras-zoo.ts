@@ -35,6 +35,8 @@ export interface ZooCase {
   deterministic?: number;
   /** Inputs hold integer indices (fed as float32 to Keras's int32 input). */
   int_input?: number;
+  /** How many Transpose nodes the fp32 export must hold (channels_first models: only those needed). */
+  transposes?: number;
 }
 
 export interface Zoo {

@@ -135,11 +135,30 @@ def layer_cases():
     c["shared-twice"] = lambda: shared_twice()
     c["dynamic-hw"] = lambda: seq((None, None, 3), layers.Conv2D(4, 3, padding="same", activation="relu"), layers.MaxPooling2D(2),
                                   layers.DepthwiseConv2D(3, padding="same"), layers.GlobalAveragePooling2D(), layers.Dense(2))
+    c["conv-transpose-dynamic-hw"] = lambda: seq((None, None, 3), layers.Conv2DTranspose(2, 3, strides=2, padding="same"),
+                                                 layers.Conv2DTranspose(3, (3, 4), strides=(2, 3), padding="valid", activation="relu"),
+                                                 layers.Conv2DTranspose(2, 3, strides=2, padding="valid", output_padding=(1, 0)),
+                                                 layers.Conv2DTranspose(2, 2, strides=3, padding="same"))
+    c["upsampling-lanczos3"] = lambda: seq(img(5, 4, 3), layers.UpSampling2D((2, 3), interpolation="lanczos3"))
+    c["upsampling-lanczos5"] = lambda: seq(img(7, 3, 2), layers.UpSampling2D((3, 2), interpolation="lanczos5"))
+    c["upsampling-area"] = lambda: seq(img(5, 4, 3), layers.UpSampling2D((2, 3), interpolation="area"))
+    c["normalization-axes"] = lambda: normalization_axes()
+    # channels_first layers, alone, chained, and mixed with channels_last ones.
+    c["cf-conv-chain"] = lambda: cf_conv_chain()
+    c["cf-shape-layers"] = lambda: cf_shape_layers()
+    c["cf-residual"] = lambda: cf_residual()
+    c["cf-mixed"] = lambda: cf_mixed()
+    c["cf-norms"] = lambda: cf_norms()
+    c["cf-mobilenetv2"] = lambda: channels_first_app(lambda: keras.applications.MobileNetV2(
+        input_shape=(3, 32, 32), alpha=0.35, weights=None, classifier_activation=None, classes=10))
+    c["cf-dynamic-hw"] = lambda: seq((3, None, None), layers.Conv2D(4, 3, padding="same", activation="relu", data_format=CF),
+                                     layers.Conv2DTranspose(2, 3, strides=2, padding="same", data_format=CF),
+                                     layers.MaxPooling2D(2, data_format=CF), layers.GlobalAveragePooling2D(data_format=CF), layers.Dense(2))
     # Refusals.
     c["lambda"] = lambda: seq((4,), layers.Dense(3), layers.Lambda(lambda t: t * 2.0))
     c["reparameterize"] = lambda: reparameterize_encoder()
     c["embedding"] = lambda: embedding_model()
-    c["channels-first"] = lambda: seq((3, 6, 5), layers.Conv2D(2, 3, data_format="channels_first"), layers.Flatten())
+    c["upsampling-lanczos-dynamic"] = lambda: seq((None, None, 2), layers.UpSampling2D(2, interpolation="lanczos3"))
     c["many-problems"] = lambda: many_problems()
     return c
 
@@ -151,11 +170,118 @@ OPTIONS = {
     "reparameterize": {"refuse": "--sampling-layer Reparameterize", "flags": {"samplingLayer": "Reparameterize"}, "deterministic": 2},
     "nested-vae": {"deterministic": 3},
     "embedding": {"int_input": 10},
-    "channels-first": {"refuse": "channels_first"},
+    "upsampling-lanczos-dynamic": {"refuse": "lanczos3\" needs a static height and width", "feed": [2, 3, 4, 2]},
+    "conv-transpose-dynamic-hw": {"feed": [2, 3, 2, 3]},
+    # channels_first models export with no Transpose but those a channels_last step needs (`transposes`:
+    # how many the exported graph holds; Flatten with data_format channels_first moves channels last).
+    "cf-dynamic-hw": {"feed": [2, 3, 9, 7], "transposes": 0},
+    "cf-conv-chain": {"transposes": 0},
+    "cf-residual": {"transposes": 0},
+    "cf-norms": {"transposes": 0},
+    "cf-shape-layers": {"transposes": 1},
+    # keras.applications weights (kernels kept, BatchNorm statistics randomized), as in the apps group.
+    "cf-mobilenetv2": {"app_weights": True, "transposes": 0},
     # One error lists them all: an unknown class (with the flag's hint), a Lambda (config), two options
-    # only the converters reject (lanczos3, Softmax over axis 1).
-    "many-problems": {"refuse": "^(?=.*--sampling-layer Reparameterize)(?=.*Lambda\\): a Lambda layer stores)(?=.*lanczos3)(?=.*Softmax\\): only the last axis)"},
+    # only the converters reject (GroupNormalization and Softmax over axis 2).
+    "many-problems": {"refuse": "^(?=.*--sampling-layer Reparameterize)(?=.*Lambda\\): a Lambda layer stores)(?=.*GroupNormalization\\): only the channel axis)(?=.*Softmax\\): only the last axis)"},
 }
+
+
+CF = "channels_first"
+
+
+def channels_first_app(build):
+    """A keras.applications model built under image_data_format 'channels_first' (every conv, BN
+    axis 1, padding and pooling layer channels_first)."""
+    keras.config.set_image_data_format(CF)
+    try:
+        return build()
+    finally:
+        keras.config.set_image_data_format("channels_last")
+
+
+def normalization_axes():
+    """Normalization over axes other than the last: per row (axis 1), and per (row, channel)."""
+    x = layers.Input((4, 5, 3))
+    rows = layers.Normalization(axis=1, mean=[0.1, -0.2, 0.3, 0.0], variance=[1.5, 0.5, 2.0, 1.0])(x)
+    both = layers.Normalization(axis=(1, 3))
+    both.adapt(np.random.default_rng(2).normal(1.0, 2.0, (32, 4, 5, 3)).astype("float32"))
+    return models.Model(x, [rows, both(x)])
+
+
+def cf_conv_chain():
+    """Every channels_first conv in a row, with BatchNorm(axis=1) and activations between: the
+    exporter's transposes between them must cancel; Flatten (channels_last default) keeps C*H*W order."""
+    return seq((3, 9, 8),
+               layers.Conv2D(4, 3, padding="same", activation="relu", data_format=CF),
+               layers.BatchNormalization(axis=1),
+               layers.DepthwiseConv2D(3, strides=2, depth_multiplier=2, data_format=CF),
+               layers.Activation("swish"),
+               layers.SeparableConv2D(5, 3, padding="same", data_format=CF),
+               layers.SpatialDropout2D(0.3, data_format=CF),
+               layers.Conv2DTranspose(3, 3, strides=2, padding="same", data_format=CF),
+               layers.Conv2D(2, (2, 3), dilation_rate=(1, 2), data_format=CF, use_bias=False),
+               layers.Flatten(), layers.Dense(3))
+
+
+def cf_shape_layers():
+    """Pooling, padding, cropping, resizing and flattening channels_first: one output each."""
+    x = layers.Input((3, 7, 6))
+    outs = [
+        layers.MaxPooling2D(3, strides=2, padding="same", data_format=CF)(x),
+        layers.AveragePooling2D(2, padding="same", data_format=CF)(x),
+        layers.ZeroPadding2D(((1, 0), (2, 1)), data_format=CF)(x),
+        layers.Cropping2D(((1, 2), (0, 3)), data_format=CF)(x),
+        layers.UpSampling2D((2, 3), interpolation="bilinear", data_format=CF)(x),
+        layers.UpSampling2D(2, interpolation="bicubic", data_format=CF)(x),
+        layers.UpSampling2D((3, 2), data_format=CF)(x),
+        layers.GlobalAveragePooling2D(data_format=CF)(x),
+        layers.GlobalMaxPooling2D(keepdims=True, data_format=CF)(x),
+        layers.Flatten(data_format=CF)(x),
+        layers.Concatenate(axis=1)([x, layers.Conv2D(2, 1, data_format=CF)(x)]),
+    ]
+    return models.Model(x, outs)
+
+
+def cf_residual():
+    """A ResNet-style channels_first block: Add and ReLU between channels_first layers."""
+    x = layers.Input((4, 6, 6))
+    h = layers.Conv2D(4, 3, padding="same", data_format=CF)(x)
+    h = layers.BatchNormalization(axis=1)(h)
+    h = layers.ReLU()(h)
+    h = layers.Conv2D(4, 3, padding="same", data_format=CF)(h)
+    y = layers.Activation("relu")(layers.Add()([x, h]))
+    y = layers.Multiply()([y, layers.Conv2D(4, 1, activation="sigmoid", data_format=CF)(y)])
+    return models.Model(x, layers.GlobalAveragePooling2D(data_format=CF)(y))
+
+
+def cf_mixed():
+    """channels_last and channels_first layers in one model, meeting through Permute, Reshape,
+    Flatten and Concatenate. (No channels_first conv here has as many filters as its output's width:
+    see KERAS_CF_BIAS_BUG.)"""
+    x = layers.Input((6, 5, 3))
+    a = layers.Conv2D(4, 3, padding="same", activation="relu")(x)          # channels_last [6, 5, 4]
+    b = layers.Permute((3, 1, 2))(a)                                          # [4, 6, 5]
+    b = layers.Conv2D(2, 3, data_format=CF)(b)                                # channels_first [2, 4, 3]
+    c = layers.Conv2D(2, 1)(b)                                                # channels_last on it: [2, 4, 2]
+    d = layers.Reshape((3, 4, 5))(layers.Conv2D(2, 1, data_format=CF)(layers.Permute((3, 1, 2))(a)))
+    e = layers.Conv2D(2, 3, padding="same", data_format=CF)(d)                # [2, 4, 5]
+    flat = layers.Concatenate()([layers.Flatten()(b), layers.Flatten()(c), layers.Flatten()(e), layers.Flatten(data_format=CF)(e)])
+    return models.Model(x, [layers.Dense(3)(flat), c])
+
+
+def cf_norms():
+    """Normalizations and Softmax over axis 1 of a rank-4 tensor (the channels of channels_first)."""
+    x = layers.Input((4, 5, 6))
+    norm = layers.Normalization(axis=1)
+    norm.adapt(np.random.default_rng(3).normal(-1.0, 2.0, (32, 4, 5, 6)).astype("float32"))
+    return models.Model(x, [
+        layers.GroupNormalization(groups=2, axis=1)(x),
+        layers.LayerNormalization(axis=1)(x),
+        layers.BatchNormalization(axis=1, epsilon=0.01)(x),
+        norm(x),
+        layers.Softmax(axis=1)(x),
+    ])
 
 
 def adapted_normalization():
@@ -228,8 +354,8 @@ def reparameterize_encoder():
 
 def many_problems():
     x = layers.Input((6, 6, 3))
-    up = layers.UpSampling2D(2, interpolation="lanczos3")(x)
-    soft = layers.Softmax(axis=1)(x)
+    up = layers.GroupNormalization(groups=2, axis=2)(x)
+    soft = layers.Softmax(axis=2)(x)
     h = layers.Flatten()(x)
     z_mean, z_log_var = layers.Dense(2)(h), layers.Dense(2)(h)
     z = Reparameterize()([z_mean, z_log_var])
@@ -306,13 +432,26 @@ def inputs_for(model, rng, opts):
     return feeds
 
 
-def outputs_of(model, xs):
+# KERAS_CF_BIAS_BUG: Keras 3.15's TensorFlow `ops.add` (keras/src/backend/tensorflow/numpy.py) turns
+# `x + bias` into `tf.nn.bias_add` with data_format NHWC whenever the bias's length equals x's LAST
+# dimension, so a channels_first conv whose output width equals its filter count gets its bias added
+# along the width in eager calls (measured: off by ~0.6 for a [3, 4, 3] output); `model.predict` adds it
+# on the channels. The exporter follows the layer's definition (bias per channel). The channels_first
+# cases avoid that shape, and their eager outputs are checked against `predict` here.
+def outputs_of(model, xs, name=""):
     ins = xs[0] if len(xs) == 1 else xs
     if any(str(t.dtype).startswith("int") for t in model.inputs):
         ins = xs[0].astype("int32")
     out = model(ins, training=False)
     out = out if isinstance(out, (list, tuple)) else [out]
-    return [np.asarray(o, dtype="float32") for o in out]
+    out = [np.asarray(o, dtype="float32") for o in out]
+    if name.startswith("cf-"):
+        graph = model.predict(ins, verbose=0)
+        graph = graph if isinstance(graph, (list, tuple)) else [graph]
+        for o, g in zip(out, graph):
+            diff = float(np.abs(o - g).max())
+            assert diff < 1e-5, f"{name}: Keras eager and predict disagree by {diff} (KERAS_CF_BIAS_BUG?)"
+    return out
 
 
 def main():
@@ -334,13 +473,13 @@ def main():
         t0 = time.time()
         model = build()
         opts = OPTIONS.get(name, {})
-        randomize(model, rng, args.group == "apps")
+        randomize(model, rng, args.group == "apps" or opts.get("app_weights", False))
         xs = inputs_for(model, rng, opts)
-        outs = outputs_of(model, xs)
+        outs = outputs_of(model, xs, name)
         model.save(out / f"{name}.keras")
         model.save(out / f"{name}.h5")
         entry = {"name": name, "inputs": [b64(x) for x in xs], "outputs": [b64(o) for o in outs], "params": int(model.count_params())}
-        for k in ("refuse", "flags", "deterministic", "feed", "int_input"):
+        for k in ("refuse", "flags", "deterministic", "feed", "int_input", "transposes"):
             if k in opts:
                 entry[k] = opts[k]
         manifest.append(entry)

@@ -37,6 +37,11 @@ export function convGeometry(ctx: ConvertContext<ConvLayerConfig>): ConvGeometry
  */
 export function convNode(ctx: ConvertContext<ConvLayerConfig>, x: Sym, g: ConvGeometry, w: WeightTensor, bias: WeightTensor | undefined, group: number, base: string): Sym {
   const { b } = ctx;
+  const channels = x.shape[2];
+  if (channels !== null && w.shape[1] * group !== channels) {
+    const { name, className } = ctx.layer;
+    throw new ExportError(`Layer "${name}" (${className}): its kernel takes ${w.shape[1] * group} input channel(s) but its input has ${channels} (check the layer's data_format)`);
+  }
   const [kh, kw] = g.kernel;
   const [sh, sw] = g.strides;
   const [dh, dw] = g.dilations;
