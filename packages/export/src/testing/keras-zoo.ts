@@ -73,8 +73,13 @@ export function kerasZoo(group: 'layers' | 'apps'): Zoo | string {
     const r = spawnSync(python, [SCRIPT, tmp, '--group', group], { encoding: 'utf8', maxBuffer: 64 << 20 });
     if (r.status !== 0) throw new Error(`make_zoo.py --group ${group} failed (exit ${r.status}): ${r.stderr.slice(-2000)}`);
     builtIn = (performance.now() - t0) / 1000;
-    rmSync(dir, { recursive: true, force: true });
-    renameSync(tmp, dir);
+    // Another process (a second test file, a second checkout) may have finished the same group
+    // first and be reading it now: keep its folder rather than delete files under a reader.
+    if (existsSync(join(dir, 'manifest.json'))) rmSync(tmp, { recursive: true, force: true });
+    else {
+      rmSync(dir, { recursive: true, force: true });
+      renameSync(tmp, dir);
+    }
   }
   const meta = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as { keras: string; cases: (Omit<ZooCase, 'inputs' | 'outputs'> & { inputs: never[]; outputs: never[] })[] };
   return {
