@@ -420,8 +420,8 @@ function compileStep(
   const last = run.trainSize % run.batchSize;
   try {
     const step = CompiledStep.create(pair, optimizer, { batchSizes: last > 0 && run.trainSize > run.batchSize ? [run.batchSize, last] : [Math.min(run.batchSize, run.trainSize)] });
-    const ops = Object.entries(step.eagerOps).map(([n, k]) => `${k} at batch ${n}`).join(', ');
-    run.log(`compiled step: one TensorFlow graph call per batch (the eager step's ${ops} op calls; ${step.graphNodes} graph nodes, built in ${((performance.now() - started) / 1000).toFixed(1)} s)`);
+    const ops = Object.entries(step.eagerOps).map(([n, k]) => `${k} op calls at batch ${n}`).join(', ');
+    run.log(`compiled step: one TensorFlow graph call per batch (the eager step: ${ops}; ${step.graphNodes} graph nodes, built in ${((performance.now() - started) / 1000).toFixed(1)} s)`);
     return step;
   } catch (err) {
     run.log(`compiled step: unavailable (${(err as Error).message}); eager steps`);
