@@ -197,7 +197,7 @@ describe('compiled training step on tfjs-node', { skip: native.skip }, () => {
     }
   });
 
-  test('refuses images of another shape and eps of the wrong length, naming what it expected', () => {
+  test('refuses images of another shape and eps of the wrong length, naming what it expected; leaks no tensors', () => {
     const pair = buildModel('vae', { seed: 1 });
     const opt = new Adam({ learningRate: LR });
     const step = CompiledStep.create(pair, opt, { batchSizes: [2] });
@@ -206,6 +206,11 @@ describe('compiled training step on tfjs-node', { skip: native.skip }, () => {
       assert.throws(() => step.step(x, { eps: new Float32Array(3) }), /eps holds 3 values; 2 images x latentDim 2 = 4 expected/);
       assert.throws(() => step.step(tf.zeros([2, 16, 16, 1]) as tf.Tensor4D), /the model takes \[n, 32, 32, 1\]/);
       assert.equal(opt.step, 0);
+      step.step(x);
+      const before = tf.memory().numTensors;
+      for (let i = 0; i < 3; i++) step.step(x);
+      assert.equal(tf.memory().numTensors, before, 'a step leaves no tensors behind');
+      assert.equal(opt.step, 4);
     } finally {
       step.dispose();
       opt.dispose();
