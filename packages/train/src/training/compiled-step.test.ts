@@ -30,7 +30,7 @@ import type { ModelKind } from '../types.ts';
 import { Adam } from './adam.ts';
 import { CHECKPOINT_FORMAT, readCheckpoint, writeCheckpoint, type CheckpointState } from './checkpoint.ts';
 import { CompiledStep } from './compiled-step.ts';
-import { trainStep } from './step.ts';
+import { evaluateBatch, trainStep } from './step.ts';
 import { allVariables } from './weights.ts';
 
 const native = testEngines().find((e) => e.engine === 'tfjs-node')!;
@@ -118,13 +118,13 @@ describe('compiled training step on tfjs-node', { skip: native.skip }, () => {
   before(() => initEngine('tfjs-node', { log: () => {} }));
 
   for (const c of CASES) {
-    test(`${c.name}: ${STEPS} compiled steps equal ${STEPS} eager steps (losses, weights, BN statistics, Adam state)`, () => {
+    test(`${c.name}: ${STEPS} compiled steps equal ${STEPS} eager steps (losses, weights, BN statistics, Adam state), and so does the validation pass`, () => {
       const args = { seed: 3, ...(c.latentDim ? { latentDim: c.latentDim } : {}) };
       const eager = buildModel(c.model, args);
       const compiled = buildModel(c.model, args);
       const optE = new Adam({ learningRate: LR });
       const optC = new Adam({ learningRate: LR });
-      const step = CompiledStep.create(compiled, optC, { batchSizes: [c.batch] });
+      const step = CompiledStep.create(compiled, optC, { batchSizes: [c.batch], evalBatchSizes: [c.batch] });
       try {
         assert.ok(step.eagerOps[c.batch]! > 50, `the trace holds ${step.eagerOps[c.batch]} ops`);
         for (let s = 0; s < STEPS; s++) {
@@ -144,6 +144,17 @@ describe('compiled training step on tfjs-node', { skip: native.skip }, () => {
         step.sync();
         assertWeightsClose(eager, compiled, STEPS);
         assertAdamClose(optE, optC);
+        // The validation pass through the same graph: inference-mode losses on the session's weights,
+        // against evaluateBatch on the same weights (the pair's, after sync()).
+        const x = images(eager, c.batch, 50);
+        const eps = noise(eager, c.batch, 51);
+        const ve = evaluateBatch(compiled, x, { eps, klWeight: 0.5 });
+        const vc = step.evaluate(x, { eps, klWeight: 0.5 });
+        x.dispose();
+        for (const part of ['total', 'reconstruction', 'kl'] as const) {
+          if (ve[part] === undefined) continue;
+          assert.ok(Math.abs(vc[part]! - ve[part]!) <= 1e-5 * Math.abs(ve[part]!) + 1e-7, `evaluate ${part}: eager ${ve[part]}, compiled ${vc[part]}`);
+        }
       } finally {
         step.dispose();
         optE.dispose();

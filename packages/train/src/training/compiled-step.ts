@@ -38,6 +38,8 @@ export { TraceError };
 export interface CompiledStepOptions {
   /** The batch sizes the graph takes (e.g. the run's batch size and its last partial batch). */
   batchSizes: number[];
+  /** Batch sizes of the validation pass (evaluate()); default none. */
+  evalBatchSizes?: number[];
   /** Reconstruction weight, fixed in the graph; default the spec's loss.scale. */
   lossScale?: number;
 }
@@ -76,6 +78,7 @@ export class CompiledStep {
   /** Nodes of the graph the session loaded (all batch sizes, variables, init and sync included). */
   readonly graphNodes: number;
   private readonly steps = new Map<number, SizedStep>();
+  private readonly evals = new Map<number, SizedStep>();
   private readonly state: StateVar[] = [];
   private readonly session: GraphSession;
   private readonly backend: TfBackend;
@@ -109,6 +112,10 @@ export class CompiledStep {
       epsilon: g.scalar('adam/epsilon', optimizer.epsilon),
     };
     for (const n of sizes) this.steps.set(n, this.addStep(g, `b${n}`, n, options.lossScale, hyper));
+    for (const n of new Set(options.evalBatchSizes ?? [])) {
+      if (!Number.isInteger(n) || n < 1) throw new ValueError(`compiled step: batch sizes must be positive integers, received ${n}`);
+      this.evals.set(n, this.addStep(g, `e${n}`, n, options.lossScale));
+    }
     // init: feed every variable; sync: read every variable.
     const assigns = this.state.map((s, i) => g.assign(`init/assign_${i}`, s.handle, g.placeholder(`init/${i}`, DT.FLOAT, s.shape)));
     g.identityAfter('init/done', g.scalar('init/one', 1), assigns);
@@ -129,7 +136,13 @@ export class CompiledStep {
     return new CompiledStep(pair, optimizer, options);
   }
 
-  private addStep(g: GraphBuilder, prefix: string, n: number, lossScale: number | undefined, hyper: Record<'lr' | 'beta1' | 'beta2' | 'epsilon', TensorRef>): SizedStep {
+  /**
+   * Adds the subgraph of one batch size: `hyper` given, a training step (BatchNormalization on batch
+   * statistics, gradients, Adam and moving-statistics updates); undefined, the inference-mode losses
+   * (moving statistics, nothing written), as evaluateBatch computes them.
+   */
+  private addStep(g: GraphBuilder, prefix: string, n: number, lossScale: number | undefined, hyper?: Record<'lr' | 'beta1' | 'beta2' | 'epsilon', TensorRef>): SizedStep {
+    const training = hyper !== undefined;
     const { pair } = this;
     const variational = pair.spec.type === 'vae';
     const weights = trainableVariables(pair);
@@ -157,6 +170,11 @@ export class CompiledStep {
     try {
       const keyOfName = new Map([...weights].map(([k, v]) => [v.name, k]));
       const { trace } = traceOps(this.backend, () => {
+        if (!training) {
+          const l = forwardLoss(pair, images, eps, { lossScale, klWeight }, false);
+          losses = [l.total, l.reconstruction, ...(l.kl ? [l.kl] : [])];
+          return;
+        }
         const result = tf.variableGrads(() => {
           const l = forwardLoss(pair, images, eps, { lossScale, klWeight }, true);
           losses = [l.reconstruction, ...(l.kl ? [l.kl] : [])].map((t) => tf.keep(t));
@@ -165,19 +183,24 @@ export class CompiledStep {
         losses.unshift(result.value);
         for (const [name, t] of Object.entries(result.grads)) grads[keyOfName.get(name)!] = t;
       });
-      this.eagerOps[n] = trace.ops.length;
+      if (training) this.eagerOps[n] = trace.ops.length;
       const refs = g.addTrace(prefix, trace, bound);
       const ref = (t: tf.Tensor, what: string) => {
         const r = refs.get(tensorId(this.backend, t));
         if (r === undefined) throw new TraceError(`${what} was not computed by the recorded step`);
         return r;
       };
+      const names = ['total', 'reconstruction', 'kl'];
+      if (!training) {
+        sized.fetches = losses.map((t, i) => ref(t, `the ${names[i]} loss`));
+        return sized;
+      }
       const updates: string[] = [];
       for (const [key, grad] of Object.entries(grads)) {
         const [w, m, v] = (['weight', 'm', 'v'] as const).map((kind) => byKey(kind, key).handle);
         updates.push(
           g.node(`${prefix}/adam_${this.state.indexOf(byKey('weight', key))}`, 'ResourceApplyAdam',
-            [w!, m!, v!, this.powers.beta1, this.powers.beta2, hyper.lr, hyper.beta1, hyper.beta2, hyper.epsilon, ref(grad, `the gradient of ${key}`), ...reads.map((r) => `^${r}`)],
+            [w!, m!, v!, this.powers.beta1, this.powers.beta2, hyper!.lr, hyper!.beta1, hyper!.beta2, hyper!.epsilon, ref(grad, `the gradient of ${key}`), ...reads.map((r) => `^${r}`)],
             { T: { type: DT.FLOAT }, use_locking: { b: false }, use_nesterov: { b: false } }),
         );
       }
@@ -185,7 +208,6 @@ export class CompiledStep {
         const s = byKey('moving', key);
         updates.push(g.assign(`${prefix}/update_${this.state.indexOf(s)}`, s.handle, ref(v, `the new value of ${key}`), reads));
       }
-      const names = ['total', 'reconstruction', 'kl'];
       sized.fetches = losses.map((t, i) => g.identityAfter(`${prefix}/${names[i]}`, ref(t, `the ${names[i]} loss`), updates));
       return sized;
     } finally {
@@ -222,16 +244,10 @@ export class CompiledStep {
     }
   }
 
-  /**
-   * One training step: the forward pass, the loss, gradients and the Adam update of every weight in
-   * one session run; `images` is [n, H, W, C] in [0, 1] with n one of the compiled batch sizes.
-   * Returns the batch's losses (per image). Increments optimizer.step.
-   * @throws ValueError for a batch size not compiled or eps of the wrong length.
-   */
-  step(images: tf.Tensor4D, inputs: CompiledStepInputs = {}): Losses {
+  /** Feeds of one batch ([n, H, W, C] images, eps, KL weight) for `sized`; checks shapes. Returns the tensors made here. */
+  private batchFeeds(sized: SizedStep | undefined, images: tf.Tensor4D, inputs: CompiledStepInputs, compiled: number[], feeds: [string, tf.Tensor][]): tf.Tensor[] {
     const n = images.shape[0];
-    const sized = this.steps.get(n);
-    if (sized === undefined) throw new ValueError(`compiled step: batch of ${n} images; the graph takes ${[...this.steps.keys()].join(' or ')}`);
+    if (sized === undefined) throw new ValueError(`compiled step: batch of ${n} images; the graph takes ${compiled.join(' or ')}`);
     const [, h, w, c] = images.shape;
     const [eh, ew, ec] = this.pair.imageShape;
     if (h !== eh || w !== ew || c !== ec) throw new ValueError(`images have shape [${images.shape}]; the model takes [n, ${eh}, ${ew}, ${ec}]`);
@@ -239,9 +255,8 @@ export class CompiledStep {
     if (inputs.eps !== undefined && inputs.eps.length !== n * latentDim) {
       throw new ValueError(`eps holds ${inputs.eps.length} values; ${n} images x latentDim ${latentDim} = ${n * latentDim} expected`);
     }
-    const t = this.optimizer.step + 1;
-    const owned: tf.Tensor[] = [tf.scalar(this.optimizer.beta1 ** t), tf.scalar(this.optimizer.beta2 ** t)];
-    const feeds: [string, tf.Tensor][] = [[this.powers.beta1, owned[0]!], [this.powers.beta2, owned[1]!], [sized.images, images]];
+    const owned: tf.Tensor[] = [];
+    feeds.push([sized.images, images]);
     if (sized.eps !== undefined) {
       const eps = inputs.eps ? tf.tensor2d(inputs.eps, [n, latentDim]) : tf.randomNormal([n, latentDim]);
       owned.push(eps);
@@ -252,17 +267,62 @@ export class CompiledStep {
       owned.push(k);
       feeds.push([sized.klWeight, k]);
     }
-    let out: tf.Tensor[] = [];
+    return owned;
+  }
+
+  /** Runs `fetches` ([total, reconstruction, kl?]) and reads them as Losses. */
+  private runLosses(feeds: [string, tf.Tensor][], fetches: string[]): Losses {
+    const out = this.session.run(feeds, fetches);
     try {
-      out = this.session.run(feeds, sized.fetches);
-      this.optimizer.step = t;
       const [total, reconstruction, kl] = out.map((x) => x.dataSync()[0]!);
       const losses: Losses = { total: total!, reconstruction: reconstruction! };
       if (kl !== undefined) losses.kl = kl;
       return losses;
     } finally {
-      tf.dispose([...owned, ...out]);
+      tf.dispose(out);
     }
+  }
+
+  /**
+   * One training step: the forward pass, the loss, gradients and the Adam update of every weight in
+   * one session run; `images` is [n, H, W, C] in [0, 1] with n one of the compiled batch sizes.
+   * Returns the batch's losses (per image). Increments optimizer.step.
+   * @throws ValueError for a batch size not compiled, images of another shape or eps of the wrong length.
+   */
+  step(images: tf.Tensor4D, inputs: CompiledStepInputs = {}): Losses {
+    const t = this.optimizer.step + 1;
+    const feeds: [string, tf.Tensor][] = [];
+    const owned = this.batchFeeds(this.steps.get(images.shape[0]), images, inputs, [...this.steps.keys()], feeds);
+    const powers = [tf.scalar(this.optimizer.beta1 ** t), tf.scalar(this.optimizer.beta2 ** t)];
+    owned.push(...powers);
+    feeds.push([this.powers.beta1, powers[0]!], [this.powers.beta2, powers[1]!]);
+    try {
+      const losses = this.runLosses(feeds, this.steps.get(images.shape[0])!.fetches);
+      this.optimizer.step = t;
+      return losses;
+    } finally {
+      tf.dispose(owned);
+    }
+  }
+
+  /**
+   * Losses of one batch in inference mode (BN moving statistics, VAE z sampled with `eps`), on the
+   * session's current weights, as evaluateBatch computes them on the pair's; nothing is changed.
+   * @throws ValueError for a batch size not compiled for evaluation, images of another shape or eps of the wrong length.
+   */
+  evaluate(images: tf.Tensor4D, inputs: CompiledStepInputs = {}): Losses {
+    const feeds: [string, tf.Tensor][] = [];
+    const owned = this.batchFeeds(this.evals.get(images.shape[0]), images, inputs, [...this.evals.keys()], feeds);
+    try {
+      return this.runLosses(feeds, this.evals.get(images.shape[0])!.fetches);
+    } finally {
+      tf.dispose(owned);
+    }
+  }
+
+  /** Whether evaluate() takes a batch of `n` images. */
+  evaluates(n: number): boolean {
+    return this.evals.has(n);
   }
 
   /** Copies the session's weights, moving statistics and Adam moments back into the pair and the optimizer. */

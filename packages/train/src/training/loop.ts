@@ -296,7 +296,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
 
   const progress = createProgress(options.progress ?? defaultProgressMode(), log);
   const stepOptions = { microBatch };
-  const compiled = options.compile === false ? undefined : compileStep(pair, optimizer, { engine, stepper, microBatch, batchSize, trainSize: options.train.size, log });
+  const compiled = options.compile === false ? undefined : compileStep(pair, optimizer, { engine, stepper, microBatch, batchSize, trainSize: options.train.size, validationSize: options.validation.size, log });
   try {
     for (let epoch = state.epoch; epoch < epochs; epoch++) {
       const started = performance.now();
@@ -339,7 +339,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
       if (variational) trainLosses.kl = trainSum.kl / steps;
       // The compiled step keeps the weights in its session: validation, samples and checkpoints read the pair's.
       compiled?.sync();
-      const val = await evaluate(pair, options.validation, batchSize, { seed, epoch, klWeight });
+      const val = await evaluate(pair, options.validation, batchSize, { seed, epoch, klWeight, compiled });
       const metrics: EpochMetrics = {
         epoch: epoch + 1,
         train: trainLosses,
@@ -408,7 +408,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
 function compileStep(
   pair: ModelPair,
   optimizer: Adam,
-  run: { engine: EngineInfo; stepper: unknown; microBatch: number | undefined; batchSize: number; trainSize: number; log: (msg: string) => void },
+  run: { engine: EngineInfo; stepper: unknown; microBatch: number | undefined; batchSize: number; trainSize: number; validationSize: number; log: (msg: string) => void },
 ): CompiledStep | undefined {
   if (run.engine.backend !== NATIVE_BACKEND) return undefined;
   const why = run.stepper ? 'worker replicas' : run.microBatch !== undefined && run.microBatch < run.batchSize ? 'micro-batches' : undefined;
@@ -417,9 +417,10 @@ function compileStep(
     return undefined;
   }
   const started = performance.now();
-  const last = run.trainSize % run.batchSize;
+  // Every batch size the data gives: full batches and the last partial one.
+  const sizes = (total: number) => (total > run.batchSize && total % run.batchSize > 0 ? [run.batchSize, total % run.batchSize] : [Math.min(run.batchSize, total)]);
   try {
-    const step = CompiledStep.create(pair, optimizer, { batchSizes: last > 0 && run.trainSize > run.batchSize ? [run.batchSize, last] : [Math.min(run.batchSize, run.trainSize)] });
+    const step = CompiledStep.create(pair, optimizer, { batchSizes: sizes(run.trainSize), evalBatchSizes: sizes(run.validationSize) });
     const ops = Object.entries(step.eagerOps).map(([n, k]) => `${k} op calls at batch ${n}`).join(', ');
     run.log(`compiled step: one TensorFlow graph call per batch (the eager step: ${ops}; ${step.graphNodes} graph nodes, built in ${((performance.now() - started) / 1000).toFixed(1)} s)`);
     return step;
@@ -433,13 +434,14 @@ function compileStep(
  * Validation losses: the mean over every image of `data` (inference mode, VAE noise seeded by
  * (seed, epoch) on the 'val' stream), in batches of `batchSize`. Losses are per image, as train's;
  * `klWeight` (default the spec's beta) weights the KL in `total`, as in that epoch's training.
- * Runs on the active engine. @throws DataError from the dataset; ValueError for a bad batchSize.
+ * Runs on the active engine; with `compiled` (its session's weights, the same as the pair's after
+ * sync()), batches of the sizes it was built for run as one graph call each. @throws DataError from the dataset; ValueError for a bad batchSize.
  */
 export async function evaluate(
   pair: ModelPair,
   data: Dataset,
   batchSize: number,
-  opts: { seed: number; epoch: number; klWeight?: number; lossScale?: number },
+  opts: { seed: number; epoch: number; klWeight?: number; lossScale?: number; compiled?: CompiledStep },
 ): Promise<Losses> {
   const sum = { total: 0, reconstruction: 0, kl: 0 };
   let n = 0;
@@ -448,7 +450,9 @@ export async function evaluate(
     const x = toTensor(batch.images, batch.count, pair);
     const eps = pair.spec.type === 'ae' ? undefined : batchNoise(opts.seed, opts.epoch, 'val', step++, batch.count, pair.latentDim);
     try {
-      const l = await evaluateBatchAsync(pair, x, { eps, klWeight: opts.klWeight, lossScale: opts.lossScale });
+      const l = opts.compiled?.evaluates(batch.count) && opts.lossScale === undefined
+        ? opts.compiled.evaluate(x, { eps, klWeight: opts.klWeight })
+        : await evaluateBatchAsync(pair, x, { eps, klWeight: opts.klWeight, lossScale: opts.lossScale });
       sum.total += l.total * batch.count;
       sum.reconstruction += l.reconstruction * batch.count;
       sum.kl += (l.kl ?? 0) * batch.count;
