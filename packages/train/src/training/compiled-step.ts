@@ -152,6 +152,7 @@ export class CompiledStep {
     const klWeight = variational ? tf.scalar(pair.spec.beta) : undefined;
     const snapshot = new Map([...moving].map(([k, v]) => [k, v.clone()]));
     const bound = new Map<number, TensorRef>();
+    const boundShapes = new Map<number, readonly number[]>();
     const sized: SizedStep = { images: g.placeholder(`${prefix}/images`, DT.FLOAT, [n, ...pair.imageShape]), fetches: [] };
     bound.set(tensorId(this.backend, images), sized.images);
     if (eps) bound.set(tensorId(this.backend, eps), (sized.eps = g.placeholder(`${prefix}/eps`, DT.FLOAT, [n, pair.latentDim])));
@@ -163,6 +164,7 @@ export class CompiledStep {
         const read = g.read(`${prefix}/read_${this.state.indexOf(byKey(kind, key))}`, byKey(kind, key).handle);
         reads.push(read);
         bound.set(tensorId(this.backend, v), read);
+        boundShapes.set(tensorId(this.backend, v), v.shape);
       }
     }
     let losses: tf.Scalar[] = [];
@@ -184,7 +186,7 @@ export class CompiledStep {
         for (const [name, t] of Object.entries(result.grads)) grads[keyOfName.get(name)!] = t;
       });
       if (training) this.eagerOps[n] = trace.ops.length;
-      const refs = g.addTrace(prefix, trace, bound);
+      const refs = g.addTrace(prefix, trace, bound, boundShapes);
       const ref = (t: tf.Tensor, what: string) => {
         const r = refs.get(tensorId(this.backend, t));
         if (r === undefined) throw new TraceError(`${what} was not computed by the recorded step`);

@@ -85,6 +85,18 @@ function tensorProto(dtype: number, shape: readonly number[], values: Float32Arr
   return { dtype, tensor_shape: shapeProto(shape), tensor_content: new Uint8Array(values.buffer, values.byteOffset, values.byteLength).slice() };
 }
 
+/**
+ * Whether an `Add` is a bias addition: x of rank 2-4 plus a 1-D bias as long as x's last axis (how
+ * tfjs-layers adds Conv2D and Dense biases). As `BiasAdd` it computes the same sums, and grappler's
+ * remapper can then fuse it into the convolution or matmul before it (Conv2D + BiasAdd + Relu ->
+ * _FusedConv2D), as it does for Keras's graphs.
+ */
+function asBiasAdd(op: string, shapes: (readonly number[] | undefined)[]): boolean {
+  if (op !== 'Add' && op !== 'AddV2') return false;
+  const [x, b] = shapes;
+  return x !== undefined && b !== undefined && x.length >= 2 && x.length <= 4 && b.length === 1 && b[0] === x[x.length - 1];
+}
+
 /** A GraphDef under construction. Node names are unique; adding a name twice throws. */
 export class GraphBuilder {
   readonly nodes: NodeDefObject[] = [];
@@ -144,8 +156,11 @@ export class GraphBuilder {
    * variable reads). Returns every traced tensor id's graph reference.
    * @throws TraceError for an input id that is neither bound, uploaded nor produced in the trace.
    */
-  addTrace(prefix: string, trace: Trace, bound: ReadonlyMap<number, TensorRef>): Map<number, TensorRef> {
+  addTrace(prefix: string, trace: Trace, bound: ReadonlyMap<number, TensorRef>, boundShapes: ReadonlyMap<number, readonly number[]> = new Map()): Map<number, TensorRef> {
     const refs = new Map<number, TensorRef>(bound);
+    const shapes = new Map<number, readonly number[]>(boundShapes);
+    for (const c of trace.constants.values()) shapes.set(c.id, c.shape);
+    for (const op of trace.ops) for (const o of op.outputs) shapes.set(o.id, o.shape);
     const constantRef = (c: TracedConstant): TensorRef => {
       const ref = this.constant(`${prefix}/const_${c.id}`, c.dtype, c.shape, c.values);
       refs.set(c.id, ref);
@@ -161,7 +176,9 @@ export class GraphBuilder {
       });
       const attr: Record<string, AttrValueObject> = {};
       for (const a of op.attrs) attr[a.name] = attrValue(this.codes, a);
-      const name = this.node(`${prefix}/${i}_${op.op}`, op.op, input, attr);
+      const kind = asBiasAdd(op.op, op.inputs.map((id) => shapes.get(id))) ? 'BiasAdd' : op.op;
+      if (kind === 'BiasAdd') attr.data_format = { s: utf8('NHWC') };
+      const name = this.node(`${prefix}/${i}_${kind}`, kind, input, attr);
       op.outputs.forEach((o, k) => refs.set(o.id, outputRef(name, k)));
     });
     return refs;
