@@ -97,6 +97,17 @@ function asBiasAdd(op: string, shapes: (readonly number[] | undefined)[]): boole
   return x !== undefined && b !== undefined && x.length >= 2 && x.length <= 4 && b.length === 1 && b[0] === x[x.length - 1];
 }
 
+/**
+ * ReluGrad(dy, features) and LeakyReluGrad(dy, features) take the activation's input x. For ReLU and a
+ * leaky ReLU with alpha >= 0, the output y is > 0 exactly where x is, so the gradient is the same
+ * given y; the graph passes y (as Keras's graphs do), which leaves x used by the activation alone, so
+ * grappler can fuse Conv2D + BiasAdd + activation into one kernel.
+ */
+function nonNegativeAlpha(attrs: readonly TfOpAttr[]): boolean {
+  const alpha = attrs.find((a) => a.name === 'alpha')?.value;
+  return typeof alpha === 'number' && alpha >= 0;
+}
+
 /** A GraphDef under construction. Node names are unique; adding a name twice throws. */
 export class GraphBuilder {
   readonly nodes: NodeDefObject[] = [];
@@ -166,8 +177,11 @@ export class GraphBuilder {
       refs.set(c.id, ref);
       return ref;
     };
+    // Activation input id -> the activation's output, for the gradient rewrite below.
+    const activated = new Map<number, TensorRef>();
     trace.ops.forEach((op, i) => {
-      const input = op.inputs.map((id) => {
+      const input = op.inputs.map((id, k) => {
+        if (k === 1 && (op.op === 'ReluGrad' || op.op === 'LeakyReluGrad') && activated.has(id)) return activated.get(id)!;
         const ref = refs.get(id);
         if (ref !== undefined) return ref;
         const c = trace.constants.get(id);
@@ -180,6 +194,7 @@ export class GraphBuilder {
       if (kind === 'BiasAdd') attr.data_format = { s: utf8('NHWC') };
       const name = this.node(`${prefix}/${i}_${kind}`, kind, input, attr);
       op.outputs.forEach((o, k) => refs.set(o.id, outputRef(name, k)));
+      if (op.op === 'Relu' || (op.op === 'LeakyRelu' && nonNegativeAlpha(op.attrs))) activated.set(op.inputs[0]!, name);
     });
     return refs;
   }
