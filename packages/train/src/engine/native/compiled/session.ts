@@ -11,8 +11,7 @@
  * --tf_xla_cpu_global_jit` there makes graph sessions on the CPU compile clusters with XLA (see
  * cli/options' --jit). Nothing here changes with it.
  */
-import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import protobuf from 'protobufjs';
