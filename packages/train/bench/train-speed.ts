@@ -3,8 +3,11 @@
  * at the book's batch sizes 100/100/128) on our engines, against the book's own Keras code and the
  * same networks in PyTorch, all measured in this one run, as ratios:
  *   - native: tfjs-node's 'tensorflow' backend with our kernels (src/engine/native), one process,
- *     TensorFlow's own threads; faces VAE at 128 in one piece. Skipped, saying why, where tfjs-node
- *     does not load.
+ *     TensorFlow's own threads; faces VAE at 128 in one piece. Two rows: "compiled" (one TensorFlow
+ *     graph call per step, training/compiled-step.ts, the training loop's default) and "eager" (one
+ *     TensorFlow op call per kernel, --no-compile). Skipped, saying why, where tfjs-node does not load.
+ *     XLA (--jit) is measured by running this with TF_XLA_FLAGS="--tf_xla_auto_jit=2
+ *     --tf_xla_cpu_global_jit" (TensorFlow reads it once per process).
  *   - wasm: tfjs-backend-wasm with our kernels, 1 and 2 replicas (training/parallel.ts).
  *   - Keras: bench/keras_reference.py (TF 2.21 + Keras 3.15 from scripts/python/env.sh's venv), run
  *     right after the native measurement of the same model so both see the same machine load; with
@@ -40,6 +43,8 @@ import { FACES_MICRO_BATCH, defaultLearningRate } from '../src/training/loop.ts'
 import { createParallelStepper } from '../src/training/parallel.ts';
 import { BOOK_DEFAULTS, DEFAULT_LEARNING_RATE } from '../src/training/book-defaults.ts';
 import { trainStep } from '../src/training/step.ts';
+import { CompiledStep } from '../src/training/compiled-step.ts';
+import type { ModelPair } from '../src/models/model-pair.ts';
 import type { ModelKind } from '../src/types.ts';
 import { profileStep, profileTable } from './profile.ts';
 import { referencePython, runKeras, runKerasSpec, runTorch, type ReferenceRow } from './references.ts';
@@ -47,6 +52,8 @@ import { referencePython, runKeras, runKerasSpec, runTorch, type ReferenceRow } 
 const AE_WASM_TARGET = 250;
 /** Native engine vs the book's Keras code (issue 9). */
 const NATIVE_KERAS_TARGET = 0.6;
+/** The compiled native step vs the book's Keras (issue 22). */
+const COMPILED_KERAS_TARGET = 1.0;
 const MIN_SECONDS = Number(process.env.BENCH_SECONDS ?? 6);
 const MODELS = (process.env.BENCH_MODELS ?? 'ae,vae,faces-vae').split(',') as ModelKind[];
 const ENGINES = (process.env.BENCH_ENGINES ?? 'native,wasm').split(',');
@@ -104,31 +111,48 @@ function inputs(kind: ModelKind, imageShape: readonly [number, number, number], 
   return { x, eps };
 }
 
-/** The native engine: the training loop's single-process path (trainStep), whole batch in one piece. */
-async function measureNative(kind: ModelKind): Promise<Row> {
+/**
+ * One step function on the native engine: the compiled step (one TensorFlow graph call per batch,
+ * what the training loop runs by default) or the eager one (trainStep, --no-compile); with a note
+ * giving the eager step's TensorFlow op calls (from the compiled step's trace) and the graph's size.
+ */
+function nativeStepper(pair: ModelPair, optimizer: Adam, batch: number, compiled: boolean): { step: (x: tf.Tensor4D, eps?: Float32Array) => unknown; note: string; dispose: () => void } {
+  if (!compiled) return { step: (x, eps) => trainStep(pair, optimizer, x, { eps }), note: 'eager', dispose: () => {} };
+  const started = performance.now();
+  const c = CompiledStep.create(pair, optimizer, { batchSizes: [batch] });
+  const note = `1 graph call/step (eager: ${c.eagerOps[batch]} op calls); built in ${fmt((performance.now() - started) / 1000)} s`;
+  return { step: (x, eps) => c.step(x, { eps }), note, dispose: () => c.dispose() };
+}
+
+/** The native engine: the training loop's single-process path, whole batch in one piece, compiled or eager. */
+async function measureNative(kind: ModelKind, compiled: boolean): Promise<Row> {
   const pair = buildModel(kind, { seed: 1 });
   const optimizer = new Adam({ learningRate: DEFAULT_LEARNING_RATE[kind] });
   const { x, eps } = inputs(kind, pair.imageShape, pair.latentDim);
+  const stepper = nativeStepper(pair, optimizer, BOOK_DEFAULTS[kind].batchSize, compiled);
   try {
-    const t = await timeSteps(() => trainStep(pair, optimizer, x, { eps }), kind === 'faces-vae');
-    return rowOf(kind, 'native', t, kind === 'faces-vae' ? 'batch 128 in one piece' : undefined);
+    const t = await timeSteps(() => stepper.step(x, eps), kind === 'faces-vae');
+    return rowOf(kind, compiled ? 'native compiled' : 'native eager', t, stepper.note);
   } finally {
+    stepper.dispose();
     x.dispose();
     optimizer.dispose();
   }
 }
 
 /** A model spec on the native engine, as measureNative: one process, the whole batch in one piece. */
-async function measureNativeSpec(name: string, spec: ModelSpec, batch: number): Promise<{ row: Row; params: [number, number] }> {
+async function measureNativeSpec(name: string, spec: ModelSpec, batch: number, compiled: boolean): Promise<{ row: Row; params: [number, number] }> {
   const pair = buildModel(spec, { seed: 1 });
   const optimizer = new Adam({ learningRate: defaultLearningRate(spec) });
   const x = tf.randomUniform([batch, ...pair.imageShape], 0, 1, 'float32', 3) as tf.Tensor4D;
   const eps = spec.type === 'ae' ? undefined : (tf.tidy(() => tf.randomNormal([batch, pair.latentDim], 0, 1, 'float32', 4).dataSync()) as Float32Array);
+  const stepper = nativeStepper(pair, optimizer, batch, compiled);
   try {
-    const t = await timeSteps(() => trainStep(pair, optimizer, x, { eps }), false);
-    const row: Row = { model: name, batch, engine: 'native', msPerStep: t.ms, imgPerSec: (batch * 1000) / t.ms, bestImgPerSec: (batch * 1000) / t.best, cpuMsPerStep: t.cpuMsPerStep, steps: t.steps, note: 'model spec' };
+    const t = await timeSteps(() => stepper.step(x, eps), false);
+    const row: Row = { model: name, batch, engine: compiled ? 'native compiled' : 'native eager', msPerStep: t.ms, imgPerSec: (batch * 1000) / t.ms, bestImgPerSec: (batch * 1000) / t.best, cpuMsPerStep: t.cpuMsPerStep, steps: t.steps, note: `model spec; ${stepper.note}` };
     return { row, params: [pair.encoder.countParams(), pair.decoder.countParams()] };
   } finally {
+    stepper.dispose();
     x.dispose();
     optimizer.dispose();
   }
@@ -222,9 +246,11 @@ async function main(): Promise<void> {
   for (const kind of MODELS) {
     if (native) {
       await initEngine('tfjs-node', { log: () => {} });
-      const row = await measureNative(kind);
-      rows.push(row);
-      console.log(`  ${kind} native: ${fmt(row.imgPerSec)} img/s (${fmt(row.msPerStep, 0)} ms/step over ${row.steps} steps; load ${load()})`);
+      for (const compiled of [true, false]) {
+        const row = await measureNative(kind, compiled);
+        rows.push(row);
+        console.log(`  ${kind} ${row.engine}: ${fmt(row.imgPerSec)} img/s (${fmt(row.msPerStep, 0)} ms/step over ${row.steps} steps; ${row.note}; load ${load()})`);
+      }
     }
     // The book's Keras right after our native run of the same model: both see the same load.
     if (python) {
@@ -242,9 +268,13 @@ async function main(): Promise<void> {
   // Model specs: native, then Keras built from the same spec JSON right after (same machine load).
   for (const s of native ? SPECS : []) {
     await initEngine('tfjs-node', { log: () => {} });
-    const { row, params } = await measureNativeSpec(s.name, s.spec, s.batch);
-    rows.push(row);
-    console.log(`  ${s.name} native: ${fmt(row.imgPerSec)} img/s (${fmt(row.msPerStep, 0)} ms/step over ${row.steps} steps, batch ${s.batch}; params ${params.join(' + ')}; load ${load()})`);
+    let params: [number, number] = [0, 0];
+    for (const compiled of [true, false]) {
+      const m = await measureNativeSpec(s.name, s.spec, s.batch, compiled);
+      rows.push(m.row);
+      params = m.params;
+      console.log(`  ${s.name} ${m.row.engine}: ${fmt(m.row.imgPerSec)} img/s (${fmt(m.row.msPerStep, 0)} ms/step over ${m.row.steps} steps, batch ${s.batch}; params ${params.join(' + ')}; ${m.row.note}; load ${load()})`);
+    }
     if (python) {
       const result = runKerasSpec(python, s.path, s.batch, Math.min(MIN_SECONDS, 4), KERAS_JIT);
       if (typeof result === 'string') {
@@ -302,13 +332,15 @@ async function main(): Promise<void> {
   for (const n of notes) console.log(n);
 
   if (native && keras.length) {
-    console.log(`\nnative >= ${NATIVE_KERAS_TARGET}x the book's Keras (each jit setting):`);
-    for (const kind of [...MODELS, ...SPECS.map((s) => s.name)]) {
-      const ours = rows.find((r) => r.model === kind && r.engine === 'native');
-      for (const k of keras.filter((x) => x.model === kind)) {
-        if (!ours) continue;
-        const ratio = ours.imgPerSec / k.img_per_s;
-        console.log(`  ${kind.padEnd(10)} vs ${refLabel(k).padEnd(17)} ${fmt(ratio, 2)}x  ${ratio >= NATIVE_KERAS_TARGET ? 'MET' : 'NOT MET'}`);
+    for (const [engine, target] of [['native eager', NATIVE_KERAS_TARGET], ['native compiled', COMPILED_KERAS_TARGET]] as const) {
+      console.log(`\n${engine} >= ${target}x the book's Keras (each jit setting):`);
+      for (const kind of [...MODELS, ...SPECS.map((s) => s.name)]) {
+        const ours = rows.find((r) => r.model === kind && r.engine === engine);
+        for (const k of keras.filter((x) => x.model === kind)) {
+          if (!ours) continue;
+          const ratio = ours.imgPerSec / k.img_per_s;
+          console.log(`  ${kind.padEnd(10)} vs ${refLabel(k).padEnd(17)} ${fmt(ratio, 2)}x  ${ratio >= target ? 'MET' : 'NOT MET'}`);
+        }
       }
     }
   }

@@ -3,13 +3,14 @@
  *   pnpm train --model ae|vae|faces-vae | --spec FILE | [model flags: --image-size, --latent-dim, ...]
  *              [--epochs N] [--batch N] [--data PATH] [--out runs/NAME]
  *              [--resume] [--engine auto|webgpu|wasm|cpu|tfjs-node|tfjs-node-gpu] [--workers N] [--limit N] [--seed N]
- *              [--logdir DIR] [--histograms]
+ *              [--logdir DIR] [--histograms] [--no-compile] [--jit]
  * Exit status (@latentkit/format/node cli-exit.ts): 0 done, 2 bad options, data, engine or checkpoint (message only),
  * 1 anything else (with stack).
  */
 import { basename, join } from 'node:path';
 import { describeSpec } from '@latentkit/format';
 import { initEngine } from '../engine/select.ts';
+import { enableXla } from '../engine/native/compiled/xla.ts';
 import { train } from '../training/loop.ts';
 import { defaultProgressMode } from '../training/progress.ts';
 import { loadRunData } from './datasets.ts';
@@ -22,6 +23,7 @@ async function run(options: CliOptions): Promise<void> {
   const started = performance.now();
   // Data first: a missing folder or a faces run without data fails before any engine loads.
   const { train: trainData, validation } = await loadRunData(options, log);
+  if (options.jit) enableXla();
   const engine = await initEngine(options.engine, { log });
   log(
     `training ${options.model ?? 'a spec model'} (${describeSpec(options.spec)}) on ${trainData.name} (${trainData.size} images, ${trainData.source}); ` +
@@ -38,6 +40,7 @@ async function run(options: CliOptions): Promise<void> {
     resume: options.resume,
     learningRate: options.lr,
     microBatch: options.microBatch,
+    compile: options.compile,
     workers: resolveWorkers(options.workers, engine.name),
     engine,
     progress: options.progress === 'auto' ? defaultProgressMode() : options.progress,

@@ -55,6 +55,10 @@ export interface CliOptions {
   valLimit?: number;
   seed: number;
   microBatch?: number;
+  /** One TensorFlow graph call per step on the native engine (default); false: eager steps (--no-compile). */
+  compile: boolean;
+  /** XLA auto-clustering of the compiled step's graph (--jit; sets TF_XLA_FLAGS before TensorFlow loads). */
+  jit: boolean;
   lr?: number;
   progress: 'auto' | 'bar' | 'lines' | 'quiet';
   /** Folder gathering the TensorBoard logs of several runs: this run logs to <logdir>/<name of out>. */
@@ -138,6 +142,8 @@ export function buildCommand(onRun: (options: CliOptions) => Promise<void>): Com
     .option('--val-limit <n>', 'validate on the first N validation images (default: all, or limit/5 with --limit)', integer('--val-limit', 1))
     .option('--seed <n>', 'seed of weights, shuffles and noise', integer('--seed', 0), DEFAULT_SEED)
     .option('--micro-batch <n>', 'split each batch into micro-batches of at most N (default: whole batches; faces-vae on wasm: 32)', integer('--micro-batch', 1))
+    .option('--no-compile', 'native engine: run each step op by op (eager) instead of as one TensorFlow graph')
+    .option('--jit', 'native engine: compile the step graph with XLA (TF_XLA_FLAGS auto-clustering on the CPU)', false)
     .option('--lr <rate>', `Adam learning rate (default: the book's: ${bookValues('learningRate')})`, positiveNumber('--lr'))
     .addOption(new Option('--progress <mode>', 'progress display').choices(['auto', 'bar', 'lines', 'quiet']).default('auto'))
     .option('--logdir <dir>', 'TensorBoard logs go to DIR/<name of --out> (default: <out>/logs); `tensorboard --logdir DIR` compares the runs there', folderPath('--logdir'))
@@ -170,6 +176,8 @@ export function buildCommand(onRun: (options: CliOptions) => Promise<void>): Com
         valLimit: raw.valLimit as number | undefined,
         seed: raw.seed as number,
         microBatch: raw.microBatch as number | undefined,
+        compile: raw.compile !== false,
+        jit: raw.jit === true,
         lr: raw.lr as number | undefined,
         progress: raw.progress as CliOptions['progress'],
         logdir: raw.logdir as string | undefined,

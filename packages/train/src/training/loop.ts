@@ -33,6 +33,8 @@ import { createParallelStepper } from './parallel.ts';
 import { runPaths, writeMetrics } from './run-folder.ts';
 import { TensorBoardLog } from './tensorboard-log.ts';
 import { evaluateBatchAsync, trainStepAsync } from './step.ts';
+import { CompiledStep } from './compiled-step.ts';
+import { NATIVE_BACKEND } from '../engine/native/dispatch.ts';
 import { describeSpec, klWarmupWeight, parseRunManifest, presetOf, presetSpec } from '@latentkit/format';
 import { writeJsonAtomic } from '@latentkit/format/node';
 
@@ -60,6 +62,12 @@ export interface TrainOptions {
   microBatch?: number;
   /** Gradient workers (data parallelism, training/parallel.ts); default 1 (this thread only). */
   workers?: number;
+  /**
+   * Run each training step as one TensorFlow graph (compiled-step.ts) where the engine is TensorFlow
+   * (tfjs-node) and batches are whole (no micro-batches, one worker); default true. false keeps the
+   * eager step (one TensorFlow op call per tfjs kernel), which every other engine uses.
+   */
+  compile?: boolean;
   /**
    * The engine to train on, as initEngine returned it: train() activates its tfjs backend, picks the
    * micro-batch default and the worker replicas' engine from it, and names it in the manifest.
@@ -288,6 +296,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
 
   const progress = createProgress(options.progress ?? defaultProgressMode(), log);
   const stepOptions = { microBatch };
+  const compiled = options.compile === false ? undefined : compileStep(pair, optimizer, { engine, stepper, microBatch, batchSize, trainSize: options.train.size, validationSize: options.validation.size, log });
   try {
     for (let epoch = state.epoch; epoch < epochs; epoch++) {
       const started = performance.now();
@@ -303,7 +312,11 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
         const eps = variational ? batchNoise(seed, epoch, 'train', steps, batch.count, pair.latentDim) : undefined;
         let l: Losses;
         try {
-          l = stepper ? await stepper.step(x, { eps, klWeight }) : await trainStepAsync(pair, optimizer, x, { ...stepOptions, eps, klWeight });
+          l = compiled
+            ? compiled.step(x, { eps, klWeight })
+            : stepper
+              ? await stepper.step(x, { eps, klWeight })
+              : await trainStepAsync(pair, optimizer, x, { ...stepOptions, eps, klWeight });
         } finally {
           x.dispose();
         }
@@ -324,7 +337,9 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
       const trainSeconds = (performance.now() - started) / 1000;
       const trainLosses: Losses = { total: trainSum.total / steps, reconstruction: trainSum.reconstruction / steps };
       if (variational) trainLosses.kl = trainSum.kl / steps;
-      const val = await evaluate(pair, options.validation, batchSize, { seed, epoch, klWeight });
+      // The compiled step keeps the weights in its session: validation, samples and checkpoints read the pair's.
+      compiled?.sync();
+      const val = await evaluate(pair, options.validation, batchSize, { seed, epoch, klWeight, compiled });
       const metrics: EpochMetrics = {
         epoch: epoch + 1,
         train: trainLosses,
@@ -352,6 +367,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     progress.stop();
     tensorboard?.close();
     await stepper?.dispose();
+    compiled?.dispose();
   }
 
   await writeFinalArtifacts(paths, pair, { validation: options.validation, seed });
@@ -385,16 +401,47 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
 }
 
 /**
+ * The compiled step for this run, or undefined (eager steps) where it does not apply: an engine other
+ * than TensorFlow, worker replicas, or micro-batches. Says which, and falls back to the eager step
+ * (saying why) if the step cannot be recorded or TensorFlow refuses the graph.
+ */
+function compileStep(
+  pair: ModelPair,
+  optimizer: Adam,
+  run: { engine: EngineInfo; stepper: unknown; microBatch: number | undefined; batchSize: number; trainSize: number; validationSize: number; log: (msg: string) => void },
+): CompiledStep | undefined {
+  if (run.engine.backend !== NATIVE_BACKEND) return undefined;
+  const why = run.stepper ? 'worker replicas' : run.microBatch !== undefined && run.microBatch < run.batchSize ? 'micro-batches' : undefined;
+  if (why) {
+    run.log(`compiled step: off with ${why}; eager steps`);
+    return undefined;
+  }
+  const started = performance.now();
+  // Every batch size the data gives: full batches and the last partial one.
+  const sizes = (total: number) => (total > run.batchSize && total % run.batchSize > 0 ? [run.batchSize, total % run.batchSize] : [Math.min(run.batchSize, total)]);
+  try {
+    const step = CompiledStep.create(pair, optimizer, { batchSizes: sizes(run.trainSize), evalBatchSizes: sizes(run.validationSize) });
+    const ops = Object.entries(step.eagerOps).map(([n, k]) => `${k} op calls at batch ${n}`).join(', ');
+    run.log(`compiled step: one TensorFlow graph call per batch (the eager step: ${ops}; ${step.graphNodes} graph nodes, built in ${((performance.now() - started) / 1000).toFixed(1)} s)`);
+    return step;
+  } catch (err) {
+    run.log(`compiled step: unavailable (${(err as Error).message}); eager steps`);
+    return undefined;
+  }
+}
+
+/**
  * Validation losses: the mean over every image of `data` (inference mode, VAE noise seeded by
  * (seed, epoch) on the 'val' stream), in batches of `batchSize`. Losses are per image, as train's;
  * `klWeight` (default the spec's beta) weights the KL in `total`, as in that epoch's training.
- * Runs on the active engine. @throws DataError from the dataset; ValueError for a bad batchSize.
+ * Runs on the active engine; with `compiled` (its session's weights, the same as the pair's after
+ * sync()), batches of the sizes it was built for run as one graph call each. @throws DataError from the dataset; ValueError for a bad batchSize.
  */
 export async function evaluate(
   pair: ModelPair,
   data: Dataset,
   batchSize: number,
-  opts: { seed: number; epoch: number; klWeight?: number; lossScale?: number },
+  opts: { seed: number; epoch: number; klWeight?: number; lossScale?: number; compiled?: CompiledStep },
 ): Promise<Losses> {
   const sum = { total: 0, reconstruction: 0, kl: 0 };
   let n = 0;
@@ -403,7 +450,9 @@ export async function evaluate(
     const x = toTensor(batch.images, batch.count, pair);
     const eps = pair.spec.type === 'ae' ? undefined : batchNoise(opts.seed, opts.epoch, 'val', step++, batch.count, pair.latentDim);
     try {
-      const l = await evaluateBatchAsync(pair, x, { eps, klWeight: opts.klWeight, lossScale: opts.lossScale });
+      const l = opts.compiled?.evaluates(batch.count) && opts.lossScale === undefined
+        ? opts.compiled.evaluate(x, { eps, klWeight: opts.klWeight })
+        : await evaluateBatchAsync(pair, x, { eps, klWeight: opts.klWeight, lossScale: opts.lossScale });
       sum.total += l.total * batch.count;
       sum.reconstruction += l.reconstruction * batch.count;
       sum.kl += (l.kl ?? 0) * batch.count;

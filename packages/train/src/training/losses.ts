@@ -72,8 +72,11 @@ export type LossSpec = Pick<ModelSpec, 'type' | 'loss' | 'beta'>;
 export interface LossWeights {
   /** Weight of the reconstruction term (default spec.loss.scale: the book's 1, 500, 2000). */
   lossScale?: number;
-  /** Weight of the KL term (default spec.beta; the loop passes beta x the KL warm-up weight of the epoch). */
-  klWeight?: number;
+  /**
+   * Weight of the KL term (default spec.beta; the loop passes beta x the KL warm-up weight of the epoch).
+   * A scalar tensor makes it an input of the computation (the compiled step feeds it per step).
+   */
+  klWeight?: number | tf.Scalar;
 }
 
 /**
