@@ -10,8 +10,10 @@ import { createRng, normals, permutation } from '@latentkit/format';
 import { randomSeed, seedSchema } from './seed.ts';
 import type { TensorData } from './tensor-data.ts';
 import type { BundleManifest } from './manifest.ts';
+import { classRows } from './classes.ts';
 import type {
   AttributeVectorOptions,
+  ClassOptions,
   AttributeVectorResult,
   EncodeResult,
   GridOptions,
@@ -32,8 +34,23 @@ export abstract class LatentModelBase implements LatentModel {
   abstract readonly attributes: Readonly<Record<string, Float32Array>>;
   abstract readonly provider: string;
   abstract readonly hasEncoder: boolean;
-  abstract decode(z: LatentInput): Promise<TensorData>;
-  abstract encode(images: ImageInput): Promise<EncodeResult>;
+  abstract decode(z: LatentInput, options?: ClassOptions): Promise<TensorData>;
+  abstract encode(images: ImageInput, options?: ClassOptions): Promise<EncodeResult>;
+
+  /** A conditional VAE's class names, from the manifest (spec.conditional.classes); undefined otherwise. */
+  get classes(): readonly string[] | undefined {
+    return this.manifest.spec.conditional?.classes;
+  }
+
+  /** The class index of each of `n` rows (classes.ts classRows); undefined for an unconditional model. @throws ClassError */
+  classRows(options: ClassOptions | undefined, n: number): Int32Array | undefined {
+    return classRows(this.classes, options?.class, n);
+  }
+
+  /** Only the class of `options` (what decode and encode take of a sample, morph or grid request). */
+  private static one(options: ClassOptions): ClassOptions {
+    return options.class === undefined ? {} : { class: options.class };
+  }
   abstract dispose(): Promise<void>;
 
   protected get imageSize(): number {
@@ -105,23 +122,24 @@ export abstract class LatentModelBase implements LatentModel {
   }
 
   async sample(n: number, options: SampleOptions = {}): Promise<SampleResult> {
+    this.classRows(options, n); // a bad class fails before anything is drawn
     const { z, seed } = this.sampleLatents(n, options);
-    const images = await this.decode(z);
+    const images = await this.decode(z, LatentModelBase.one(options));
     return { z, images, seed };
   }
 
-  async reconstruct(images: ImageInput): Promise<TensorData> {
-    const { mean } = await this.encode(images);
-    return this.decode(mean);
+  async reconstruct(images: ImageInput, options: ClassOptions = {}): Promise<TensorData> {
+    const { mean } = await this.encode(images, options);
+    return this.decode(mean, options);
   }
 
   // ---- morphing --------------------------------------------------------------------------------
 
   /** A single latent from a latent vector or one image (encoded to its mean). */
-  protected async latentOf(x: Float32Array | readonly number[] | TensorData, what: string): Promise<Float32Array> {
+  protected async latentOf(x: Float32Array | readonly number[] | TensorData, what: string, options: ClassOptions = {}): Promise<Float32Array> {
     const values = isTensor(x) ? x.data : x instanceof Float32Array ? x : Float32Array.from(x as number[]);
     if (values.length === this.latentDim) return this.toLatents(values, what).data;
-    if (values.length === this.imageSize) return (await this.encode(values)).mean.data;
+    if (values.length === this.imageSize) return (await this.encode(values, options)).mean.data;
     throw new InputError(
       `${what} must be one latent (${this.latentDim} numbers) or one image (${this.imageShape.join('x')} = ${this.imageSize} pixels), got ${values.length} values.`,
     );
@@ -129,8 +147,11 @@ export abstract class LatentModelBase implements LatentModel {
 
   async morph(a: Float32Array | readonly number[] | TensorData, b: Float32Array | readonly number[] | TensorData, steps: number, options: MorphOptions = {}): Promise<MorphResult> {
     if (!Number.isInteger(steps) || steps < 2) throw new InputError(`steps must be an integer >= 2, got ${steps}.`);
-    const za = await this.latentOf(a, 'a');
-    const zb = await this.latentOf(b, 'b');
+    if (Array.isArray(options.class)) throw new InputError('morph takes one class for the whole path (a name or index), not a list.');
+    this.classRows(options, steps);
+    const cls = LatentModelBase.one(options);
+    const za = await this.latentOf(a, 'a', cls);
+    const zb = await this.latentOf(b, 'b', cls);
     const endpoint = options.endpoint ?? true;
     const d = this.latentDim;
     const t = new Float64Array(steps);
@@ -140,7 +161,7 @@ export abstract class LatentModelBase implements LatentModel {
       for (let j = 0; j < d; j++) z[i * d + j] = za[j] * (1 - t[i]) + zb[j] * t[i];
     }
     const zt = { data: z, shape: [steps, d] };
-    return { t, z: zt, images: await this.decode(zt) };
+    return { t, z: zt, images: await this.decode(zt, cls) };
   }
 
   // ---- attribute vectors -----------------------------------------------------------------------
@@ -204,6 +225,8 @@ export abstract class LatentModelBase implements LatentModel {
     const [lo, hi] = options.range ?? [-2, 2];
     if (!Number.isInteger(size) || size < 1) throw new InputError(`size must be a positive integer, got ${size}.`);
     if (!(Number.isFinite(lo) && Number.isFinite(hi) && lo < hi)) throw new InputError(`range must be [min, max] with min < max, got [${lo}, ${hi}].`);
+    if (Array.isArray(options.class)) throw new InputError('latentGrid takes one class for the whole grid (a name or index), not a list.');
+    this.classRows(options, 1);
     const z = new Float32Array(size * size * 2);
     const at = (k: number) => (size === 1 ? (lo + hi) / 2 : lo + ((hi - lo) * k) / (size - 1));
     for (let r = 0; r < size; r++) {
@@ -213,7 +236,7 @@ export abstract class LatentModelBase implements LatentModel {
       }
     }
     const zt = { data: z, shape: [size * size, 2] };
-    return { z: zt, images: await this.decode(zt), size };
+    return { z: zt, images: await this.decode(zt, LatentModelBase.one(options)), size };
   }
 }
 

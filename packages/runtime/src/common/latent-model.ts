@@ -5,6 +5,18 @@
 import type { BundleManifest } from './manifest.ts';
 import type { TensorData } from './tensor-data.ts';
 import type { Device } from './device.ts';
+import type { ClassInput } from './classes.ts';
+
+export type { ClassInput };
+
+/**
+ * The class of a conditional VAE (bundle manifest spec.conditional.classes): by name or index, one
+ * for every row or one per row. Required by a conditional model; an unconditional one refuses it
+ * (ClassError, an InputError naming the field `class` and the valid classes).
+ */
+export interface ClassOptions {
+  class?: ClassInput | readonly ClassInput[];
+}
 
 /** Latents: a [N, latentDim] tensor, a flat Float32Array of N * latentDim, or N rows of numbers. */
 export type LatentInput = TensorData | Float32Array | readonly (readonly number[])[] | readonly number[][];
@@ -19,7 +31,7 @@ export interface LoadOptions {
   maxSessionBatch?: number;
 }
 
-export interface SampleOptions {
+export interface SampleOptions extends ClassOptions {
   /** An integer in [0, 2^32 - 1] (seed.ts): same seed -> same latents, in Node and the browser. Default: a random seed (reported back). */
   seed?: number;
   /** Scales the N(0, 1) draws; 1 (default) is the prior, < 1 sharper and less varied. */
@@ -39,7 +51,7 @@ export interface EncodeResult {
   logVar: TensorData | null;
 }
 
-export interface MorphOptions {
+export interface MorphOptions extends ClassOptions {
   /** Include t = 1 (default true). false gives the book's t = 0, 1/steps, ..., (steps-1)/steps. */
   endpoint?: boolean;
 }
@@ -72,7 +84,7 @@ export interface AttributeVectorResult {
   converged: boolean;
 }
 
-export interface GridOptions {
+export interface GridOptions extends ClassOptions {
   /** Images per side (default 10). */
   size?: number;
   /** Grid range on both latent axes (default [-2, 2]: +-2 standard deviations of the prior). */
@@ -96,15 +108,19 @@ export interface LatentModel {
   readonly hasEncoder: boolean;
   /** Stored attribute vectors from attributes.json, by name. */
   readonly attributes: Readonly<Record<string, Float32Array>>;
+  /** A conditional VAE's class names (index = label); undefined for an unconditional model. */
+  readonly classes: readonly string[] | undefined;
 
   /** N(0, temperature^2) latents, seeded; no decoding. */
   sampleLatents(n: number, options?: SampleOptions): { z: TensorData; seed: number };
   sample(n: number, options?: SampleOptions): Promise<SampleResult>;
-  decode(z: LatentInput): Promise<TensorData>;
-  encode(images: ImageInput): Promise<EncodeResult>;
-  /** decode(encode(images).mean). */
-  reconstruct(images: ImageInput): Promise<TensorData>;
-  /** z_a * (1 - t) + z_b * t for `steps` values of t; a and b are latents or single images. */
+  /** Images of latents z; a conditional model decodes them as `options.class`. */
+  decode(z: LatentInput, options?: ClassOptions): Promise<TensorData>;
+  /** Latent means (and log variances) of images; a conditional model encodes them as `options.class`. */
+  encode(images: ImageInput, options?: ClassOptions): Promise<EncodeResult>;
+  /** decode(encode(images).mean), both with `options.class`. */
+  reconstruct(images: ImageInput, options?: ClassOptions): Promise<TensorData>;
+  /** z_a * (1 - t) + z_b * t for `steps` values of t; a and b are latents or single images (encoded as options.class). */
   morph(a: Float32Array | readonly number[] | TensorData, b: Float32Array | readonly number[] | TensorData, steps: number, options?: MorphOptions): Promise<MorphResult>;
   /** The book's get_vector_from_label over images with +1/-1 labels (0 and false count as -1). */
   attributeVector(images: ImageInput, labels: ArrayLike<number | boolean>, options?: AttributeVectorOptions): Promise<AttributeVectorResult>;

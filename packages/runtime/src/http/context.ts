@@ -126,7 +126,7 @@ export function createContext(model: LatentModel, options: AppOptions): AppConte
   return {
     model,
     limits,
-    schemas: makeSchemas(model.latentDim, limits),
+    schemas: makeSchemas(model.latentDim, limits, model.classes),
     codec,
     lifecycle: options.lifecycle ?? { draining: false },
     metrics,

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { seedSchema } from '../common/seed.ts';
+import { classProblem } from '../common/classes.ts';
 
 export interface Limits {
   /** Most images one request may produce or send (default 256). */
@@ -28,7 +29,26 @@ export interface Limits {
 
 export const DEFAULT_LIMITS: Limits = { maxBatch: 256, maxSteps: 64, maxFactors: 32, maxAbs: 1000, maxUploadPixels: 2 ** 25, maxJsonDepth: 16, maxJsonArrayLength: 4096 };
 
-export function makeSchemas(latentDim: number, limits: Limits) {
+/**
+ * The optional `class` field of a conditional VAE's requests: a class name or index (OpenAPI lists
+ * them). An unconditional model refuses any class; a wrong one is refused naming the valid classes
+ * (classes.ts classProblem). A conditional model given no class is refused by the model (ClassError).
+ */
+export function classSchema(classes: readonly string[] | undefined) {
+  const problem = (iss: { input?: unknown }) => classProblem(classes, iss.input);
+  if (!classes) return z.never({ error: problem }).describe('This model is not conditional: no class');
+  return z
+    .union(
+      [
+        z.enum(classes as [string, ...string[]], { error: problem }),
+        z.number({ error: problem }).int({ error: problem }).min(0, { error: problem }).max(classes.length - 1, { error: problem }),
+      ],
+      { error: problem },
+    )
+    .describe('The class to generate, by name or index (a conditional VAE; required)');
+}
+
+export function makeSchemas(latentDim: number, limits: Limits, classes?: readonly string[]) {
   const value = z
     .number({ error: 'must be a finite number' })
     .min(-limits.maxAbs, `must be >= -${limits.maxAbs}`)
@@ -41,6 +61,7 @@ export function makeSchemas(latentDim: number, limits: Limits) {
   const seed = seedSchema;
   const encoding = z.enum(['float', 'uint8']).default('float').describe('JSON pixel encoding: rounded floats in [0, 1] or integers 0..255');
   const n = z.number().int('must be an integer').min(1).max(limits.maxBatch, `at most ${limits.maxBatch} images per request`);
+  const cls = classSchema(classes).optional();
 
   const sample = z.strictObject({
     n: n.default(1),
@@ -48,14 +69,16 @@ export function makeSchemas(latentDim: number, limits: Limits) {
     temperature: z.number().min(0).max(10).default(1),
     encoding,
     includeLatents: z.boolean().default(true),
+    class: cls,
   });
-  const decode = z.strictObject({ z: latents, encoding });
+  const decode = z.strictObject({ z: latents, encoding, class: cls });
   const morph = z.strictObject({
     a: latent,
     b: latent,
     steps: z.number().int('must be an integer').min(2).max(limits.maxSteps, `at most ${limits.maxSteps} steps`).default(10),
     endpoint: z.boolean().default(true),
     encoding,
+    class: cls,
   });
   const attribute = z
     .strictObject({

@@ -20,6 +20,7 @@ export function opsRoutes(ctx: AppContext): Hono {
       latentDim: model.latentDim,
       imageShape: model.imageShape,
       labelNames: model.manifest.labelNames ?? null,
+      classes: model.classes ?? null,
       attributes: Object.keys(model.attributes),
       hasEncoder: model.hasEncoder,
       provider: model.provider,
