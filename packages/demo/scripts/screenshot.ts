@@ -1,7 +1,8 @@
 /**
- * `pnpm screenshot -- --run runs/vae [--out docs/explorer.png] [--device wasm]`: the README's
- * picture. Serves the (already built, or freshly built) site with a run, hovers the plane, pins
- * morph endpoints, waits for the grid, and saves a screenshot of the explorer.
+ * `pnpm screenshot -- --run runs/vae [--out docs/explorer.png] [--device wasm] [--class-grid docs/cvae-class-grid.png]`:
+ * the README's picture. Serves the (already built, or freshly built) site with a run, hovers the
+ * plane, pins morph endpoints, waits for the grid, and saves a screenshot of the explorer; for a
+ * conditional VAE, `--class-grid FILE` also saves the class x sample grid card.
  */
 import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
@@ -13,7 +14,7 @@ import { hoverPlane, pinMorphEndpoints, recordEvents, setMorph, waitForEvent, wa
 
 const { values } = parseArgs({
   args: process.argv.slice(2).filter((a) => a !== '--'),
-  options: { run: { type: 'string' }, out: { type: 'string', default: 'docs/explorer.png' }, device: { type: 'string', default: 'wasm' } },
+  options: { run: { type: 'string' }, out: { type: 'string', default: 'docs/explorer.png' }, device: { type: 'string', default: 'wasm' }, 'class-grid': { type: 'string' } },
 });
 if (!values.run) {
   console.error('usage: pnpm screenshot -- --run runs/NAME [--out docs/explorer.png] [--device wasm|webgpu]');
@@ -37,6 +38,12 @@ try {
   const out = resolve(values.out);
   await page.locator('latent-explorer').screenshot({ path: out });
   console.log(`wrote ${out}`);
+  if (values['class-grid']) {
+    await waitForView(page, 'class-grid', 120_000);
+    const grid = resolve(values['class-grid']);
+    await page.locator('latent-explorer [data-testid="class-grid"]').locator('xpath=..').screenshot({ path: grid });
+    console.log(`wrote ${grid}`);
+  }
 } finally {
   await browser.close();
   await server.close();

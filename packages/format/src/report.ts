@@ -6,7 +6,7 @@
  *   and decoded: PSNR = 10 log10(MAX^2 / MSE) with MAX = 1 (pixels in [0, 1]), MSE the mean over the
  *   image's pixels (the standard definition, e.g. Gonzalez & Woods, "Digital Image Processing",
  *   and scikit-image's `peak_signal_noise_ratio` with data_range=1). `meanDb` averages the
- *   per-image PSNRs; `pooledDb` is the PSNR of the MSE pooled over every image (never lower). A
+ *   per-image PSNRs; `pooledDb` is the PSNR of the MSE pooled over every image (never higher, by Jensen). A
  *   perfect reconstruction (MSE 0) counts as MAX_PSNR_DB.
  * - conditional (conditional VAEs on labelled data): the "GAN-test" of Shmelkov, Schmid & Alahari
  *   2018 ("How good is my GAN?", ECCV): a classifier trained on real images scores generated ones.

@@ -50,7 +50,7 @@ export function createClassGridView(model: ExplorerModel, emit: Emit, opts: { pe
     }
   };
   const reroll = h('button', { type: 'button', 'data-testid': 'class-grid-reroll', onclick: () => { seed++; void render(); } }, '⟳ Re-roll');
-  const labels = h('ol', { class: 'legend', start: 0 }, ...classes.map((name, i) => h('li', { class: 'legend-item' }, `${i} ${name}`)));
+  const labels = h('div', { class: 'legend' }, ...classes.map((name, i) => h('span', { class: 'legend-item' }, `row ${i + 1}: ${name}`)));
   const element = h(
     'section',
     { class: 'card' },
