@@ -10,8 +10,11 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
-import { parseBundleManifest } from '@latentkit/format';
-import { FASHION_LABELS, writeFakeRun } from '../testing/fake-run.ts';
+import { buildModel } from '@latentkit/train';
+import { parseBundleManifest, parseModelSpec } from '@latentkit/format';
+import { exportModel } from '../export-model.ts';
+import { composeVae } from '../model-source.ts';
+import { FASHION_LABELS, randomizeBatchNorm, writeFakeRun } from '../testing/fake-run.ts';
 import { maxAbsDiff, run, uniform } from '../testing/ort.ts';
 import { exportRun } from './export-run.ts';
 
@@ -54,5 +57,29 @@ test('a conditional VAE exports to a bundle whose models take the one-hot label 
     }
   } finally {
     await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test('a conditional spec beyond the book (16x24 RGB, batch norm, leaky ReLU, 4 classes) exports and matches tfjs', async () => {
+  const pair = buildModel(parseModelSpec({
+    type: 'vae', inputShape: [16, 24, 3], latentDim: 3, encoder: { filters: [4, 8] }, norm: 'batch', activation: { name: 'leaky_relu' },
+    decoderOutput: 'conv2d_transpose', conditional: { classes: ['a', 'b', 'c', 'd'] },
+  }), { seed: 6 });
+  randomizeBatchNorm(pair.encoder, 3);
+  randomizeBatchNorm(pair.decoder, 5);
+  const n = 2;
+  const label = { data: oneHot([1, 3], 4), dims: [n, 4] };
+  const z = uniform(n * 3, 21, -2, 2);
+  const images = uniform(n * 16 * 24 * 3, 22);
+  const expected = tf.tidy(() => (pair.decoder.predict([tf.tensor2d(z, [n, 3]), tf.tensor2d(label.data, [n, 4])]) as tf.Tensor).dataSync().slice());
+  const [zMean] = tf.tidy(() => (pair.encoder.predict([tf.tensor4d(images, [n, 16, 24, 3]), tf.tensor2d(label.data, [n, 4])]) as tf.Tensor[]).map((t) => t.dataSync().slice()));
+  for (const [precision, tol] of [['fp32', 1e-5], ['fp16', 2e-2]] as const) {
+    const dec = await run(exportModel(pair.decoder as never, { role: 'decoder', precision }), { z: { data: z, dims: [n, 3] }, label });
+    assert.ok(maxAbsDiff(dec.image!.data, expected) < tol, `${precision} decoder ${maxAbsDiff(dec.image!.data, expected)}`);
+    const enc = await run(exportModel(pair.encoder as never, { role: 'encoder', precision }), { image: { data: images, dims: [n, 16, 24, 3] }, label, epsilon: { data: new Float32Array(n * 3), dims: [n, 3] } });
+    const scale = Math.max(1, ...Array.from(zMean!, Math.abs));
+    assert.ok(maxAbsDiff(enc.z_mean!.data, zMean!) < tol * scale, `${precision} encoder ${maxAbsDiff(enc.z_mean!.data, zMean!)}`);
+    const vae = await run(exportModel(composeVae(pair.encoder as never, pair.decoder as never), { role: 'vae', precision }), { image: { data: images, dims: [n, 16, 24, 3] }, label });
+    assert.deepEqual(vae.reconstruction!.dims, [n, 16, 24, 3]);
   }
 });

@@ -71,3 +71,19 @@ test('training a conditional VAE moves the weights that read the label and lower
   tf.dispose([x, ...Object.values(whole.grads), ...Object.values(split.grads)]);
   adam.dispose();
 });
+
+test('a conditional spec beyond the book: 16x24 RGB, batch norm, leaky ReLU, latent 3, four classes', () => {
+  const spec = parseModelSpec({
+    type: 'vae', inputShape: [16, 24, 3], latentDim: 3, encoder: { filters: [4, 8] }, norm: 'batch', activation: { name: 'leaky_relu' },
+    loss: { type: 'mse', scale: 100 }, conditional: { classes: ['a', 'b', 'c', 'd'] },
+  });
+  const pair = buildFromSpec(spec, { seed: 2 });
+  assert.deepEqual(pair.encoder.getLayer('encoder_concat').outputShape, [null, 16, 24, 7]);
+  assert.deepEqual(pair.decoder.outputs[0]!.shape, [null, 16, 24, 3]);
+  const x = tf.randomUniform([4, 16, 24, 3], 0, 1, 'float32', 5) as tf.Tensor4D;
+  const adam = new Adam({ learningRate: 1e-3 });
+  const l = trainStep(pair, adam, x, { eps: new Float32Array(12), labels: Int32Array.from([0, 1, 2, 3]) });
+  assert.ok(Number.isFinite(l.total) && l.kl !== undefined);
+  x.dispose();
+  adam.dispose();
+});
