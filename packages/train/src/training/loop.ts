@@ -194,7 +194,7 @@ function runSettings(
 /**
  * Trains `options.model` (a preset or a spec) on `options.engine` for `options.epochs` epochs (a resumed run continues up
  * to that number) and writes the run folder `options.outDir` (layout: @latentkit/format's layout.ts): checkpoints every
- * epoch, metrics.jsonl, sample PNGs, then the final models, pictures and manifest.json. Losses are
+ * epoch, metrics.jsonl, sample PNGs, then the final models, pictures, report.json (the quality report, unless `report: false`) and manifest.json. Losses are
  * per image (spec.loss.scale x BCE or MSE; for VAEs + beta x w(epoch) x KL, w the KL warm-up weight;
  * metrics record the unweighted KL).
  * Returns the manifest, the per-epoch history and the trained pair (on the engine; caller disposes).
@@ -202,7 +202,8 @@ function runSettings(
  *   a run folder that already holds files without `resume`, data whose image shape does not fit the
  *   model, empty data, or a spec the schema refuses; CheckpointError when `resume` finds a run of
  *   another spec, batch size or seed; EngineError when the engine's backend cannot be activated; DataError from the datasets;
- *   ValueError when a new run's TensorBoard log folder already holds events files;
+ *   ValueError when a new run's TensorBoard log folder already holds events files, or when a conditional spec's
+ *   data has no labels or other classes than the spec's (checkClasses);
  *   a plain Error when the loss becomes NaN or infinite (training diverged).
  */
 export async function train(options: TrainOptions): Promise<TrainResult> {
