@@ -37,9 +37,12 @@ export abstract class LatentModelBase implements LatentModel {
   abstract decode(z: LatentInput, options?: ClassOptions): Promise<TensorData>;
   abstract encode(images: ImageInput, options?: ClassOptions): Promise<EncodeResult>;
 
-  /** A conditional VAE's class names, from the manifest (spec.conditional.classes); undefined otherwise. */
+  /**
+   * A conditional VAE's class names, from the manifest (spec.conditional.classes); undefined otherwise
+   * (also for a hand-made manifest without a spec, as test doubles have).
+   */
   get classes(): readonly string[] | undefined {
-    return this.manifest.spec.conditional?.classes;
+    return this.manifest.spec?.conditional?.classes;
   }
 
   /** The class index of each of `n` rows (classes.ts classRows); undefined for an unconditional model. @throws ClassError */

@@ -112,6 +112,9 @@ export class MicroBatchedModel extends LatentModelBase {
   get hasEncoder(): boolean {
     return this.inner.hasEncoder;
   }
+  override get classes(): readonly string[] | undefined {
+    return this.inner.classes;
+  }
 
   /** Latent rows waiting for a batch (not counting the batch running). */
   get queuedRows(): number {
