@@ -15,4 +15,5 @@ export { ImageFolderDataset } from './image-folder/dataset.ts';
 export { scanImageFolder, IMAGE_EXTENSIONS } from './image-folder/scan.ts';
 export { decodeImage, FITS, type Fit, type DecodeTarget } from './image-folder/decode.ts';
 export type { LabelSource } from './image-folder/labels.ts';
+export { labelsFromAttribute, attributeClassNames } from './attribute-labels.ts';
 export { writeMixedFolder, type MixedFolder, type MixedFolderOptions } from './image-folder/sample-folder.ts';

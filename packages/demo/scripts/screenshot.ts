@@ -1,8 +1,10 @@
 /**
- * `pnpm screenshot -- --run runs/vae [--out docs/explorer.png] [--device wasm]`: the README's
- * picture. Serves the (already built, or freshly built) site with a run, hovers the plane, pins
- * morph endpoints, waits for the grid (a 2-d model), or hovers the principal-component plane and
- * switches the morph to slerp (a larger latent with latents.json's pca), and saves a screenshot of the explorer.
+ * `pnpm screenshot -- --run runs/vae [--out docs/explorer.png] [--device wasm] [--class-grid docs/cvae-class-grid.png]`:
+ * the README's picture. Serves the (already built, or freshly built) site with a run, hovers the
+ * plane, pins morph endpoints, waits for the grid (a 2-d model), or hovers the principal-component
+ * plane and switches the morph to slerp (a larger latent with latents.json's pca), and saves a
+ * screenshot of the explorer; for a conditional VAE, `--class-grid FILE` also saves the class x
+ * sample grid card.
  */
 import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
@@ -14,7 +16,7 @@ import { hoverPcPlane, hoverPlane, pinMorphEndpoints, recordEvents, setMorph, wa
 
 const { values } = parseArgs({
   args: process.argv.slice(2).filter((a) => a !== '--'),
-  options: { run: { type: 'string' }, out: { type: 'string', default: 'docs/explorer.png' }, device: { type: 'string', default: 'wasm' } },
+  options: { run: { type: 'string' }, out: { type: 'string', default: 'docs/explorer.png' }, device: { type: 'string', default: 'wasm' }, 'class-grid': { type: 'string' } },
 });
 if (!values.run) {
   console.error('usage: pnpm screenshot -- --run runs/NAME [--out docs/explorer.png] [--device wasm|webgpu]');
@@ -45,6 +47,12 @@ try {
   const out = resolve(values.out);
   await page.locator('latent-explorer').screenshot({ path: out });
   console.log(`wrote ${out}`);
+  if (values['class-grid']) {
+    await waitForView(page, 'class-grid', 120_000);
+    const grid = resolve(values['class-grid']);
+    await page.locator('latent-explorer [data-testid="class-grid"]').locator('xpath=..').screenshot({ path: grid });
+    console.log(`wrote ${grid}`);
+  }
 } finally {
   await browser.close();
   await server.close();

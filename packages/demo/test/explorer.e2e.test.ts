@@ -12,7 +12,7 @@ import { buildSite } from '../src/build/build-site.ts';
 import { serveDemo, type DemoServer } from '../src/server/serve-demo.ts';
 import { startStaticServer } from '../src/server/static-server.ts';
 import { launchChromium } from './browser.ts';
-import { writeFreshBundle } from './fixtures/fresh-bundle.ts';
+import { FASHION_LABELS, writeFreshBundle } from './fixtures/fresh-bundle.ts';
 import { ARTIFACTS, events, hoverPcPlane, hoverPlane, meanAbsDiff, pinMorphEndpoints, pixels, recordEvents, setMorph, spread, waitForEvent, waitForView } from './page-helpers.ts';
 import { recordWireBytes } from './wire-bytes.ts';
 
@@ -20,6 +20,7 @@ let work: string;
 let siteDir: string;
 let vaeRun: string;
 let facesRun: string;
+let cvaeRun: string;
 let server: DemoServer;
 let browser: Browser;
 
@@ -38,9 +39,10 @@ async function openExplorer(url: string, b: Browser = browser): Promise<Page> {
 before(async () => {
   work = await mkdtemp(join(tmpdir(), 'lk-demo-e2e-'));
   siteDir = join(work, 'site');
-  [vaeRun, facesRun] = await Promise.all([
+  [vaeRun, facesRun, cvaeRun] = await Promise.all([
     writeFreshBundle(join(work, 'runs', 'vae'), 'vae', 7, 150, ['fp16']),
     writeFreshBundle(join(work, 'runs', 'faces'), 'faces-vae'),
+    writeFreshBundle(join(work, 'runs', 'cvae'), 'vae', 7, 150, [], FASHION_LABELS),
   ]);
   await buildSite(siteDir);
   server = await serveDemo({ run: vaeRun, port: 0, build: false, siteDir });
@@ -288,6 +290,63 @@ describe('latent tools on wasm: principal-component plane, slerp morph', () => {
       await page.close();
     } finally {
       await faces.close();
+      }
+    });
+  });
+
+describe('conditional VAE', () => {
+  test('the class picker re-decodes the views in the picked class; the class x sample grid has a row per class; <latent-sample class> draws that class', async () => {
+    const cvae = await serveDemo({ run: cvaeRun, port: 0, build: false, siteDir });
+    try {
+      const page = await openExplorer(`${cvae.url}/?device=wasm`);
+      await waitForView(page, 'class-grid');
+      await waitForView(page, 'samples');
+      const grid = await pixels(page, 'class-grid');
+      assert.equal(grid.length, 10 * 32 * 8 * 32 * 4, 'a 10-class x 8-sample mosaic');
+      // Rows are classes: the same z decoded as two classes gives different images.
+      const rowOf = (p: number[], r: number) => p.slice(r * 32 * 8 * 32 * 4, (r + 1) * 32 * 8 * 32 * 4);
+      assert.ok(meanAbsDiff(rowOf(grid, 1), rowOf(grid, 7)) > 2, 'Trouser and Sneaker rows differ');
+      const before = await pixels(page, 'sample-0');
+      const count = (await events(page, 'latent-decoded')).filter((e) => e.detail.view === 'samples').length;
+      await page.evaluate(() => {
+        const s = document.querySelector('latent-explorer')?.shadowRoot?.querySelector('[data-testid="class-picker"]') as HTMLSelectElement;
+        s.value = '7';
+        s.dispatchEvent(new Event('change', { bubbles: true }));
+      });
+      await page.waitForFunction(
+        (n) => (window as unknown as { __lk: { type: string; detail: { view?: string } }[] }).__lk.filter((e) => e.type === 'latent-decoded' && e.detail.view === 'samples').length > n,
+        count,
+      );
+      const after = await pixels(page, 'sample-0');
+      assert.ok(meanAbsDiff(before, after) > 2, 'the same sample decoded as Sneaker instead of T-shirt/top looks different');
+      await page.screenshot({ path: join(ARTIFACTS, 'explorer-cvae.png'), fullPage: true });
+      // <latent-sample class>: by name, by index (the same images), another class (different), an unknown one (an error naming the classes).
+      await page.evaluate(() => {
+        for (const [id, cls] of [['by-name', 'Sneaker'], ['by-index', '7'], ['other', 'Trouser'], ['bad', 'Hat']]) {
+          const el = document.createElement('latent-sample');
+          el.id = id!;
+          el.setAttribute('src', '/bundle/');
+          el.setAttribute('device', 'wasm');
+          el.setAttribute('count', '2');
+          el.setAttribute('seed', '5');
+          el.setAttribute('class', cls!);
+          document.body.append(el);
+        }
+      });
+      await page.waitForFunction(
+        () => (window as unknown as { __lk: { type: string }[] }).__lk.filter((e) => e.type === 'latent-first-image').length >= 4,
+        undefined,
+        { timeout: 60_000 },
+      );
+      const byName = await pixels(page, 'sample-0', 'latent-sample#by-name');
+      assert.deepEqual(await pixels(page, 'sample-0', 'latent-sample#by-index'), byName);
+      assert.ok(meanAbsDiff(byName, await pixels(page, 'sample-0', 'latent-sample#other')) > 2);
+      const error = await page.evaluate(() => document.querySelector('latent-sample#bad')?.shadowRoot?.querySelector('[data-testid="error"]')?.textContent ?? '');
+      assert.match(error, /unknown class "Hat"; valid classes: 0 "T-shirt\/top".*7 "Sneaker"/);
+      assert.equal(await page.evaluate(() => document.querySelector('latent-sample#by-name')?.shadowRoot?.querySelector('[data-testid="class"]')?.textContent), 'Sneaker');
+      await page.close();
+    } finally {
+      await cvae.close();
     }
   });
 });

@@ -3,6 +3,8 @@
  *   decoder: z -> image
  *   encoder: image -> z (AE) | z_mean, z_log_var (+ z) (VAE)
  *   vae:     image -> reconstruction, then the encoder's outputs
+ * A conditional VAE's models (two inputs) take `label` second: decoder z, label -> image; encoder and
+ * vae image, label -> ... (LABEL_INPUT: [batch, K] float32 one-hot).
  * Without a role, the Keras layer names are used.
  */
 import { ExportError } from './errors.ts';
@@ -16,6 +18,12 @@ const ENCODER_OUTPUTS: Record<number, string[]> = { 1: ['z'], 2: ['z_mean', 'z_l
  * to sample z, or zeros to get z = z_mean.
  */
 export const NOISE_INPUT = 'epsilon';
+
+/**
+ * Name of a conditional model's second input, [batch, K] float32: the one-hot class (1 at the class
+ * index, 0 elsewhere; K = the manifest's spec.conditional.classes.length).
+ */
+export const LABEL_INPUT = 'label';
 
 function encoderOutputs(n: number, role: string): string[] {
   const names = ENCODER_OUTPUTS[n];
@@ -36,14 +44,17 @@ function kerasNames(keys: TensorKey[]): string[] {
 
 export function ioNames(role: ModelRole | undefined, inputs: TensorKey[], outputs: TensorKey[]): { inputs: string[]; outputs: string[] } {
   if (!role) return { inputs: kerasNames(inputs), outputs: kerasNames(outputs) };
-  if (inputs.length !== 1) throw new ExportError(`role "${role}": the model must have exactly one input, this one has ${inputs.length}`);
+  if (inputs.length !== 1 && inputs.length !== 2) {
+    throw new ExportError(`role "${role}": the model must have one input, or two for a conditional model (the second the one-hot label); this one has ${inputs.length}`);
+  }
+  const label = inputs.length === 2 ? [LABEL_INPUT] : [];
   switch (role) {
     case 'decoder':
       if (outputs.length !== 1) throw new ExportError(`role "decoder": the model must have exactly one output (the image), this one has ${outputs.length}`);
-      return { inputs: ['z'], outputs: ['image'] };
+      return { inputs: ['z', ...label], outputs: ['image'] };
     case 'encoder':
-      return { inputs: ['image'], outputs: encoderOutputs(outputs.length, role) };
+      return { inputs: ['image', ...label], outputs: encoderOutputs(outputs.length, role) };
     case 'vae':
-      return { inputs: ['image'], outputs: ['reconstruction', ...encoderOutputs(outputs.length - 1, role)] };
+      return { inputs: ['image', ...label], outputs: ['reconstruction', ...encoderOutputs(outputs.length - 1, role)] };
   }
 }

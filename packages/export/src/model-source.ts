@@ -265,6 +265,27 @@ export function inputShapeOf(topology: ModelTopologyJSON, where: string): (numbe
   return shape.slice(1);
 }
 
+/** The shape of the second input of a conditional pair ([K]), or undefined when both models take one input. */
+function labelInputShape(encCfg: ModelConfig, decCfg: ModelConfig): (number | null)[] | undefined {
+  const encInputs = encCfg.input_layers?.length ?? 1;
+  const decInputs = decCfg.input_layers?.length ?? 1;
+  if (encInputs === 1 && decInputs === 1) return undefined;
+  if (encInputs !== 2 || decInputs !== 2) {
+    throw new ExportError(`composeVae: the encoder takes ${encInputs} input(s) and the decoder ${decInputs}; a conditional pair takes two each (image or z, then the one-hot label)`);
+  }
+  const shapeOf = (cfg: ModelConfig) => {
+    const [name] = cfg.input_layers![1]!;
+    const layer = cfg.layers.find((l) => l.config.name === name);
+    return ((layer?.config.batch_input_shape ?? (layer?.config as { batch_shape?: (number | null)[] })?.batch_shape) as (number | null)[] | undefined)?.slice(1);
+  };
+  const enc = shapeOf(encCfg);
+  const dec = shapeOf(decCfg);
+  if (!enc || enc.join() !== dec?.join()) {
+    throw new ExportError(`composeVae: the encoder's label input has shape [${enc ?? '?'}] and the decoder's [${dec ?? '?'}]; they must be the same [K]`);
+  }
+  return enc;
+}
+
 /**
  * One model image -> [reconstruction, ...], the decoder fed with the encoder's first output: z for
  * the AE, z_mean for VAEs (deterministic; the Sampling layer and its noise are left out).
@@ -285,17 +306,21 @@ export function composeVae(encoder: ExportableModel, decoder: ExportableModel): 
     throw new ExportError(`composeVae: the encoder was written by ${writer} and the decoder by ${dec.writer ?? 'tfjs'}; export a pair written by one framework (their layers compute differently)`);
   }
   const shape = inputShapeOf(enc.topology, 'encoder');
+  // A conditional pair (two inputs each): the label feeds both, as `label` [batch, K].
+  const labelShape = labelInputShape(encCfg, decCfg);
+  const label: [string, number, number, Record<string, never>][] = labelShape ? [['label', 0, 0, {}]] : [];
   const layers: LayerJSON[] = [
     { class_name: 'InputLayer', config: { name: 'image', batch_input_shape: [null, ...shape] }, inbound_nodes: [] },
-    { class_name: 'Functional', name: 'encoder', config: { ...encCfg, name: 'encoder' }, inbound_nodes: [[['image', 0, 0, {}]]] },
-    { class_name: 'Functional', name: 'decoder', config: { ...decCfg, name: 'decoder' }, inbound_nodes: [[['encoder', 1, 0, {}]]] },
+    ...(labelShape ? [{ class_name: 'InputLayer', config: { name: 'label', batch_input_shape: [null, ...labelShape] }, inbound_nodes: [] } as LayerJSON] : []),
+    { class_name: 'Functional', name: 'encoder', config: { ...encCfg, name: 'encoder' }, inbound_nodes: [[['image', 0, 0, {}], ...label]] },
+    { class_name: 'Functional', name: 'decoder', config: { ...decCfg, name: 'decoder' }, inbound_nodes: [[['encoder', 1, 0, {}], ...label]] },
   ];
   const outputs: TensorKey[] = [['decoder', 1, 0]];
   // z_mean and z_log_var for VAEs (their z needs noise), z for the AE.
   for (let i = 0; i < Math.min(nOut, 2); i++) outputs.push(['encoder', 1, i]);
   return {
     kind: 'keras-source',
-    topology: { class_name: 'Functional', config: { name: 'vae', layers, input_layers: [['image', 0, 0]], output_layers: outputs } },
+    topology: { class_name: 'Functional', config: { name: 'vae', layers, input_layers: labelShape ? [['image', 0, 0], ['label', 0, 0]] : [['image', 0, 0]], output_layers: outputs } },
     writer,
     // A pair read from Keras files with problems keeps its refusal (one error, naming the file).
     refuse: enc.refuse ?? dec.refuse,

@@ -14,13 +14,17 @@ export {
 } from './run-manifest.ts';
 export {
   modelSpecSchema, activationSpecSchema, klWarmupSchema, PRESET_SPECS, KERAS_LEAKY_RELU_ALPHA, presetSpec, presetOf,
-  isVariationalSpec, klWarmupWeight, describeSpec, sizeProblem, parseModelSpec, modelLabel,
+  isVariationalSpec, klWarmupWeight, unconditional, classesOf, describeSpec, sizeProblem, parseModelSpec, modelLabel,
   type ModelSpec, type ModelSpecInput, type ActivationSpec, type KlWarmup,
 } from './model-spec.ts';
 export {
   bundleManifestSchema, onnxSectionSchema, onnxFileInfoSchema, tensorInfoSchema, parseBundleManifest,
   type BundleManifest, type OnnxSection, type OnnxFileInfo, type TensorInfo,
 } from './bundle-manifest.ts';
+export {
+  qualityReportSchema, classQualitySchema, parseQualityReport, describeQualityReport, REPORT_FORMAT, MAX_PSNR_DB,
+  type QualityReport, type ClassQuality,
+} from './report.ts';
 export { latentPcaSchema, latentsSchema, parseLatents, type LatentPca, type Latents } from './latents.ts';
 export { attributesSchema, parseAttributes, type Attributes } from './attributes.ts';
 export { parseJsonText } from './parse.ts';

@@ -14,6 +14,7 @@
  *   latent-scatter.png       2-d models: test latents coloured by label
  *   latents.json             2-d models: Latents (latents.ts)
  *   latent-histograms.png    faces VAE: per-dimension histograms against N(0, 1)
+ *   report.json              QualityReport (report.ts): validation PSNR; conditional fidelity vs the k-NN ceiling
  *   logs/                    TensorBoard events files (events.out.tfevents.*), one per training process;
  *                            elsewhere when `pnpm train --logdir DIR` is given (DIR/<run folder name>)
  *   bundle/                  fp32 bundle written by `pnpm export`; bundle-fp16/, bundle-int8/ beside it
@@ -39,6 +40,7 @@ export const RUN_FILES = {
   latentScatter: 'latent-scatter.png',
   latents: 'latents.json',
   latentHistograms: 'latent-histograms.png',
+  report: 'report.json',
   logs: 'logs',
 } as const;
 

@@ -86,6 +86,23 @@ const specObject = z.object({
   /** Weight of the KL term (beta-VAE, Higgins et al. 2017); 1 in the book. Ignored by the AE. */
   beta: z.number().min(0).max(1e9).default(1),
   klWarmup: klWarmupSchema.default({ schedule: 'none' }),
+  /**
+   * A conditional VAE (Sohn, Lee & Yan 2015, "Learning Structured Output Representation using Deep
+   * Conditional Generative Models", NeurIPS): `classes` are the class names, index = label. The label
+   * enters both networks as a one-hot vector y [K] (K = classes.length):
+   * - encoder: y is broadcast to a one-hot map [H, W, K] (Reshape [1, 1, K], then UpSampling2D by
+   *   [H, W], nearest) and concatenated to the image channels, so the first conv sees [H, W, C + K]
+   *   (layers encoder_label_reshape, encoder_label_map, encoder_concat). A one-hot map rather than an
+   *   Embedding: no learned parameters beyond the conv's K extra input channels, the same input (y)
+   *   for both networks, and only layers every ONNX runtime and int8 pass already handle.
+   * - decoder: [z, y] concatenated (decoder_concat) before decoder_dense.
+   * Both tfjs models take y as a second input `label` [n, K], float32 one-hot; the exported ONNX
+   * graphs keep that form (see @latentkit/export's README). Only VAEs (type 'vae') can be conditional.
+   */
+  conditional: z.object({
+    classes: z.array(z.string().min(1).max(200)).min(2).max(1000)
+      .refine((c) => new Set(c).size === c.length, 'class names must be unique'),
+  }).optional(),
 });
 
 /**
@@ -120,6 +137,9 @@ export function sizeProblem(spec: { inputShape: readonly number[]; encoder: { fi
 export const modelSpecSchema = specObject.superRefine((spec, ctx) => {
   const problem = sizeProblem(spec);
   if (problem) ctx.addIssue({ code: 'custom', path: ['inputShape'], message: problem });
+  if (spec.conditional && spec.type !== 'vae') {
+    ctx.addIssue({ code: 'custom', path: ['conditional'], message: 'only a VAE (type "vae") can be conditional (a conditional VAE, Sohn et al. 2015)' });
+  }
 });
 export type ModelSpec = z.infer<typeof modelSpecSchema>;
 /** What a spec file may hold: every field with a default may be left out. */
@@ -175,12 +195,26 @@ export function presetSpec(kind: ModelKind, overrides: { latentDim?: number; los
 
 /**
  * The preset `spec` is, if any: the same network and loss as one of the book's models, at any latent
- * size (and any reconstruction scale, beta and warm-up: those change training, not the graph).
+ * size (and any reconstruction scale, beta and warm-up: those change training, not the graph). A
+ * conditional spec is no preset (its graphs take a label); `presetOf(unconditional(spec))` names the
+ * book model it conditions.
  */
 export function presetOf(spec: ModelSpec): ModelKind | undefined {
+  if (spec.conditional) return undefined;
   const graph = (s: ModelSpec) =>
     JSON.stringify([s.type, s.inputShape, s.encoder, s.norm, s.activation, s.decoderOutput, s.loss.type]);
   return MODEL_KINDS.find((k) => graph(PRESET_SPECS[k]) === graph(spec));
+}
+
+/** `spec` without its `conditional` field (a copy): the unconditional model of the same network. */
+export function unconditional(spec: ModelSpec): ModelSpec {
+  const { conditional: _dropped, ...rest } = spec;
+  return structuredClone(rest);
+}
+
+/** The class names of a conditional spec (index = label), or undefined for an unconditional one. */
+export function classesOf(spec: Pick<ModelSpec, 'conditional'>): readonly string[] | undefined {
+  return spec.conditional?.classes;
 }
 
 /** True for specs whose encoder outputs [z_mean, z_log_var, z]. */
@@ -219,6 +253,7 @@ export function describeSpec(spec: ModelSpec): string {
     if (spec.beta !== 1) parts.push(`beta ${spec.beta}`);
     if (spec.klWarmup.schedule === 'linear') parts.push(`KL warm-up ${spec.klWarmup.epochs} epochs`);
     if (spec.klWarmup.schedule === 'cyclical') parts.push(`cyclical KL (period ${spec.klWarmup.period}, ratio ${spec.klWarmup.ratio})`);
+    if (spec.conditional) parts.push(`conditional on ${spec.conditional.classes.length} classes`);
   }
   return parts.join(', ');
 }
@@ -232,7 +267,7 @@ export function parseModelSpec(json: unknown, file = 'spec.json'): ModelSpec {
   return parseWith(modelSpecSchema, json, file, 'A model spec is described in @latentkit/format model-spec.ts');
 }
 
-/** A short name for logs and UIs: the manifest's preset kind, else `ae 48x48x3` / `vae 48x48x3`. */
-export function modelLabel(manifest: { kind?: ModelKind; spec: Pick<ModelSpec, 'type' | 'inputShape'> }): string {
-  return manifest.kind ?? `${manifest.spec.type} ${manifest.spec.inputShape.join('x')}`;
+/** A short name for logs and UIs: the manifest's preset kind, else `ae 48x48x3` / `vae 48x48x3` / `cvae 32x32x1` (conditional). */
+export function modelLabel(manifest: { kind?: ModelKind; spec: Pick<ModelSpec, 'type' | 'inputShape' | 'conditional'> }): string {
+  return manifest.kind ?? `${manifest.spec.conditional ? 'c' : ''}${manifest.spec.type} ${manifest.spec.inputShape.join('x')}`;
 }

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { initEngine } from '@latentkit/train/engine';
 import { buildModel } from '@latentkit/train';
-import { RUN_FORMAT, createRng, normals, type BundleManifest, type ModelKind } from '@latentkit/format';
+import { RUN_FORMAT, createRng, normals, presetSpec, type BundleManifest, type ModelKind } from '@latentkit/format';
 import { exportModel } from '@latentkit/export';
 
 export interface FixtureOptions {
@@ -24,6 +24,8 @@ export interface FixtureOptions {
   layout?: 'nhwc' | 'nchw';
   /** Written verbatim as latents.json (e.g. a `pca` section for traverse tests). */
   latents?: unknown;
+  /** A conditional VAE of `kind` on these classes (spec.conditional). */
+  classes?: string[];
 }
 
 const cache = new Map<string, string>();
@@ -46,7 +48,9 @@ export async function makeBundle(options: FixtureOptions = {}): Promise<string> 
   const hit = cache.get(key);
   if (hit) return hit;
   await initEngine('cpu', { log: () => {} });
-  const pair = buildModel(kind, { seed, ...(options.latentDim ? { latentDim: options.latentDim } : {}) });
+  const pair = options.classes
+    ? buildModel({ ...presetSpec(kind, { latentDim: options.latentDim }), conditional: { classes: options.classes } }, { seed })
+    : buildModel(kind, { seed, ...(options.latentDim ? { latentDim: options.latentDim } : {}) });
   const dir = join(tempRoot(), `${kind}-${cache.size}`);
   mkdirSync(dir, { recursive: true });
   const precision = options.precision ?? 'fp32';
@@ -56,10 +60,10 @@ export async function makeBundle(options: FixtureOptions = {}): Promise<string> 
   const manifest: BundleManifest = {
     format: RUN_FORMAT,
     spec: pair.spec,
-    kind,
+    ...(options.classes ? {} : { kind }),
     latentDim: pair.latentDim,
     imageShape: pair.imageShape,
-    ...(kind === 'faces-vae' ? { attributeNames: options.attributes ?? [] } : { labelNames: ['T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot'] }),
+    ...(kind === 'faces-vae' ? { attributeNames: options.attributes ?? [] } : { labelNames: options.classes ?? ['T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot'] }),
     data: { name: kind === 'faces-vae' ? 'fixture-faces' : 'fixture-fashion', source: 'untrained (test fixture)', train: 0, validation: 0 },
     epochs: 0,
     batchSize: 1,

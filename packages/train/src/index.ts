@@ -21,6 +21,9 @@ export {
 } from './models/presets.ts';
 export { buildFromSpec, type SpecModelArgs } from './models/spec-model.ts';
 export { Sampling, type SamplingArgs } from './models/sampling.ts';
+export { classCount, oneHotLabels, cyclingLabels, withLabels } from './models/conditional.ts';
+export { qualityReport, psnrDb, REPORT_DEFAULTS, type QualityReportOptions } from './quality/quality-report.ts';
+export { KnnClassifier } from './quality/knn.ts';
 export { saveModel, loadModel, fileHandler, MODEL_JSON, WEIGHTS_BIN } from './models/io.ts';
 export { train, evaluate, engineLabel, defaultLearningRate, FACES_MICRO_BATCH, type TrainOptions, type TrainResult } from './training/loop.ts';
 export {

@@ -1,8 +1,11 @@
 /**
- * <latent-sample src=".../bundle" count="8" temperature="1" seed="1" device="auto" controls>
+ * <latent-sample src=".../bundle" count="8" temperature="1" seed="1" device="auto" controls class="Sneaker">
  *
- * A strip of random samples from a bundle; `controls` adds re-roll and temperature. Attributes in,
- * events out (latent-ready, latent-first-image, latent-decoded, latent-error); `reroll()` draws again.
+ * A strip of random samples from a bundle; `controls` adds re-roll and temperature. `class` (a class
+ * name or index) picks what a conditional VAE generates (default its first class); on an
+ * unconditional bundle, or with an unknown name, the element shows the error (latent-error) naming
+ * the valid classes. Attributes in, events out (latent-ready, latent-first-image, latent-decoded,
+ * latent-error); `reroll()` draws again.
  */
 import { modelLabel } from '@latentkit/format';
 import { h } from '../explorer/dom.ts';
@@ -10,13 +13,14 @@ import { describeBackend } from '../explorer/explorer.ts';
 import { EXPLORER_CSS } from '../explorer/styles.ts';
 import { createSamplesView, type SamplesView } from '../explorer/samples-view.ts';
 import { loadExplorerModel, type DemoDevice } from '../model/load-bundle.ts';
+import { classIndex } from '@latentkit/runtime/web';
 import { dispatcher } from './dispatch.ts';
 
 const SAMPLE_CSS = `.root { padding: 10px; } .card { padding: 10px; } .tiles { grid-template-columns: repeat(var(--cols, 4), 1fr); }
 .bar { margin-bottom: 8px; } .controls { margin: 8px 0 0; }`;
 
 export class LatentSampleElement extends HTMLElement {
-  static observedAttributes = ['src', 'device', 'count', 'columns', 'temperature', 'seed', 'controls', 'precision'];
+  static observedAttributes = ['src', 'device', 'count', 'columns', 'temperature', 'seed', 'controls', 'precision', 'class'];
   private generation = 0;
   private view: SamplesView | undefined;
 
@@ -49,8 +53,11 @@ export class LatentSampleElement extends HTMLElement {
     const body = h('div', { class: 'root' }, h('div', { class: 'loading' }, h('div', { class: 'spinner' }), 'Loading model…'));
     root.replaceChildren(h('style', {}, EXPLORER_CSS + SAMPLE_CSS), body);
     try {
-      const model = await loadExplorerModel(src, (this.getAttribute('device') ?? 'auto') as DemoDevice, this.getAttribute('precision') ?? undefined);
+      const loaded = await loadExplorerModel(src, (this.getAttribute('device') ?? 'auto') as DemoDevice, this.getAttribute('precision') ?? undefined);
       if (!live()) return;
+      const wanted = this.getAttribute('class');
+      // This element's own class choice (the loaded bundle may be shared with other elements).
+      const model = wanted === null ? loaded.withClass(0) : loaded.withClass(classIndex(loaded.classes, wanted));
       let first = true;
       this.view = createSamplesView(model, emit, {
         count,
@@ -65,7 +72,8 @@ export class LatentSampleElement extends HTMLElement {
       });
       this.view.element.style.setProperty('--cols', String(Math.min(count, clampInt(this.getAttribute('columns'), 4, 1, 16))));
       const chip = h('span', { class: `chip backend ${model.backend.provider}`, 'data-testid': 'backend' }, describeBackend(model));
-      body.replaceChildren(h('div', { class: 'bar' }, chip, h('span', { class: 'chip' }, `${modelLabel(model.manifest)} · ${model.manifest.latentDim}-d`)), this.view.element);
+      const classChip = model.classes ? h('span', { class: 'chip', 'data-testid': 'class' }, model.classes[model.classIndex]!) : null;
+      body.replaceChildren(h('div', { class: 'bar' }, chip, h('span', { class: 'chip' }, `${modelLabel(model.manifest)} · ${model.manifest.latentDim}-d`), classChip), this.view.element);
       if (!this.hasAttribute('controls')) this.view.element.querySelector('.controls')?.setAttribute('hidden', '');
       this.view.render();
       emit('latent-ready', {

@@ -3,7 +3,8 @@
  * by the demo site (which is just a page around that element). Views appear by model kind:
  * 2-d models get the plane and the grid; larger latents get the principal-component plane and sliders
  * when latents.json has `pca` (written by `pnpm export`); every model gets samples and morph (linear
- * or slerp); the faces VAE gets attribute sliders when the bundle has attributes.json.
+ * or slerp); the faces VAE gets attribute sliders when the bundle has attributes.json; a conditional
+ * VAE gets a class picker (every view then decodes in the picked class) and a class x sample grid.
  */
 import { modelLabel } from '@latentkit/format';
 import { h } from './dom.ts';
@@ -14,6 +15,7 @@ import { createSamplesView } from './samples-view.ts';
 import { createMorphView } from './morph-view.ts';
 import { createAttributesView } from './attributes-view.ts';
 import { createPcPlaneView } from './pc-plane-view.ts';
+import { createClassGridView, createClassPicker } from './class-view.ts';
 import type { Emit } from './events.ts';
 import type { ExplorerModel } from './model-types.ts';
 
@@ -36,7 +38,8 @@ export async function mountExplorer(root: ShadowRoot, options: MountOptions): Pr
   root.replaceChildren(style, body);
   let model: ExplorerModel;
   try {
-    model = await options.load();
+    // A copy with its own class choice: other elements may share the loaded bundle.
+    model = (await options.load()).withClass(0);
   } catch (e) {
     const message = (e as Error)?.message ?? String(e);
     body.replaceChildren(h('div', { class: 'error', 'data-testid': 'error' }, `Could not load the model.\n\n${message}`));
@@ -80,6 +83,8 @@ export async function mountExplorer(root: ShadowRoot, options: MountOptions): Pr
     showPins();
   };
 
+  // Views that decode, re-rendered when a conditional model's class changes.
+  const rerender: (() => void)[] = [];
   if (m.latentDim === 2) {
     const plane = createPlaneView(model, options.emit, (z) => pick(Float32Array.from(z)), firstImage);
     showPins = () => plane.setPins(morph.endpoints[0] && [...morph.endpoints[0]], morph.endpoints[1] && [...morph.endpoints[1]]);
@@ -89,12 +94,14 @@ export async function mountExplorer(root: ShadowRoot, options: MountOptions): Pr
     plane.setPins(a, b);
     plane.show([0, 0]);
     afterFirst = [() => morph.setEndpoints(Float32Array.from(a), Float32Array.from(b)), () => void grid.render()];
+    rerender.push(() => plane.show([0, 0]), () => void grid.render());
   }
   const pca = m.latentDim > 2 ? model.latents?.pca : undefined;
   if (pca && pca.components.length >= 2) {
     const pcPlane = createPcPlaneView(model, pca, options.emit, pick, firstImage);
     cards.push(pcPlane.element);
     afterFirst.push(() => pcPlane.show([0, 0]));
+    rerender.push(() => pcPlane.show([0, 0]));
   }
   const samples = createSamplesView(model, options.emit, {
     count: 8,
@@ -111,6 +118,17 @@ export async function mountExplorer(root: ShadowRoot, options: MountOptions): Pr
     },
   });
   cards.push(samples.element, morph.element);
+  rerender.push(samples.render, () => {
+    const [a, b] = morph.endpoints;
+    if (a && b) morph.setEndpoints(a, b);
+  });
+  if (model.classes) {
+    const classGrid = createClassGridView(model, options.emit, { perClass: 8, seed: seed + 200 });
+    const picker = createClassPicker(model, () => rerender.forEach((f) => f()));
+    cards.unshift(picker.element);
+    cards.push(classGrid.element);
+    afterFirst.push(() => void classGrid.render());
+  }
   if (model.attributes && Object.keys(model.attributes).length > 0) {
     const attrs = createAttributesView(model, options.emit, seed + 100);
     cards.push(attrs.element);

@@ -31,6 +31,23 @@ export interface ExplorerModel {
   /** Bytes that came from the Cache API vs. the network during this load. */
   readonly bytesFromCache: number;
   readonly bytesFromNetwork: number;
+  /** A conditional VAE's class names (manifest spec.conditional.classes); undefined otherwise. */
+  readonly classes?: readonly string[];
+  /**
+   * The class every decode below uses (conditional VAEs; index into `classes`, 0 at load). Set it
+   * and re-render the views to see another class.
+   */
+  classIndex: number;
+  /**
+   * The same loaded model with its own class (0-based index into `classes`): elements sharing one
+   * bundle each pick their class on their own copy. @throws RangeError for an index out of range.
+   */
+  withClass(index: number): ExplorerModel;
+  /**
+   * A class x sample grid (conditional VAEs): `perClass` latents z_1..z_n ~ N(0, 1) (seeded), each
+   * decoded in every class; images row-major, class after class (row c = class c).
+   */
+  classGrid(perClass: number, seed: number): Promise<Float32Array>;
   /** `count` latent vectors (flat, count x latentDim) -> images (flat, count x H x W x C). */
   decode(z: Float32Array, count: number): Promise<Float32Array>;
   /** Random latents from N(0, temperature^2) and their images. */

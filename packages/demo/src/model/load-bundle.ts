@@ -101,60 +101,85 @@ async function load(base: string, device: DemoDevice, precision?: string): Promi
   const imageShape = [...model.imageShape] as [number, number, number];
   const dim = model.latentDim;
 
-  return {
-    src: base,
-    precision: manifestPrecision(manifestJson),
-    manifest: { ...model.manifest, imageShape } as BundleManifest,
-    backend: { provider: model.provider, threads: model.provider === 'wasm' ? runtime.threads : 0, crossOriginIsolated: globalThis.crossOriginIsolated === true },
-    latents,
-    attributes: Object.keys(model.attributes).length ? { ...model.attributes } : undefined,
-    loadMs: performance.now() - t0,
-    bytesFromCache: fromCache,
-    bytesFromNetwork: fromNetwork,
-    decode: async (z, count) => {
-      const out = await serial(() => model.decode({ data: z, shape: [count, dim] }));
-      return out.data;
-    },
-    sample: async (count, temperature, seed) => {
-      const r = await serial(() => model.sample(count, { temperature, seed }));
-      return { z: r.z.data, images: r.images.data };
-    },
-    morph: async (a, b, fractions, interpolation = 'linear') => {
-      const even = fractions.length >= 2 && fractions.every((t, i) => Math.abs(t - i / (fractions.length - 1)) < 1e-6);
-      if (even) return (await serial(() => model.morph(a, b, fractions.length, { interpolation }), 'background')).images.data;
-      return (await serial(() => model.decode({ data: interpolate(a, b, fractions, interpolation), shape: [fractions.length, dim] }))).data;
-    },
-    grid: async (n, extent: Extent, onRow) => {
-      // The runtime's latentGrid decodes all n*n points in one run over one range for both axes;
-      // on a software WebGPU adapter that blocks the pointer for seconds, and the plane's extent
-      // is centred on the cloud per axis. Same layout (row-major from the top-left, y falling down
-      // the rows), decoded one row per background job so interactive decodes slip in between.
-      const at = (lo: number, hi: number, k: number) => (n === 1 ? (lo + hi) / 2 : lo + ((hi - lo) * k) / (n - 1));
-      const size = imageShape[0] * imageShape[1] * imageShape[2];
-      const images = new Float32Array(n * n * size);
-      for (let r = 0; r < n; r++) {
-        const z = new Float32Array(n * 2);
-        for (let c = 0; c < n; c++) {
-          z[c * 2] = at(extent.x0, extent.x1, c);
-          z[c * 2 + 1] = at(extent.y0, extent.y1, n - 1 - r);
+  const classes = model.classes;
+  // One view of the loaded model per class choice (ExplorerModel.withClass); every decode in a view
+  // uses that view's classIndex (conditional models only).
+  const view = (classIndex: number): ExplorerModel => {
+    if (!Number.isInteger(classIndex) || classIndex < 0 || classIndex >= (classes?.length ?? 1)) {
+      throw new RangeError(`class index ${classIndex} is out of range for ${classes ? `classes ${classes.join(', ')}` : 'an unconditional model'}`);
+    }
+    const cls = () => (classes ? { class: result.classIndex } : {});
+    const result: ExplorerModel = {
+      src: base,
+      ...(classes ? { classes } : {}),
+      classIndex,
+      withClass: view,
+      classGrid: async (perClass, seed) => {
+        if (!classes) throw new Error('classGrid needs a conditional VAE bundle (manifest spec.conditional)');
+        const { z } = model.sampleLatents(perClass, { seed });
+        const rows = new Float32Array(classes.length * perClass * dim);
+        const labels: number[] = [];
+        classes.forEach((_, c) => {
+          rows.set(z.data, c * perClass * dim);
+          for (let i = 0; i < perClass; i++) labels.push(c);
+        });
+        return (await serial(() => model.decode({ data: rows, shape: [classes.length * perClass, dim] }, { class: labels }), 'background')).data;
+      },
+      precision: manifestPrecision(manifestJson),
+      manifest: { ...model.manifest, imageShape } as BundleManifest,
+      backend: { provider: model.provider, threads: model.provider === 'wasm' ? runtime.threads : 0, crossOriginIsolated: globalThis.crossOriginIsolated === true },
+      latents,
+      attributes: Object.keys(model.attributes).length ? { ...model.attributes } : undefined,
+      loadMs: performance.now() - t0,
+      bytesFromCache: fromCache,
+      bytesFromNetwork: fromNetwork,
+      decode: async (z, count) => {
+        const out = await serial(() => model.decode({ data: z, shape: [count, dim] }, cls()));
+        return out.data;
+      },
+      sample: async (count, temperature, seed) => {
+        const r = await serial(() => model.sample(count, { temperature, seed, ...cls() }));
+        return { z: r.z.data, images: r.images.data };
+      },
+      morph: async (a, b, fractions, interpolation = 'linear') => {
+        const even = fractions.length >= 2 && fractions.every((t, i) => Math.abs(t - i / (fractions.length - 1)) < 1e-6);
+        if (even) return (await serial(() => model.morph(a, b, fractions.length, { interpolation, ...cls() }), 'background')).images.data;
+        return (await serial(() => model.decode({ data: interpolate(a, b, fractions, interpolation), shape: [fractions.length, dim] }, cls()))).data;
+      },
+      grid: async (n, extent: Extent, onRow) => {
+        // The runtime's latentGrid decodes all n*n points in one run over one range for both axes;
+        // on a software WebGPU adapter that blocks the pointer for seconds, and the plane's extent
+        // is centred on the cloud per axis. Same layout (row-major from the top-left, y falling down
+        // the rows), decoded one row per background job so interactive decodes slip in between.
+        const at = (lo: number, hi: number, k: number) => (n === 1 ? (lo + hi) / 2 : lo + ((hi - lo) * k) / (n - 1));
+        const size = imageShape[0] * imageShape[1] * imageShape[2];
+        const images = new Float32Array(n * n * size);
+        for (let r = 0; r < n; r++) {
+          const z = new Float32Array(n * 2);
+          for (let c = 0; c < n; c++) {
+            z[c * 2] = at(extent.x0, extent.x1, c);
+            z[c * 2 + 1] = at(extent.y0, extent.y1, n - 1 - r);
+          }
+          const row = await serial(() => model.decode({ data: z, shape: [n, 2] }, cls()), 'background');
+          images.set(row.data, r * n * size);
+          onRow?.(r, row.data);
         }
-        const row = await serial(() => model.decode({ data: z, shape: [n, 2] }), 'background');
-        images.set(row.data, r * n * size);
-        onRow?.(r, row.data);
-      }
-      return images;
-    },
-    applyAttributes: async (z, amounts) => {
-      // One combined offset, sum of amount x vector, then the runtime's applyAttribute at factor 1.
-      const v = new Float32Array(dim);
-      for (const [name, amount] of Object.entries(amounts)) {
-        const vec = model.attributes[name];
-        if (!vec || amount === 0) continue;
-        for (let j = 0; j < dim; j++) v[j] += amount * vec[j];
-      }
-      return (await serial(() => model.applyAttribute({ data: z, shape: [1, dim] }, v, [1]))).images.data;
-    },
+        return images;
+      },
+      applyAttributes: async (z, amounts) => {
+        // One combined offset, sum of amount x vector, then the runtime's applyAttribute at factor 1.
+        const v = new Float32Array(dim);
+        for (const [name, amount] of Object.entries(amounts)) {
+          const vec = model.attributes[name];
+          if (!vec || amount === 0) continue;
+          for (let j = 0; j < dim; j++) v[j] += amount * vec[j];
+        }
+        return (await serial(() => model.applyAttribute({ data: z, shape: [1, dim] }, v, [1]))).images.data;
+      },
+    };
+    return result;
   };
+  return view(0);
 }
 
 /** latents.json, validated by @latentkit/format's schema (the error names the file and the point). */

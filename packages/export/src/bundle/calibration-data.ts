@@ -16,7 +16,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadCelebA, loadFashionMnist, writeSyntheticFaces, type Dataset } from '@latentkit/train/data';
-import type { RunManifest } from '@latentkit/format';
+import { presetOf, unconditional, type RunManifest } from '@latentkit/format';
+import { LABEL_INPUT } from '../io-names.ts';
 import { ExportError } from '../errors.ts';
 import type { Layout } from '../options.ts';
 import type { CalibrationBatch } from '../passes/quantize-int8/calibrate.ts';
@@ -42,6 +43,8 @@ export interface CalibrationImages {
   count: number;
   /** What they are, for logs and reports. */
   source: string;
+  /** Class index per image, when the data has labels (a conditional model's label input is fed them). */
+  labels?: Int32Array;
 }
 
 const isDir = (p: string) => existsSync(p) && statSync(p).isDirectory();
@@ -51,14 +54,19 @@ const isCelebAFolder = (p: string) => existsSync(join(p, 'list_attr_celeba.csv')
 async function take(ds: Dataset, count: number): Promise<CalibrationImages> {
   const [h, w, c] = ds.imageShape;
   const out = new Float32Array(count * h * w * c);
+  const labels = new Int32Array(count);
+  let labelled = true;
   let n = 0;
   for await (const batch of ds.batches(Math.min(count, 256))) {
     const k = Math.min(batch.count, count - n);
     out.set(batch.images.subarray(0, k * h * w * c), n * h * w * c);
+    if (batch.labels) labels.set(batch.labels.subarray(0, k), n);
+    else labelled = false;
     n += k;
     if (n >= count) break;
   }
-  return { images: out.subarray(0, n * h * w * c), count: n, source: `${ds.name} (${ds.source})` };
+  const got = { images: out.subarray(0, n * h * w * c), count: n, source: `${ds.name} (${ds.source})` };
+  return labelled ? { ...got, labels: labels.subarray(0, n) } : got;
 }
 
 /**
@@ -75,10 +83,12 @@ export async function calibrationImages(manifest: RunManifest, options: Calibrat
     const { train, validation } = await loadImageFolder({ dir: folder, height, width, channels });
     return take(validation.size > 0 ? validation : train, count);
   }
-  if (manifest.kind === undefined) {
+  // A conditional run of a book model calibrates on that model's data.
+  const kind = manifest.kind ?? presetOf(unconditional(manifest.spec));
+  if (kind === undefined) {
     throw new ExportError(`int8 calibrates on real images: pass --calibration-data <the folder of images the run trained on> (the run's data source ${manifest.data.source} is not a folder here)`);
   }
-  if (manifest.kind !== 'faces-vae') return take(await loadFashionMnist({ split: 'test', idxDir: folder }), count);
+  if (kind !== 'faces-vae') return take(await loadFashionMnist({ split: 'test', idxDir: folder }), count);
   const imageSize = manifest.imageShape[0];
   if (folder) return take(await loadCelebA({ dir: folder, split: 'validation', imageSize, prefetchBatches: 0 }), count);
   const dir = await mkdtemp(join(tmpdir(), 'latentkit-calibration-'));
@@ -114,8 +124,22 @@ function toLayout(images: Float32Array, count: number, [h, w, c]: number[], layo
   return out;
 }
 
-/** Feeds for a graph whose inputs are `imageInput` (the images) and optionally `epsilon` (noise). */
-function imageBatches(model: ModelProto, images: CalibrationImages, shape: number[], layout: Layout, latentDim: number, batchSize: number, seed: number): CalibrationBatch[] {
+/**
+ * One-hot rows [n, classes] for a conditional model's LABEL_INPUT: the images' own labels from
+ * `offset` when known (and in range), else every class in turn.
+ */
+function oneHotFeed(n: number, classes: number, offset: number, labels: Int32Array | undefined): Float32Array {
+  const out = new Float32Array(n * classes);
+  for (let i = 0; i < n; i++) {
+    const known = labels?.[offset + i];
+    const c = known !== undefined && known >= 0 && known < classes ? known : (offset + i) % classes;
+    out[i * classes + c] = 1;
+  }
+  return out;
+}
+
+/** Feeds for a graph whose inputs are `imageInput` (the images), optionally `epsilon` (noise) and `label` (one-hot). */
+function imageBatches(model: ModelProto, images: CalibrationImages, shape: number[], layout: Layout, latentDim: number, batchSize: number, seed: number, classes?: number): CalibrationBatch[] {
   const per = shape[0] * shape[1] * shape[2];
   const laid = toLayout(images.images, images.count, shape, layout);
   const dims = layout === 'nhwc' ? shape : [shape[2], shape[0], shape[1]];
@@ -125,6 +149,7 @@ function imageBatches(model: ModelProto, images: CalibrationImages, shape: numbe
     const batch: CalibrationBatch = {};
     for (const input of model.graph.input) {
       if (input.name === 'epsilon') batch[input.name] = { data: normalSamples(n * latentDim, seed + i), dims: [n, latentDim] };
+      else if (input.name === LABEL_INPUT && classes !== undefined) batch[input.name] = { data: oneHotFeed(n, classes, i, images.labels), dims: [n, classes] };
       else batch[input.name] = { data: laid.subarray(i * per, (i + n) * per), dims: [n, ...dims] };
     }
     batches.push(batch);
@@ -148,13 +173,14 @@ export async function calibrationBatches(
   const batchSize = options.batchSize ?? 32;
   const seed = options.seed ?? 1;
   const { latentDim, imageShape } = manifest;
-  if (which !== 'decoder') return imageBatches(model, images, imageShape, layout, latentDim, batchSize, seed);
+  const classes = manifest.spec.conditional?.classes.length;
+  if (which !== 'decoder') return imageBatches(model, images, imageShape, layout, latentDim, batchSize, seed, classes);
 
   // Latents of real images: z_mean of the fp32 encoder (the deterministic code; z adds noise on top).
   const session = await ort.InferenceSession.create(encodeModel(encoder), { executionProviders: ['cpu'], logSeverityLevel: 3 });
   const latents: Float32Array[] = [];
   try {
-    for (const feeds of imageBatches(encoder, images, imageShape, layout, latentDim, batchSize, seed)) {
+    for (const feeds of imageBatches(encoder, images, imageShape, layout, latentDim, batchSize, seed, classes)) {
       const out = await session.run(Object.fromEntries(Object.entries(feeds).map(([k, v]) => [k, new ort.Tensor('float32', v.data, v.dims)])));
       latents.push((out.z_mean ?? out.z ?? Object.values(out)[0]).data as Float32Array);
     }
@@ -165,5 +191,13 @@ export async function calibrationBatches(
   for (let i = 0; i < prior; i += batchSize) latents.push(normalSamples(Math.min(batchSize, prior - i) * latentDim, seed * 7919 + i));
   const input = model.graph.input[0]?.name;
   if (!input) throw new ExportError('the decoder has no input to calibrate');
-  return latents.map((z) => ({ [input]: { data: z, dims: [z.length / latentDim, latentDim] } }));
+  // A conditional decoder gets each real image's label with its latent, and every class in turn with the prior samples.
+  let offset = 0;
+  return latents.map((z) => {
+    const n = z.length / latentDim;
+    const batch: CalibrationBatch = { [input]: { data: z, dims: [n, latentDim] } };
+    if (classes !== undefined) batch[LABEL_INPUT] = { data: oneHotFeed(n, classes, offset, offset < images.count ? images.labels : undefined), dims: [n, classes] };
+    offset += n;
+    return batch;
+  });
 }

@@ -97,6 +97,22 @@ async function readLatents(file: string, latentDim: number): Promise<string> {
 }
 
 /** Kind, image shape and latent size of an encoder + decoder pair, checked against each other. */
+/** The shape [K] of a model's second input (a conditional pair's one-hot label), or undefined with one input. */
+function labelInput(source: KerasFileSource): (number | null)[] | undefined {
+  const cfg = modelConfig(source.topology, source.info.file);
+  const inputs = cfg.input_layers ?? [];
+  if (inputs.length < 2) return undefined;
+  if (inputs.length > 2) throw new KerasFileError(source.info.file, `takes ${inputs.length} inputs; an encoder or decoder takes one (or two for a conditional VAE: then the one-hot label second)`);
+  const layer = cfg.layers.find((l) => l.config.name === inputs[1]![0]);
+  const shape = (layer?.config.batch_input_shape ?? (layer?.config as { batch_shape?: (number | null)[] })?.batch_shape) as (number | null)[] | undefined;
+  return shape?.slice(1);
+}
+
+/**
+ * Kind, image shape and latent size of a pair, and K for a conditional VAE pair (two-input encoder
+ * [image, label] and decoder [z, label], label a one-hot [K] vector).
+ * @throws KerasFileError naming the file for shapes that do not fit an encoder/decoder pair.
+ */
 export function describePair(encoder: KerasFileSource, decoder: KerasFileSource, kindOption?: ModelKind): KerasPairShape {
   const imageShape = inputShapeOf(encoder.topology, encoder.info.file);
   const latentShape = inputShapeOf(decoder.topology, decoder.info.file);
@@ -111,7 +127,18 @@ export function describePair(encoder: KerasFileSource, decoder: KerasFileSource,
   if (kind === 'ae' ? nOut !== 1 : nOut !== 2 && nOut !== 3) {
     throw new KerasFileError(encoder.info.file, `a ${kind} encoder has ${kind === 'ae' ? '1 output (z)' : '2 or 3 outputs (z_mean, z_log_var[, z])'}, this one has ${nOut}`);
   }
-  return { kind, imageShape: imageShape as ImageShape, latentDim: latentShape[0] as number };
+  const encLabel = labelInput(encoder);
+  const decLabel = labelInput(decoder);
+  if (encLabel === undefined && decLabel === undefined) return { kind, imageShape: imageShape as ImageShape, latentDim: latentShape[0] as number };
+  const classes = encLabel?.[0];
+  if (encLabel?.length !== 1 || decLabel?.length !== 1 || typeof classes !== 'number' || decLabel[0] !== classes || classes < 2) {
+    throw new KerasFileError(
+      encLabel === undefined ? encoder.info.file : decoder.info.file,
+      `a conditional VAE pair takes a one-hot label [K] (K >= 2) as the second input of both models; the encoder's is [${encLabel ?? 'none'}], the decoder's [${decLabel ?? 'none'}]`,
+    );
+  }
+  if (kind === 'ae') throw new KerasFileError(encoder.info.file, 'a two-input encoder is read as a conditional VAE, which has 2 or 3 outputs (z_mean, z_log_var[, z]); this one has 1');
+  return { kind, imageShape: imageShape as ImageShape, latentDim: latentShape[0] as number, classes };
 }
 
 export function inferKind(encoderOutputs: number, imageShape: (number | null)[]): ModelKind {

@@ -91,7 +91,10 @@ export async function writeKerasRunFolder(options: KerasRunFolderOptions): Promi
   if (existsSync(outDir) && readdirSync(outDir).length) throw new KerasFileError(outDir, 'already holds files; choose an empty or new run folder');
   const encoder = await loadPairPart(options.encoder, 'encoder', options.kind);
   const decoder = await loadPairPart(options.decoder, 'decoder', options.kind);
-  const { kind, imageShape, latentDim } = describePair(encoder, decoder, options.kind);
+  const { kind, imageShape, latentDim, classes } = describePair(encoder, decoder, options.kind);
+  if (classes !== undefined) {
+    throw new KerasFileError(encoder.info.file, `is a conditional VAE (a [${classes}] label input); a tfjs run folder holds the book's unconditional models. Write a bundle instead: --out DIR`);
+  }
   if (tf.getBackend() !== 'cpu') await tf.setBackend('cpu');
   const pair = buildModel(kind, { latentDim, seed: DEFAULT_SEED });
   try {

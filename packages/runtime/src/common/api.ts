@@ -20,6 +20,7 @@ export { env, apis } from './env.ts';
 export { providerFailures, resetProviderFailures } from './session-factory.ts';
 export { createRng, randomNormal } from '@latentkit/format';
 export { AttributeMeans } from './attribute-vector.ts';
+export { ClassError, classIndex, classProblem } from './classes.ts';
 export { InputError, BundleError, UnsupportedDeviceError, MissingPackageError, DisposedError, OverloadedError } from './errors.ts';
 export { microBatched, MicroBatchedModel } from './micro-batcher.ts';
 export type { MicroBatchOptions, MicroBatchStats, BatchEvent } from './micro-batcher.ts';

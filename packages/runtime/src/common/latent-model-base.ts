@@ -13,8 +13,10 @@ import { resolveDirection, traverseLatents, traverseOffsets, type TraverseDirect
 import type { LatentPca } from '@latentkit/format';
 import type { TensorData } from './tensor-data.ts';
 import type { BundleManifest } from './manifest.ts';
+import { classRows } from './classes.ts';
 import type {
   AttributeVectorOptions,
+  ClassOptions,
   AttributeVectorResult,
   EncodeResult,
   GridOptions,
@@ -37,8 +39,26 @@ export abstract class LatentModelBase implements LatentModel {
   abstract readonly attributes: Readonly<Record<string, Float32Array>>;
   abstract readonly provider: string;
   abstract readonly hasEncoder: boolean;
-  abstract decode(z: LatentInput): Promise<TensorData>;
-  abstract encode(images: ImageInput): Promise<EncodeResult>;
+  abstract decode(z: LatentInput, options?: ClassOptions): Promise<TensorData>;
+  abstract encode(images: ImageInput, options?: ClassOptions): Promise<EncodeResult>;
+
+  /**
+   * A conditional VAE's class names, from the manifest (spec.conditional.classes); undefined otherwise
+   * (also for a hand-made manifest without a spec, as test doubles have).
+   */
+  get classes(): readonly string[] | undefined {
+    return this.manifest.spec?.conditional?.classes;
+  }
+
+  /** The class index of each of `n` rows (classes.ts classRows); undefined for an unconditional model. @throws ClassError */
+  classRows(options: ClassOptions | undefined, n: number): Int32Array | undefined {
+    return classRows(this.classes, options?.class, n);
+  }
+
+  /** Only the class of `options` (what decode and encode take of a sample, morph or grid request). */
+  private static one(options: ClassOptions): ClassOptions {
+    return options.class === undefined ? {} : { class: options.class };
+  }
   abstract dispose(): Promise<void>;
   /** None unless a subclass has latents.json's `pca` (LatentModelImpl) or forwards another model's. */
   get pca(): LatentPca | null {
@@ -114,23 +134,24 @@ export abstract class LatentModelBase implements LatentModel {
   }
 
   async sample(n: number, options: SampleOptions = {}): Promise<SampleResult> {
+    this.classRows(options, n); // a bad class fails before anything is drawn
     const { z, seed } = this.sampleLatents(n, options);
-    const images = await this.decode(z);
+    const images = await this.decode(z, LatentModelBase.one(options));
     return { z, images, seed };
   }
 
-  async reconstruct(images: ImageInput): Promise<TensorData> {
-    const { mean } = await this.encode(images);
-    return this.decode(mean);
+  async reconstruct(images: ImageInput, options: ClassOptions = {}): Promise<TensorData> {
+    const { mean } = await this.encode(images, options);
+    return this.decode(mean, options);
   }
 
   // ---- morphing --------------------------------------------------------------------------------
 
   /** A single latent from a latent vector or one image (encoded to its mean). */
-  protected async latentOf(x: Float32Array | readonly number[] | TensorData, what: string): Promise<Float32Array> {
+  protected async latentOf(x: Float32Array | readonly number[] | TensorData, what: string, options: ClassOptions = {}): Promise<Float32Array> {
     const values = isTensor(x) ? x.data : x instanceof Float32Array ? x : Float32Array.from(x as number[]);
     if (values.length === this.latentDim) return this.toLatents(values, what).data;
-    if (values.length === this.imageSize) return (await this.encode(values)).mean.data;
+    if (values.length === this.imageSize) return (await this.encode(values, options)).mean.data;
     throw new InputError(
       `${what} must be one latent (${this.latentDim} numbers) or one image (${this.imageShape.join('x')} = ${this.imageSize} pixels), got ${values.length} values.`,
     );
@@ -138,8 +159,11 @@ export abstract class LatentModelBase implements LatentModel {
 
   async morph(a: Float32Array | readonly number[] | TensorData, b: Float32Array | readonly number[] | TensorData, steps: number, options: MorphOptions = {}): Promise<MorphResult> {
     if (!Number.isInteger(steps) || steps < 2) throw new InputError(`steps must be an integer >= 2, got ${steps}.`);
-    const za = await this.latentOf(a, 'a');
-    const zb = await this.latentOf(b, 'b');
+    if (Array.isArray(options.class)) throw new InputError('morph takes one class for the whole path (a name or index), not a list.');
+    this.classRows(options, steps);
+    const cls = LatentModelBase.one(options);
+    const za = await this.latentOf(a, 'a', cls);
+    const zb = await this.latentOf(b, 'b', cls);
     const endpoint = options.endpoint ?? true;
     const interpolation = options.interpolation ?? 'linear';
     if (!INTERPOLATIONS.includes(interpolation)) throw new InputError(`interpolation must be one of ${INTERPOLATIONS.join(', ')}, got ${String(interpolation)}.`);
@@ -147,7 +171,7 @@ export abstract class LatentModelBase implements LatentModel {
     const t = new Float64Array(steps);
     for (let i = 0; i < steps; i++) t[i] = endpoint ? i / (steps - 1) : i / steps;
     const zt = { data: interpolate(za, zb, t, interpolation), shape: [steps, d] };
-    return { t, z: zt, images: await this.decode(zt) };
+    return { t, z: zt, images: await this.decode(zt, cls) };
   }
 
   // ---- traversal -------------------------------------------------------------------------------
@@ -157,11 +181,14 @@ export abstract class LatentModelBase implements LatentModel {
     const steps = options.steps ?? 7;
     if (!(Number.isFinite(k) && k > 0)) throw new InputError(`k must be a finite number > 0 (standard deviations), got ${k}.`);
     if (!Number.isInteger(steps) || steps < 2) throw new InputError(`steps must be an integer >= 2, got ${steps}.`);
+    if (Array.isArray(options.class)) throw new InputError('traverse takes one class for the whole path (a name or index), not a list.');
+    this.classRows(options, steps);
+    const cls = LatentModelBase.one(options);
     const dir = resolveDirection(direction, this.latentDim, this.pca);
-    const z0 = await this.latentOf(base, 'base');
+    const z0 = await this.latentOf(base, 'base', cls);
     const offsets = traverseOffsets(k, steps);
     const zt = { data: traverseLatents(z0, dir, offsets), shape: [steps, this.latentDim] };
-    return { offsets, direction: dir.vector, sd: dir.sd, z: zt, images: await this.decode(zt) };
+    return { offsets, direction: dir.vector, sd: dir.sd, z: zt, images: await this.decode(zt, cls) };
   }
 
   // ---- attribute vectors -----------------------------------------------------------------------
@@ -225,6 +252,8 @@ export abstract class LatentModelBase implements LatentModel {
     const [lo, hi] = options.range ?? [-2, 2];
     if (!Number.isInteger(size) || size < 1) throw new InputError(`size must be a positive integer, got ${size}.`);
     if (!(Number.isFinite(lo) && Number.isFinite(hi) && lo < hi)) throw new InputError(`range must be [min, max] with min < max, got [${lo}, ${hi}].`);
+    if (Array.isArray(options.class)) throw new InputError('latentGrid takes one class for the whole grid (a name or index), not a list.');
+    this.classRows(options, 1);
     const z = new Float32Array(size * size * 2);
     const at = (k: number) => (size === 1 ? (lo + hi) / 2 : lo + ((hi - lo) * k) / (size - 1));
     for (let r = 0; r < size; r++) {
@@ -234,7 +263,7 @@ export abstract class LatentModelBase implements LatentModel {
       }
     }
     const zt = { data: z, shape: [size * size, 2] };
-    return { z: zt, images: await this.decode(zt), size };
+    return { z: zt, images: await this.decode(zt, LatentModelBase.one(options)), size };
   }
 }
 

@@ -12,7 +12,11 @@ import { LatentModelBase } from './latent-model-base.ts';
 import type { TensorData } from './tensor-data.ts';
 import type { BundleManifest } from './manifest.ts';
 import type { LatentPca } from '@latentkit/format';
-import type { EncodeResult, ImageInput, LatentInput, LoadOptions } from './latent-model.ts';
+import type { ClassOptions, EncodeResult, ImageInput, LatentInput, LoadOptions } from './latent-model.ts';
+import { oneHot } from './classes.ts';
+
+/** A conditional model's one-hot class input (@latentkit/export LABEL_INPUT). */
+const LABEL_INPUT = 'label';
 
 const DEFAULT_MAX_SESSION_BATCH = 256;
 
@@ -101,20 +105,28 @@ export class LatentModelImpl extends LatentModelBase {
 
   // ---- session calls -------------------------------------------------------------------------
 
-  async decode(z: LatentInput): Promise<TensorData> {
+  /** The one-hot label feed of rows [start, start + m) for a conditional model's session; {} otherwise. */
+  private labelFeed(rows: Int32Array | undefined, start: number, m: number): Record<string, TensorData> {
+    if (!rows) return {};
+    const k = this.classes!.length;
+    return { [LABEL_INPUT]: { data: oneHot(rows.subarray(start, start + m), k), shape: [m, k] } };
+  }
+
+  async decode(z: LatentInput, options: ClassOptions = {}): Promise<TensorData> {
     const session = this.live(this.decoder);
     const { data, n } = this.toLatents(z);
     if (n === 0) throw new InputError('z has no rows; pass at least one latent vector.');
+    const rows = this.classRows(options, n);
     const d = this.latentDim;
     const size = this.imageSize;
     if (n <= this.maxSessionBatch) {
-      const out = await session.run({ [this.decoderInput]: { data, shape: [n, d] } });
+      const out = await session.run({ [this.decoderInput]: { data, shape: [n, d] }, ...this.labelFeed(rows, 0, n) });
       return { data: this.relayout(this.checkImages(out[this.decoderOutput], n).data, n, false), shape: [n, ...this.imageShape] };
     }
     const result = new Float32Array(n * size);
     for (let start = 0; start < n; start += this.maxSessionBatch) {
       const m = Math.min(this.maxSessionBatch, n - start);
-      const out = await session.run({ [this.decoderInput]: { data: data.subarray(start * d, (start + m) * d), shape: [m, d] } });
+      const out = await session.run({ [this.decoderInput]: { data: data.subarray(start * d, (start + m) * d), shape: [m, d] }, ...this.labelFeed(rows, start, m) });
       result.set(this.relayout(this.checkImages(out[this.decoderOutput], m).data, m, false), start * size);
     }
     return { data: result, shape: [n, ...this.imageShape] };
@@ -127,9 +139,10 @@ export class LatentModelImpl extends LatentModelBase {
     return t;
   }
 
-  async encode(images: ImageInput): Promise<EncodeResult> {
+  async encode(images: ImageInput, options: ClassOptions = {}): Promise<EncodeResult> {
     const session = this.live(this.encoder, 'encode');
     const { data, n } = this.toImages(images);
+    const rows = this.classRows(options, n);
     const d = this.latentDim;
     const mean = new Float32Array(n * d);
     const logVar = session.outputNames.includes('z_log_var') ? new Float32Array(n * d) : null;
@@ -139,11 +152,11 @@ export class LatentModelImpl extends LatentModelBase {
     for (let start = 0; start < n; start += this.maxSessionBatch) {
       const m = Math.min(this.maxSessionBatch, n - start);
       const pixels = this.relayout(data.subarray(start * this.imageSize, (start + m) * this.imageSize), m, true);
-      const feeds: Record<string, TensorData> = { [input]: { data: pixels, shape: [m, ...this.sessionImageShape] } };
+      const feeds: Record<string, TensorData> = { [input]: { data: pixels, shape: [m, ...this.sessionImageShape] }, ...this.labelFeed(rows, start, m) };
       // A VAE encoder exported by @latentkit/export also requires the Sampling noise `epsilon`
       // [batch, latentDim] (it has no default); mean and log-variance do not depend on it, so any
       // values serve, and zeros are fed.
-      for (const name of session.inputNames) if (name !== input) feeds[name] = { data: new Float32Array(m * d), shape: [m, d] };
+      for (const name of session.inputNames) if (!(name in feeds)) feeds[name] = { data: new Float32Array(m * d), shape: [m, d] };
       const out = await session.run(feeds, fetches);
       const mOut = out[meanName];
       if (!mOut || mOut.data.length !== m * d) throw new Error(`encoder.onnx output "${meanName}" has shape [${mOut?.shape.join(', ')}]; expected [${m}, ${d}].`);

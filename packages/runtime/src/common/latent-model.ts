@@ -8,8 +8,18 @@ import type { Device } from './device.ts';
 import type { LatentPca } from '@latentkit/format';
 import type { Interpolation } from './interpolate.ts';
 import type { TraverseDirection } from './traverse.ts';
+import type { ClassInput } from './classes.ts';
 
-export type { Interpolation, LatentPca, TraverseDirection };
+export type { ClassInput, Interpolation, LatentPca, TraverseDirection };
+
+/**
+ * The class of a conditional VAE (bundle manifest spec.conditional.classes): by name or index, one
+ * for every row or one per row. Required by a conditional model; an unconditional one refuses it
+ * (ClassError, an InputError naming the field `class` and the valid classes).
+ */
+export interface ClassOptions {
+  class?: ClassInput | readonly ClassInput[];
+}
 
 /** Latents: a [N, latentDim] tensor, a flat Float32Array of N * latentDim, or N rows of numbers. */
 export type LatentInput = TensorData | Float32Array | readonly (readonly number[])[] | readonly number[][];
@@ -24,7 +34,7 @@ export interface LoadOptions {
   maxSessionBatch?: number;
 }
 
-export interface SampleOptions {
+export interface SampleOptions extends ClassOptions {
   /** An integer in [0, 2^32 - 1] (seed.ts): same seed -> same latents, in Node and the browser. Default: a random seed (reported back). */
   seed?: number;
   /** Scales the N(0, 1) draws; 1 (default) is the prior, < 1 sharper and less varied. */
@@ -44,7 +54,7 @@ export interface EncodeResult {
   logVar: TensorData | null;
 }
 
-export interface MorphOptions {
+export interface MorphOptions extends ClassOptions {
   /** Include t = 1 (default true). false gives the book's t = 0, 1/steps, ..., (steps-1)/steps. */
   endpoint?: boolean;
   /**
@@ -62,7 +72,7 @@ export interface MorphResult {
   images: TensorData;
 }
 
-export interface TraverseOptions {
+export interface TraverseOptions extends ClassOptions {
   /** Walk from -k to +k standard deviations along the direction (default 3); finite, > 0. */
   k?: number;
   /** Images along the walk, ends included (default 7); an integer >= 2. */
@@ -102,7 +112,7 @@ export interface AttributeVectorResult {
   converged: boolean;
 }
 
-export interface GridOptions {
+export interface GridOptions extends ClassOptions {
   /** Images per side (default 10). */
   size?: number;
   /** Grid range on both latent axes (default [-2, 2]: +-2 standard deviations of the prior). */
@@ -128,15 +138,19 @@ export interface LatentModel {
   readonly attributes: Readonly<Record<string, Float32Array>>;
   /** Principal components of the encoded validation set (latents.json `pca`, written at export); null when the bundle has none. */
   readonly pca: LatentPca | null;
+  /** A conditional VAE's class names (index = label); undefined for an unconditional model. */
+  readonly classes: readonly string[] | undefined;
 
   /** N(0, temperature^2) latents, seeded; no decoding. */
   sampleLatents(n: number, options?: SampleOptions): { z: TensorData; seed: number };
   sample(n: number, options?: SampleOptions): Promise<SampleResult>;
-  decode(z: LatentInput): Promise<TensorData>;
-  encode(images: ImageInput): Promise<EncodeResult>;
-  /** decode(encode(images).mean). */
-  reconstruct(images: ImageInput): Promise<TensorData>;
-  /** z_a * (1 - t) + z_b * t (or slerp, options.interpolation) for `steps` values of t; a and b are latents or single images. */
+  /** Images of latents z; a conditional model decodes them as `options.class`. */
+  decode(z: LatentInput, options?: ClassOptions): Promise<TensorData>;
+  /** Latent means (and log variances) of images; a conditional model encodes them as `options.class`. */
+  encode(images: ImageInput, options?: ClassOptions): Promise<EncodeResult>;
+  /** decode(encode(images).mean), both with `options.class`. */
+  reconstruct(images: ImageInput, options?: ClassOptions): Promise<TensorData>;
+  /** z_a * (1 - t) + z_b * t (or slerp, options.interpolation) for `steps` values of t; a and b are latents or single images (encoded as options.class). */
   morph(a: Float32Array | readonly number[] | TensorData, b: Float32Array | readonly number[] | TensorData, steps: number, options?: MorphOptions): Promise<MorphResult>;
   /**
    * One latent direction (a dimension, or a principal component of `pca`) from -k to +k standard

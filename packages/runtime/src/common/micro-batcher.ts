@@ -23,7 +23,7 @@
  */
 import { DisposedError, InputError, OverloadedError } from './errors.ts';
 import { LatentModelBase } from './latent-model-base.ts';
-import type { EncodeResult, ImageInput, LatentInput, LatentModel } from './latent-model.ts';
+import type { ClassOptions, EncodeResult, ImageInput, LatentInput, LatentModel } from './latent-model.ts';
 import type { BundleManifest } from './manifest.ts';
 import type { LatentPca } from '@latentkit/format';
 import type { TensorData } from './tensor-data.ts';
@@ -56,6 +56,8 @@ export interface MicroBatchStats {
 
 interface Pending {
   z: Float32Array;
+  /** Class index per row (conditional models). */
+  labels: Int32Array | undefined;
   rows: number;
   enqueuedAt: number;
   resolve: (images: Float32Array) => void;
@@ -114,6 +116,9 @@ export class MicroBatchedModel extends LatentModelBase {
   get hasEncoder(): boolean {
     return this.inner.hasEncoder;
   }
+  override get classes(): readonly string[] | undefined {
+    return this.inner.classes;
+  }
 
   /** Latent rows waiting for a batch (not counting the batch running). */
   get queuedRows(): number {
@@ -133,26 +138,27 @@ export class MicroBatchedModel extends LatentModelBase {
   }
 
   /** Queued decode; throws InputError, OverloadedError (queue bounds) or DisposedError. */
-  async decode(z: LatentInput): Promise<TensorData> {
+  async decode(z: LatentInput, options: ClassOptions = {}): Promise<TensorData> {
     if (this.disposed) throw new DisposedError();
     const { data, n } = this.toLatents(z);
     if (n === 0) throw new InputError('z has no rows; pass at least one latent vector.');
+    const labels = this.classRows(options, n);
     const refusal = this.admission(n);
     if (refusal) {
       this.stats.rejected[refusal.reason === 'queue_full' ? 'queue_full' : 'queue_wait']++;
       throw refusal;
     }
     const images = await new Promise<Float32Array>((resolve, reject) => {
-      this.queue.push({ z: data, rows: n, enqueuedAt: performance.now(), resolve, reject });
+      this.queue.push({ z: data, labels, rows: n, enqueuedAt: performance.now(), resolve, reject });
       this.waitingRows += n;
       this.schedule();
     });
     return { data: images, shape: [n, ...this.imageShape] };
   }
 
-  encode(images: ImageInput): Promise<EncodeResult> {
+  encode(images: ImageInput, options?: ClassOptions): Promise<EncodeResult> {
     if (this.disposed) return Promise.reject(new DisposedError());
-    return this.inner.encode(images);
+    return this.inner.encode(images, options);
   }
 
   /** Refuses new work, fails what is still queued with DisposedError, lets the running batch end, disposes the inner model. */
@@ -255,16 +261,22 @@ export class MicroBatchedModel extends LatentModelBase {
     const t0 = this.runningSince;
     try {
       let z: Float32Array;
-      if (batch.length === 1) z = batch[0].z;
+      let labels: Int32Array | undefined;
+      if (batch.length === 1) ({ z, labels } = batch[0]);
       else {
         z = new Float32Array(rows * this.latentDim);
+        labels = batch[0].labels && new Int32Array(rows);
         let o = 0;
+        let r = 0;
         for (const p of batch) {
           z.set(p.z, o);
+          if (labels && p.labels) labels.set(p.labels, r);
           o += p.z.length;
+          r += p.rows;
         }
       }
-      const images = (await this.inner.decode({ data: z, shape: [rows, this.latentDim] })).data;
+      // Requests of a conditional model carry a class per row; they are decoded together, each row with its own.
+      const images = (await this.inner.decode({ data: z, shape: [rows, this.latentDim] }, labels ? { class: Array.from(labels) } : {})).data;
       const ms = performance.now() - t0;
       this.history.push({ rows, ms });
       if (this.history.length > 64) this.history.shift();

@@ -15,6 +15,7 @@ import { routePath } from 'hono/route';
 import type { LatentModel } from '../common/latent-model.ts';
 import { InputError, DisposedError, OverloadedError } from '../common/errors.ts';
 import { MicroBatchedModel } from '../common/micro-batcher.ts';
+import { ClassError } from '../common/classes.ts';
 import { errorResponse, httpError } from './errors.ts';
 import { createContext, type AppOptions } from './context.ts';
 import { generationRoutes } from './routes/generation.ts';
@@ -97,6 +98,8 @@ export function createApp(model: LatentModel, options: AppOptions = {}): Hono {
     // The client went away mid-request (its body stream failed): nobody reads an answer; nginx's 499.
     if (isClientAbort(err, c.req.raw)) return new Response(null, { status: 499 });
     if (err instanceof HTTPException) return err.getResponse();
+    // A bad or missing class (conditional VAEs) is a 400 naming the field and the valid classes.
+    if (err instanceof ClassError) return errorResponse(400, 'invalid_class', err.message, [{ path: err.field, message: err.message }]);
     if (err instanceof InputError) return errorResponse(422, 'invalid_input', err.message);
     if (err instanceof OverloadedError) {
       metrics.rejected.inc({ reason: err.reason });

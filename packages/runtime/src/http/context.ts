@@ -126,7 +126,7 @@ export function createContext(model: LatentModel, options: AppOptions): AppConte
   return {
     model,
     limits,
-    schemas: makeSchemas(model.latentDim, limits, model.pca?.components.length ?? 0),
+    schemas: makeSchemas(model.latentDim, limits, model.classes, model.pca?.components.length ?? 0),
     codec,
     lifecycle: options.lifecycle ?? { draining: false },
     metrics,

@@ -25,27 +25,34 @@ export function openApiDocument(model: LatentModel, schemas: Schemas, limits: Li
   const formatParam = { name: 'format', in: 'query', required: false, schema: { enum: ['json', 'png'] } };
   const colsParam = { name: 'cols', in: 'query', required: false, schema: { type: 'integer', minimum: 1, maximum: 1024 } };
   const body = (s: z.ZodType) => ({ required: false, content: { 'application/json': { schema: json(s) } } });
+  // A conditional VAE: every generating route takes a class (JSON `class`, or `?class=` on uploads).
+  const classes = model.classes;
+  const classRef = { $ref: '#/components/schemas/Class' };
+  const classParam = classes ? [{ name: 'class', in: 'query', required: true, schema: classRef }] : [];
+  const uploadParams = (extra: object[] = []) => [...extra, ...classParam];
   return {
     openapi: '3.1.0',
     info: {
       title: 'Latentkit sampling API',
       version: '1',
-      description: `${modelLabel(model.manifest)} with a ${model.latentDim}-d latent space, images ${model.imageShape.join('x')} (HWC). Limits: ${JSON.stringify(limits)}.`,
+      description:
+        `${modelLabel(model.manifest)} with a ${model.latentDim}-d latent space, images ${model.imageShape.join('x')} (HWC). Limits: ${JSON.stringify(limits)}.` +
+        (classes ? ` Conditional VAE: every request names a class (components.schemas.Class): ${classes.map((c, i) => `${i} "${c}"`).join(', ')}.` : ''),
     },
     paths: {
       '/v1/sample': { post: { summary: 'Decode seeded N(0, temperature^2) latents.', parameters: [formatParam, colsParam], requestBody: body(schemas.sample), responses: { '200': imagesOut, ...errors } } },
       '/v1/decode': { post: { summary: 'Decode the given latents.', parameters: [formatParam, colsParam], requestBody: body(schemas.decode), responses: { '200': imagesOut, ...errors } } },
-      '/v1/encode': { post: { summary: 'Encode uploaded images to { mean, logVar }.', requestBody: upload, responses: { '200': { description: '{ fields, mean: number[][], logVar: number[][] | null }' }, ...errors } } },
-      '/v1/reconstruct': { post: { summary: 'decode(encode(image).mean) for uploaded images.', parameters: [formatParam, colsParam], requestBody: upload, responses: { '200': imagesOut, ...errors } } },
+      '/v1/encode': { post: { summary: 'Encode uploaded images to { mean, logVar }.', parameters: uploadParams(), requestBody: upload, responses: { '200': { description: '{ fields, mean: number[][], logVar: number[][] | null }' }, ...errors } } },
+      '/v1/reconstruct': { post: { summary: 'decode(encode(image).mean) for uploaded images.', parameters: uploadParams([formatParam, colsParam]), requestBody: upload, responses: { '200': imagesOut, ...errors } } },
       '/v1/morph': {
         post: {
           summary: "z_a * (1 - t) + z_b * t, or slerp (interpolation: 'slerp', White 2016): JSON latents a, b, or two uploaded images (multipart, ?steps=&interpolation=).",
-          parameters: [
+          parameters: uploadParams([
             formatParam,
             colsParam,
             { name: 'steps', in: 'query', required: false, schema: { type: 'integer', minimum: 2, maximum: limits.maxSteps } },
             { name: 'interpolation', in: 'query', required: false, description: 'multipart requests only', schema: { enum: ['linear', 'slerp'] } },
-          ],
+          ]),
           requestBody: { required: true, content: { ...body(schemas.morph).content, 'multipart/form-data': upload.content['multipart/form-data'] } },
           responses: { '200': imagesOut, ...errors },
         },
@@ -66,7 +73,7 @@ export function openApiDocument(model: LatentModel, schemas: Schemas, limits: Li
           responses: { '200': imagesOut, ...errors },
         },
       },
-      '/v1/model': { get: { summary: 'What this server runs: kind, shapes, provider, limits.', responses: { '200': { description: 'JSON' } } } },
+      '/v1/model': { get: { summary: 'What this server runs: kind, shapes, classes (conditional VAEs), provider, limits.', responses: { '200': { description: 'JSON' } } } },
       '/healthz': { get: { summary: 'Liveness.', responses: { '200': { description: '{ status: "ok" }' } } } },
       '/readyz': { get: { summary: 'Readiness: 503 while draining on shutdown.', responses: { '200': { description: 'ready' }, '503': { description: 'draining' } } } },
       '/metrics': { get: { summary: 'Prometheus text format.', responses: { '200': { description: 'text/plain' } } } },
@@ -74,6 +81,7 @@ export function openApiDocument(model: LatentModel, schemas: Schemas, limits: Li
     },
     components: {
       schemas: {
+        ...(classes ? { Class: { description: 'A class of this conditional VAE, by name or index', anyOf: [{ enum: [...classes] }, { type: 'integer', minimum: 0, maximum: classes.length - 1 }] } } : {}),
         Error: {
           type: 'object',
           properties: {

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { seedSchema } from '../common/seed.ts';
+import { classProblem } from '../common/classes.ts';
 
 export interface Limits {
   /** Most images one request may produce or send (default 256). */
@@ -31,10 +32,30 @@ export interface Limits {
 export const DEFAULT_LIMITS: Limits = { maxBatch: 256, maxSteps: 64, maxFactors: 32, maxTraverseK: 10, maxAbs: 1000, maxUploadPixels: 2 ** 25, maxJsonDepth: 16, maxJsonArrayLength: 4096 };
 
 /**
- * `pcaComponents`: how many principal components the model's latents.json stores (0 when none), the
- * range of /v1/traverse's `component`.
+ * The optional `class` field of a conditional VAE's requests: a class name or index (OpenAPI lists
+ * them). An unconditional model refuses any class; a wrong one is refused naming the valid classes
+ * (classes.ts classProblem). A conditional model given no class is refused by the model (ClassError).
  */
-export function makeSchemas(latentDim: number, limits: Limits, pcaComponents = 0) {
+export function classSchema(classes: readonly string[] | undefined) {
+  const problem = (iss: { input?: unknown }) => classProblem(classes, iss.input);
+  if (!classes) return z.never({ error: problem }).describe('This model is not conditional: no class');
+  return z
+    .union(
+      [
+        z.enum(classes as [string, ...string[]], { error: problem }),
+        z.number({ error: problem }).int({ error: problem }).min(0, { error: problem }).max(classes.length - 1, { error: problem }),
+      ],
+      { error: problem },
+    )
+    .describe('The class to generate, by name or index (a conditional VAE; required)');
+}
+
+/**
+ * `classes`: a conditional VAE's class names (undefined otherwise). `pcaComponents`: how many
+ * principal components the model's latents.json stores (0 when none), the range of /v1/traverse's
+ * `component`.
+ */
+export function makeSchemas(latentDim: number, limits: Limits, classes?: readonly string[], pcaComponents = 0) {
   const value = z
     .number({ error: 'must be a finite number' })
     .min(-limits.maxAbs, `must be >= -${limits.maxAbs}`)
@@ -47,6 +68,7 @@ export function makeSchemas(latentDim: number, limits: Limits, pcaComponents = 0
   const seed = seedSchema;
   const encoding = z.enum(['float', 'uint8']).default('float').describe('JSON pixel encoding: rounded floats in [0, 1] or integers 0..255');
   const n = z.number().int('must be an integer').min(1).max(limits.maxBatch, `at most ${limits.maxBatch} images per request`);
+  const cls = classSchema(classes).optional();
 
   const sample = z.strictObject({
     n: n.default(1),
@@ -54,8 +76,9 @@ export function makeSchemas(latentDim: number, limits: Limits, pcaComponents = 0
     temperature: z.number().min(0).max(10).default(1),
     encoding,
     includeLatents: z.boolean().default(true),
+    class: cls,
   });
-  const decode = z.strictObject({ z: latents, encoding });
+  const decode = z.strictObject({ z: latents, encoding, class: cls });
   const morph = z.strictObject({
     a: latent,
     b: latent,
@@ -63,8 +86,9 @@ export function makeSchemas(latentDim: number, limits: Limits, pcaComponents = 0
     endpoint: z.boolean().default(true),
     interpolation: z.enum(['linear', 'slerp']).default('linear').describe("'linear' (the book's morph) or 'slerp' (White 2016: the great-circle path)"),
     encoding,
+    class: cls,
   });
-  const traverse = traverseSchema(latentDim, limits, pcaComponents, latent, seed, encoding);
+  const traverse = traverseSchema(latentDim, limits, pcaComponents, latent, seed, encoding, cls);
   const attribute = z
     .strictObject({
       z: latents.optional(),
@@ -92,7 +116,15 @@ export type Schemas = ReturnType<typeof makeSchemas>;
  * most limits.maxTraverseK standard deviations; `steps` 2..limits.maxSteps. A value out of range is
  * a 400 whose issue names the field. Also used for the query of a multipart (uploaded image) request.
  */
-function traverseSchema(latentDim: number, limits: Limits, pcaComponents: number, latent: z.ZodType<number[]>, seed: typeof seedSchema, encoding: z.ZodType<'float' | 'uint8'>) {
+function traverseSchema(
+  latentDim: number,
+  limits: Limits,
+  pcaComponents: number,
+  latent: z.ZodType<number[]>,
+  seed: typeof seedSchema,
+  encoding: z.ZodType<'float' | 'uint8'>,
+  cls: z.ZodType<string | number | undefined>,
+) {
   const index = (what: string, count: number, none: string) =>
     z
       .number({ error: 'must be an integer' })
@@ -112,6 +144,7 @@ function traverseSchema(latentDim: number, limits: Limits, pcaComponents: number
         .default(3),
       steps: z.number({ error: 'must be an integer' }).int('must be an integer').min(2, 'must be >= 2').max(limits.maxSteps, `at most ${limits.maxSteps} steps`).default(7),
       encoding,
+      class: cls,
     })
     .refine((b) => !(b.z && b.seed !== undefined), { message: 'give either z or seed, not both', path: ['seed'] })
     .refine((b) => (b.dimension === undefined) !== (b.component === undefined), { message: 'give exactly one of dimension or component', path: ['dimension'] });

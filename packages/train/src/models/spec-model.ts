@@ -11,6 +11,12 @@
  * and decoder_lrelu_0/decoder_relu_0 with norm 'batch'), decoder_reshape, decoder_conv_t_i (i = 1..L,
  * filters reversed, same extras), decoder_output.
  *
+ * Conditional VAEs (spec.conditional, K classes): both models take a second input `label` [n, K]
+ * (float32 one-hot). Encoder: encoder_label_reshape [1, 1, K] -> encoder_label_map (UpSampling2D by
+ * [H, W]: the one-hot map [H, W, K]) -> encoder_concat with the image ([H, W, C + K]) before
+ * encoder_conv_1. Decoder: decoder_concat [z, label] before decoder_dense. Input names:
+ * encoder_input / encoder_label and decoder_input / decoder_label, in that order.
+ *
  * Kernel initialisers are glorot_uniform (Keras's default), one seed per layer in build order (conv
  * layers, the latent Dense layers, decoder Dense, transposed convs, output), so a seed builds the same
  * weights on every run.
@@ -61,10 +67,20 @@ function checkSpec(spec: ModelSpec): void {
   if (problem) throw new ValueError(`model spec: ${problem}`);
 }
 
-function encoderTrunk(spec: ModelSpec, next: Next): { input: Sym; features: Sym; shapeBeforeFlattening: number[] } {
+/** The one-hot map [H, W, K] of a label input [K], concatenated to the image channels (module comment). */
+function withLabelMap(spec: ModelSpec, image: Sym, label: Sym, classes: number): Sym {
+  const [h, w] = spec.inputShape;
+  const cell = tfl.layers.reshape({ targetShape: [1, 1, classes], name: 'encoder_label_reshape' }).apply(label) as Sym;
+  const map = tfl.layers.upSampling2d({ size: [h, w], name: 'encoder_label_map' }).apply(cell) as Sym;
+  return tfl.layers.concatenate({ axis: -1, name: 'encoder_concat' }).apply([image, map]) as Sym;
+}
+
+function encoderTrunk(spec: ModelSpec, next: Next): { inputs: Sym[]; features: Sym; shapeBeforeFlattening: number[] } {
   const input = tfl.input({ shape: [...spec.inputShape], name: 'encoder_input' });
+  const classes = spec.conditional?.classes.length;
+  const label = classes === undefined ? undefined : tfl.input({ shape: [classes], name: 'encoder_label' });
   const separate = separateActivation(spec);
-  let x: Sym = input;
+  let x: Sym = label === undefined ? input : withLabelMap(spec, input, label, classes!);
   spec.encoder.filters.forEach((filters, index) => {
     const i = index + 1;
     x = tfl.layers
@@ -82,15 +98,18 @@ function encoderTrunk(spec: ModelSpec, next: Next): { input: Sym; features: Sym;
   });
   const shapeBeforeFlattening = x.shape.slice(1) as number[];
   const features = tfl.layers.flatten({ name: 'encoder_flatten' }).apply(x) as Sym;
-  return { input, features, shapeBeforeFlattening };
+  return { inputs: label === undefined ? [input] : [input, label], features, shapeBeforeFlattening };
 }
 
 function decoder(spec: ModelSpec, shapeBeforeFlattening: number[], next: Next): tfl.LayersModel {
   const input = tfl.input({ shape: [spec.latentDim], name: 'decoder_input' });
+  const classes = spec.conditional?.classes.length;
+  const label = classes === undefined ? undefined : tfl.input({ shape: [classes], name: 'decoder_label' });
   const separate = separateActivation(spec);
+  const joined = label === undefined ? input : (tfl.layers.concatenate({ axis: -1, name: 'decoder_concat' }).apply([input, label]) as Sym);
   let y = tfl.layers
     .dense({ units: shapeBeforeFlattening.reduce((a, b) => a * b, 1), kernelInitializer: next(), name: 'decoder_dense' })
-    .apply(input) as Sym;
+    .apply(joined) as Sym;
   // The Fashion recipe (norm 'none') keeps the Dense linear; the faces recipe normalises and activates it.
   if (spec.norm === 'batch') y = normAndActivation(spec, y, 'decoder', 0);
   y = tfl.layers.reshape({ targetShape: shapeBeforeFlattening, name: 'decoder_reshape' }).apply(y) as Sym;
@@ -119,20 +138,22 @@ function decoder(spec: ModelSpec, shapeBeforeFlattening: number[], next: Next): 
     name: 'decoder_output',
   };
   const output = (spec.decoderOutput === 'conv2d' ? tfl.layers.conv2d(outputArgs) : tfl.layers.conv2dTranspose(outputArgs)).apply(y) as Sym;
-  return tfl.model({ inputs: input, outputs: output, name: 'decoder' });
+  return tfl.model({ inputs: label === undefined ? input : [input, label], outputs: output, name: 'decoder' });
 }
 
 /**
  * Builds a fresh (untrained) encoder/decoder pair from `spec`: encoder [n, H, W, C] -> z (AE) or
  * [z_mean, z_log_var, z] (VAE), each [n, latentDim]; decoder z [n, latentDim] -> [n, H, W, C] in
- * [0, 1] (sigmoid). Images are NHWC float32 in [0, 1].
+ * [0, 1] (sigmoid). Images are NHWC float32 in [0, 1]. A conditional spec adds the one-hot `label`
+ * [n, K] as each model's second input (module comment).
  * @throws ValueError for a spec the schema refuses, naming the field (sizes the strides cannot divide
  *   are refused with the constraint spelled out).
  */
 export function buildFromSpec(spec: ModelSpec, args: SpecModelArgs = {}): ModelPair {
   checkSpec(spec);
   const next = kernelInitializers(args.seed);
-  const { input, features, shapeBeforeFlattening } = encoderTrunk(spec, next);
+  const { inputs, features, shapeBeforeFlattening } = encoderTrunk(spec, next);
+  const input = inputs.length === 1 ? inputs[0] : inputs;
   let encoder: tfl.LayersModel;
   if (spec.type === 'ae') {
     const z = tfl.layers.dense({ units: spec.latentDim, kernelInitializer: next(), name: 'encoder_output' }).apply(features) as Sym;

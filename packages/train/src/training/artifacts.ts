@@ -10,6 +10,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { saveModel } from '../models/io.ts';
+import { classCount, cyclingLabels, withLabels } from '../models/conditional.ts';
 import type { ModelPair } from '../models/model-pair.ts';
 import { writeFileAtomic } from '@latentkit/format/node';
 import type { Dataset } from '../types.ts';
@@ -22,20 +23,29 @@ export const MAX_LATENT_POINTS = 5000;
 const RECONSTRUCTIONS = 10;
 const HISTOGRAM_IMAGES = 1000;
 
-/** Decodes `count` N(0, I) latents (seeded by seed and epoch), writes them as one grid PNG and returns it. */
+/** Rows of samples per class in a conditional VAE's epoch picture (one column per class). */
+export const CONDITIONAL_SAMPLE_ROWS = 3;
+
+/**
+ * Decodes `count` N(0, I) latents (seeded by seed and epoch), writes them as one grid PNG and returns
+ * it. A conditional VAE's picture is a class x sample grid: one column per class (left to right in
+ * class order), CONDITIONAL_SAMPLE_ROWS rows unless `count` says otherwise.
+ */
 export async function writeEpochSamples(
   path: string,
   pair: ModelPair,
   opts: { seed: number; epoch: number; count?: number },
 ): Promise<RenderedPng> {
-  const count = opts.count ?? (pair.latentDim === 2 ? 18 : 30);
+  const classes = classCount(pair);
+  const count = opts.count ?? (classes !== undefined ? classes * CONDITIONAL_SAMPLE_ROWS : pair.latentDim === 2 ? 18 : 30);
   const z = batchNoise(opts.seed, opts.epoch, 'samples', 0, count, pair.latentDim);
-  const images = tf.tidy(() => pair.decoder.predict(tf.tensor2d(z, [count, pair.latentDim])) as tf.Tensor);
+  const labels = classes === undefined ? undefined : cyclingLabels(count, classes);
+  const images = tf.tidy(() => pair.decoder.predict(withLabels(pair, tf.tensor2d(z, [count, pair.latentDim]), labels)) as tf.Tensor);
   const data = (await images.data()) as Float32Array;
   images.dispose();
   await mkdir(dirname(path), { recursive: true });
   return writeImageGrid(path, data, pair.imageShape, {
-    columns: pair.latentDim === 2 ? 6 : 10,
+    columns: classes ?? (pair.latentDim === 2 ? 6 : 10),
     scale: pair.imageShape[0] < 64 ? 3 : 1,
   });
 }
@@ -58,7 +68,7 @@ async function encodeFirst(
     const z = tf.tidy(() => {
       const x = tf.tensor4d(pixels, [take, ...pair.imageShape]);
       if (pair.spec.type === 'ae') return pair.encoder.predict(x) as tf.Tensor;
-      const [mean, logVar] = pair.encoder.predict(x) as tf.Tensor[];
+      const [mean, logVar] = pair.encoder.predict(withLabels(pair, x, batch.labels?.subarray(0, take))) as tf.Tensor[];
       const eps = tf.tensor2d(batchNoise(seed, 0, 'artifacts', step, take, pair.latentDim), [take, pair.latentDim]);
       return pair.encoder.getLayer('z').apply([mean, logVar, eps]) as tf.Tensor;
     });
@@ -95,7 +105,7 @@ export async function writeFinalArtifacts(
   const n = Math.min(RECONSTRUCTIONS, count);
   const pixelsPer = pair.imageShape.reduce((a, b) => a * b, 1);
   const originals = images.subarray(0, n * pixelsPer);
-  const recon = tf.tidy(() => pair.decoder.predict(tf.tensor2d(z.subarray(0, n * pair.latentDim), [n, pair.latentDim])) as tf.Tensor);
+  const recon = tf.tidy(() => pair.decoder.predict(withLabels(pair, tf.tensor2d(z.subarray(0, n * pair.latentDim), [n, pair.latentDim]), labels?.subarray(0, n))) as tf.Tensor);
   const both = new Float32Array(2 * n * pixelsPer);
   both.set(originals, 0);
   both.set((await recon.data()) as Float32Array, n * pixelsPer);

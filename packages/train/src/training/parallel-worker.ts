@@ -57,7 +57,7 @@ async function handle(message: ToWorker): Promise<void> {
       const [h, w, c] = pair!.imageShape;
       const images = tf.tensor4d(message.images, [message.count, h, w, c]);
       try {
-        const result = computeGradients(pair!, images, { ...options, eps: message.eps, klWeight: message.klWeight });
+        const result = computeGradients(pair!, images, { ...options, eps: message.eps, klWeight: message.klWeight, labels: message.labels });
         const grads: WeightValues = {};
         for (const [key, g] of Object.entries(result.grads)) grads[key] = (g.dataSync() as Float32Array).slice();
         tf.dispose(Object.values(result.grads));

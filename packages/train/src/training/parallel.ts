@@ -68,6 +68,8 @@ export interface StepInput {
   eps?: Float32Array;
   /** KL weight of this step (default the spec's beta). */
   klWeight?: number;
+  /** Class index per image (conditional VAEs), split with the images. */
+  labels?: Int32Array;
 }
 
 export interface ParallelStepper {
@@ -223,7 +225,7 @@ export async function createParallelStepper(options: ParallelStepperOptions): Pr
       throw new ValueError(`eps holds ${input.eps.length} values; ${n} images x latentDim ${dim} = ${n * dim} expected`);
     }
     if (handles.length === 0 || n < replicas) {
-      return computeGradients(pair, images, { ...gradOptions, eps: input.eps, klWeight: input.klWeight });
+      return computeGradients(pair, images, { ...gradOptions, eps: input.eps, klWeight: input.klWeight, labels: input.labels });
     }
     const sizes = shardSizes(n, replicas);
     const pixels = h * w * c;
@@ -235,7 +237,9 @@ export async function createParallelStepper(options: ParallelStepperOptions): Pr
       const count = sizes[i + 1]!;
       const shard = all.slice(start * pixels, (start + count) * pixels);
       const eps = input.eps?.slice(start * dim, (start + count) * dim);
-      replies.push(handle.request<GradientsReply>({ type: 'gradients', id: 0, images: shard, count, eps, klWeight: input.klWeight }, [shard.buffer, ...(eps ? [eps.buffer as ArrayBuffer] : [])]));
+      const labels = input.labels?.slice(start, start + count);
+      const transfer = [shard.buffer, ...(eps ? [eps.buffer as ArrayBuffer] : []), ...(labels ? [labels.buffer as ArrayBuffer] : [])];
+      replies.push(handle.request<GradientsReply>({ type: 'gradients', id: 0, images: shard, count, eps, klWeight: input.klWeight, labels }, transfer));
       start += count;
     });
     // Always settle the workers' promises, even when this thread's shard fails.
@@ -245,7 +249,7 @@ export async function createParallelStepper(options: ParallelStepperOptions): Pr
     try {
       const x0 = tf.slice(images, [0, 0, 0, 0], [n0, h, w, c]);
       try {
-        own = computeGradients(pair, x0, { ...gradOptions, eps: input.eps?.subarray(0, n0 * dim), klWeight: input.klWeight });
+        own = computeGradients(pair, x0, { ...gradOptions, eps: input.eps?.subarray(0, n0 * dim), klWeight: input.klWeight, labels: input.labels?.subarray(0, n0) });
       } finally {
         x0.dispose();
       }

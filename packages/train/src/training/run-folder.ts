@@ -25,6 +25,7 @@ export function runPaths(outDir: string) {
     latentScatter: join(outDir, RUN_FILES.latentScatter),
     latents: join(outDir, RUN_FILES.latents),
     latentHistograms: join(outDir, RUN_FILES.latentHistograms),
+    report: join(outDir, RUN_FILES.report),
     logs: join(outDir, RUN_FILES.logs),
   };
 }

@@ -23,6 +23,7 @@ import { ValueError } from '../errors.ts';
 import type { ModelPair } from '../models/model-pair.ts';
 import type { Losses } from '../types.ts';
 import type { Adam } from './adam.ts';
+import { classCount, oneHotLabels, withLabels } from '../models/conditional.ts';
 import { modelLoss, type LossTensors, type LossWeights } from './losses.ts';
 import { nonTrainableVariables, trainableVariables } from './weights.ts';
 
@@ -35,6 +36,8 @@ export interface GradientOptions {
   klWeight?: number;
   /** Largest micro-batch; the batch is split and gradients accumulated. Default: no split. */
   microBatch?: number;
+  /** Class index per image: required by a conditional VAE (models/conditional.ts), ignored otherwise. */
+  labels?: Int32Array;
 }
 
 export interface GradientResult {
@@ -76,6 +79,7 @@ function epsTensor(pair: ModelPair, n: number, eps: GradientOptions['eps']): tf.
  * Forward pass and loss tensors of one (micro-)batch: images [n, H, W, C] in [0, 1] through the
  * encoder and decoder, then modelLoss. `eps` [n, latentDim] is the VAE noise (unused by the AE);
  * `training` selects BatchNormalization's batch statistics (true) or moving statistics (false).
+ * `labels` [n, K] one-hot: the class of each image, for a conditional VAE (ignored otherwise).
  * Returns scalars (caller disposes); losses are per image (means over the batch), as Keras reports.
  */
 export function forwardLoss(
@@ -84,6 +88,7 @@ export function forwardLoss(
   eps: tf.Tensor2D | undefined,
   weights: LossWeights,
   training: boolean,
+  labels?: tf.Tensor2D,
 ): LossTensors {
   return tf.tidy((): tf.TensorContainer => {
     if (pair.spec.type === 'ae') {
@@ -91,11 +96,23 @@ export function forwardLoss(
       const reconstruction = pair.decoder.apply(z, { training }) as tf.Tensor;
       return modelLoss(pair.spec, { images, reconstruction }, weights) as unknown as tf.TensorContainer;
     }
-    const [zMean, zLogVar] = vaeTrunk(pair).apply(images, { training }) as tf.Tensor2D[];
+    const [zMean, zLogVar] = vaeTrunk(pair).apply(withLabels(pair, images, labels), { training }) as tf.Tensor2D[];
     const z = pair.encoder.getLayer('z').apply([zMean, zLogVar, eps!]) as tf.Tensor;
-    const reconstruction = pair.decoder.apply(z, { training }) as tf.Tensor;
+    const reconstruction = pair.decoder.apply(withLabels(pair, z, labels), { training }) as tf.Tensor;
     return modelLoss(pair.spec, { images, reconstruction, zMean, zLogVar }, weights) as unknown as tf.TensorContainer;
   }) as unknown as LossTensors;
+}
+
+/**
+ * The one-hot labels [n, K] of a conditional pair's batch (caller disposes); undefined otherwise.
+ * @throws ValueError when a conditional pair gets no labels or a wrong count (models/conditional.ts).
+ */
+function labelTensor(pair: ModelPair, n: number, labels: Int32Array | undefined): tf.Tensor2D | undefined {
+  const classes = classCount(pair);
+  if (classes === undefined) return undefined;
+  if (labels === undefined) throw new ValueError(`this conditional VAE (${classes} classes) needs a label per image; the batch has none`);
+  if (labels.length !== n) throw new ValueError(`${labels.length} labels for ${n} images: they must match`);
+  return oneHotLabels(labels, classes);
 }
 
 function checkImages(pair: ModelPair, images: tf.Tensor4D): number {
@@ -171,6 +188,7 @@ function gradientsWithPendingLosses(pair: ModelPair, images: tf.Tensor4D, option
   for (const [key, v] of variables) keyOfName.set(v.name, key);
   const varList = [...variables.values()];
   const eps = pair.spec.type === 'ae' ? undefined : epsTensor(pair, n, options.eps);
+  const labels = labelTensor(pair, n, options.labels);
 
   const moving = nonTrainableVariables(pair);
   const chunks = Math.ceil(n / micro);
@@ -188,8 +206,9 @@ function gradientsWithPendingLosses(pair: ModelPair, images: tf.Tensor4D, option
       const result = tf.tidy(() => {
         const x = chunks === 1 ? images : tf.slice(images, [start, 0, 0, 0], [size, -1, -1, -1]);
         const e = eps === undefined ? undefined : chunks === 1 ? eps : tf.slice(eps, [start, 0], [size, -1]);
+        const y = labels === undefined ? undefined : chunks === 1 ? labels : tf.slice(labels, [start, 0], [size, -1]);
         return tf.variableGrads(() => {
-          const l = forwardLoss(pair, x, e, weights, true);
+          const l = forwardLoss(pair, x, e, weights, true, y);
           parts = { total: l.total, reconstruction: tf.keep(l.reconstruction), kl: l.kl && tf.keep(l.kl) };
           return l.total;
         }, varList);
@@ -216,6 +235,7 @@ function gradientsWithPendingLosses(pair: ModelPair, images: tf.Tensor4D, option
     if (snapshot) for (const [k, v] of moving) v.assign(movingSum.get(k)!);
   } finally {
     eps?.dispose();
+    labels?.dispose();
     if (snapshot) tf.dispose([...snapshot.values()]);
     tf.dispose([...movingSum.values()]);
   }
@@ -277,11 +297,13 @@ export async function trainStepAsync(pair: ModelPair, optimizer: Adam, images: t
 export function evaluateBatch(pair: ModelPair, images: tf.Tensor4D, options: Omit<GradientOptions, 'microBatch'> = {}): Losses {
   const n = checkImages(pair, images);
   const eps = pair.spec.type === 'ae' ? undefined : epsTensor(pair, n, options.eps);
+  const labels = labelTensor(pair, n, options.labels);
   try {
-    const t = forwardLoss(pair, images, eps, { lossScale: options.lossScale, klWeight: options.klWeight }, false);
+    const t = forwardLoss(pair, images, eps, { lossScale: options.lossScale, klWeight: options.klWeight }, false, labels);
     return readLossesSync([{ tensors: t, weight: 1 }], pair.spec.type === 'vae');
   } finally {
     eps?.dispose();
+    labels?.dispose();
   }
 }
 
@@ -289,11 +311,13 @@ export function evaluateBatch(pair: ModelPair, images: tf.Tensor4D, options: Omi
 export async function evaluateBatchAsync(pair: ModelPair, images: tf.Tensor4D, options: Omit<GradientOptions, 'microBatch'> = {}): Promise<Losses> {
   const n = checkImages(pair, images);
   const eps = pair.spec.type === 'ae' ? undefined : epsTensor(pair, n, options.eps);
+  const labels = labelTensor(pair, n, options.labels);
   let t: LossTensors;
   try {
-    t = forwardLoss(pair, images, eps, { lossScale: options.lossScale, klWeight: options.klWeight }, false);
+    t = forwardLoss(pair, images, eps, { lossScale: options.lossScale, klWeight: options.klWeight }, false, labels);
   } finally {
     eps?.dispose();
+    labels?.dispose();
   }
   return readLosses([{ tensors: t, weight: 1 }], pair.spec.type === 'vae');
 }

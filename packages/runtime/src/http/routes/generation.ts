@@ -8,6 +8,7 @@ import { rowsOf } from '../context.ts';
 import { httpError } from '../errors.ts';
 import { outputFormat } from '../negotiate.ts';
 import { readImages } from '../uploads.ts';
+import { classOf, classQuery } from '../class-param.ts';
 
 export function generationRoutes(ctx: AppContext): Hono {
   const { model, schemas, limits } = ctx;
@@ -16,14 +17,14 @@ export function generationRoutes(ctx: AppContext): Hono {
   routes.post('/sample', async (c) => {
     outputFormat(c); // fail fast on a bad Accept before decoding
     const b = await ctx.parseJson(c, schemas.sample);
-    const { z, images, seed } = await model.sample(b.n, { seed: b.seed, temperature: b.temperature });
+    const { z, images, seed } = await model.sample(b.n, { seed: b.seed, temperature: b.temperature, ...classOf(b) });
     return ctx.respondImages(c, images, { seed, ...(b.includeLatents ? { z: rowsOf(z) } : {}) }, b.encoding);
   });
 
   routes.post('/decode', async (c) => {
     outputFormat(c);
     const b = await ctx.parseJson(c, schemas.decode);
-    return ctx.respondImages(c, await model.decode(b.z), {}, b.encoding);
+    return ctx.respondImages(c, await model.decode(b.z, classOf(b)), {}, b.encoding);
   });
 
   routes.post('/morph', async (c) => {
@@ -44,11 +45,11 @@ export function generationRoutes(ctx: AppContext): Hono {
       const up = await readImages(c, ctx.codec, model.imageShape, 2, ctx.limits.maxUploadPixels);
       if (up.count !== 2) throw httpError(400, 'need_two_images', `Morphing images takes exactly two files (a and b); got ${up.count}.`);
       const size = up.pixels.length / 2;
-      const r = await model.morph(up.pixels.subarray(0, size), up.pixels.subarray(size), steps, { interpolation });
+      const r = await model.morph(up.pixels.subarray(0, size), up.pixels.subarray(size), steps, { interpolation, ...classQuery(c) });
       return ctx.respondImages(c, r.images, { t: Array.from(r.t), z: rowsOf(r.z) }, 'float');
     }
     const b = await ctx.parseJson(c, schemas.morph);
-    const r = await model.morph(b.a, b.b, b.steps, { endpoint: b.endpoint, interpolation: b.interpolation });
+    const r = await model.morph(b.a, b.b, b.steps, { endpoint: b.endpoint, interpolation: b.interpolation, ...classOf(b) });
     return ctx.respondImages(c, r.images, { t: Array.from(r.t), interpolation: b.interpolation, z: rowsOf(r.z) }, b.encoding);
   });
 

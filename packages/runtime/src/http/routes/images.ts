@@ -5,6 +5,7 @@ import { rowsOf } from '../context.ts';
 import { httpError } from '../errors.ts';
 import { outputFormat } from '../negotiate.ts';
 import { readImages } from '../uploads.ts';
+import { classQuery } from '../class-param.ts';
 
 export function imageRoutes(ctx: AppContext): Hono {
   const { model, limits } = ctx;
@@ -17,7 +18,7 @@ export function imageRoutes(ctx: AppContext): Hono {
   routes.post('/encode', async (c) => {
     needEncoder('encode');
     const up = await readImages(c, ctx.codec, model.imageShape, limits.maxBatch, limits.maxUploadPixels);
-    const r = await model.encode({ data: up.pixels, shape: [up.count, h, w, ch] });
+    const r = await model.encode({ data: up.pixels, shape: [up.count, h, w, ch] }, classQuery(c));
     return c.json({ fields: up.fields, mean: rowsOf(r.mean), logVar: r.logVar ? rowsOf(r.logVar) : null });
   });
 
@@ -26,8 +27,9 @@ export function imageRoutes(ctx: AppContext): Hono {
     outputFormat(c);
     const up = await readImages(c, ctx.codec, model.imageShape, limits.maxBatch, limits.maxUploadPixels);
     // model.reconstruct() without throwing the latents away: the answer reports z too.
-    const { mean } = await model.encode({ data: up.pixels, shape: [up.count, h, w, ch] });
-    const images = await model.decode(mean);
+    const cls = classQuery(c);
+    const { mean } = await model.encode({ data: up.pixels, shape: [up.count, h, w, ch] }, cls);
+    const images = await model.decode(mean, cls);
     const encoding = c.req.query('encoding') === 'uint8' ? 'uint8' : 'float';
     return ctx.respondImages(c, images, { fields: up.fields, z: rowsOf(mean) }, encoding);
   });

@@ -20,6 +20,7 @@ export function opsRoutes(ctx: AppContext): Hono {
       latentDim: model.latentDim,
       imageShape: model.imageShape,
       labelNames: model.manifest.labelNames ?? null,
+      classes: model.classes ?? null,
       attributes: Object.keys(model.attributes),
       hasEncoder: model.hasEncoder,
       pca: model.pca ? { components: model.pca.components.length, explainedVarianceRatio: model.pca.explainedVarianceRatio, count: model.pca.count, source: model.pca.source } : null,

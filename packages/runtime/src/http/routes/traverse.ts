@@ -11,6 +11,7 @@ import { rowsOf } from '../context.ts';
 import { httpError, zodIssues } from '../errors.ts';
 import { outputFormat } from '../negotiate.ts';
 import { readImages } from '../uploads.ts';
+import { classOf } from '../class-param.ts';
 
 const NUMERIC_QUERY = ['dimension', 'component', 'k', 'steps'] as const;
 
@@ -33,6 +34,8 @@ export function traverseRoutes(ctx: AppContext): Hono {
       }
       const encoding = c.req.query('encoding');
       if (encoding !== undefined) query.encoding = encoding;
+      const cls = c.req.query('class');
+      if (cls !== undefined) query.class = /^\d+$/.test(cls) ? Number(cls) : cls;
       const r = schemas.traverse.safeParse(query);
       if (!r.success) {
         const issues = zodIssues(r.error);
@@ -51,7 +54,7 @@ export function traverseRoutes(ctx: AppContext): Hono {
       }
     }
     const direction = body.dimension !== undefined ? { dimension: body.dimension } : { component: body.component as number };
-    const r = await model.traverse(base, direction, { k: body.k, steps: body.steps });
+    const r = await model.traverse(base, direction, { k: body.k, steps: body.steps, ...classOf(body) });
     const extra = { ...direction, k: body.k, sd: r.sd, offsets: Array.from(r.offsets), ...(seed !== undefined ? { seed } : {}), z: rowsOf(r.z) };
     return ctx.respondImages(c, r.images, extra, body.encoding, { cols: body.steps });
   });
