@@ -25,6 +25,7 @@ import { availableParallelism, cpus, loadavg } from 'node:os';
 import { makeBundle } from '../test/fixtures.ts';
 import { startServer, type RunningServer } from '../test/server.ts';
 import { closedLoopRaw } from './closed-loop-client.ts';
+import { memoryByComponent, type MemoryByComponent } from './smaps.ts';
 
 export interface Level {
   connections: number;
@@ -61,10 +62,23 @@ export async function closedLoop(url: string, connections: number, seconds: numb
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function rssMb(url: string): Promise<number> {
-  const m = await (await fetch(`${url}/metrics`)).text();
-  return Number(m.match(/process_resident_memory_bytes (\d+)/)?.[1]) / 2 ** 20;
+interface MemorySnapshot extends MemoryByComponent {
+  /** V8's heap (committed) and the memory of Buffers/ArrayBuffers outside it (process.memoryUsage()), MiB. */
+  heapTotal: number;
+  heapUsed: number;
+  external: number;
 }
+
+/** RSS by component: the allocators from /proc/PID/smaps (bench/smaps.ts), V8's share from the server's /metrics. */
+async function memory(url: string, pid: number): Promise<MemorySnapshot> {
+  const m = await (await fetch(`${url}/metrics`)).text();
+  const gauge = (name: string) => Number(m.match(new RegExp(`^${name} (\\d+)`, 'm'))?.[1]) / 2 ** 20;
+  return { ...memoryByComponent(pid), heapTotal: gauge('nodejs_heap_total_bytes'), heapUsed: gauge('nodejs_heap_used_bytes'), external: gauge('nodejs_external_bytes') };
+}
+
+const memoryLine = (m: MemorySnapshot) =>
+  `RSS ${m.rss.toFixed(0)} MB = malloc main ${m.mallocMain.toFixed(1)} + malloc thread arenas ${m.mallocArenas.toFixed(1)} (${m.arenaCount}) + other anonymous ${m.otherAnon.toFixed(1)} ` +
+  `(V8 heap ${m.heapTotal.toFixed(1)}, used ${m.heapUsed.toFixed(1)}) + files ${m.file.toFixed(1)}; external ${m.external.toFixed(1)}`;
 
 /** Cumulative bucket counts of the server's own histogram of answered 200s (arrival to answer), or null when admission is off. */
 async function serverBuckets(url: string): Promise<Map<number, number> | null> {
@@ -132,7 +146,8 @@ export async function goodput(bundle: string, serverArgs: string[], seconds: num
     await fullBatches(server.url);
     await closedLoop(server.url, 64 * saturation.connections, 3);
     await sleep(3000);
-    const warmRss = await rssMb(server.url);
+    const warm = await memory(server.url, server.child.pid!);
+    const warmRss = warm.rss;
     const levels: Level[] = [];
     for (const k of [4, 16, 64]) {
       const b0 = await serverBuckets(server.url);
@@ -142,7 +157,9 @@ export async function goodput(bundle: string, serverArgs: string[], seconds: num
       console.log(`${line(`${k}x S`, l)}; server-side p99 of the 200s ${p99Server}; admission limit now ${await admissionLimit(server.url)}`);
     }
     await sleep(5000);
-    const afterRss = await rssMb(server.url);
+    const after = await memory(server.url, server.child.pid!);
+    const afterRss = after.rss;
+    console.log(`  warm:    ${memoryLine(warm)}\n  5 s after: ${memoryLine(after)}`);
     let met = true;
     for (const l of levels) {
       const share = l.okPerSecond / capacity;

@@ -37,6 +37,7 @@ import { watchEventLoopDelay, type EventLoopDelay } from '../node/event-loop-del
 import { AdmissionQueue } from '../common/admission-queue.ts';
 import { GradientLimit } from '../common/gradient-limit.ts';
 import { admissionListener } from '../node/admission-listener.ts';
+import { startIdleCollector, type IdleCollector } from '../node/idle-collector.ts';
 import { reportCliError } from '@latentkit/format/node';
 import { modelLabel } from '@latentkit/format';
 import { createApp, type Lifecycle } from './app.ts';
@@ -74,6 +75,11 @@ export interface ServeOptions {
   queueTimeoutMs?: number;
   /** On shutdown, wait at most this long for in-flight requests (ms, default 10000). */
   drainTimeoutMs?: number;
+  /**
+   * A full garbage collection when the server falls idle after a burst (node/idle-collector.ts; default
+   * true): the garbage of an overload otherwise stays in V8's old space, and in the RSS, while idle.
+   */
+  idleGc?: boolean;
   /** Drain on SIGTERM and SIGINT (default true). */
   handleSignals?: boolean;
   /** Where the server's lines go (default console.log). */
@@ -123,7 +129,14 @@ export async function serve(options: ServeOptions): Promise<NodeServer> {
       : null;
   const metrics = createAppMetrics(model, () => {
     const m = process.memoryUsage();
-    return { process_resident_memory_bytes: m.rss, nodejs_heap_used_bytes: m.heapUsed, nodejs_eventloop_delay_mean_ms: loop?.delayMs ?? 0 };
+    return {
+      process_resident_memory_bytes: m.rss,
+      nodejs_heap_used_bytes: m.heapUsed,
+      nodejs_heap_total_bytes: m.heapTotal,
+      nodejs_external_bytes: m.external,
+      nodejs_array_buffers_bytes: m.arrayBuffers,
+      nodejs_eventloop_delay_mean_ms: loop?.delayMs ?? 0,
+    };
   });
   const app = createApp(model, { imageCodec: sharpCodec(), maxBodyBytes: options.maxBodyBytes, lifecycle, admission: loopAdmission, metrics });
   const routeLabels = new Set(app.routes.filter((r) => r.method !== 'ALL').map((r) => r.path));
@@ -220,12 +233,19 @@ export async function serve(options: ServeOptions): Promise<NodeServer> {
 
   // Responses in flight per connection, so shutdown can close the others at once.
   const inFlight = new Map<Socket, number>();
+  const idle: IdleCollector | null = options.idleGc === false ? null : startIdleCollector({ inFlight: () => [...inFlight.values()].reduce((n, k) => n + k, 0) });
+  if (idle) {
+    metrics.registry.add(new Gauge('nodejs_idle_gc_total', 'Full garbage collections run because the server fell idle after a burst (node/idle-collector.ts).', () => idle.stats.collections));
+    metrics.registry.add(new Gauge('nodejs_idle_gc_seconds', 'Time spent in those collections, seconds.', () => idle.stats.ms / 1000));
+    metrics.registry.add(new Gauge('nodejs_idle_gc_freed_bytes', 'Used V8 heap freed by those collections, bytes (summed).', () => idle.stats.freedBytes));
+  }
   server.on('connection', (socket: Socket) => {
     inFlight.set(socket, 0);
     socket.once('close', () => inFlight.delete(socket));
   });
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
     const socket = req.socket;
+    if ((req.url ?? '').startsWith('/v1/')) idle?.touch();
     inFlight.set(socket, (inFlight.get(socket) ?? 0) + 1);
     res.once('close', () => {
       const left = (inFlight.get(socket) ?? 1) - 1;
@@ -255,6 +275,7 @@ export async function serve(options: ServeOptions): Promise<NodeServer> {
         finished = true;
         clearTimeout(timer);
         loop?.stop();
+        idle?.stop();
         queue?.close();
         void model.dispose().then(
           () => {
@@ -349,6 +370,7 @@ function command(): Command {
     .option('--concurrency-limit <n>', "admission control: most POSTs to /v1 in service at once, the rest wait their turn ('auto' adapts it to measured latency; 0 = off)", limitArg, 'auto' as const)
     .option('--queue-timeout-ms <n>', 'admission control: longest wait for a turn while the queue stands (then 503 + Retry-After)', int('queue-timeout-ms', 1, 600000), SERVER_QUEUE_TIMEOUT_MS)
     .option('--max-body <bytes>', 'largest request body (413 above)', int('max-body', 1024, 1 << 30), 4 * 1024 * 1024)
+    .option('--no-idle-gc', 'no full garbage collection when the server falls idle after a burst (RSS then keeps the garbage of an overload while idle)')
     .option('--drain-timeout-ms <n>', 'on shutdown, wait at most this long for in-flight requests', int('drain-timeout-ms', 0, 600000), 10000)
     .showHelpAfterError()
     .exitOverride();
@@ -369,7 +391,7 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
   const o = program.opts<{
     run?: string; precision: 'fp32' | 'fp16' | 'int8'; port: number; host: string; device: Device; threads: number; microBatch: boolean;
     maxBatch: number; maxWaitMs: number; maxQueueRows: number; maxQueueWaitMs: number; maxEventLoopDelayMs: number; maxBody: number; drainTimeoutMs: number;
-    concurrencyLimit: number | 'auto'; queueTimeoutMs: number;
+    concurrencyLimit: number | 'auto'; queueTimeoutMs: number; idleGc: boolean;
   }>();
   let bundle: string;
   try {
@@ -393,6 +415,7 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
         maxEventLoopDelayMs: o.maxEventLoopDelayMs,
         concurrencyLimit: o.concurrencyLimit,
         queueTimeoutMs: o.queueTimeoutMs,
+        idleGc: o.idleGc,
         drainTimeoutMs: o.drainTimeoutMs,
       });
     } catch (e) {
