@@ -25,7 +25,7 @@ import { availableParallelism, cpus, loadavg } from 'node:os';
 import { makeBundle } from '../test/fixtures.ts';
 import { startServer, type RunningServer } from '../test/server.ts';
 import { closedLoopRaw } from './closed-loop-client.ts';
-import { memoryByComponent, type MemoryByComponent } from './smaps.ts';
+import { memoryByComponent, type MemoryByComponent } from '../test/smaps.ts';
 
 export interface Level {
   connections: number;
