@@ -26,6 +26,7 @@ import { makeBundle } from '../test/fixtures.ts';
 import { startServer, type RunningServer } from '../test/server.ts';
 import { closedLoopRaw } from './closed-loop-client.ts';
 import { memoryByComponent, type MemoryByComponent } from '../test/smaps.ts';
+import { processCpuSeconds } from '../test/proc-cpu.ts';
 
 export interface Level {
   connections: number;
@@ -38,12 +39,19 @@ export interface Level {
   /** Latency of the 200s, ms. */
   p50: number;
   p99: number;
+  /** CPU seconds spent during the step by this process (the load generator) and by the server (NaN without its pid). */
+  clientCpu: number;
+  serverCpu: number;
 }
 
 const BODY = JSON.stringify({ n: 1, includeLatents: false });
 
-export async function closedLoop(url: string, connections: number, seconds: number): Promise<Level> {
+export async function closedLoop(url: string, connections: number, seconds: number, serverPid?: number): Promise<Level> {
+  const server0 = serverPid ? processCpuSeconds(serverPid) : NaN;
+  const client0 = process.cpuUsage();
   const r = await closedLoopRaw(url, '/v1/sample', BODY, { 'content-type': 'application/json', accept: 'image/png' }, connections, seconds);
+  const client = process.cpuUsage(client0);
+  const serverCpu = serverPid ? processCpuSeconds(serverPid) - server0 : NaN;
   const by = (s: string) => r.byStatus[s] ?? 0;
   const total = Object.values(r.byStatus).reduce((n, c) => n + c, 0);
   const pct = (p: number) => (r.ok.length ? r.ok[Math.min(r.ok.length - 1, Math.floor(p * r.ok.length))] : NaN);
@@ -57,6 +65,8 @@ export async function closedLoop(url: string, connections: number, seconds: numb
     timeouts: 0,
     p50: pct(0.5),
     p99: pct(0.99),
+    clientCpu: (client.user + client.system) / 1e6,
+    serverCpu,
   };
 }
 
@@ -109,7 +119,8 @@ async function fullBatches(url: string, rows = 256, count = 4): Promise<void> {
 
 const line = (name: string, l: Level) =>
   `${name.padEnd(16)} ${String(l.connections).padStart(5)} conn: ${l.okPerSecond.toFixed(0).padStart(5)} ok/s, ${l.refusedPerSecond.toFixed(0).padStart(6)} 503/s, ` +
-  `200s p50 ${l.p50.toFixed(1)} / p99 ${l.p99.toFixed(1)} ms${l.otherStatus || l.errors ? `, OTHER ${l.otherStatus} SOCKET ERRORS ${l.errors}` : ''}`;
+  `200s p50 ${l.p50.toFixed(1)} / p99 ${l.p99.toFixed(1)} ms; CPU: client ${(100 * l.clientCpu / l.seconds).toFixed(0)}%, server ${(100 * l.serverCpu / l.seconds).toFixed(0)}% of a core` +
+  `${l.otherStatus || l.errors ? `, OTHER ${l.otherStatus} SOCKET ERRORS ${l.errors}` : ''}`;
 
 export interface GoodputReport {
   capacity: number;
@@ -127,13 +138,13 @@ export async function goodput(bundle: string, serverArgs: string[], seconds: num
   const server: RunningServer = await startServer(['--run', bundle, '--device', 'cpu', ...serverArgs]);
   try {
     await closedLoop(server.url, 8, 2); // warm-up
-    const unloaded = await closedLoop(server.url, 1, 3);
+    const unloaded = await closedLoop(server.url, 1, 3, server.child.pid);
     console.log(line('unloaded', unloaded));
     let best: Level = unloaded;
     const sat: Level[] = [];
     for (const c of [2, 4, 8, 16]) {
       const b0 = await serverBuckets(server.url);
-      const l = await closedLoop(server.url, c, 3);
+      const l = await closedLoop(server.url, c, 3, server.child.pid);
       sat.push(l);
       console.log(`${line('saturation', l)}; server-side p99 ${bucketP99(b0, await serverBuckets(server.url))}`);
       if (l.okPerSecond > best.okPerSecond) best = l;
@@ -151,7 +162,7 @@ export async function goodput(bundle: string, serverArgs: string[], seconds: num
     const levels: Level[] = [];
     for (const k of [4, 16, 64]) {
       const b0 = await serverBuckets(server.url);
-      const l = await closedLoop(server.url, k * saturation.connections, seconds);
+      const l = await closedLoop(server.url, k * saturation.connections, seconds, server.child.pid);
       levels.push(l);
       const p99Server = bucketP99(b0, await serverBuckets(server.url));
       console.log(`${line(`${k}x S`, l)}; server-side p99 of the 200s ${p99Server}; admission limit now ${await admissionLimit(server.url)}`);

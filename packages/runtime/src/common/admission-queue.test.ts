@@ -78,3 +78,29 @@ test('the adaptive limit grows while service times stay flat and shrinks when th
   for (let i = 0; i < 200; i++) idle.sample(10, 1, i * 10);
   assert.equal(idle.limit, 8, 'an idle server (1 in service) does not grow its limit');
 });
+
+test('with many waiters the overload timeout stretches so refusals come at most maxRefusalsPerSecond', () => {
+  const h = harness({ limit: 1, intervalMs: 100, overloadTimeoutMs: 300, maxRefusalsPerSecond: 100, maxOverloadTimeoutMs: 2000 });
+  h.enter('busy');
+  for (let i = 0; i < 50; i++) h.enter(`w${i}`);
+  h.advance(150);
+  assert.equal(h.q.currentOverloadTimeoutMs, 500, '50 waiters / 100 per second');
+  h.advance(300); // 450 ms: past the 300 ms floor, within the stretched 500 ms
+  h.expire();
+  assert.deepEqual(h.log, ['admit busy'], 'nobody refused yet');
+  h.advance(60);
+  h.expire();
+  const refused = h.log.filter((l) => l.startsWith('refuse')).length;
+  assert.ok(refused >= 1 && h.q.currentOverloadTimeoutMs >= 300, `refused ${refused} once past the stretched timeout`);
+  for (let i = 0; i < 1000; i++) h.enter(`x${i}`);
+  assert.equal(h.q.currentOverloadTimeoutMs, 2000, 'capped at maxOverloadTimeoutMs');
+  h.q.close();
+});
+
+test('with few waiters the overload timeout stays at its floor', () => {
+  const h = harness({ limit: 1, intervalMs: 100, overloadTimeoutMs: 300 });
+  h.enter('busy');
+  h.enter('old');
+  assert.equal(h.q.currentOverloadTimeoutMs, 300, 'one waiter: 300 ms, not 2 ms');
+  h.q.close();
+});

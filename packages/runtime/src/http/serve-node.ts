@@ -71,8 +71,13 @@ export interface ServeOptions {
    * the limit to measured service times (common/gradient-limit.ts); a number fixes it; 0 turns it off.
    */
   concurrencyLimit?: number | 'auto';
-  /** Admission control: longest wait for a turn while the queue stands, ms (default 500). */
+  /** Admission control: longest wait for a turn while the queue stands, ms (default 500), stretched by `maxRefusalsPerSecond`. */
   queueTimeoutMs?: number;
+  /**
+   * Admission control: with many waiters the wait stretches (up to 4 s) so timeouts refuse at most this
+   * many requests a second (default 500; 0 = no bound): common/admission-queue.ts.
+   */
+  maxRefusalsPerSecond?: number;
   /** On shutdown, wait at most this long for in-flight requests (ms, default 10000). */
   drainTimeoutMs?: number;
   /**
@@ -112,6 +117,8 @@ export const SERVER_QUEUE_DEFAULTS = { maxBatch: 256, maxWaitMs: 2, maxQueueRows
 export const SERVER_MAX_EVENT_LOOP_DELAY_MS = 0;
 /** The admission queue's timeout under overload (ms): measured with bench/goodput.ts (README). */
 export const SERVER_QUEUE_TIMEOUT_MS = 500;
+/** The refusal-rate bound of the admission queue (per second): ~0.05 of a core in refusals (README). */
+export const SERVER_MAX_REFUSALS_PER_SECOND = 500;
 
 export async function serve(options: ServeOptions): Promise<NodeServer> {
   const log = options.log ?? ((line: string) => console.log(line));
@@ -186,7 +193,7 @@ export async function serve(options: ServeOptions): Promise<NodeServer> {
 
   // Admission by a concurrency limit, decided on the raw request before Hono builds anything.
   const limitOption = options.concurrencyLimit ?? 'auto';
-  const queue = limitOption === 0 ? null : new AdmissionQueue({ limit: limitOption === 'auto' ? new GradientLimit() : limitOption, overloadTimeoutMs: options.queueTimeoutMs ?? SERVER_QUEUE_TIMEOUT_MS });
+  const queue = limitOption === 0 ? null : new AdmissionQueue({ limit: limitOption === 'auto' ? new GradientLimit() : limitOption, overloadTimeoutMs: options.queueTimeoutMs ?? SERVER_QUEUE_TIMEOUT_MS, maxRefusalsPerSecond: (options.maxRefusalsPerSecond ?? SERVER_MAX_REFUSALS_PER_SECOND) || Infinity });
   if (queue) for (const reason of ['admission_full', 'admission_timeout']) metrics.rejected.inc({ reason }, 0);
   if (queue) metrics.registry.add(new Gauge('latentkit_admission_limit', 'Admission control: requests allowed in service at once (adaptive).', () => queue.limit));
   const answered = queue
@@ -228,7 +235,7 @@ export async function serve(options: ServeOptions): Promise<NodeServer> {
   if (maxDelay > 0) loop = watchEventLoopDelay();
   const host = address.address.includes(':') ? `[${address.address}]` : address.address;
   const url = `http://${host}:${address.port}`;
-  log(`serving ${options.bundle} (${modelLabel(model.manifest)}, latent ${model.latentDim}, ${model.provider}, ${model.manifest.onnx?.precision ?? 'fp32'}, micro-batch ${micro ? `on, queue <= ${micro.maxQueueRows} rows / ~${micro.maxQueueWaitMs} ms` : 'off'}, concurrency limit ${queue ? `${limitOption === 'auto' ? 'adaptive' : limitOption}, waiting <= ${queue.overloadTimeoutMs} ms under overload` : 'off'}, event-loop delay limit ${maxDelay ? `${maxDelay} ms` : 'off'})`);
+  log(`serving ${options.bundle} (${modelLabel(model.manifest)}, latent ${model.latentDim}, ${model.provider}, ${model.manifest.onnx?.precision ?? 'fp32'}, micro-batch ${micro ? `on, queue <= ${micro.maxQueueRows} rows / ~${micro.maxQueueWaitMs} ms` : 'off'}, concurrency limit ${queue ? `${limitOption === 'auto' ? 'adaptive' : limitOption}, waiting <= ${queue.overloadTimeoutMs} ms under overload${queue.maxRefusalsPerSecond < Infinity ? ` (longer with many waiting: <= ${queue.maxRefusalsPerSecond} refusals/s, <= ${queue.maxOverloadTimeoutMs} ms)` : ''}` : 'off'}, event-loop delay limit ${maxDelay ? `${maxDelay} ms` : 'off'})`);
   log(`listening on ${url}`);
 
   // Responses in flight per connection, so shutdown can close the others at once.
@@ -369,6 +376,7 @@ function command(): Command {
     .option('--max-event-loop-delay-ms <n>', 'admission control: while the event loop runs later than this, 503 + Retry-After at once (0 = off)', int('max-event-loop-delay-ms', 0, 600000), SERVER_MAX_EVENT_LOOP_DELAY_MS)
     .option('--concurrency-limit <n>', "admission control: most POSTs to /v1 in service at once, the rest wait their turn ('auto' adapts it to measured latency; 0 = off)", limitArg, 'auto' as const)
     .option('--queue-timeout-ms <n>', 'admission control: longest wait for a turn while the queue stands (then 503 + Retry-After)', int('queue-timeout-ms', 1, 600000), SERVER_QUEUE_TIMEOUT_MS)
+    .option('--max-refusals-per-second <n>', 'admission control: with many waiting, their wait stretches (up to 4 s) so at most this many are refused a second (0 = no bound)', int('max-refusals-per-second', 0, 1 << 20), SERVER_MAX_REFUSALS_PER_SECOND)
     .option('--max-body <bytes>', 'largest request body (413 above)', int('max-body', 1024, 1 << 30), 4 * 1024 * 1024)
     .option('--no-idle-gc', 'no full garbage collection when the server falls idle after a burst (RSS then keeps the garbage of an overload while idle)')
     .option('--drain-timeout-ms <n>', 'on shutdown, wait at most this long for in-flight requests', int('drain-timeout-ms', 0, 600000), 10000)
@@ -391,7 +399,7 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
   const o = program.opts<{
     run?: string; precision: 'fp32' | 'fp16' | 'int8'; port: number; host: string; device: Device; threads: number; microBatch: boolean;
     maxBatch: number; maxWaitMs: number; maxQueueRows: number; maxQueueWaitMs: number; maxEventLoopDelayMs: number; maxBody: number; drainTimeoutMs: number;
-    concurrencyLimit: number | 'auto'; queueTimeoutMs: number; idleGc: boolean;
+    concurrencyLimit: number | 'auto'; queueTimeoutMs: number; maxRefusalsPerSecond: number; idleGc: boolean;
   }>();
   let bundle: string;
   try {
@@ -415,6 +423,7 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
         maxEventLoopDelayMs: o.maxEventLoopDelayMs,
         concurrencyLimit: o.concurrencyLimit,
         queueTimeoutMs: o.queueTimeoutMs,
+        maxRefusalsPerSecond: o.maxRefusalsPerSecond,
         idleGc: o.idleGc,
         drainTimeoutMs: o.drainTimeoutMs,
       });
