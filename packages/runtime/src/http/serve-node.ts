@@ -21,7 +21,7 @@
  * client reuses a socket whose request stream is in an unknown state, and Node closes it), shutdown
  * closes every connection without a response in flight, and a ref'd timer bounds the drain.
  */
-import { serve as honoServe, type HttpBindings, type Http2Bindings } from '@hono/node-server';
+import { createAdaptorServer, type HttpBindings, type Http2Bindings } from '@hono/node-server';
 import { createServer, type RequestListener, type ServerOptions } from 'node:http';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { realpathSync } from 'node:fs';
@@ -117,6 +117,14 @@ export const SERVER_QUEUE_DEFAULTS = { maxBatch: 256, maxWaitMs: 2, maxQueueRows
 export const SERVER_MAX_EVENT_LOOP_DELAY_MS = 0;
 /** The admission queue's timeout under overload (ms): measured with bench/goodput.ts (README). */
 export const SERVER_QUEUE_TIMEOUT_MS = 500;
+/**
+ * Pending connections the kernel may hold for the server to accept (listen(2)'s backlog; Linux caps it
+ * at net.core.somaxconn, 4096 by default since 5.4). Node's default is 511: when 1,024 closed-loop
+ * clients connected at once while the event loop was busy, ~2,000 handshakes overflowed the accept
+ * queue (TcpExtListenOverflows) and those clients' first requests waited for TCP retransmissions,
+ * seconds (p50 3.7 s in that step; issue 21, README).
+ */
+export const SERVER_LISTEN_BACKLOG = 4096;
 /** The refusal-rate bound of the admission queue (per second): ~0.05 of a core in refusals (README). */
 export const SERVER_MAX_REFUSALS_PER_SECOND = 500;
 
@@ -223,10 +231,9 @@ export async function serve(options: ServeOptions): Promise<NodeServer> {
   const port = options.port ?? 8787;
   const hostname = options.host ?? '127.0.0.1';
   const { server, address } = await new Promise<{ server: Server; address: AddressInfo }>((resolve, reject) => {
-    const s = honoServe(
-      { fetch, port, hostname, createServer: ((opts: ServerOptions, listener: RequestListener) => createServer(opts, wrap(listener))) as typeof createServer },
-      (info) => resolve({ server: s as Server, address: info }),
-    );
+    // @hono/node-server's serve() listens with Node's default backlog (511); see SERVER_LISTEN_BACKLOG.
+    const s = createAdaptorServer({ fetch, hostname, createServer: ((opts: ServerOptions, listener: RequestListener) => createServer(opts, wrap(listener))) as typeof createServer }) as Server;
+    s.listen({ port, host: hostname, backlog: SERVER_LISTEN_BACKLOG }, () => resolve({ server: s, address: s.address() as AddressInfo }));
     s.once('error', (e: NodeJS.ErrnoException) => {
       void model.dispose();
       reject(new ListenError(`Cannot listen on ${hostname}:${port}: ${e.code === 'EADDRINUSE' ? 'the port is in use; pass another --port (0 = any free port)' : e.message}.`));
