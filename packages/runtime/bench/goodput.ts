@@ -16,6 +16,9 @@
  * 1-connection p99 is printed too; RSS 5 s after within 10% of the warm level. The same steps then run
  * against a server with the previous design (admission by event-loop delay, no concurrency limit) as the
  * baseline of the same run. The machine's load average and CPU model are printed: read ratios.
+ * Mechanisms beside the verdicts: each step's CPU seconds for this process (the load generator) and
+ * for the server (/proc/PID/stat), the listen-queue overflows of the machine during it
+ * (/proc/net/netstat), and the RSS split by allocator (test/smaps.ts) and V8 heap, warm and after.
  *
  *   node --import tsx bench/goodput.ts [--run BUNDLE] [--seconds 8] [--no-baseline] [--server-args "..."]
  * Also run by `pnpm bench` (bench/serve.ts).
@@ -26,7 +29,7 @@ import { makeBundle } from '../test/fixtures.ts';
 import { startServer, type RunningServer } from '../test/server.ts';
 import { closedLoopRaw } from './closed-loop-client.ts';
 import { memoryByComponent, type MemoryByComponent } from '../test/smaps.ts';
-import { processCpuSeconds } from '../test/proc-cpu.ts';
+import { listenOverflows, processCpuSeconds } from '../test/proc.ts';
 
 export interface Level {
   connections: number;
@@ -42,6 +45,8 @@ export interface Level {
   /** CPU seconds spent during the step by this process (the load generator) and by the server (NaN without its pid). */
   clientCpu: number;
   serverCpu: number;
+  /** Handshakes dropped by full listen queues during the step (the whole machine's count). */
+  listenOverflows: number;
 }
 
 const BODY = JSON.stringify({ n: 1, includeLatents: false });
@@ -49,6 +54,7 @@ const BODY = JSON.stringify({ n: 1, includeLatents: false });
 export async function closedLoop(url: string, connections: number, seconds: number, serverPid?: number): Promise<Level> {
   const server0 = serverPid ? processCpuSeconds(serverPid) : NaN;
   const client0 = process.cpuUsage();
+  const overflows0 = listenOverflows();
   const r = await closedLoopRaw(url, '/v1/sample', BODY, { 'content-type': 'application/json', accept: 'image/png' }, connections, seconds);
   const client = process.cpuUsage(client0);
   const serverCpu = serverPid ? processCpuSeconds(serverPid) - server0 : NaN;
@@ -67,6 +73,7 @@ export async function closedLoop(url: string, connections: number, seconds: numb
     p99: pct(0.99),
     clientCpu: (client.user + client.system) / 1e6,
     serverCpu,
+    listenOverflows: listenOverflows() - overflows0,
   };
 }
 
@@ -119,7 +126,7 @@ async function fullBatches(url: string, rows = 256, count = 4): Promise<void> {
 
 const line = (name: string, l: Level) =>
   `${name.padEnd(16)} ${String(l.connections).padStart(5)} conn: ${l.okPerSecond.toFixed(0).padStart(5)} ok/s, ${l.refusedPerSecond.toFixed(0).padStart(6)} 503/s, ` +
-  `200s p50 ${l.p50.toFixed(1)} / p99 ${l.p99.toFixed(1)} ms; CPU: client ${(100 * l.clientCpu / l.seconds).toFixed(0)}%, server ${(100 * l.serverCpu / l.seconds).toFixed(0)}% of a core` +
+  `200s p50 ${l.p50.toFixed(1)} / p99 ${l.p99.toFixed(1)} ms; CPU: client ${(100 * l.clientCpu / l.seconds).toFixed(0)}%, server ${(100 * l.serverCpu / l.seconds).toFixed(0)}% of a core; listen overflows ${l.listenOverflows}` +
   `${l.otherStatus || l.errors ? `, OTHER ${l.otherStatus} SOCKET ERRORS ${l.errors}` : ''}`;
 
 export interface GoodputReport {

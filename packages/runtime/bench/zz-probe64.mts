@@ -18,7 +18,7 @@ for (let r = 0; r < rounds; r++) for (const [name, s] of Object.entries(servers)
     const perOk = (l.serverCpu) / (l.okPerSecond * secs);
     if (c === conns[0]) cOk = perOk;
     const per503 = l.refusedPerSecond ? (l.serverCpu - cOk * l.okPerSecond * secs) / (l.refusedPerSecond * secs) : NaN;
-    out.push(`${c}: ok ${l.okPerSecond.toFixed(0)}/s 503 ${l.refusedPerSecond.toFixed(0)}/s p99 ${l.p99.toFixed(0)} ms cpu client ${(100*l.clientCpu/secs).toFixed(0)}% server ${(100*l.serverCpu/secs).toFixed(0)}% (ms/ok ${(1000*perOk).toFixed(2)}, ms/503 est ${(1000*per503).toFixed(3)})`);
+    out.push(`${c}: ok ${l.okPerSecond.toFixed(0)}/s 503 ${l.refusedPerSecond.toFixed(0)}/s p99 ${l.p99.toFixed(0)} ms cpu client ${(100*l.clientCpu/secs).toFixed(0)}% server ${(100*l.serverCpu/secs).toFixed(0)}% CPU ms per 200 (server+client, all answers) ${(1000*(l.serverCpu+l.clientCpu)/(l.okPerSecond*secs)).toFixed(2)}`);
   }
   console.log(`${name.padEnd(10)} load ${loadavg()[0].toFixed(1)} | ${out.join(' | ')}`);
 }
