@@ -14,8 +14,9 @@
  * Checks, each printed MET / NOT MET: 200s per second >= 85% of C at every level; the p99 of the 200s
  * <= 3 x the p99 at saturation (S connections: the server busy but not overloaded) — the ratio against the
  * 1-connection p99 is printed too; RSS 5 s after within 10% of the warm level. The same steps then run
- * against a server with the previous design (admission by event-loop delay, no concurrency limit) as the
- * baseline of the same run. The machine's load average and CPU model are printed: read ratios.
+ * against the first admission queue (fixed 500 ms wait, no idle collection) and against the previous
+ * design (admission by event-loop delay, no concurrency limit), as the baselines of the same run. The
+ * machine's load average and CPU model are printed: read ratios.
  * Mechanisms beside the verdicts: each step's CPU seconds for this process (the load generator) and
  * for the server (/proc/PID/stat), the listen-queue overflows of the machine during it
  * (/proc/net/netstat), and the RSS split by allocator (test/smaps.ts) and V8 heap, warm and after.
@@ -204,6 +205,7 @@ export async function goodputBench(o: { bundle: string; seconds: number; baselin
   console.log(`\ngoodput under closed-loop overload: ${cpus()[0]?.model ?? 'unknown CPU'}, ${availableParallelism()} cores, ${o.seconds} s per level`);
   const now = await goodput(o.bundle, o.serverArgs, o.seconds, 'server defaults (adaptive concurrency limit)');
   if (o.baseline) {
+    await goodput(o.bundle, ['--max-refusals-per-second', '0', '--no-idle-gc', ...o.serverArgs], o.seconds, 'baseline: the first admission queue (a fixed 500 ms wait, no idle collection; the 4096 backlog stays)');
     await goodput(o.bundle, ['--concurrency-limit', '0', '--max-event-loop-delay-ms', '30', ...o.serverArgs], o.seconds, 'baseline: the previous design (event-loop delay, no concurrency limit)');
   }
   console.log(`\ngoodput verdict (server defaults): ${now.met ? 'MET' : 'NOT MET'}`);
