@@ -85,18 +85,20 @@ interface MemorySnapshot extends MemoryByComponent {
   heapTotal: number;
   heapUsed: number;
   external: number;
+  /** Full collections the server's idle collector has run so far (NaN when it is off). */
+  idleCollections: number;
 }
 
 /** RSS by component: the allocators from /proc/PID/smaps (bench/smaps.ts), V8's share from the server's /metrics. */
 async function memory(url: string, pid: number): Promise<MemorySnapshot> {
   const m = await (await fetch(`${url}/metrics`)).text();
   const gauge = (name: string) => Number(m.match(new RegExp(`^${name} (\\d+)`, 'm'))?.[1]) / 2 ** 20;
-  return { ...memoryByComponent(pid), heapTotal: gauge('nodejs_heap_total_bytes'), heapUsed: gauge('nodejs_heap_used_bytes'), external: gauge('nodejs_external_bytes') };
+  return { ...memoryByComponent(pid), heapTotal: gauge('nodejs_heap_total_bytes'), heapUsed: gauge('nodejs_heap_used_bytes'), external: gauge('nodejs_external_bytes'), idleCollections: Number(m.match(/^nodejs_idle_gc_total (\d+)/m)?.[1] ?? NaN) };
 }
 
 const memoryLine = (m: MemorySnapshot) =>
   `RSS ${m.rss.toFixed(0)} MB = malloc main ${m.mallocMain.toFixed(1)} + malloc thread arenas ${m.mallocArenas.toFixed(1)} (${m.arenaCount}) + other anonymous ${m.otherAnon.toFixed(1)} ` +
-  `(V8 heap ${m.heapTotal.toFixed(1)}, used ${m.heapUsed.toFixed(1)}) + files ${m.file.toFixed(1)}; external ${m.external.toFixed(1)}`;
+  `(V8 heap ${m.heapTotal.toFixed(1)}, used ${m.heapUsed.toFixed(1)}) + files ${m.file.toFixed(1)}; external ${m.external.toFixed(1)}; idle collections so far ${m.idleCollections}`;
 
 /** Cumulative bucket counts of the server's own histogram of answered 200s (arrival to answer), or null when admission is off. */
 async function serverBuckets(url: string): Promise<Map<number, number> | null> {

@@ -251,7 +251,7 @@ export async function serve(options: ServeOptions): Promise<NodeServer> {
   if (idle) {
     metrics.registry.add(new Gauge('nodejs_idle_gc_total', 'Full garbage collections run because the server fell idle after a burst (node/idle-collector.ts).', () => idle.stats.collections));
     metrics.registry.add(new Gauge('nodejs_idle_gc_seconds', 'Time spent in those collections, seconds.', () => idle.stats.ms / 1000));
-    metrics.registry.add(new Gauge('nodejs_idle_gc_freed_bytes', 'Used V8 heap freed by those collections, bytes (summed).', () => idle.stats.freedBytes));
+    metrics.registry.add(new Gauge('nodejs_idle_gc_freed_bytes', 'Committed V8 heap given back by those collections, bytes (summed).', () => idle.stats.freedBytes));
   }
   server.on('connection', (socket: Socket) => {
     inFlight.set(socket, 0);

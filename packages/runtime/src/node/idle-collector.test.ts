@@ -14,7 +14,7 @@ test('collects once after a burst, only when idle, nothing in flight and the hea
   let heap = 100 * MiB;
   let inFlight = 0;
   let collections = 0;
-  const idle = startIdleCollector({ inFlight: () => inFlight, heapUsed: () => heap, gc: () => void (collections++, (heap = 60 * MiB)), intervalMs: 20 });
+  const idle = startIdleCollector({ inFlight: () => inFlight, heapBytes: () => heap, gc: () => void (collections++, (heap = 60 * MiB)), intervalMs: 20 });
   try {
     heap += 8 * MiB; // below the 16 MiB threshold
     await sleep(150);

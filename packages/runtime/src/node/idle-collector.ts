@@ -12,10 +12,17 @@
  * RSS, kept the size of the burst's garbage for as long as the server stayed quiet.
  *
  * The rule: every `intervalMs` (default 500) the collector looks at what happened since its last look.
- * If work arrived (`touch()`), it only notes that; if none arrived, nothing is in flight, and V8's used
- * heap has grown by `minGrowthBytes` (default 16 MiB) since the last collection, it collects once (a
+ * If work arrived (`touch()`), it only notes that; if none arrived, nothing is in flight, and V8's
+ * committed heap has grown by `minGrowthBytes` (default 16 MiB) since the last collection, it collects once (a
  * full, synchronous mark-compact: ~10-40 ms for a 100 MB heap here, spent only when no request waits).
  * A server under steady load never collects here (V8's own heuristics run as usual).
+ *
+ * Committed, not used heap: in one run V8's own collections had already freed most of the garbage
+ * (used heap +11 MB, under the threshold) while the committed heap stayed 47 MB larger, and that is
+ * what the RSS shows. What this cannot give back: the young generation's semi-spaces, grown to their
+ * maximum (32 MB here) under the load's allocation rate; a forced `gc()` does not shrink them. Nor
+ * does V8 always release old-space pages after it: in two of five bench runs the used heap went back to
+ * 20-28 MB while 116-136 MB stayed committed (runtime README, "What held the RSS").
  */
 import { getHeapStatistics, setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
@@ -25,11 +32,11 @@ export interface IdleCollectorOptions {
   inFlight: () => number;
   /** A full collection (default: V8's `gc`, see exposeGc()). */
   gc?: () => void;
-  /** V8's used heap, bytes (default getHeapStatistics().used_heap_size). */
-  heapUsed?: () => number;
+  /** V8's committed heap, bytes (default getHeapStatistics().total_heap_size). */
+  heapBytes?: () => number;
   /** How often to look, ms (default 500). */
   intervalMs?: number;
-  /** Least growth of the used heap since the last collection worth a collection, bytes (default 16 MiB). */
+  /** Least growth of the committed heap since the last collection worth a collection, bytes (default 16 MiB). */
   minGrowthBytes?: number;
 }
 
@@ -38,7 +45,7 @@ export interface IdleCollectorStats {
   collections: number;
   /** Their total time, ms. */
   ms: number;
-  /** Bytes of used heap freed by them (before - after), summed. */
+  /** Bytes of committed heap given back by them (before - after), summed. */
   freedBytes: number;
 }
 
@@ -63,25 +70,25 @@ export function exposeGc(): () => void {
 
 export function startIdleCollector(options: IdleCollectorOptions): IdleCollector {
   const gc = options.gc ?? exposeGc();
-  const heapUsed = options.heapUsed ?? (() => getHeapStatistics().used_heap_size);
+  const heapBytes = options.heapBytes ?? (() => getHeapStatistics().total_heap_size);
   const minGrowth = options.minGrowthBytes ?? 16 * 2 ** 20;
   const stats: IdleCollectorStats = { collections: 0, ms: 0, freedBytes: 0 };
   let touched = false;
-  let baseline = heapUsed();
+  let baseline = heapBytes();
   const timer = setInterval(() => {
     if (touched) {
       touched = false;
       return;
     }
     if (options.inFlight() > 0) return;
-    const before = heapUsed();
+    const before = heapBytes();
     baseline = Math.min(baseline, before); // V8's own collections count too
     if (before - baseline < minGrowth) return;
     const t0 = performance.now();
     gc();
     stats.ms += performance.now() - t0;
     stats.collections++;
-    baseline = heapUsed();
+    baseline = heapBytes();
     stats.freedBytes += Math.max(0, before - baseline);
   }, options.intervalMs ?? 500);
   timer.unref();
