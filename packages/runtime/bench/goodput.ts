@@ -14,8 +14,12 @@
  * Checks, each printed MET / NOT MET: 200s per second >= 85% of C at every level; the p99 of the 200s
  * <= 3 x the p99 at saturation (S connections: the server busy but not overloaded) — the ratio against the
  * 1-connection p99 is printed too; RSS 5 s after within 10% of the warm level. The same steps then run
- * against a server with the previous design (admission by event-loop delay, no concurrency limit) as the
- * baseline of the same run. The machine's load average and CPU model are printed: read ratios.
+ * against the first admission queue (fixed 500 ms wait, no idle collection) and against the previous
+ * design (admission by event-loop delay, no concurrency limit), as the baselines of the same run. The
+ * machine's load average and CPU model are printed: read ratios.
+ * Mechanisms beside the verdicts: each step's CPU seconds for this process (the load generator) and
+ * for the server (/proc/PID/stat), the listen-queue overflows of the machine during it
+ * (/proc/net/netstat), and the RSS split by allocator (test/smaps.ts) and V8 heap, warm and after.
  *
  *   node --import tsx bench/goodput.ts [--run BUNDLE] [--seconds 8] [--no-baseline] [--server-args "..."]
  * Also run by `pnpm bench` (bench/serve.ts).
@@ -25,6 +29,8 @@ import { availableParallelism, cpus, loadavg } from 'node:os';
 import { makeBundle } from '../test/fixtures.ts';
 import { startServer, type RunningServer } from '../test/server.ts';
 import { closedLoopRaw } from './closed-loop-client.ts';
+import { memoryByComponent, type MemoryByComponent } from '../test/smaps.ts';
+import { listenOverflows, processCpuSeconds } from '../test/proc.ts';
 
 export interface Level {
   connections: number;
@@ -37,12 +43,22 @@ export interface Level {
   /** Latency of the 200s, ms. */
   p50: number;
   p99: number;
+  /** CPU seconds spent during the step by this process (the load generator) and by the server (NaN without its pid). */
+  clientCpu: number;
+  serverCpu: number;
+  /** Handshakes dropped by full listen queues during the step (the whole machine's count). */
+  listenOverflows: number;
 }
 
 const BODY = JSON.stringify({ n: 1, includeLatents: false });
 
-export async function closedLoop(url: string, connections: number, seconds: number): Promise<Level> {
+export async function closedLoop(url: string, connections: number, seconds: number, serverPid?: number): Promise<Level> {
+  const server0 = serverPid ? processCpuSeconds(serverPid) : NaN;
+  const client0 = process.cpuUsage();
+  const overflows0 = listenOverflows();
   const r = await closedLoopRaw(url, '/v1/sample', BODY, { 'content-type': 'application/json', accept: 'image/png' }, connections, seconds);
+  const client = process.cpuUsage(client0);
+  const serverCpu = serverPid ? processCpuSeconds(serverPid) - server0 : NaN;
   const by = (s: string) => r.byStatus[s] ?? 0;
   const total = Object.values(r.byStatus).reduce((n, c) => n + c, 0);
   const pct = (p: number) => (r.ok.length ? r.ok[Math.min(r.ok.length - 1, Math.floor(p * r.ok.length))] : NaN);
@@ -56,15 +72,33 @@ export async function closedLoop(url: string, connections: number, seconds: numb
     timeouts: 0,
     p50: pct(0.5),
     p99: pct(0.99),
+    clientCpu: (client.user + client.system) / 1e6,
+    serverCpu,
+    listenOverflows: listenOverflows() - overflows0,
   };
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function rssMb(url: string): Promise<number> {
-  const m = await (await fetch(`${url}/metrics`)).text();
-  return Number(m.match(/process_resident_memory_bytes (\d+)/)?.[1]) / 2 ** 20;
+interface MemorySnapshot extends MemoryByComponent {
+  /** V8's heap (committed) and the memory of Buffers/ArrayBuffers outside it (process.memoryUsage()), MiB. */
+  heapTotal: number;
+  heapUsed: number;
+  external: number;
+  /** Full collections the server's idle collector has run so far (NaN when it is off). */
+  idleCollections: number;
 }
+
+/** RSS by component: the allocators from /proc/PID/smaps (bench/smaps.ts), V8's share from the server's /metrics. */
+async function memory(url: string, pid: number): Promise<MemorySnapshot> {
+  const m = await (await fetch(`${url}/metrics`)).text();
+  const gauge = (name: string) => Number(m.match(new RegExp(`^${name} (\\d+)`, 'm'))?.[1]) / 2 ** 20;
+  return { ...memoryByComponent(pid), heapTotal: gauge('nodejs_heap_total_bytes'), heapUsed: gauge('nodejs_heap_used_bytes'), external: gauge('nodejs_external_bytes'), idleCollections: Number(m.match(/^nodejs_idle_gc_total (\d+)/m)?.[1] ?? NaN) };
+}
+
+const memoryLine = (m: MemorySnapshot) =>
+  `RSS ${m.rss.toFixed(0)} MB = malloc main ${m.mallocMain.toFixed(1)} + malloc thread arenas ${m.mallocArenas.toFixed(1)} (${m.arenaCount}) + other anonymous ${m.otherAnon.toFixed(1)} ` +
+  `(V8 heap ${m.heapTotal.toFixed(1)}, used ${m.heapUsed.toFixed(1)}) + files ${m.file.toFixed(1)}; external ${m.external.toFixed(1)}; idle collections so far ${m.idleCollections}`;
 
 /** Cumulative bucket counts of the server's own histogram of answered 200s (arrival to answer), or null when admission is off. */
 async function serverBuckets(url: string): Promise<Map<number, number> | null> {
@@ -95,7 +129,8 @@ async function fullBatches(url: string, rows = 256, count = 4): Promise<void> {
 
 const line = (name: string, l: Level) =>
   `${name.padEnd(16)} ${String(l.connections).padStart(5)} conn: ${l.okPerSecond.toFixed(0).padStart(5)} ok/s, ${l.refusedPerSecond.toFixed(0).padStart(6)} 503/s, ` +
-  `200s p50 ${l.p50.toFixed(1)} / p99 ${l.p99.toFixed(1)} ms${l.otherStatus || l.errors ? `, OTHER ${l.otherStatus} SOCKET ERRORS ${l.errors}` : ''}`;
+  `200s p50 ${l.p50.toFixed(1)} / p99 ${l.p99.toFixed(1)} ms; CPU: client ${(100 * l.clientCpu / l.seconds).toFixed(0)}%, server ${(100 * l.serverCpu / l.seconds).toFixed(0)}% of a core; listen overflows ${l.listenOverflows}` +
+  `${l.otherStatus || l.errors ? `, OTHER ${l.otherStatus} SOCKET ERRORS ${l.errors}` : ''}`;
 
 export interface GoodputReport {
   capacity: number;
@@ -113,13 +148,13 @@ export async function goodput(bundle: string, serverArgs: string[], seconds: num
   const server: RunningServer = await startServer(['--run', bundle, '--device', 'cpu', ...serverArgs]);
   try {
     await closedLoop(server.url, 8, 2); // warm-up
-    const unloaded = await closedLoop(server.url, 1, 3);
+    const unloaded = await closedLoop(server.url, 1, 3, server.child.pid);
     console.log(line('unloaded', unloaded));
     let best: Level = unloaded;
     const sat: Level[] = [];
     for (const c of [2, 4, 8, 16]) {
       const b0 = await serverBuckets(server.url);
-      const l = await closedLoop(server.url, c, 3);
+      const l = await closedLoop(server.url, c, 3, server.child.pid);
       sat.push(l);
       console.log(`${line('saturation', l)}; server-side p99 ${bucketP99(b0, await serverBuckets(server.url))}`);
       if (l.okPerSecond > best.okPerSecond) best = l;
@@ -132,17 +167,20 @@ export async function goodput(bundle: string, serverArgs: string[], seconds: num
     await fullBatches(server.url);
     await closedLoop(server.url, 64 * saturation.connections, 3);
     await sleep(3000);
-    const warmRss = await rssMb(server.url);
+    const warm = await memory(server.url, server.child.pid!);
+    const warmRss = warm.rss;
     const levels: Level[] = [];
     for (const k of [4, 16, 64]) {
       const b0 = await serverBuckets(server.url);
-      const l = await closedLoop(server.url, k * saturation.connections, seconds);
+      const l = await closedLoop(server.url, k * saturation.connections, seconds, server.child.pid);
       levels.push(l);
       const p99Server = bucketP99(b0, await serverBuckets(server.url));
       console.log(`${line(`${k}x S`, l)}; server-side p99 of the 200s ${p99Server}; admission limit now ${await admissionLimit(server.url)}`);
     }
     await sleep(5000);
-    const afterRss = await rssMb(server.url);
+    const after = await memory(server.url, server.child.pid!);
+    const afterRss = after.rss;
+    console.log(`  warm:    ${memoryLine(warm)}\n  5 s after: ${memoryLine(after)}`);
     let met = true;
     for (const l of levels) {
       const share = l.okPerSecond / capacity;
@@ -169,6 +207,7 @@ export async function goodputBench(o: { bundle: string; seconds: number; baselin
   console.log(`\ngoodput under closed-loop overload: ${cpus()[0]?.model ?? 'unknown CPU'}, ${availableParallelism()} cores, ${o.seconds} s per level`);
   const now = await goodput(o.bundle, o.serverArgs, o.seconds, 'server defaults (adaptive concurrency limit)');
   if (o.baseline) {
+    await goodput(o.bundle, ['--max-refusals-per-second', '0', '--no-idle-gc', ...o.serverArgs], o.seconds, 'baseline: the first admission queue (a fixed 500 ms wait, no idle collection; the 4096 backlog stays)');
     await goodput(o.bundle, ['--concurrency-limit', '0', '--max-event-loop-delay-ms', '30', ...o.serverArgs], o.seconds, 'baseline: the previous design (event-loop delay, no concurrency limit)');
   }
   console.log(`\ngoodput verdict (server defaults): ${now.met ? 'MET' : 'NOT MET'}`);

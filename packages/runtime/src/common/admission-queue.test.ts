@@ -78,3 +78,52 @@ test('the adaptive limit grows while service times stay flat and shrinks when th
   for (let i = 0; i < 200; i++) idle.sample(10, 1, i * 10);
   assert.equal(idle.limit, 8, 'an idle server (1 in service) does not grow its limit');
 });
+
+test('with many waiters the overload timeout stretches so refusals come at most maxRefusalsPerSecond', () => {
+  const h = harness({ limit: 1, intervalMs: 100, overloadTimeoutMs: 300, maxRefusalsPerSecond: 100, maxOverloadTimeoutMs: 2000 });
+  h.enter('busy');
+  for (let i = 0; i < 50; i++) h.enter(`w${i}`);
+  h.advance(150);
+  assert.equal(h.q.currentOverloadTimeoutMs, 500, '50 waiters / 100 per second');
+  h.advance(300); // 450 ms: past the 300 ms floor, within the stretched 500 ms
+  h.expire();
+  assert.deepEqual(h.log, ['admit busy'], 'nobody refused yet');
+  h.advance(60);
+  h.expire();
+  assert.equal(h.log.filter((l) => l.startsWith('refuse')).length, 50, 'all refused once past the stretched timeout');
+  for (let i = 0; i < 1000; i++) h.enter(`x${i}`);
+  assert.equal(h.q.currentOverloadTimeoutMs, 2000, 'capped at maxOverloadTimeoutMs');
+  h.q.close();
+});
+
+test('with few waiters the overload timeout stays at its floor', () => {
+  const h = harness({ limit: 1, intervalMs: 100, overloadTimeoutMs: 300 });
+  h.enter('busy');
+  h.enter('old');
+  assert.equal(h.q.currentOverloadTimeoutMs, 300, 'one waiter: 300 ms, not 2 ms');
+  h.q.close();
+});
+
+test('closed-loop clients that retry at once are refused at about maxRefusalsPerSecond, not waiting / overloadTimeoutMs', () => {
+  const rate = (maxRefusalsPerSecond: number) => {
+    let now = 0;
+    const q = new AdmissionQueue({ limit: 1, intervalMs: 100, overloadTimeoutMs: 300, maxRefusalsPerSecond, now: () => now });
+    let refused = 0;
+    let running = true;
+    q.enter(() => {}, () => {}); // holds the only slot: nothing else is served
+    const client = (): void => q.enter(() => assert.fail('nothing is admitted'), () => void (refused++, running && client()));
+    for (let i = 0; i < 200; i++) client();
+    const expire = () => (q as unknown as { expire(): void }).expire();
+    for (; now < 5000; now += 25) expire(); // settle
+    refused = 0;
+    for (; now < 15_000; now += 25) expire();
+    const perSecond = refused / 10;
+    running = false;
+    q.close();
+    return perSecond;
+  };
+  const bounded = rate(100);
+  assert.ok(bounded <= 110 && bounded >= 80, `200 clients, bound 100/s: ${bounded}/s`);
+  const unbounded = rate(Infinity);
+  assert.ok(unbounded > 500, `without the bound: ${unbounded}/s (200 / 0.3 s)`);
+});

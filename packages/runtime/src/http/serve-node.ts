@@ -21,7 +21,7 @@
  * client reuses a socket whose request stream is in an unknown state, and Node closes it), shutdown
  * closes every connection without a response in flight, and a ref'd timer bounds the drain.
  */
-import { serve as honoServe, type HttpBindings, type Http2Bindings } from '@hono/node-server';
+import { createAdaptorServer, type HttpBindings, type Http2Bindings } from '@hono/node-server';
 import { createServer, type RequestListener, type ServerOptions } from 'node:http';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { realpathSync } from 'node:fs';
@@ -37,6 +37,7 @@ import { watchEventLoopDelay, type EventLoopDelay } from '../node/event-loop-del
 import { AdmissionQueue } from '../common/admission-queue.ts';
 import { GradientLimit } from '../common/gradient-limit.ts';
 import { admissionListener } from '../node/admission-listener.ts';
+import { startIdleCollector, type IdleCollector } from '../node/idle-collector.ts';
 import { reportCliError } from '@latentkit/format/node';
 import { modelLabel } from '@latentkit/format';
 import { createApp, type Lifecycle } from './app.ts';
@@ -70,10 +71,20 @@ export interface ServeOptions {
    * the limit to measured service times (common/gradient-limit.ts); a number fixes it; 0 turns it off.
    */
   concurrencyLimit?: number | 'auto';
-  /** Admission control: longest wait for a turn while the queue stands, ms (default 500). */
+  /** Admission control: longest wait for a turn while the queue stands, ms (default 500), stretched by `maxRefusalsPerSecond`. */
   queueTimeoutMs?: number;
+  /**
+   * Admission control: with many waiters the wait stretches (up to 4 s) so timeouts refuse at most this
+   * many requests a second (default 500; 0 = no bound): common/admission-queue.ts.
+   */
+  maxRefusalsPerSecond?: number;
   /** On shutdown, wait at most this long for in-flight requests (ms, default 10000). */
   drainTimeoutMs?: number;
+  /**
+   * A full garbage collection when the server falls idle after a burst (node/idle-collector.ts; default
+   * true): the garbage of an overload otherwise stays in V8's old space, and in the RSS, while idle.
+   */
+  idleGc?: boolean;
   /** Drain on SIGTERM and SIGINT (default true). */
   handleSignals?: boolean;
   /** Where the server's lines go (default console.log). */
@@ -106,6 +117,16 @@ export const SERVER_QUEUE_DEFAULTS = { maxBatch: 256, maxWaitMs: 2, maxQueueRows
 export const SERVER_MAX_EVENT_LOOP_DELAY_MS = 0;
 /** The admission queue's timeout under overload (ms): measured with bench/goodput.ts (README). */
 export const SERVER_QUEUE_TIMEOUT_MS = 500;
+/**
+ * Pending connections the kernel may hold for the server to accept (listen(2)'s backlog; Linux caps it
+ * at net.core.somaxconn, 4096 by default since 5.4). Node's default is 511: when 1,024 closed-loop
+ * clients connected at once while the event loop was busy, ~2,000 handshakes overflowed the accept
+ * queue (TcpExtListenOverflows) and those clients' first requests waited for TCP retransmissions,
+ * seconds (p50 3.7 s in that step; issue 21, README).
+ */
+export const SERVER_LISTEN_BACKLOG = 4096;
+/** The refusal-rate bound of the admission queue (per second): ~0.05 of a core in refusals (README). */
+export const SERVER_MAX_REFUSALS_PER_SECOND = 500;
 
 export async function serve(options: ServeOptions): Promise<NodeServer> {
   const log = options.log ?? ((line: string) => console.log(line));
@@ -123,7 +144,14 @@ export async function serve(options: ServeOptions): Promise<NodeServer> {
       : null;
   const metrics = createAppMetrics(model, () => {
     const m = process.memoryUsage();
-    return { process_resident_memory_bytes: m.rss, nodejs_heap_used_bytes: m.heapUsed, nodejs_eventloop_delay_mean_ms: loop?.delayMs ?? 0 };
+    return {
+      process_resident_memory_bytes: m.rss,
+      nodejs_heap_used_bytes: m.heapUsed,
+      nodejs_heap_total_bytes: m.heapTotal,
+      nodejs_external_bytes: m.external,
+      nodejs_array_buffers_bytes: m.arrayBuffers,
+      nodejs_eventloop_delay_mean_ms: loop?.delayMs ?? 0,
+    };
   });
   const app = createApp(model, { imageCodec: sharpCodec(), maxBodyBytes: options.maxBodyBytes, lifecycle, admission: loopAdmission, metrics });
   const routeLabels = new Set(app.routes.filter((r) => r.method !== 'ALL').map((r) => r.path));
@@ -173,7 +201,7 @@ export async function serve(options: ServeOptions): Promise<NodeServer> {
 
   // Admission by a concurrency limit, decided on the raw request before Hono builds anything.
   const limitOption = options.concurrencyLimit ?? 'auto';
-  const queue = limitOption === 0 ? null : new AdmissionQueue({ limit: limitOption === 'auto' ? new GradientLimit() : limitOption, overloadTimeoutMs: options.queueTimeoutMs ?? SERVER_QUEUE_TIMEOUT_MS });
+  const queue = limitOption === 0 ? null : new AdmissionQueue({ limit: limitOption === 'auto' ? new GradientLimit() : limitOption, overloadTimeoutMs: options.queueTimeoutMs ?? SERVER_QUEUE_TIMEOUT_MS, maxRefusalsPerSecond: (options.maxRefusalsPerSecond ?? SERVER_MAX_REFUSALS_PER_SECOND) || Infinity });
   if (queue) for (const reason of ['admission_full', 'admission_timeout']) metrics.rejected.inc({ reason }, 0);
   if (queue) metrics.registry.add(new Gauge('latentkit_admission_limit', 'Admission control: requests allowed in service at once (adaptive).', () => queue.limit));
   const answered = queue
@@ -203,10 +231,9 @@ export async function serve(options: ServeOptions): Promise<NodeServer> {
   const port = options.port ?? 8787;
   const hostname = options.host ?? '127.0.0.1';
   const { server, address } = await new Promise<{ server: Server; address: AddressInfo }>((resolve, reject) => {
-    const s = honoServe(
-      { fetch, port, hostname, createServer: ((opts: ServerOptions, listener: RequestListener) => createServer(opts, wrap(listener))) as typeof createServer },
-      (info) => resolve({ server: s as Server, address: info }),
-    );
+    // @hono/node-server's serve() listens with Node's default backlog (511); see SERVER_LISTEN_BACKLOG.
+    const s = createAdaptorServer({ fetch, hostname, createServer: ((opts: ServerOptions, listener: RequestListener) => createServer(opts, wrap(listener))) as typeof createServer }) as Server;
+    s.listen({ port, host: hostname, backlog: SERVER_LISTEN_BACKLOG }, () => resolve({ server: s, address: s.address() as AddressInfo }));
     s.once('error', (e: NodeJS.ErrnoException) => {
       void model.dispose();
       reject(new ListenError(`Cannot listen on ${hostname}:${port}: ${e.code === 'EADDRINUSE' ? 'the port is in use; pass another --port (0 = any free port)' : e.message}.`));
@@ -215,17 +242,24 @@ export async function serve(options: ServeOptions): Promise<NodeServer> {
   if (maxDelay > 0) loop = watchEventLoopDelay();
   const host = address.address.includes(':') ? `[${address.address}]` : address.address;
   const url = `http://${host}:${address.port}`;
-  log(`serving ${options.bundle} (${modelLabel(model.manifest)}, latent ${model.latentDim}, ${model.provider}, ${model.manifest.onnx?.precision ?? 'fp32'}, micro-batch ${micro ? `on, queue <= ${micro.maxQueueRows} rows / ~${micro.maxQueueWaitMs} ms` : 'off'}, concurrency limit ${queue ? `${limitOption === 'auto' ? 'adaptive' : limitOption}, waiting <= ${queue.overloadTimeoutMs} ms under overload` : 'off'}, event-loop delay limit ${maxDelay ? `${maxDelay} ms` : 'off'})`);
+  log(`serving ${options.bundle} (${modelLabel(model.manifest)}, latent ${model.latentDim}, ${model.provider}, ${model.manifest.onnx?.precision ?? 'fp32'}, micro-batch ${micro ? `on, queue <= ${micro.maxQueueRows} rows / ~${micro.maxQueueWaitMs} ms` : 'off'}, concurrency limit ${queue ? `${limitOption === 'auto' ? 'adaptive' : limitOption}, waiting <= ${queue.overloadTimeoutMs} ms under overload${queue.maxRefusalsPerSecond < Infinity ? ` (longer with many waiting: <= ${queue.maxRefusalsPerSecond} refusals/s, <= ${queue.maxOverloadTimeoutMs} ms)` : ''}` : 'off'}, event-loop delay limit ${maxDelay ? `${maxDelay} ms` : 'off'})`);
   log(`listening on ${url}`);
 
   // Responses in flight per connection, so shutdown can close the others at once.
   const inFlight = new Map<Socket, number>();
+  const idle: IdleCollector | null = options.idleGc === false ? null : startIdleCollector({ inFlight: () => [...inFlight.values()].reduce((n, k) => n + k, 0) });
+  if (idle) {
+    metrics.registry.add(new Gauge('nodejs_idle_gc_total', 'Full garbage collections run because the server fell idle after a burst (node/idle-collector.ts).', () => idle.stats.collections));
+    metrics.registry.add(new Gauge('nodejs_idle_gc_seconds', 'Time spent in those collections, seconds.', () => idle.stats.ms / 1000));
+    metrics.registry.add(new Gauge('nodejs_idle_gc_freed_bytes', 'Committed V8 heap given back by those collections, bytes (summed).', () => idle.stats.freedBytes));
+  }
   server.on('connection', (socket: Socket) => {
     inFlight.set(socket, 0);
     socket.once('close', () => inFlight.delete(socket));
   });
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
     const socket = req.socket;
+    if ((req.url ?? '').startsWith('/v1/')) idle?.touch();
     inFlight.set(socket, (inFlight.get(socket) ?? 0) + 1);
     res.once('close', () => {
       const left = (inFlight.get(socket) ?? 1) - 1;
@@ -255,6 +289,7 @@ export async function serve(options: ServeOptions): Promise<NodeServer> {
         finished = true;
         clearTimeout(timer);
         loop?.stop();
+        idle?.stop();
         queue?.close();
         void model.dispose().then(
           () => {
@@ -348,7 +383,9 @@ function command(): Command {
     .option('--max-event-loop-delay-ms <n>', 'admission control: while the event loop runs later than this, 503 + Retry-After at once (0 = off)', int('max-event-loop-delay-ms', 0, 600000), SERVER_MAX_EVENT_LOOP_DELAY_MS)
     .option('--concurrency-limit <n>', "admission control: most POSTs to /v1 in service at once, the rest wait their turn ('auto' adapts it to measured latency; 0 = off)", limitArg, 'auto' as const)
     .option('--queue-timeout-ms <n>', 'admission control: longest wait for a turn while the queue stands (then 503 + Retry-After)', int('queue-timeout-ms', 1, 600000), SERVER_QUEUE_TIMEOUT_MS)
+    .option('--max-refusals-per-second <n>', 'admission control: with many waiting, their wait stretches (up to 4 s) so at most this many are refused a second (0 = no bound)', int('max-refusals-per-second', 0, 1 << 20), SERVER_MAX_REFUSALS_PER_SECOND)
     .option('--max-body <bytes>', 'largest request body (413 above)', int('max-body', 1024, 1 << 30), 4 * 1024 * 1024)
+    .option('--no-idle-gc', 'no full garbage collection when the server falls idle after a burst (RSS then keeps the garbage of an overload while idle)')
     .option('--drain-timeout-ms <n>', 'on shutdown, wait at most this long for in-flight requests', int('drain-timeout-ms', 0, 600000), 10000)
     .showHelpAfterError()
     .exitOverride();
@@ -369,7 +406,7 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
   const o = program.opts<{
     run?: string; precision: 'fp32' | 'fp16' | 'int8'; port: number; host: string; device: Device; threads: number; microBatch: boolean;
     maxBatch: number; maxWaitMs: number; maxQueueRows: number; maxQueueWaitMs: number; maxEventLoopDelayMs: number; maxBody: number; drainTimeoutMs: number;
-    concurrencyLimit: number | 'auto'; queueTimeoutMs: number;
+    concurrencyLimit: number | 'auto'; queueTimeoutMs: number; maxRefusalsPerSecond: number; idleGc: boolean;
   }>();
   let bundle: string;
   try {
@@ -393,6 +430,8 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
         maxEventLoopDelayMs: o.maxEventLoopDelayMs,
         concurrencyLimit: o.concurrencyLimit,
         queueTimeoutMs: o.queueTimeoutMs,
+        maxRefusalsPerSecond: o.maxRefusalsPerSecond,
+        idleGc: o.idleGc,
         drainTimeoutMs: o.drainTimeoutMs,
       });
     } catch (e) {

@@ -2,9 +2,12 @@
  * A short soak of the real server (issue 21): for ~20 s, loops of valid clients (samples, uploads),
  * hostile ones (an upload bomb, deeply nested JSON, 5 MiB bodies, broken JSON) and clients that abort
  * mid-body, all at once. Every answer is one the server means (200, 400, 413 or 503, never a 500 or a
- * socket error for a client that waits), aborts are 499s in /metrics, and RSS comes back to its warm
- * level (measured after the same mix ran for a few seconds, so sockets, parsers and onnxruntime's arena
- * are warm).
+ * socket error for a client that waits), aborts are 499s in /metrics, and RSS comes back within 10% of
+ * its warm level. Warm: after the same mix ran for a few seconds and two samples of the largest batch
+ * (256 rows): onnxruntime's CPU arena keeps the memory of the largest batch it has run (~190 MB more
+ * for 256 rows than for 1, measured), so without them a batch larger than the warm-up's, formed by
+ * chance during the soak, read as growth (+8-13% in three runs). What remains after a burst is V8's
+ * garbage, which the server collects once idle (node/idle-collector.ts).
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -13,6 +16,7 @@ import { makeBundle } from '../../test/fixtures.ts';
 import { startServer } from '../../test/server.ts';
 import { zeroPng } from '../../test/zero-png.ts';
 import { encodePng } from '../common/png.ts';
+import { memoryByComponent, type MemoryByComponent } from '../../test/smaps.ts';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -71,14 +75,26 @@ test('a mix of valid, hostile and aborting clients for ~20 s: only intended answ
     );
   };
   const metrics = async () => (await fetch(`${server.url}/metrics`)).text();
-  const rss = async () => Number((await metrics()).match(/process_resident_memory_bytes (\d+)/)![1]) / 2 ** 20;
+  const memory = async (): Promise<MemoryByComponent & { heapTotal: number }> => {
+    const text = await metrics();
+    return { ...memoryByComponent(server.child.pid!), heapTotal: Number(text.match(/^nodejs_heap_total_bytes (\d+)/m)![1]) / 2 ** 20 };
+  };
+  const show = (m: MemoryByComponent & { heapTotal: number }) =>
+    `${m.rss.toFixed(0)} MB (malloc ${(m.mallocMain + m.mallocArenas).toFixed(0)}, V8 heap ${m.heapTotal.toFixed(0)}, other anonymous ${(m.otherAnon - m.heapTotal).toFixed(0)}, files ${m.file.toFixed(0)})`;
   try {
     await loops(6000); // warm-up: the same mix
+    for (let i = 0; i < 2; i++) {
+      const r = await fetch(`${server.url}/v1/sample`, { method: 'POST', body: JSON.stringify({ n: 256 }), headers: { ...json, accept: 'image/png' } });
+      await r.arrayBuffer();
+      assert.equal(r.status, 200);
+    }
     await sleep(2000);
-    const warm = await rss();
+    const warmMemory = await memory();
+    const warm = warmMemory.rss;
     await loops(20_000);
     await sleep(3000);
-    const after = await rss();
+    const afterMemory = await memory();
+    const after = afterMemory.rss;
     const text = await metrics();
     const allowed: Record<string, number[]> = { sample: [200, 503], encode: [200, 503], bomb: [413, 503], deep: [400, 503], big: [413, 503], broken: [400, 503], abort: [499] };
     for (const [kind, statuses] of Object.entries(seen)) {
@@ -89,8 +105,9 @@ test('a mix of valid, hostile and aborting clients for ~20 s: only intended answ
     assert.match(text, /status="499"\} [1-9]/);
     assert.doesNotMatch(server.output(), /unexpected error|\n\s+at /);
     const change = (after - warm) / warm;
-    console.log(`soak: ${JSON.stringify(seen)}; RSS warm ${warm.toFixed(0)} MB, after ${after.toFixed(0)} MB (${(100 * change).toFixed(1)}%)`);
-    assert.ok(Math.abs(change) <= 0.15, `RSS warm ${warm.toFixed(0)} MB, 3 s after ${after.toFixed(0)} MB`);
+    const report = `RSS warm ${show(warmMemory)}, 3 s after ${show(afterMemory)}: ${(100 * change).toFixed(1)}%; idle collections ${text.match(/^nodejs_idle_gc_total (\d+)/m)?.[1]}`;
+    console.log(`soak: ${JSON.stringify(seen)}; ${report}`);
+    assert.ok(Math.abs(change) <= 0.1, report);
   } finally {
     assert.equal(await server.stop('SIGTERM'), 0, server.output());
   }
