@@ -22,30 +22,13 @@ export abstract class TrainError extends Error {
   abstract readonly code: TrainErrorCode;
 }
 
-/** Bad or missing input data: a truncated IDX file, a malformed CSV row, an undecodable image. */
-export class DataError extends TrainError {
-  readonly code: TrainErrorCode = 'LATENTKIT_DATA';
-  /** The file at fault, when there is one. */
-  file?: string;
-  /** 1-based line number in `file` (CSV rows count the header as line 1). */
-  row?: number;
-
-  constructor(message: string, details: { file?: string; row?: number; cause?: unknown } = {}) {
-    super(message, details.cause === undefined ? undefined : { cause: details.cause });
-    this.name = 'DataError';
-    if (details.file !== undefined) this.file = details.file;
-    if (details.row !== undefined) this.row = details.row;
-  }
-}
-
-/** A cache file that exists but fails its checks; loaders rebuild it, so users rarely see this. */
-export class CacheError extends DataError {
-  override readonly code: TrainErrorCode = 'LATENTKIT_CACHE';
-  constructor(message: string, details: { file?: string; cause?: unknown } = {}) {
-    super(message, details);
-    this.name = 'CacheError';
-  }
-}
+/**
+ * Bad or missing input data, and a cache that fails its checks: @latentkit/data's classes (the
+ * loaders live there), re-exported so `import { DataError } from '@latentkit/train'` keeps catching
+ * what the loaders throw. They are not TrainError subclasses; check `code` ('LATENTKIT_DATA',
+ * 'LATENTKIT_CACHE') to catch every input error of either package.
+ */
+export { DataError, CacheError } from '@latentkit/data';
 
 /** An argument or option outside what a function accepts (e.g. batch size 0, an unknown split). */
 export class ValueError extends TrainError {

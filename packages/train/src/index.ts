@@ -44,8 +44,7 @@ export {
   initEngine, activateEngine, isEngineName, ENGINE_NAMES, AUTO_ORDER,
   type EngineInfo, type EngineName, type ConcreteEngine, type InitEngineOptions,
 } from './engine/select.ts';
-export { loadFashionMnist, FASHION_MNIST_LABELS, type FashionMnistOptions } from './data/fashion-mnist.ts';
-export { loadCelebA, type CelebAOptions } from './data/celeba.ts';
+export { loadFashionMnist, FASHION_MNIST_LABELS, loadCelebA, type FashionMnistOptions, type CelebAOptions } from '@latentkit/data';
 export {
   TrainError, ValueError, DataError, CacheError, EngineError, CheckpointError, type TrainErrorCode,
 } from './errors.ts';

@@ -14,7 +14,7 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PRESET_SPECS } from '@latentkit/format';
-import { loadFashionMnist } from '../data/fashion-mnist.ts';
+import { loadFashionMnist } from '@latentkit/data';
 import { initEngine } from '../engine/select.ts';
 import { buildModel } from '../models/build.ts';
 import { saveModel } from '../models/io.ts';
