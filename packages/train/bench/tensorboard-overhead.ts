@@ -19,7 +19,7 @@ import { join } from 'node:path';
 import { resolveWorkers } from '../src/cli/options.ts';
 import { loadFashionMnist } from '@latentkit/data';
 import { initEngine, type EngineName } from '../src/engine/select.ts';
-import { BOOK_DEFAULTS } from '../src/training/book-defaults.ts';
+import { BOOK_DEFAULTS } from '@latentkit/models/book-defaults';
 import { train, type TrainOptions } from '../src/training/loop.ts';
 import type { ModelKind } from '../src/types.ts';
 

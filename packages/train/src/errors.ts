@@ -30,14 +30,12 @@ export abstract class TrainError extends Error {
  */
 export { DataError, CacheError } from '@latentkit/data';
 
-/** An argument or option outside what a function accepts (e.g. batch size 0, an unknown split). */
-export class ValueError extends TrainError {
-  readonly code: TrainErrorCode = 'LATENTKIT_INVALID_VALUE';
-  constructor(message: string) {
-    super(message);
-    this.name = 'ValueError';
-  }
-}
+/**
+ * An argument outside what a function accepts, and a checkpoint that cannot be read or resumed:
+ * @latentkit/models's classes (the builders and the checkpoint files live there), re-exported so one
+ * class serves both packages. Not TrainError subclasses; check `code` to catch every input error.
+ */
+export { ValueError, CheckpointError } from '@latentkit/models';
 
 /**
  * A training engine that cannot run here: an unknown name, a forced engine whose loader failed (the
@@ -51,20 +49,5 @@ export class EngineError extends TrainError {
     super(message, options);
     this.name = 'EngineError';
     this.engine = engine;
-  }
-}
-
-/**
- * A checkpoint that cannot be read or resumed: none in the folder, a format this version does not
- * read, or a run whose model, batch size or seed differ from what the resume asked for.
- */
-export class CheckpointError extends TrainError {
-  readonly code: TrainErrorCode = 'LATENTKIT_CHECKPOINT';
-  /** The checkpoint or run folder at fault. */
-  readonly dir: string;
-  constructor(dir: string, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'CheckpointError';
-    this.dir = dir;
   }
 }

@@ -9,8 +9,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { saveModel } from '../models/io.ts';
-import type { ModelPair } from '../models/model-pair.ts';
+import { saveModel } from '@latentkit/models';
+import type { ModelPair } from '@latentkit/models';
 import { writeFileAtomic } from '@latentkit/format/node';
 import type { Dataset } from '../types.ts';
 import type { RenderedPng } from '../viz/image-grid.ts';
