@@ -15,7 +15,7 @@ import { loadImageFolder } from '@latentkit/data';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadCelebA, loadFashionMnist, writeSyntheticFaces, type Dataset } from '@latentkit/train/data';
+import { loadCelebA, loadFashionMnist, writeSyntheticFaces, type Dataset } from '@latentkit/data';
 import type { RunManifest } from '@latentkit/format';
 import { ExportError } from '../errors.ts';
 import type { Layout } from '../options.ts';
