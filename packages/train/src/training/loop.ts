@@ -33,6 +33,7 @@ import { createParallelStepper } from './parallel.ts';
 import { runPaths, writeMetrics } from './run-folder.ts';
 import { TensorBoardLog } from './tensorboard-log.ts';
 import { evaluateBatchAsync, trainStepAsync } from './step.ts';
+import { memoryMicroBatch } from './memory-budget.ts';
 import { describeSpec, klWarmupWeight, parseRunManifest, presetOf, presetSpec } from '@latentkit/format';
 import { writeJsonAtomic } from '@latentkit/format/node';
 
@@ -91,12 +92,15 @@ export const FACES_MICRO_BATCH = 32;
 /**
  * The micro-batch a run uses unless told: the whole batch (BatchNorm then normalises with the whole
  * batch's statistics, as in Keras), except the faces VAE on the wasm backend, whose 4 GB memory cannot
- * hold batch 128's activations and gradients (FACES_MICRO_BATCH). TensorFlow (tfjs-node) takes the
- * book's batch 128 in one piece. Other specs on wasm: whole batches unless --micro-batch says otherwise.
+ * hold batch 128's activations and gradients (FACES_MICRO_BATCH), and a spec without BatchNorm whose
+ * batch would hold more than STEP_TENSOR_BUDGET of tensors at once (memory-budget.ts: e.g. 64x64x3 at
+ * batch 128 -> micro-batches of 64; the gradient is the whole batch's, one Adam update per batch).
+ * TensorFlow (tfjs-node) takes the book's batch 128 of the faces VAE in one piece.
  */
-export function defaultMicroBatch(model: ModelKind | ModelSpec, backend: string): number | undefined {
+export function defaultMicroBatch(model: ModelKind | ModelSpec, backend: string, batchSize?: number): number | undefined {
   const kind = typeof model === 'string' ? model : presetOf(model);
-  return kind === 'faces-vae' && backend === 'wasm' ? FACES_MICRO_BATCH : undefined;
+  if (kind === 'faces-vae' && backend === 'wasm') return FACES_MICRO_BATCH;
+  return batchSize === undefined ? undefined : memoryMicroBatch(typeof model === 'string' ? presetSpec(model) : model, batchSize);
 }
 
 /** The learning rate a run uses unless told: the book's for a preset, else 5e-4 for a VAE and 1e-3 (Keras Adam's default) for an AE. */
@@ -235,7 +239,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   }
   const kind = pair.kind;
   const variational = spec.type === 'vae';
-  const microBatch = options.microBatch ?? defaultMicroBatch(spec, engine.backend);
+  const microBatch = options.microBatch ?? defaultMicroBatch(spec, engine.backend, batchSize);
   const checkShape = (d: Dataset, what: string) => {
     if (d.imageShape.join('x') !== pair.imageShape.join('x')) {
       throw new ValueError(`${what} data ${d.name} has images ${d.imageShape.join('x')}; the ${kind ?? 'spec'} model takes ${pair.imageShape.join('x')}`);
@@ -282,7 +286,10 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     throw err;
   }
   if (microBatch !== undefined && microBatch < batchSize) {
-    log(`batches of ${batchSize} in micro-batches of at most ${microBatch} (BatchNorm statistics per micro-batch)`);
+    log(
+      `batches of ${batchSize} in micro-batches of at most ${microBatch} ` +
+        (spec.norm === 'batch' ? '(BatchNorm statistics per micro-batch)' : '(gradients accumulated: the whole batch\'s gradient, one update per batch, less memory)'),
+    );
   }
   if (stepper) log(`data parallelism: ${stepper.workers} replicas (this thread + ${stepper.workers - 1} worker thread${stepper.workers > 2 ? 's' : ''})`);
 
