@@ -1,5 +1,5 @@
 /**
- * '@latentkit/train/book-defaults': the book's training settings for each chapter-3 model, the one
+ * '@latentkit/models/book-defaults' (also '@latentkit/train/book-defaults'): the book's training settings for each chapter-3 model, the one
  * place `pnpm train`'s defaults, the training loop, the bench and the Keras import of
  * @latentkit/export (a run folder that `pnpm train --resume` continues) take them from.
  *

@@ -1,9 +1,10 @@
 /**
- * Public API of @latentkit/train: models, training, checkpoints. Internals import their siblings
- * directly. The other entries: '@latentkit/train/data' (datasets), '@latentkit/train/engine'
+ * Public API of @latentkit/train: training, engines, and (re-exported from @latentkit/models, where
+ * they live) models and checkpoints. Internals import their siblings directly. The other entries:
+ * '@latentkit/train/data' (the book's datasets, re-exported from @latentkit/data), '@latentkit/train/engine'
  * (engine choice) and '@latentkit/train/book-defaults' (the book's epochs, batch sizes, learning rates,
- * betas and the default seed, without loading TensorFlow.js); the run folder's file contract is
- * @latentkit/format.
+ * betas and the default seed, without loading TensorFlow.js; from @latentkit/models); the run
+ * folder's file contract is @latentkit/format.
  *
  * A run: `const engine = await initEngine('auto')`, a Dataset from loadFashionMnist or loadCelebA,
  * then `train({ model, engine, train, validation, outDir, epochs, batchSize })` (`model`: a preset's kind
