@@ -11,7 +11,7 @@
  *     pnpm train's default for a spec, and the faces preset's batch), in a child process whose peak
  *     RSS /usr/bin/time reports, against the same 1.5 GB. Most of that process's RSS is the engine's
  *     activations and gradients, which grow with the batch, not the data layer: at batch 128 a step
- *     held 1.09 GB of tensors (RSS 1.64 GB) until the training loop split batches beyond its tensor
+ *     held 1.09 GB of tensors (RSS 1.60 GB) until the training loop split batches beyond its tensor
  *     budget into micro-batches (packages/train/src/training/memory-budget.ts; the same gradient for
  *     a spec without BatchNorm, one update per batch of 128).
  * The folder is written once to BENCH_DIR (default the OS temp folder) and reused; the cache goes to
