@@ -19,8 +19,8 @@ import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { build } from 'esbuild';
-import { defaultCacheDir } from '../../packages/train/src/data/fashion-mnist.ts';
-import { loadFashionCache } from '../../packages/train/src/data/fashion-mnist-cache.ts';
+import { defaultCacheDir } from '../../packages/data/src/fashion-mnist/fashion-mnist.ts';
+import { loadFashionCache } from '../../packages/data/src/fashion-mnist/fashion-mnist-cache.ts';
 
 const LIMIT = 63 * 1024 * 1024;
 const root = resolve(import.meta.dirname, '../..');

@@ -1,5 +1,5 @@
 """Keras models built from a latentkit model spec (@latentkit/format model-spec.ts), the same network
-packages/train/src/models/spec-model.ts builds, so `pnpm bench` can race a spec on tfjs-node against
+packages/models/src/spec-model.ts builds, so `pnpm bench` can race a spec on tfjs-node against
 Keras built from the same spec JSON.
 
 The network, for input [H, W, C] and encoder filters f_1..f_L (kernel k, stride s, 'same'):

@@ -37,3 +37,10 @@ export const BYTE_TO_UNIT = (() => {
   for (let v = 0; v < 256; v++) t[v] = v / 255;
   return t;
 })();
+
+/** `limit` options keep the first N items of a split (Fashion-MNIST, CelebA). @throws DataOptionError for a negative or fractional limit. */
+export function checkLimit(limit: number | undefined): void {
+  if (limit !== undefined && (!Number.isInteger(limit) || limit < 0)) {
+    throw new DataOptionError(`limit must be a non-negative integer, received ${String(limit)}`);
+  }
+}

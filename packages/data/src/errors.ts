@@ -6,13 +6,25 @@
 
 /** Bad or missing input data: an empty folder, a folder without images, a corrupt file under --strict, a bad CSV. */
 export class DataError extends Error {
-  readonly code = 'LATENTKIT_DATA' as const;
+  readonly code: 'LATENTKIT_DATA' | 'LATENTKIT_CACHE' = 'LATENTKIT_DATA';
   /** The file or folder at fault, when there is one. */
   file?: string;
-  constructor(message: string, details: { file?: string; cause?: unknown } = {}) {
+  /** 1-based line number in `file` (CSV rows count the header as line 1). */
+  row?: number;
+  constructor(message: string, details: { file?: string; row?: number; cause?: unknown } = {}) {
     super(message, details.cause === undefined ? undefined : { cause: details.cause });
     this.name = 'DataError';
     if (details.file !== undefined) this.file = details.file;
+    if (details.row !== undefined) this.row = details.row;
+  }
+}
+
+/** A cache file that exists but fails its checks (magic, length, CRC-32); loaders rebuild it, so users rarely see this. */
+export class CacheError extends DataError {
+  override readonly code = 'LATENTKIT_CACHE' as const;
+  constructor(message: string, details: { file?: string; cause?: unknown } = {}) {
+    super(message, details);
+    this.name = 'CacheError';
   }
 }
 

@@ -5,8 +5,8 @@
  * in-memory data contract (Dataset, Batch) every loader implements.
  */
 export type { Dataset, Batch, BatchOptions, ImageShape } from './types.ts';
-export { DataError, DataOptionError } from './errors.ts';
-export { passOrder, batchRanges, BYTE_TO_UNIT } from './batch-order.ts';
+export { DataError, CacheError, DataOptionError } from './errors.ts';
+export { passOrder, batchRanges, checkLimit, BYTE_TO_UNIT } from './batch-order.ts';
 export {
   loadImageFolder, defaultImageCacheDir, isValidationIndex,
   type ImageFolderOptions, type ImageFolder, type ImageFolderReport,
@@ -17,3 +17,7 @@ export { decodeImage, FITS, type Fit, type DecodeTarget } from './image-folder/d
 export type { LabelSource } from './image-folder/labels.ts';
 export { labelsFromAttribute, attributeClassNames } from './attribute-labels.ts';
 export { writeMixedFolder, type MixedFolder, type MixedFolderOptions } from './image-folder/sample-folder.ts';
+export { loadFashionMnist, FASHION_MNIST_LABELS, defaultCacheDir, type FashionMnistOptions } from './fashion-mnist/fashion-mnist.ts';
+export { loadCelebA, type CelebAOptions } from './celeba/celeba.ts';
+export { writeSyntheticFaces, SYNTHETIC_ATTRIBUTES, type SyntheticFacesOptions, type SyntheticAttribute } from './celeba/synthetic-faces.ts';
+export { Uint8ImageDataset, type Uint8DatasetArgs } from './uint8-dataset.ts';

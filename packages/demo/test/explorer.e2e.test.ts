@@ -12,6 +12,7 @@ import { buildSite } from '../src/build/build-site.ts';
 import { serveDemo, type DemoServer } from '../src/server/serve-demo.ts';
 import { startStaticServer } from '../src/server/static-server.ts';
 import { launchChromium } from './browser.ts';
+import { parseModelSpec } from '@latentkit/format';
 import { FASHION_LABELS, writeFreshBundle } from './fixtures/fresh-bundle.ts';
 import { ARTIFACTS, events, hoverPcPlane, hoverPlane, meanAbsDiff, pinMorphEndpoints, pixels, recordEvents, setMorph, spread, waitForEvent, waitForView } from './page-helpers.ts';
 import { recordWireBytes } from './wire-bytes.ts';
@@ -21,6 +22,9 @@ let siteDir: string;
 let vaeRun: string;
 let facesRun: string;
 let cvaeRun: string;
+/** A model spec that is none of the book's: 48x48 RGB, latent 16 (what `pnpm train --data DIR --image-size 48 --channels 3 --latent-dim 16` trains). */
+let specRun: string;
+const SPEC_48 = parseModelSpec({ type: 'vae', inputShape: [48, 48, 3], latentDim: 16, encoder: { filters: [32, 64, 128] }, loss: { type: 'bce', scale: 500 } });
 let server: DemoServer;
 let browser: Browser;
 
@@ -39,10 +43,11 @@ async function openExplorer(url: string, b: Browser = browser): Promise<Page> {
 before(async () => {
   work = await mkdtemp(join(tmpdir(), 'lk-demo-e2e-'));
   siteDir = join(work, 'site');
-  [vaeRun, facesRun, cvaeRun] = await Promise.all([
+  [vaeRun, facesRun, cvaeRun, specRun] = await Promise.all([
     writeFreshBundle(join(work, 'runs', 'vae'), 'vae', 7, 150, ['fp16']),
     writeFreshBundle(join(work, 'runs', 'faces'), 'faces-vae'),
     writeFreshBundle(join(work, 'runs', 'cvae'), 'vae', 7, 150, [], FASHION_LABELS),
+    writeFreshBundle(join(work, 'runs', 'spec-48'), SPEC_48, 11, 40),
   ]);
   await buildSite(siteDir);
   server = await serveDemo({ run: vaeRun, port: 0, build: false, siteDir });
@@ -448,3 +453,32 @@ describe('embedding', () => {
   });
 });
 
+
+describe('explorer on a model spec bundle', () => {
+  test('a 48x48 RGB, latent-16 spec bundle: the explorer loads it and shows decoded 48x48 RGB images', async () => {
+    const spec = await serveDemo({ run: specRun, port: 0, build: false, siteDir });
+    try {
+      const page = await openExplorer(`${spec.url}/?device=wasm`);
+      const ready = await waitForEvent(page, 'latent-ready');
+      assert.equal(ready.detail.latentDim, 16);
+      assert.match(String(ready.detail.kind), /48x48x3/);
+      await waitForEvent(page, 'latent-first-image');
+      await waitForView(page, 'samples');
+      const sample = await pixels(page, 'sample-0');
+      assert.equal(sample.length, 48 * 48 * 4, 'the sample canvas is 48x48');
+      assert.ok(spread(sample) > 40, 'the decoded image is not blank');
+      // RGB, not grey drawn three times: some pixels' channels differ.
+      let coloured = 0;
+      for (let i = 0; i < sample.length; i += 4) if (Math.max(Math.abs(sample[i]! - sample[i + 1]!), Math.abs(sample[i + 1]! - sample[i + 2]!)) > 8) coloured++;
+      assert.ok(coloured > 48 * 48 * 0.1, `only ${coloured} of ${48 * 48} pixels have differing R, G, B`);
+      assert.ok(meanAbsDiff(sample, await pixels(page, 'sample-1')) > 1, 'two samples differ');
+      assert.equal((await pixels(page, 'morph-output')).length, 48 * 48 * 4, 'the morph view decodes 48x48 too');
+      assert.equal(await page.locator('latent-explorer [data-testid="plane"]').count(), 0, 'no latent plane for a 16-d model');
+      await page.screenshot({ path: join(ARTIFACTS, 'explorer-spec-48x48x3.png'), fullPage: true });
+      assert.deepEqual(await events(page, 'latent-error'), []);
+      await page.close();
+    } finally {
+      await spec.close();
+    }
+  });
+});

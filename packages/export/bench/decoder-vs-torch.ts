@@ -12,7 +12,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { buildVae } from '@latentkit/train';
+import { buildVae } from '@latentkit/models';
 import { exportModel } from '../src/index.ts';
 import { maxAbsDiff, normal } from '../src/testing/ort.ts';
 

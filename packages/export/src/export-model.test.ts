@@ -9,7 +9,7 @@ import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
-import { buildModel } from '@latentkit/train';
+import { buildModel } from '@latentkit/models';
 import type { ModelKind } from '@latentkit/format';
 import { buildModelProto, exportModel } from './export-model.ts';
 import { composeVae } from './model-source.ts';

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
-import { buildVae, saveModel } from '@latentkit/train';
+import { buildVae, saveModel } from '@latentkit/models';
 import { exportModel } from './export-model.ts';
 import { composeVae, loadModelFolder, type ModelArtifactsLike } from './model-source.ts';
 

@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { buildVae, saveModel } from '@latentkit/train';
+import { buildVae, saveModel } from '@latentkit/models';
 import { buildModelProto, exportModel } from './export-model.ts';
 import { composeVae, loadModelFolder, type ExportableModel, type ModelArtifactsLike } from './model-source.ts';
 import { CheckerBatch } from './testing/onnx-checker.ts';

@@ -1,7 +1,7 @@
 /**
  * The model spec: one convolutional AE/VAE family that the book's three chapter-3 models are presets
  * of (Generative Deep Learning, 2nd ed., ch. 3; the Keras code in shared/seed). Train's builder
- * (packages/train/src/models/spec-model.ts) turns a spec into tfjs layers; the run manifest records it.
+ * (packages/models/src/spec-model.ts) turns a spec into tfjs layers; the run manifest records it.
  *
  * The network a spec describes, for input [H, W, C] and encoder filters f_1..f_L:
  * - encoder: L x Conv2D(f_i, kernel, stride, 'same'), each followed by the activation (norm 'none':

@@ -20,7 +20,7 @@ import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs-core';
 import { createRequire } from 'node:module';
 import { exportModel } from '@latentkit/export';
-import { Uint8ImageDataset } from '@latentkit/train/data';
+import { Uint8ImageDataset } from '@latentkit/data';
 import { initEngine, describeAdapter, requestDawnAdapter, useSoftwareVulkan } from '@latentkit/train/engine';
 import { buildModel, Adam, defaultLearningRate, trainStepAsync, type ModelPair } from '@latentkit/train';
 

@@ -1,5 +1,5 @@
 /**
- * Real bundles for tests and benchmarks, made on the spot: the book's models from @latentkit/train,
+ * Real bundles for tests and benchmarks, made on the spot: the book's models (or any model spec) from @latentkit/train,
  * freshly initialised (seeded), exported with @latentkit/export into a temp folder with a manifest.
  * Nothing binary is checked in; every bundle can be regenerated from this file.
  */
@@ -8,11 +8,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { initEngine } from '@latentkit/train/engine';
 import { buildModel } from '@latentkit/train';
-import { RUN_FORMAT, createRng, normals, presetSpec, type BundleManifest, type ModelKind } from '@latentkit/format';
+import { RUN_FORMAT, createRng, normals, presetSpec, type BundleManifest, type ModelKind, type ModelSpec } from '@latentkit/format';
 import { exportModel } from '@latentkit/export';
 
 export interface FixtureOptions {
   kind?: ModelKind;
+  /** A model spec instead of a preset (`kind` is then ignored and the manifest has none). */
+  spec?: ModelSpec;
   latentDim?: number;
   seed?: number;
   /** Write attributes.json with these names (seeded unit vectors). */
@@ -42,16 +44,18 @@ function tempRoot(): string {
 
 /** A bundle folder for `kind` (default the Fashion VAE, latent 2). Made once per process per options. */
 export async function makeBundle(options: FixtureOptions = {}): Promise<string> {
-  const kind = options.kind ?? 'vae';
+  const kind = options.spec ? undefined : (options.kind ?? 'vae');
   const seed = options.seed ?? 1;
   const key = JSON.stringify({ ...options, kind, seed });
   const hit = cache.get(key);
   if (hit) return hit;
   await initEngine('cpu', { log: () => {} });
-  const pair = options.classes
-    ? buildModel({ ...presetSpec(kind, { latentDim: options.latentDim }), conditional: { classes: options.classes } }, { seed })
-    : buildModel(kind, { seed, ...(options.latentDim ? { latentDim: options.latentDim } : {}) });
-  const dir = join(tempRoot(), `${kind}-${cache.size}`);
+  const pair = options.spec
+    ? buildModel(options.spec, { seed })
+    : options.classes
+      ? buildModel({ ...presetSpec(kind ?? 'vae', { latentDim: options.latentDim }), conditional: { classes: options.classes } }, { seed })
+      : buildModel(kind ?? 'vae', { seed, ...(options.latentDim ? { latentDim: options.latentDim } : {}) });
+  const dir = join(tempRoot(), `${kind ?? 'spec'}-${cache.size}`);
   mkdirSync(dir, { recursive: true });
   const precision = options.precision ?? 'fp32';
   const layout = options.layout ?? 'nhwc';
@@ -60,11 +64,11 @@ export async function makeBundle(options: FixtureOptions = {}): Promise<string> 
   const manifest: BundleManifest = {
     format: RUN_FORMAT,
     spec: pair.spec,
-    ...(options.classes ? {} : { kind }),
+    ...(kind && !options.classes ? { kind } : {}),
     latentDim: pair.latentDim,
     imageShape: pair.imageShape,
-    ...(kind === 'faces-vae' ? { attributeNames: options.attributes ?? [] } : { labelNames: options.classes ?? ['T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot'] }),
-    data: { name: kind === 'faces-vae' ? 'fixture-faces' : 'fixture-fashion', source: 'untrained (test fixture)', train: 0, validation: 0 },
+    ...(kind === 'faces-vae' || !kind ? { attributeNames: options.attributes ?? [] } : { labelNames: options.classes ?? ['T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot'] }),
+    data: { name: !kind ? 'fixture-images' : kind === 'faces-vae' ? 'fixture-faces' : 'fixture-fashion', source: 'untrained (test fixture)', train: 0, validation: 0 },
     epochs: 0,
     batchSize: 1,
     engine: 'cpu',

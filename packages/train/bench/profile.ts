@@ -4,9 +4,9 @@
  * ending in __op, customGrad's 'unnamed scope') are left out, so no time is counted twice.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { buildModel } from '../src/models/build.ts';
-import { Adam } from '../src/training/adam.ts';
-import { DEFAULT_LEARNING_RATE } from '../src/training/book-defaults.ts';
+import { buildModel } from '@latentkit/models';
+import { Adam } from '@latentkit/models';
+import { DEFAULT_LEARNING_RATE } from '@latentkit/models/book-defaults';
 import { trainStep } from '../src/training/step.ts';
 import type { ModelKind } from '../src/types.ts';
 

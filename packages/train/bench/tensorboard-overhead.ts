@@ -17,9 +17,9 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { resolveWorkers } from '../src/cli/options.ts';
-import { loadFashionMnist } from '../src/data/fashion-mnist.ts';
+import { loadFashionMnist } from '@latentkit/data';
 import { initEngine, type EngineName } from '../src/engine/select.ts';
-import { BOOK_DEFAULTS } from '../src/training/book-defaults.ts';
+import { BOOK_DEFAULTS } from '@latentkit/models/book-defaults';
 import { train, type TrainOptions } from '../src/training/loop.ts';
 import type { ModelKind } from '../src/types.ts';
 

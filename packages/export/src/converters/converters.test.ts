@@ -12,7 +12,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import * as tfl from '@tensorflow/tfjs-layers';
-import '@latentkit/train';
+import '@latentkit/models';
 import { exportModel } from '../export-model.ts';
 import type { ExportOptions } from '../options.ts';
 import { ALL_CONVERTERS } from './register-all.ts';

@@ -1,13 +1,13 @@
 /**
  * A weights-only Keras 3 file (`model.save_weights("x.weights.h5")`) paired with one of the book's
  * architectures. The architecture is the project's own tfjs build of the book model
- * (@latentkit/train), whose layers come in the same order and classes as the book's Keras code, so
+ * (@latentkit/models, which @latentkit/train trains), whose layers come in the same order and classes as the book's Keras code, so
  * Keras's tracking keys (conv2d, conv2d_1, dense, ...) line up layer for layer. The latent size is
  * read from the file's first Dense kernel unless given.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
-import { buildModel } from '@latentkit/train';
+import { buildModel } from '@latentkit/models';
 import type { ModelKind } from '@latentkit/format';
 import { normalizeKerasConfig } from './config.ts';
 import { KerasFileError } from './errors.ts';

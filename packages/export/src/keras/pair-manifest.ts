@@ -6,8 +6,8 @@
  */
 import { basename } from 'node:path';
 import { PRESET_SPECS, RUN_FORMAT, type ImageShape, type ModelKind, type RunManifest } from '@latentkit/format';
-import { BOOK_DEFAULTS } from '@latentkit/train/book-defaults';
-import { FASHION_MNIST_LABELS } from '@latentkit/train/data';
+import { BOOK_DEFAULTS } from '@latentkit/models/book-defaults';
+import { FASHION_MNIST_LABELS } from '@latentkit/data';
 import type { KerasFileSource } from './load.ts';
 import { kerasPairSpec } from './pair-spec.ts';
 import { KerasFileError } from './errors.ts';

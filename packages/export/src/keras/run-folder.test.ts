@@ -8,7 +8,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { readCheckpoint } from '@latentkit/train';
+import { readCheckpoint } from '@latentkit/models';
 import { buildRunModel } from '../bundle/export-run.ts';
 import { encodeModel } from '../proto/onnx-proto.ts';
 import { maxAbsDiff, run } from '../testing/ort.ts';

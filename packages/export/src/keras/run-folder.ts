@@ -1,5 +1,5 @@
 /**
- * A Latentkit run folder (packages/train/src/types.ts) from a Keras encoder + decoder pair, so
+ * A Latentkit run folder (@latentkit/format's layout.ts) from a Keras encoder + decoder pair, so
  * `pnpm train --model KIND --out DIR --resume` fine-tunes the Keras-trained weights in TensorFlow.js
  * and `pnpm export --run DIR` exports them like any run.
  *
@@ -8,7 +8,7 @@
  * Keras code and the tfjs build list their layers in the same order). The checkpoint starts at
  * epoch 0 with a fresh Adam (Keras's encoder and decoder files carry no optimizer state: it belongs to
  * the training wrapper model), the book's batch size, learning rate and beta, and `pnpm train`'s default
- * seed, which a resume must repeat (all from '@latentkit/train/book-defaults', as `pnpm train` takes them).
+ * seed, which a resume must repeat (all from '@latentkit/models/book-defaults', as `pnpm train` takes them).
  */
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
@@ -16,8 +16,8 @@ import type * as tfl from '@tensorflow/tfjs-layers';
 import { existsSync, readdirSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { buildModel, saveModel, Adam, CHECKPOINT_FORMAT, writeCheckpoint } from '@latentkit/train';
-import { BOOK_DEFAULTS, DEFAULT_SEED } from '@latentkit/train/book-defaults';
+import { buildModel, saveModel, Adam, CHECKPOINT_FORMAT, writeCheckpoint } from '@latentkit/models';
+import { BOOK_DEFAULTS, DEFAULT_SEED } from '@latentkit/models/book-defaults';
 import { writeJsonAtomic } from '@latentkit/format/node';
 import { RUN_FILES, parseRunManifest, type RunManifest } from '@latentkit/format';
 import { modelConfig, type KerasModelSource, type LayerWeights } from '../model-source.ts';

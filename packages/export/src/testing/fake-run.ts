@@ -7,7 +7,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { buildModel, saveModel, type ModelPair } from '@latentkit/train';
+import { buildModel, saveModel, type ModelPair } from '@latentkit/models';
 import { RUN_FORMAT, presetSpec, type ModelKind, type RunManifest } from '@latentkit/format';
 
 export const FASHION_LABELS = ['T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot'];

@@ -23,7 +23,7 @@ export class UnsupportedDeviceError extends Error {
   readonly code = 'LATENTKIT_UNSUPPORTED_DEVICE';
 }
 
-/** An optional package a feature needs is not installed (e.g. @latentkit/train for the attributes CLI's CelebA loader). */
+/** An optional package a feature needs is not installed (e.g. @latentkit/data for the attributes CLI's CelebA loader). */
 export class MissingPackageError extends Error {
   override readonly name = 'MissingPackageError';
   readonly code = 'LATENTKIT_MISSING_PACKAGE';

@@ -13,9 +13,8 @@ import type { AttributeVectorResult, LatentModel } from '../common/latent-model.
 
 /**
  * What the pass reads from a dataset: shuffled batches of images in [0, 1] (NHWC, flattened) with
- * +1 / -1 attribute columns and/or class indices. A Dataset of @latentkit/data or @latentkit/train
- * (loadImageFolder's, loadCelebA's, loadFashionMnist's) has this shape; the runtime does not depend
- * on those packages for it.
+ * +1 / -1 attribute columns and/or class indices. A Dataset of @latentkit/data (loadImageFolder's,
+ * loadCelebA's, loadFashionMnist's) has this shape; the runtime does not depend on that package for it.
  */
 export interface AttributeDataset {
   readonly name: string;

@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { writeSyntheticFaces } from '@latentkit/train/data';
+import { writeSyntheticFaces } from '@latentkit/data';
 import { makeBundle } from '../../test/fixtures.ts';
 import { LatentModel } from './index.ts';
 

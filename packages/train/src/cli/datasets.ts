@@ -6,15 +6,13 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { loadImageFolder, type ImageFolderReport } from '@latentkit/data';
+import { loadCelebA, loadFashionMnist, loadImageFolder, type ImageFolderReport } from '@latentkit/data';
 import { ValueError } from '../errors.ts';
-import { loadCelebA } from '../data/celeba.ts';
-import { loadFashionMnist } from '../data/fashion-mnist.ts';
 import type { Dataset } from '../types.ts';
 import type { CliOptions } from './options.ts';
 
 export const SYNTHETIC_HINT =
-  'pnpm --filter @latentkit/train exec tsx src/data/synthetic-faces-cli.ts --out data/faces --count 2000';
+  'pnpm --filter @latentkit/data exec tsx src/celeba/synthetic-faces-cli.ts --out data/faces --count 2000';
 
 /** True for a folder holding Fashion-MNIST's IDX files (train-images-idx3-ubyte[.gz]). */
 function isIdxFolder(dir: string): boolean {

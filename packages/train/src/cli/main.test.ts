@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
-import { writeSyntheticFaces } from '../data/synthetic-faces.ts';
+import { writeSyntheticFaces } from '@latentkit/data';
 import { testEngines } from '../engine/test-engines.ts';
 import { eventFiles } from '../tensorboard/event-file.ts';
 import { readTensorBoard, type TensorBoardRun } from '../../test/tensorboard/read-events.ts';

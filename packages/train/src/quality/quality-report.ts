@@ -12,8 +12,8 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { MAX_PSNR_DB, REPORT_FORMAT, type ClassQuality, type QualityReport } from '@latentkit/format';
-import { classCount, oneHotLabels, withLabels } from '../models/conditional.ts';
-import type { ModelPair } from '../models/model-pair.ts';
+import { classCount, oneHotLabels, withLabels } from '@latentkit/models';
+import type { ModelPair } from '@latentkit/models';
 import type { Dataset } from '../types.ts';
 import { batchNoise } from '../training/noise.ts';
 import { KnnClassifier } from './knn.ts';

@@ -9,9 +9,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { saveModel } from '../models/io.ts';
-import { classCount, cyclingLabels, withLabels } from '../models/conditional.ts';
-import type { ModelPair } from '../models/model-pair.ts';
+import { classCount, cyclingLabels, saveModel, withLabels, type ModelPair } from '@latentkit/models';
 import { writeFileAtomic } from '@latentkit/format/node';
 import type { Dataset } from '../types.ts';
 import type { RenderedPng } from '../viz/image-grid.ts';

@@ -27,9 +27,9 @@ import { GraphSession } from '../engine/native/compiled/session.ts';
 import { NATIVE_BACKEND } from '../engine/native/dispatch.ts';
 import type { TfBackend } from '../engine/native/tf-ops.ts';
 import { ValueError } from '../errors.ts';
-import type { ModelPair } from '../models/model-pair.ts';
+import type { ModelPair } from '@latentkit/models';
 import type { Losses } from '../types.ts';
-import type { Adam } from './adam.ts';
+import type { Adam } from '@latentkit/models';
 import { forwardLoss } from './step.ts';
 import { nonTrainableVariables, trainableVariables } from './weights.ts';
 

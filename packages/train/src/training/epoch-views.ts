@@ -5,8 +5,7 @@
  * latents are z_mean and z_log_var, the AE's its z.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { withLabels } from '../models/conditional.ts';
-import type { ModelPair } from '../models/model-pair.ts';
+import { withLabels, type ModelPair } from '@latentkit/models';
 import type { Dataset } from '../types.ts';
 import { renderImageGrid, type RenderedPng } from './pictures.ts';
 

@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseModelSpec } from '@latentkit/format';
-import { Uint8ImageDataset } from '../data/uint8-dataset.ts';
+import { Uint8ImageDataset } from '@latentkit/data';
 import { initEngine } from '../engine/select.ts';
 import { train } from './loop.ts';
 

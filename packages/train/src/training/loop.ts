@@ -20,13 +20,13 @@ import * as tf from '@tensorflow/tfjs-core';
 import { mkdir, readdir, stat } from 'node:fs/promises';
 import { activateEngine, type EngineInfo } from '../engine/select.ts';
 import { CheckpointError, ValueError } from '../errors.ts';
-import { buildModel } from '../models/build.ts';
-import type { ModelPair } from '../models/model-pair.ts';
+import { buildModel } from '@latentkit/models';
+import type { ModelPair } from '@latentkit/models';
 import { RUN_FORMAT, type Dataset, type EpochMetrics, type Losses, type ModelKind, type ModelSpec, type RunManifest } from '../types.ts';
-import { Adam } from './adam.ts';
+import { Adam } from '@latentkit/models';
 import { writeFinalArtifacts, writeEpochSamples } from './artifacts.ts';
-import { CHECKPOINT_FORMAT, hasCheckpoint, readCheckpoint, writeCheckpoint, type CheckpointState } from './checkpoint.ts';
-import { DEFAULT_LEARNING_RATE, DEFAULT_SEED } from './book-defaults.ts';
+import { CHECKPOINT_FORMAT, hasCheckpoint, readCheckpoint, writeCheckpoint, type CheckpointState } from '@latentkit/models';
+import { DEFAULT_LEARNING_RATE, DEFAULT_SEED } from '@latentkit/models/book-defaults';
 import { batchNoise } from './noise.ts';
 import { createProgress, defaultProgressMode, type ProgressMode } from './progress.ts';
 import { createParallelStepper } from './parallel.ts';
@@ -35,6 +35,7 @@ import { TensorBoardLog } from './tensorboard-log.ts';
 import { evaluateBatchAsync, trainStepAsync } from './step.ts';
 import { CompiledStep } from './compiled-step.ts';
 import { NATIVE_BACKEND } from '../engine/native/dispatch.ts';
+import { memoryMicroBatch } from './memory-budget.ts';
 import { describeSpec, klWarmupWeight, parseQualityReport, parseRunManifest, presetOf, presetSpec, unconditional, type QualityReport } from '@latentkit/format';
 import { qualityReport, type QualityReportOptions } from '../quality/quality-report.ts';
 import { writeJsonAtomic } from '@latentkit/format/node';
@@ -107,12 +108,15 @@ export const FACES_MICRO_BATCH = 32;
 /**
  * The micro-batch a run uses unless told: the whole batch (BatchNorm then normalises with the whole
  * batch's statistics, as in Keras), except the faces VAE on the wasm backend, whose 4 GB memory cannot
- * hold batch 128's activations and gradients (FACES_MICRO_BATCH). TensorFlow (tfjs-node) takes the
- * book's batch 128 in one piece. Other specs on wasm: whole batches unless --micro-batch says otherwise.
+ * hold batch 128's activations and gradients (FACES_MICRO_BATCH), and a spec without BatchNorm whose
+ * batch would hold more than STEP_TENSOR_BUDGET of tensors at once (memory-budget.ts: e.g. 64x64x3 at
+ * batch 128 -> micro-batches of 64; the gradient is the whole batch's, one Adam update per batch).
+ * TensorFlow (tfjs-node) takes the book's batch 128 of the faces VAE in one piece.
  */
-export function defaultMicroBatch(model: ModelKind | ModelSpec, backend: string): number | undefined {
+export function defaultMicroBatch(model: ModelKind | ModelSpec, backend: string, batchSize?: number): number | undefined {
   const kind = typeof model === 'string' ? model : presetOf(unconditional(model));
-  return kind === 'faces-vae' && backend === 'wasm' ? FACES_MICRO_BATCH : undefined;
+  if (kind === 'faces-vae' && backend === 'wasm') return FACES_MICRO_BATCH;
+  return batchSize === undefined ? undefined : memoryMicroBatch(typeof model === 'string' ? presetSpec(model) : model, batchSize);
 }
 
 /** The learning rate a run uses unless told: the book's for a preset, else 5e-4 for a VAE and 1e-3 (Keras Adam's default) for an AE. */
@@ -274,7 +278,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   }
   const kind = pair.kind;
   const variational = spec.type === 'vae';
-  const microBatch = options.microBatch ?? defaultMicroBatch(spec, engine.backend);
+  const microBatch = options.microBatch ?? defaultMicroBatch(spec, engine.backend, batchSize);
   const checkShape = (d: Dataset, what: string) => {
     if (d.imageShape.join('x') !== pair.imageShape.join('x')) {
       throw new ValueError(`${what} data ${d.name} has images ${d.imageShape.join('x')}; the ${kind ?? 'spec'} model takes ${pair.imageShape.join('x')}`);
@@ -322,7 +326,10 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     throw err;
   }
   if (microBatch !== undefined && microBatch < batchSize) {
-    log(`batches of ${batchSize} in micro-batches of at most ${microBatch} (BatchNorm statistics per micro-batch)`);
+    log(
+      `batches of ${batchSize} in micro-batches of at most ${microBatch} ` +
+        (spec.norm === 'batch' ? '(BatchNorm statistics per micro-batch)' : '(gradients accumulated: the whole batch\'s gradient, one update per batch, less memory)'),
+    );
   }
   if (stepper) log(`data parallelism: ${stepper.workers} replicas (this thread + ${stepper.workers - 1} worker thread${stepper.workers > 2 ? 's' : ''})`);
 

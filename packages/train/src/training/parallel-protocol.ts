@@ -1,6 +1,6 @@
 /** Messages between the parallel stepper (parallel.ts) and its workers (parallel-worker.ts). */
 import type { EngineName } from '../engine/select.ts';
-import type { ModelArgs } from '../models/build.ts';
+import type { ModelArgs } from '@latentkit/models';
 import type { Losses, ModelSpec } from '../types.ts';
 
 /** Weight key (see weights.ts) -> values, row-major. */

@@ -7,8 +7,8 @@
 import { parentPort } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs-core';
 import { initEngine } from '../engine/select.ts';
-import { buildModel } from '../models/build.ts';
-import type { ModelPair } from '../models/model-pair.ts';
+import { buildModel } from '@latentkit/models';
+import type { ModelPair } from '@latentkit/models';
 import type { FromWorker, ToWorker, WeightValues } from './parallel-protocol.ts';
 import { buffersOf } from './parallel-protocol.ts';
 import { computeGradients } from './step.ts';

@@ -14,11 +14,11 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PRESET_SPECS } from '@latentkit/format';
-import { loadFashionMnist } from '../data/fashion-mnist.ts';
+import { loadFashionMnist } from '@latentkit/data';
 import { initEngine } from '../engine/select.ts';
-import { buildModel } from '../models/build.ts';
-import { saveModel } from '../models/io.ts';
-import { CHECKPOINT_FORMAT, readCheckpoint } from './checkpoint.ts';
+import { buildModel } from '@latentkit/models';
+import { saveModel } from '@latentkit/models';
+import { CHECKPOINT_FORMAT, readCheckpoint } from '@latentkit/models';
 import { train } from './loop.ts';
 
 const FIXTURE = join(import.meta.dirname, 'testdata', 'run-v1-vae');

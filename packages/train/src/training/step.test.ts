@@ -3,8 +3,8 @@ import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
 import { initEngine } from '../engine/select.ts';
 import { testEngines } from '../engine/test-engines.ts';
-import { buildModel } from '../models/build.ts';
-import { Adam } from './adam.ts';
+import { buildModel } from '@latentkit/models';
+import { Adam } from '@latentkit/models';
 import { computeGradients, evaluateBatch, trainStep } from './step.ts';
 import { nonTrainableVariables, trainableVariables } from './weights.ts';
 

@@ -20,10 +20,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { ValueError } from '../errors.ts';
-import type { ModelPair } from '../models/model-pair.ts';
+import type { ModelPair } from '@latentkit/models';
 import type { Losses } from '../types.ts';
-import type { Adam } from './adam.ts';
-import { classCount, oneHotLabels, withLabels } from '../models/conditional.ts';
+import { classCount, oneHotLabels, withLabels, type Adam } from '@latentkit/models';
 import { modelLoss, type LossTensors, type LossWeights } from './losses.ts';
 import { nonTrainableVariables, trainableVariables } from './weights.ts';
 

@@ -20,7 +20,7 @@
  * killed process logged after it and the resumed run logs them again once (event-file.ts).
  * A new run refuses a log folder that already holds events files.
  */
-import type { ModelPair } from '../models/model-pair.ts';
+import type { ModelPair } from '@latentkit/models';
 import { ValueError } from '../errors.ts';
 import { eventFiles, EventFileWriter } from '../tensorboard/event-file.ts';
 import { histogramOf } from '../tensorboard/histogram.ts';

@@ -5,7 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
-import type { ModelPair } from '../models/model-pair.ts';
+import type { ModelPair } from '@latentkit/models';
 
 type Part = 'encoder' | 'decoder';
 

@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
-import { buildModel } from '@latentkit/train';
+import { buildModel } from '@latentkit/models';
 import type { ModelKind } from '@latentkit/format';
 import { buildModelProto, exportModel } from '../../export-model.ts';
 import { ExportError } from '../../errors.ts';

@@ -12,7 +12,7 @@ Errors are max |x - x_f64| divided by the largest |gradient| of the whole step (
 float32 rounding of the step's sums works at); per-tensor scales would blow up the conv biases that
 feed a BatchNormalization, whose exact gradient is 0 (the batch mean removes them).
 
-The forward pass is the book's (ch. 3) as packages/train/src/models builds it: faces VAE = 5 x
+The forward pass is the book's (ch. 3) as packages/models/src builds it: faces VAE = 5 x
 [Conv2D k3 s2 same -> BatchNormalization(momentum 0.99, eps 1e-3, training) -> LeakyReLU(0.3)], Dense
 z_mean / z_log_var, z = mean + exp(0.5 log_var) * eps, Dense -> BN -> LeakyReLU -> Reshape, 5 x
 [Conv2DTranspose k3 s2 same -> BN -> LeakyReLU], Conv2DTranspose(3, k3 s1, sigmoid); loss 2000 * MSE

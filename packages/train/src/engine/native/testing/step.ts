@@ -4,7 +4,7 @@
  * the VAE noise, and the step's weight gradients, updated BatchNorm moving statistics and losses.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { buildModel } from '../../../models/build.ts';
+import { buildModel } from '@latentkit/models';
 import { computeGradients } from '../../../training/step.ts';
 import { allVariables, nonTrainableVariables } from '../../../training/weights.ts';
 import type { Losses, ModelKind } from '../../../types.ts';

@@ -15,7 +15,7 @@
  * one kernel (same formula; tested equal to float32 noise) instead of ~12 elementwise ones.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { ValueError } from '../errors.ts';
+import { ValueError } from './errors.ts';
 
 /** A backend kernel doing one weight's whole update: inputs { w, g, m, v }, outputs [w', m', v']. */
 const FUSED_ADAM = 'ResourceApplyAdam';

@@ -3,8 +3,8 @@
  * 60,000 images) and become float32 in [0, 1] one batch at a time, zero-padded to the output shape
  * as the book's preprocess() does with np.pad.
  */
-import type { Batch, BatchOptions, Dataset, ImageShape } from '../types.ts';
-import { ValueError } from '../errors.ts';
+import type { Batch, BatchOptions, Dataset, ImageShape } from './types.ts';
+import { DataOptionError } from './errors.ts';
 import { batchRanges, passOrder } from './batch-order.ts';
 
 /** v / 255 as float32 for every byte: the book's `astype("float32") / 255.0`, without a division a pixel. */
@@ -43,17 +43,17 @@ export class Uint8ImageDataset implements Dataset {
     const [sh, sw, sc] = args.storedShape;
     const [h, w, c] = args.imageShape;
     if (c !== sc || h < sh || w < sw || (h - sh) % 2 !== 0 || (w - sw) % 2 !== 0) {
-      throw new ValueError(
+      throw new DataOptionError(
         `imageShape [${args.imageShape}] must equal storedShape [${args.storedShape}] plus an even zero border`,
       );
     }
     const perImage = sh * sw * sc;
     if (args.pixels.length % perImage !== 0) {
-      throw new ValueError(`pixels hold ${args.pixels.length} bytes, not a multiple of one image (${perImage})`);
+      throw new DataOptionError(`pixels hold ${args.pixels.length} bytes, not a multiple of one image (${perImage})`);
     }
     this.size = args.pixels.length / perImage;
     if (args.labels && args.labels.length !== this.size) {
-      throw new ValueError(`${args.labels.length} labels for ${this.size} images: they must match`);
+      throw new DataOptionError(`${args.labels.length} labels for ${this.size} images: they must match`);
     }
     this.name = args.name;
     this.source = args.source;

@@ -3,11 +3,8 @@ import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { parseModelSpec } from '@latentkit/format';
-import { ValueError } from '../errors.ts';
-import { Adam } from '../training/adam.ts';
-import { computeGradients, evaluateBatch, trainStep } from '../training/step.ts';
-import { cyclingLabels, oneHotLabels, withLabels } from './conditional.ts';
-import { buildFromSpec } from './spec-model.ts';
+import { Adam, buildFromSpec, cyclingLabels, oneHotLabels, ValueError, withLabels } from '@latentkit/models';
+import { computeGradients, evaluateBatch, trainStep } from './step.ts';
 
 await tf.setBackend('cpu');
 

@@ -11,8 +11,8 @@ test('the book-defaults entry imports types only, so loading it loads no TensorF
   const imports = source(new URL('./book-defaults.ts', import.meta.url)).match(/^import\s.*$/gm) ?? [];
   assert.ok(imports.length > 0);
   for (const line of imports) assert.match(line, /^import type /, `a run-time import: ${line}`);
-  const manifest = JSON.parse(source(new URL('../../package.json', import.meta.url)));
-  assert.equal(manifest.exports['./book-defaults'], './src/training/book-defaults.ts');
+  const manifest = JSON.parse(source(new URL('../package.json', import.meta.url)));
+  assert.equal(manifest.exports['./book-defaults'], './src/book-defaults.ts');
 });
 
 test('every model has the book settings, and the per-key tables read from them', () => {
@@ -27,7 +27,7 @@ test('every model has the book settings, and the per-key tables read from them',
 });
 
 test("the Keras reference (scripts/python/book_models.py) trains with the same batch sizes, betas and learning rates", () => {
-  const py = source(new URL('../../../../scripts/python/book_models.py', import.meta.url));
+  const py = source(new URL('../../../scripts/python/book_models.py', import.meta.url));
   const dict = (name: string): Record<string, number> => {
     const m = py.match(new RegExp(`^${name} = (\\{[^}]*\\})$`, 'm'));
     assert.ok(m, `book_models.py has no one-line ${name} = {...}`);

@@ -7,7 +7,7 @@ import '@tensorflow/tfjs-backend-cpu';
 import { parseModelSpec, presetSpec } from '@latentkit/format';
 import { buildModel } from './build.ts';
 import { buildFromSpec } from './spec-model.ts';
-import { ValueError } from '../errors.ts';
+import { ValueError } from './errors.ts';
 
 await tf.setBackend('cpu');
 

@@ -11,7 +11,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ValueError } from '../errors.ts';
+import { ValueError } from './errors.ts';
 import { writeFileAtomic, writeJsonAtomic } from '@latentkit/format/node';
 import './sampling.ts';
 

@@ -9,7 +9,7 @@
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import { ValueError } from '../errors.ts';
+import { DataOptionError } from '../errors.ts';
 import { createRng, type Rng } from '@latentkit/format';
 import { writeFileAtomic } from '@latentkit/format/node';
 import { Canvas, capsule, clip, curve, ellipse, ring, type Rgb } from './face-raster.ts';
@@ -162,9 +162,9 @@ export async function writeSyntheticFaces(
   options: SyntheticFacesOptions,
 ): Promise<{ dir: string; count: number; attributeNames: string[] }> {
   const { count, seed = 0, size = 178 } = options;
-  if (!Number.isInteger(count) || count < 1) throw new ValueError(`count must be a positive integer, received ${String(count)}`);
-  if (!Number.isInteger(size) || size < 64) throw new ValueError(`size must be an integer >= 64, received ${String(size)}`);
-  if (!Number.isFinite(seed)) throw new ValueError(`seed must be a finite number, received ${String(seed)}`);
+  if (!Number.isInteger(count) || count < 1) throw new DataOptionError(`count must be a positive integer, received ${String(count)}`);
+  if (!Number.isInteger(size) || size < 64) throw new DataOptionError(`size must be an integer >= 64, received ${String(size)}`);
+  if (!Number.isFinite(seed)) throw new DataOptionError(`seed must be a finite number, received ${String(seed)}`);
   const imagesDir = join(outDir, 'img_align_celeba');
   await mkdir(imagesDir, { recursive: true });
   // A stale CSV must not describe half-rewritten images if this run is interrupted.

@@ -15,11 +15,11 @@ import { readdir, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import sharp from 'sharp';
 import type { Batch, BatchOptions, Dataset, ImageShape } from '../types.ts';
-import { DataError, ValueError } from '../errors.ts';
-import { batchRanges, checkLimit, passOrder } from './batch-order.ts';
+import { DataError, DataOptionError } from '../errors.ts';
+import { batchRanges, checkLimit, passOrder } from '../batch-order.ts';
 import { readAttributeTable, type AttributeTable } from './celeba-attributes.ts';
 import { SYNTHETIC_MARKER } from './synthetic-faces.ts';
-import { BYTE_TO_UNIT } from './uint8-dataset.ts';
+import { BYTE_TO_UNIT } from '../uint8-dataset.ts';
 
 export interface CelebAOptions {
   /** Folder holding the JPEGs (or an img_align_celeba/ subfolder) and list_attr_celeba.csv. */
@@ -48,7 +48,7 @@ export function isValidationRow(i: number, fraction: number): boolean {
 /**
  * A CelebA-format folder as a streamed Dataset of [imageSize, imageSize, 3] float32 images in [0, 1]
  * (default 64x64) with the CSV's +-1 attributes (see the module comment for layout and split).
- * @throws ValueError for a bad split, validationFraction, imageSize, prefetchBatches or limit;
+ * @throws DataOptionError for a bad split, validationFraction, imageSize, prefetchBatches or limit;
  *   DataError when the folder, list_attr_celeba.csv or a listed image is missing or malformed (a
  *   JPEG that fails to decode throws from the batch that reads it).
  */
@@ -56,15 +56,15 @@ export async function loadCelebA(options: CelebAOptions): Promise<Dataset> {
   const { dir } = options;
   const split = options.split ?? 'all';
   if (split !== 'train' && split !== 'validation' && split !== 'all') {
-    throw new ValueError(`split must be 'train', 'validation' or 'all', received ${JSON.stringify(split)}`);
+    throw new DataOptionError(`split must be 'train', 'validation' or 'all', received ${JSON.stringify(split)}`);
   }
   const fraction = options.validationFraction ?? 0.2;
-  if (!(fraction >= 0 && fraction < 1)) throw new ValueError(`validationFraction must be in [0, 1), received ${String(fraction)}`);
+  if (!(fraction >= 0 && fraction < 1)) throw new DataOptionError(`validationFraction must be in [0, 1), received ${String(fraction)}`);
   const imageSize = options.imageSize ?? 64;
-  if (!Number.isInteger(imageSize) || imageSize < 1) throw new ValueError(`imageSize must be a positive integer, received ${String(imageSize)}`);
+  if (!Number.isInteger(imageSize) || imageSize < 1) throw new DataOptionError(`imageSize must be a positive integer, received ${String(imageSize)}`);
   checkLimit(options.limit);
   const prefetch = options.prefetchBatches ?? 2;
-  if (!Number.isInteger(prefetch) || prefetch < 0) throw new ValueError(`prefetchBatches must be an integer >= 0, received ${String(prefetch)}`);
+  if (!Number.isInteger(prefetch) || prefetch < 0) throw new DataOptionError(`prefetchBatches must be an integer >= 0, received ${String(prefetch)}`);
 
   const table = await readAttributeTable(options.attrCsv ?? (await defaultAttributeFile(dir)));
   const selected: number[] = [];

@@ -8,7 +8,7 @@
  *   Keras's default alpha 0.3; its last decoder layer is a Conv2DTranspose (stride 1, sigmoid).
  */
 import { KERAS_LEAKY_RELU_ALPHA, presetSpec, type ModelKind } from '@latentkit/format';
-import { ValueError } from '../errors.ts';
+import { ValueError } from './errors.ts';
 import type { ModelPair } from './model-pair.ts';
 import { buildFromSpec } from './spec-model.ts';
 

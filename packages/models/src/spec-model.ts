@@ -23,7 +23,7 @@
  */
 import * as tfl from '@tensorflow/tfjs-layers';
 import { modelSpecSchema, presetOf, sizeProblem, type ModelSpec } from '@latentkit/format';
-import { ValueError } from '../errors.ts';
+import { ValueError } from './errors.ts';
 import { kernelInitializers } from './initializers.ts';
 import type { ModelPair } from './model-pair.ts';
 import { Sampling } from './sampling.ts';

@@ -1,7 +1,7 @@
 /** One entry point for every model: the book's three presets by kind, or any model spec. */
 import { MODEL_KINDS, isModelKind, type ModelSpec } from '@latentkit/format';
-import type { ModelKind } from '../types.ts';
-import { ValueError } from '../errors.ts';
+import type { ModelKind } from '@latentkit/format';
+import { ValueError } from './errors.ts';
 import type { ModelPair } from './model-pair.ts';
 import { buildPreset, type PresetArgs } from './presets.ts';
 import { buildFromSpec } from './spec-model.ts';

@@ -1,6 +1,6 @@
 /** What every model builder returns: an encoder and decoder built from a model spec. */
 import type * as tfl from '@tensorflow/tfjs-layers';
-import type { ImageShape, ModelKind, ModelSpec } from '../types.ts';
+import type { ImageShape, ModelKind, ModelSpec } from '@latentkit/format';
 
 export interface ModelPair {
   /** The spec the pair was built from (@latentkit/format model-spec.ts). */

@@ -15,12 +15,12 @@ import * as tf from '@tensorflow/tfjs-core';
 import { randomBytes } from 'node:crypto';
 import { mkdir, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { CheckpointError } from '../errors.ts';
-import { loadModel, saveModel } from '../models/io.ts';
-import type { ModelPair } from '../models/model-pair.ts';
+import { CheckpointError } from './errors.ts';
+import { loadModel, saveModel } from './io.ts';
+import type { ModelPair } from './model-pair.ts';
 import { writeFileAtomic, writeJsonAtomic } from '@latentkit/format/node';
 import { isModelKind, presetOf, presetSpec, modelSpecSchema } from '@latentkit/format';
-import type { EpochMetrics, ImageShape, ModelKind, ModelSpec } from '../types.ts';
+import type { EpochMetrics, ImageShape, ModelKind, ModelSpec } from '@latentkit/format';
 import { Adam } from './adam.ts';
 
 /** The `format` of a checkpoint's state.json this version writes (and reads, with format 1). */

@@ -1,5 +1,5 @@
 /**
- * '@latentkit/train/book-defaults': the book's training settings for each chapter-3 model, the one
+ * '@latentkit/models/book-defaults' (also '@latentkit/train/book-defaults'): the book's training settings for each chapter-3 model, the one
  * place `pnpm train`'s defaults, the training loop, the bench and the Keras import of
  * @latentkit/export (a run folder that `pnpm train --resume` continues) take them from.
  *
@@ -12,7 +12,7 @@
  * 03_vae_faces (EPOCHS 10, BATCH_SIZE 128, BETA 2000, LEARNING_RATE 0.0005). The Keras reference
  * (scripts/python/book_models.py) holds the same numbers for the Python side.
  */
-import type { ModelKind } from '../types.ts';
+import type { ModelKind } from '@latentkit/format';
 
 /** One model's training settings. */
 export interface BookTrainingDefaults {

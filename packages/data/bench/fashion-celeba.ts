@@ -1,15 +1,15 @@
 /**
  * Data-layer speeds: Fashion-MNIST cache build and load, a shuffled epoch of float32 batches, synthetic
  * face generation, and CelebA-format decode + resize throughput.
- *   node --import tsx bench/data.ts
+ *   node --import tsx bench/fashion-celeba.ts
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { clearFashionCacheMemo } from '../src/data/fashion-mnist-cache.ts';
-import { loadFashionMnist } from '../src/data/fashion-mnist.ts';
-import { loadCelebA } from '../src/data/celeba.ts';
-import { writeSyntheticFaces } from '../src/data/synthetic-faces.ts';
+import { clearFashionCacheMemo } from '../src/fashion-mnist/fashion-mnist-cache.ts';
+import { loadFashionMnist } from '../src/fashion-mnist/fashion-mnist.ts';
+import { loadCelebA } from '../src/celeba/celeba.ts';
+import { writeSyntheticFaces } from '../src/celeba/synthetic-faces.ts';
 
 const dir = await mkdtemp(join(tmpdir(), 'lk-bench-data-'));
 const seconds = (t: number) => ((performance.now() - t) / 1000).toFixed(2);

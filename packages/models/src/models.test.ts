@@ -9,7 +9,7 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import { buildModel } from './build.ts';
 import { loadModel, saveModel } from './io.ts';
 import type { ModelPair } from './model-pair.ts';
-import type { ModelKind } from '../types.ts';
+import type { ModelKind } from '@latentkit/format';
 
 await tf.setBackend('cpu');
 

@@ -4,7 +4,7 @@
  * unconditional pair the labels are ignored and the models take their single input as before.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { ValueError } from '../errors.ts';
+import { ValueError } from './errors.ts';
 import type { ModelPair } from './model-pair.ts';
 
 /** K, the number of classes of a conditional pair; undefined for an unconditional one. */
