@@ -9,13 +9,10 @@
  */
 import type { LatentPca } from '@latentkit/format';
 import { h, slider } from './dom.ts';
-import { drawImage, imageCanvas } from './image-canvas.ts';
-import { LatestOnly } from './latest-only.ts';
-import { labelColor } from './palette.ts';
+import { createPlaneCanvas, scatterExtent, type PlanePoint } from './plane-canvas.ts';
 import type { Emit } from './events.ts';
 import type { ExplorerModel, Extent } from './model-types.ts';
 
-const PLANE_PX = 420;
 /** Sliders for the components after the plane's two (PC3, PC4, ...). */
 const MAX_SLIDERS = 8;
 
@@ -28,13 +25,7 @@ export function pcExtent(pca: LatentPca): Extent {
     const half = 3 * Math.sqrt(Math.max(pca.explainedVariance[0], pca.explainedVariance[1] ?? 0, 1e-6));
     return { x0: -half, x1: half, y0: -half, y1: half };
   }
-  const xs = pts.map((p) => p[0]).sort((a, b) => a - b);
-  const ys = pts.map((p) => p[1]).sort((a, b) => a - b);
-  const q = (arr: number[], f: number) => arr[Math.min(arr.length - 1, Math.max(0, Math.round(f * (arr.length - 1))))];
-  const cx = (q(xs, 0.005) + q(xs, 0.995)) / 2;
-  const cy = (q(ys, 0.005) + q(ys, 0.995)) / 2;
-  const half = (Math.max(q(xs, 0.995) - q(xs, 0.005), q(ys, 0.995) - q(ys, 0.005), 1e-3) / 2) * 1.08;
-  return { x0: cx - half, x1: cx + half, y0: cy - half, y1: cy + half };
+  return scatterExtent(pts);
 }
 
 export interface PcPlaneView {
@@ -45,20 +36,11 @@ export interface PcPlaneView {
 
 export function createPcPlaneView(model: ExplorerModel, pca: LatentPca, emit: Emit, onPick: (z: Float32Array) => void, onFirstImage: () => void): PcPlaneView {
   const d = pca.mean.length;
-  const extent = pcExtent(pca);
-  const shape = model.manifest.imageShape;
-  const dpr = Math.min(2, globalThis.devicePixelRatio || 1);
-  const scatter = h('canvas', { class: 'plane', 'data-testid': 'pc-plane', width: PLANE_PX * dpr, height: PLANE_PX * dpr });
-  const overlay = h('canvas', { class: 'plane-overlay', width: PLANE_PX * dpr, height: PLANE_PX * dpr, role: 'img', 'aria-label': 'principal-component plane: move the pointer to decode a point, click to pin morph endpoints' });
-  const output = imageCanvas(shape, 'pc-plane-output', 'img big');
-  const coords = h('div', { class: 'coords', 'data-testid': 'pc-plane-coords' }, 'PC1 = 0.00, PC2 = 0.00');
-  const timing = h('div', { class: 'muted small' }, '');
   const sd = pca.explainedVariance.map((v) => Math.sqrt(v));
   const sliderCount = Math.min(MAX_SLIDERS, pca.components.length - 2);
   const amounts = new Float64Array(Math.max(0, sliderCount));
-  let cursor: [number, number] = [0, 0];
 
-  const latentAt = ([x, y]: [number, number]): Float32Array => {
+  const latentAt = ([x, y]: PlanePoint): Float32Array => {
     const z = Float32Array.from(pca.mean);
     const add = (u: number[], s: number) => {
       if (s !== 0) for (let j = 0; j < d; j++) z[j] += s * u[j];
@@ -68,94 +50,20 @@ export function createPcPlaneView(model: ExplorerModel, pca: LatentPca, emit: Em
     amounts.forEach((s, k) => add(pca.components[k + 2], s * sd[k + 2]));
     return z;
   };
-  const toPx = (x: number, y: number): [number, number] => [
-    ((x - extent.x0) / (extent.x1 - extent.x0)) * PLANE_PX * dpr,
-    ((extent.y1 - y) / (extent.y1 - extent.y0)) * PLANE_PX * dpr,
-  ];
-  const toXY = (ev: PointerEvent | MouseEvent): [number, number] => {
-    const r = overlay.getBoundingClientRect();
-    return [extent.x0 + ((ev.clientX - r.left) / r.width) * (extent.x1 - extent.x0), extent.y1 - ((ev.clientY - r.top) / r.height) * (extent.y1 - extent.y0)];
-  };
-
-  let first = true;
-  const decoder = new LatestOnly<[number, number]>(
-    async (xy) => {
-      const t0 = performance.now();
-      const images = await model.decode(latentAt(xy), 1);
-      drawImage(output, images, 0, shape);
-      const ms = performance.now() - t0;
-      if (first) {
-        first = false;
-        onFirstImage();
-      }
-      timing.textContent = `decoded in ${ms.toFixed(1)} ms`;
-      emit('latent-decoded', { view: 'pc-plane', ms, pc: [...xy], sliders: Array.from(amounts) });
-    },
-    (e) => emit('latent-error', { message: `principal-component plane decode failed: ${(e as Error).message ?? e}` }),
-  );
-  const move = (xy: [number, number]) => {
-    cursor = xy;
-    coords.textContent = `PC1 = ${xy[0].toFixed(2)}, PC2 = ${xy[1].toFixed(2)}`;
-    drawOverlay();
-    decoder.request(xy);
-  };
-  overlay.addEventListener('pointermove', (ev) => move(toXY(ev)));
-  overlay.addEventListener('pointerdown', (ev) => {
-    const xy = toXY(ev);
-    move(xy);
-    onPick(latentAt(xy));
+  const plane = createPlaneCanvas(model, emit, {
+    testid: 'pc-plane',
+    ariaLabel: 'principal-component plane: move the pointer to decode a point, click to pin morph endpoints',
+    extent: pcExtent(pca),
+    points: pca.points ?? [],
+    pointAlpha: 0.7,
+    axisLabels: { x: `PC1 (${pct(pca.explainedVarianceRatio[0])}) →`, y: `← PC2 (${pct(pca.explainedVarianceRatio[1])})` },
+    caption: (xy) => `PC1 = ${xy[0].toFixed(2)}, PC2 = ${xy[1].toFixed(2)}`,
+    latentAt,
+    decoded: (xy, _z, ms) => ({ view: 'pc-plane', ms, pc: [...xy], sliders: Array.from(amounts) }),
+    errorName: 'principal-component plane',
+    onPick: (xy) => onPick(latentAt(xy)),
+    onFirstImage,
   });
-
-  function drawScatter(): void {
-    const ctx = scatter.getContext('2d');
-    if (!ctx) return;
-    ctx.fillStyle = '#0f1420';
-    ctx.fillRect(0, 0, scatter.width, scatter.height);
-    ctx.strokeStyle = 'rgba(255,255,255,0.12)';
-    ctx.lineWidth = dpr;
-    const [ox, oy] = toPx(0, 0);
-    ctx.beginPath();
-    ctx.moveTo(ox, 0); ctx.lineTo(ox, scatter.height);
-    ctx.moveTo(0, oy); ctx.lineTo(scatter.width, oy);
-    ctx.stroke();
-    ctx.globalAlpha = 0.7;
-    const r = 2.2 * dpr;
-    for (const [x, y, label] of pca.points ?? []) {
-      const [px, py] = toPx(x, y);
-      ctx.fillStyle = labelColor(label);
-      ctx.fillRect(px - r / 2, py - r / 2, r, r);
-    }
-    ctx.globalAlpha = 1;
-    ctx.fillStyle = 'rgba(230,233,239,0.75)';
-    ctx.font = `${11 * dpr}px system-ui, sans-serif`;
-    ctx.textAlign = 'right';
-    ctx.fillText(`PC1 (${pct(pca.explainedVarianceRatio[0])}) →`, scatter.width - 6 * dpr, oy - 6 * dpr);
-    ctx.save();
-    ctx.translate(ox + 14 * dpr, 6 * dpr);
-    ctx.rotate(Math.PI / 2);
-    ctx.textAlign = 'left';
-    ctx.fillText(`← PC2 (${pct(pca.explainedVarianceRatio[1])})`, 0, 0);
-    ctx.restore();
-  }
-
-  function drawOverlay(): void {
-    const ctx = overlay.getContext('2d');
-    if (!ctx) return;
-    ctx.clearRect(0, 0, overlay.width, overlay.height);
-    const [cx, cy] = toPx(cursor[0], cursor[1]);
-    ctx.strokeStyle = '#ffffff';
-    ctx.lineWidth = 1.5 * dpr;
-    ctx.beginPath();
-    ctx.arc(cx, cy, 7 * dpr, 0, Math.PI * 2);
-    ctx.moveTo(cx - 12 * dpr, cy); ctx.lineTo(cx - 4 * dpr, cy);
-    ctx.moveTo(cx + 4 * dpr, cy); ctx.lineTo(cx + 12 * dpr, cy);
-    ctx.moveTo(cx, cy - 12 * dpr); ctx.lineTo(cx, cy - 4 * dpr);
-    ctx.moveTo(cx, cy + 4 * dpr); ctx.lineTo(cx, cy + 12 * dpr);
-    ctx.stroke();
-  }
-
-  drawScatter();
-  drawOverlay();
 
   const sliders = Array.from({ length: Math.max(0, sliderCount) }, (_, k) => {
     const i = k + 2;
@@ -164,7 +72,7 @@ export function createPcPlaneView(model: ExplorerModel, pca: LatentPca, emit: Em
     s.addEventListener('input', () => {
       amounts[k] = Number(s.value);
       v.textContent = `${Number(s.value).toFixed(1)}σ`;
-      decoder.request(cursor);
+      plane.redecode();
     });
     return h('label', { class: 'slider attr' }, h('span', { class: 'attr-name' }, `PC${i + 1} · ${pct(pca.explainedVarianceRatio[i])}`), s, v);
   });
@@ -180,13 +88,9 @@ export function createPcPlaneView(model: ExplorerModel, pca: LatentPca, emit: Em
     { class: 'card wide' },
     h('h2', {}, `Principal-component plane · ${d}-d latent`),
     variance,
-    h(
-      'div',
-      { class: 'plane-row' },
-      h('div', { class: 'plane-wrap' }, scatter, overlay),
-      h('div', { class: 'plane-side' }, output, coords, timing),
-      sliders.length ? h('div', { class: 'attr-list', 'data-testid': 'pc-sliders' }, ...sliders) : null,
-    ),
+    plane.row,
   );
-  return { element, show: (xy) => move(xy) };
+  // A third column of the plane's (wrapping) row, so the sliders sit beside the image they change.
+  if (sliders.length) plane.row.append(h('div', { class: 'attr-list', 'data-testid': 'pc-sliders' }, ...sliders));
+  return { element, show: plane.move };
 }
