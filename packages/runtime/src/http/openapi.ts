@@ -63,7 +63,7 @@ export function openApiDocument(model: LatentModel, schemas: Schemas, limits: Li
       '/v1/traverse': {
         post: {
           summary: `One latent direction (dimension 0..${model.latentDim - 1}, or ${model.pca ? `principal component 0..${model.pca.components.length - 1} of the encoded validation set` : 'a principal component, once latents.json has pca (pnpm export)'}) from -k to +k standard deviations around z, a seed's sample, or one uploaded image (multipart; the other fields as query parameters).`,
-          parameters: [formatParam, colsParam, ...['dimension', 'component', 'k', 'steps'].map((name) => ({ name, in: 'query', required: false, description: 'multipart requests only', schema: { type: 'number' } }))],
+          parameters: uploadParams([formatParam, colsParam, ...['dimension', 'component', 'k', 'steps'].map((name) => ({ name, in: 'query', required: false, description: 'multipart requests only', schema: { type: 'number' } }))]),
           requestBody: { required: true, content: { ...body(schemas.traverse).content, 'multipart/form-data': upload.content['multipart/form-data'] } },
           responses: { '200': imagesOut(), ...errors },
         },

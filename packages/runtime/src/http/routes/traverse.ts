@@ -11,7 +11,8 @@ import { rowsOf } from '../context.ts';
 import { httpError, zodIssues } from '../errors.ts';
 import { outputFormat } from '../negotiate.ts';
 import { readImages } from '../uploads.ts';
-import { classOf } from '../class-param.ts';
+import { classOf, classQuery } from '../class-param.ts';
+import type { ClassOptions } from '../../common/latent-model.ts';
 
 const NUMERIC_QUERY = ['dimension', 'component', 'k', 'steps'] as const;
 
@@ -25,6 +26,7 @@ export function traverseRoutes(ctx: AppContext): Hono {
     let base: number[] | Float32Array;
     let seed: number | undefined;
     let body;
+    let cls: ClassOptions;
     if (type.startsWith('multipart/form-data')) {
       if (!model.hasEncoder) throw httpError(404, 'no_encoder', 'This bundle has no encoder.onnx; traverse around a latent (JSON z or seed) instead of an image.');
       const query: Record<string, unknown> = {};
@@ -34,18 +36,18 @@ export function traverseRoutes(ctx: AppContext): Hono {
       }
       const encoding = c.req.query('encoding');
       if (encoding !== undefined) query.encoding = encoding;
-      const cls = c.req.query('class');
-      if (cls !== undefined) query.class = /^\d+$/.test(cls) ? Number(cls) : cls;
       const r = schemas.traverse.safeParse(query);
       if (!r.success) {
         const issues = zodIssues(r.error);
         throw httpError(400, 'invalid_request', `Invalid query: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ').slice(0, 500)}`, issues);
       }
       body = r.data;
+      cls = classQuery(c);
       const up = await readImages(c, ctx.codec, model.imageShape, 1, ctx.limits.maxUploadPixels);
       base = up.pixels;
     } else {
       body = await ctx.parseJson(c, schemas.traverse);
+      cls = classOf(body);
       if (body.z) base = body.z;
       else {
         const s = model.sampleLatents(1, { seed: body.seed });
@@ -54,7 +56,7 @@ export function traverseRoutes(ctx: AppContext): Hono {
       }
     }
     const direction = body.dimension !== undefined ? { dimension: body.dimension } : { component: body.component as number };
-    const r = await model.traverse(base, direction, { k: body.k, steps: body.steps, ...classOf(body) });
+    const r = await model.traverse(base, direction, { k: body.k, steps: body.steps, ...cls });
     const extra = { ...direction, k: body.k, sd: r.sd, offsets: Array.from(r.offsets), ...(seed !== undefined ? { seed } : {}), z: rowsOf(r.z) };
     return ctx.respondImages(c, r.images, extra, body.encoding, { cols: body.steps });
   });
