@@ -410,10 +410,10 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     compiled?.dispose();
   }
 
-  await writeFinalArtifacts(paths, pair, { validation: options.validation, seed });
+  await writeFinalArtifacts(paths, pair, { validation: options.validation, seed, compile: options.compile, log });
   let report: QualityReport | undefined;
   if (options.report !== false) {
-    report = await qualityReport(pair, { train: options.train, validation: options.validation }, { seed, ...options.report });
+    report = await qualityReport(pair, { train: options.train, validation: options.validation }, { seed, compile: options.compile, log, ...options.report });
     await writeJsonAtomic(paths.report, parseQualityReport(report, paths.report));
   }
   const last = state.history[state.history.length - 1];
