@@ -456,7 +456,11 @@ function compileStep(
   run: { engine: EngineInfo; stepper: unknown; microBatch: number | undefined; batchSize: number; trainSize: number; validationSize: number; log: (msg: string) => void },
 ): CompiledStep | undefined {
   if (run.engine.backend !== NATIVE_BACKEND) return undefined;
-  const why = run.stepper ? 'worker replicas' : run.microBatch !== undefined && run.microBatch < run.batchSize ? 'micro-batches' : undefined;
+  const why = run.stepper
+    ? 'worker replicas'
+    : run.microBatch !== undefined && run.microBatch < run.batchSize
+      ? 'micro-batches'
+      : undefined;
   if (why) {
     run.log(`compiled step: off with ${why}; eager steps`);
     return undefined;
