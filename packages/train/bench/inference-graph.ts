@@ -6,7 +6,9 @@
  *   - latents: artifacts.ts encodeFirst, the encoder's sampled z of the first validation images in
  *     batches of 250 (5,000 images for the 2-d Fashion models, latents.json; 1,000 for the faces VAE);
  *   - recon: quality-report.ts reconstructionErrors, encode + decode + per-image MSE of the validation
- *     images in batches of 250 (Fashion: all 10,000; faces: 2,000 here, the report takes all).
+ *     images in batches of 250 (Fashion: all 10,000; faces: 2,000 here, the report takes all);
+ *   - samples: quality-report.ts generate, a conditional VAE's decoder on 500 latents a class
+ *     (Fashion's 10 classes: 5,000), batches of 250.
  * The graph's time includes building it (trace, GraphDef, grappler, session load), paid once per pass.
  * Images and weights are random (speed does not depend on them). Prints the load average; run it
  * under `flock /tmp/lk/bench.lock` on a shared machine. BENCH_CASES picks cases (default all).
@@ -19,27 +21,38 @@ import { initEngine } from '../src/engine/select.ts';
 import { InferenceGraph } from '../src/engine/native/compiled/inference.ts';
 import { allVariables } from '../src/training/weights.ts';
 import { latentsOf } from '../src/training/artifacts.ts';
-import { reconstructionMse } from '../src/quality/quality-report.ts';
+import { conditionalSamples, reconstructionMse } from '../src/quality/quality-report.ts';
+import { parseModelSpec, presetSpec, type ModelSpec } from '@latentkit/format';
 
 const BATCH = 250;
 
 interface Case {
   name: string;
-  kind: ModelKind;
+  kind: ModelKind | ModelSpec;
   images: number;
   /** The pass's computation of one batch, as the code runs it: images (and eps) -> outputs. */
   fn: (pair: ModelPair) => (inputs: tf.Tensor[]) => tf.Tensor[];
   eps: boolean;
+  /** Inputs are [z, one-hot labels] (a conditional decoder), not images. */
+  latentsIn?: boolean;
 }
+
+/** The book's Fashion VAE made conditional on 10 classes (`pnpm train --model vae --conditional`). */
+const CVAE = parseModelSpec({ ...presetSpec('vae'), conditional: { classes: Array.from({ length: 10 }, (_, i) => `c${i}`) } });
 
 const CASES: Case[] = [
   { name: 'latents vae 5,000', kind: 'vae', images: 5000, fn: latentsOf, eps: true },
   { name: 'latents faces-vae 1,000', kind: 'faces-vae', images: 1000, fn: latentsOf, eps: true },
   { name: 'recon vae 10,000', kind: 'vae', images: 10000, fn: reconstructionMse, eps: false },
   { name: 'recon faces-vae 2,000', kind: 'faces-vae', images: 2000, fn: reconstructionMse, eps: false },
+  { name: 'samples cvae 5,000', kind: CVAE, images: 5000, fn: conditionalSamples, eps: false, latentsIn: true },
 ];
 
-function inputsOf(pair: ModelPair, n: number, eps: boolean, seed: number): tf.Tensor[] {
+function inputsOf(pair: ModelPair, n: number, eps: boolean, seed: number, latentsIn = false): tf.Tensor[] {
+  if (latentsIn) {
+    const k = pair.spec.conditional!.classes.length;
+    return [tf.randomNormal([n, pair.latentDim], 0, 1, 'float32', seed), tf.cast(tf.oneHot(tf.tensor1d(Array.from({ length: n }, (_, i) => i % k), 'int32'), k), 'float32')];
+  }
   const x = tf.randomUniform([n, ...pair.imageShape], 0, 1, 'float32', seed);
   return eps ? [x, tf.randomNormal([n, pair.latentDim], 0, 1, 'float32', seed + 1)] : [x];
 }
@@ -51,7 +64,7 @@ async function main(): Promise<void> {
   for (const c of CASES.filter((c) => !wanted || wanted.some((w) => c.name.includes(w)))) {
     const pair = buildModel(c.kind, { seed: 1 });
     const batches = Math.ceil(c.images / BATCH);
-    const data = Array.from({ length: batches }, (_, b) => inputsOf(pair, Math.min(BATCH, c.images - b * BATCH), c.eps, 10 + b));
+    const data = Array.from({ length: batches }, (_, b) => inputsOf(pair, Math.min(BATCH, c.images - b * BATCH), c.eps, 10 + b, c.latentsIn));
     const fn = c.fn(pair);
     // Eager: one warm-up batch (tfjs-layers' first predict builds its execution plan), then the pass.
     tf.dispose(tf.tidy(() => fn(data[0]!)));

@@ -33,8 +33,8 @@ export interface QualityReportOptions {
   /** Images per engine call; default 250. */
   batchSize?: number;
   /**
-   * Let the reconstruction pass run its full batches as TensorFlow graph calls on the native engine
-   * (training/inference-pass.ts); default true. false: eager (`--no-compile`).
+   * Let the reconstruction pass and the conditional samples run their full batches as TensorFlow
+   * graph calls on the native engine (training/inference-pass.ts); default true. false: eager (`--no-compile`).
    */
   compile?: boolean;
   /** Where to say that the pass's graph was refused (default: nowhere). */
@@ -122,19 +122,38 @@ async function reconstructionErrors(pair: ModelPair, set: Collected, batchSize: 
   return errors;
 }
 
-/** `perClass` images decoded from N(0, I) latents with each label in turn (class c: rows c*perClass ..). */
-async function generate(pair: ModelPair, classes: number, perClass: number, seed: number, batchSize: number): Promise<Float32Array> {
+/** The conditional samples' computation of one batch: [z [n, latentDim], one-hot labels [n, K]] -> [images [n, H, W, C]]. */
+export function conditionalSamples(pair: ModelPair): (inputs: tf.Tensor[]) => tf.Tensor[] {
+  return ([z, labels]) => [pair.decoder.predict([z!, labels!]) as tf.Tensor];
+}
+
+/**
+ * `perClass` images decoded from N(0, I) latents with each label in turn (class c: rows c*perClass ..).
+ * On the native engine full batches run as graph calls (training/inference-pass.ts) unless `compile` is false.
+ */
+async function generate(pair: ModelPair, classes: number, perClass: number, seed: number, batchSize: number, opts: { compile?: boolean; log?: (msg: string) => void }): Promise<Float32Array> {
   const per = pair.imageShape.reduce((a, b) => a * b, 1);
   const total = classes * perClass;
   const out = new Float32Array(total * per);
   let step = 0;
-  for (let start = 0; start < total; start += batchSize) {
-    const n = Math.min(batchSize, total - start);
-    const labels = Int32Array.from({ length: n }, (_, i) => Math.floor((start + i) / perClass));
-    const z = batchNoise(seed, 0, 'report', step++, n, pair.latentDim);
-    const images = tf.tidy(() => pair.decoder.predict([tf.tensor2d(z, [n, pair.latentDim]), oneHotLabels(labels, classes)]) as tf.Tensor);
-    out.set(await images.data(), start * per);
-    images.dispose();
+  const pass = new InferencePass(pair, conditionalSamples(pair), { batchSize, images: total, name: 'quality report samples', ...opts });
+  try {
+    for (let start = 0; start < total; start += batchSize) {
+      const n = Math.min(batchSize, total - start);
+      const labels = Int32Array.from({ length: n }, (_, i) => Math.floor((start + i) / perClass));
+      const z = batchNoise(seed, 0, 'report', step++, n, pair.latentDim);
+      const inputs = [tf.tensor2d(z, [n, pair.latentDim]), oneHotLabels(labels, classes)];
+      let images: tf.Tensor;
+      try {
+        [images] = pass.run(inputs) as [tf.Tensor];
+      } finally {
+        tf.dispose(inputs);
+      }
+      out.set(await images.data(), start * per);
+      images.dispose();
+    }
+  } finally {
+    pass.dispose();
   }
   return out;
 }
@@ -173,7 +192,7 @@ export async function qualityReport(pair: ModelPair, data: { train: Dataset; val
       try {
         const perClass = options.samplesPerClass ?? REPORT_DEFAULTS.samplesPerClass;
         const real = await knn.predict(validation.images);
-        const fake = await knn.predict(await generate(pair, classes, perClass, options.seed, batchSize));
+        const fake = await knn.predict(await generate(pair, classes, perClass, options.seed, batchSize, { compile: options.compile, log: options.log }));
         const names = pair.spec.conditional!.classes;
         const rows: ClassQuality[] = names.map((name, c) => {
           let hits = 0;

@@ -15,7 +15,7 @@ import { encodeFirst, latentsOf } from './artifacts.ts';
 import { InferencePass, MIN_GRAPH_BATCHES } from './inference-pass.ts';
 import { InferenceGraph } from '../engine/native/compiled/inference.ts';
 import { allVariables } from './weights.ts';
-import { qualityReport, reconstructionMse } from '../quality/quality-report.ts';
+import { conditionalSamples, qualityReport, reconstructionMse } from '../quality/quality-report.ts';
 
 const native = testEngines().find((e) => e.engine === 'tfjs-node')!;
 
@@ -60,7 +60,7 @@ describe('inference passes as graph calls on tfjs-node', { skip: native.skip }, 
     const eps = tf.randomNormal([n, 2], 0, 1, 'float32', 5);
     const labelsA = oneHotLabels([0, 1, 2, 0, 1, 2, 0, 1], 3);
     const labelsB = oneHotLabels([2, 2, 1, 0, 0, 1, 2, 2], 3);
-    for (const [fn, inputs] of [[latentsOf(pair), [x, eps]], [reconstructionMse(pair), [x]]] as const) {
+    for (const [fn, inputs] of [[latentsOf(pair), [x, eps]], [reconstructionMse(pair), [x]], [conditionalSamples(pair), [eps]]] as const) {
       const pass = new InferencePass(pair, fn, { batchSize: n, images: n * MIN_GRAPH_BATCHES });
       try {
         const out = (labels: tf.Tensor) => {
@@ -125,7 +125,7 @@ describe('inference passes as graph calls on tfjs-node', { skip: native.skip }, 
     }
   });
 
-  test('latents.json\'s encoding and the quality report give the eager numbers (1e-5) with the graph', async () => {
+  test('latents.json\'s encoding and the quality report (reconstruction, conditional samples) give the eager numbers with the graph', async () => {
     const pair = buildModel(CONDITIONAL, { seed: 6 });
     shiftMovingStatistics(pair);
     const data = dataset(1000, 7, true); // 4 full batches of 250: the latents pass compiles
@@ -136,11 +136,15 @@ describe('inference passes as graph calls on tfjs-node', { skip: native.skip }, 
     assert.ok(maxRelDiff(graph.z, eager.z) <= 1e-5, `z: ${maxRelDiff(graph.z, eager.z)}`);
     assert.equal(logs.length, 0, logs.join('\n'));
     const small = dataset(200, 8, true);
-    const options = { seed: 1, batchSize: 50, referenceImages: 100, samplesPerClass: 10, log: (m: string) => logs.push(m) };
+    // 3 classes x 70 samples: 4 full batches of 50 and a partial one, so the samples pass compiles too.
+    const options = { seed: 1, batchSize: 50, referenceImages: 100, samplesPerClass: 70, log: (m: string) => logs.push(m) };
     const rg = await qualityReport(pair, { train: small, validation: small }, options);
     const re = await qualityReport(pair, { train: small, validation: small }, { ...options, compile: false });
     assert.ok(Math.abs(rg.reconstruction.meanDb - re.reconstruction.meanDb) <= 1e-5 * re.reconstruction.meanDb, `${rg.reconstruction.meanDb} vs ${re.reconstruction.meanDb}`);
     assert.ok(Math.abs(rg.reconstruction.pooledDb - re.reconstruction.pooledDb) <= 1e-5 * re.reconstruction.pooledDb);
+    // The k-NN's verdicts on the generated samples: the same images within float32 rounding, the same classes.
+    assert.ok(rg.conditional && re.conditional);
+    assert.deepEqual(rg.conditional.perClass, re.conditional.perClass);
     assert.equal(logs.length, 0, logs.join('\n'));
   });
 });
