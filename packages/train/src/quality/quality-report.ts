@@ -17,7 +17,7 @@ import type { ModelPair } from '@latentkit/models';
 import type { Dataset } from '../types.ts';
 import { batchNoise } from '../training/noise.ts';
 import { KnnClassifier } from './knn.ts';
-import { InferencePass } from '../training/inference-pass.ts';
+import { InferencePass, type InferencePassSwitches } from '../training/inference-pass.ts';
 
 export interface QualityReportOptions {
   /** Seeds the reference subsample and the generated latents. */
@@ -95,7 +95,7 @@ export function reconstructionMse(pair: ModelPair): (inputs: tf.Tensor[]) => tf.
  * native engine full batches run as graph calls (training/inference-pass.ts) unless `compile` is false.
  * @throws ValueError when a conditional pair's images have no labels.
  */
-async function reconstructionErrors(pair: ModelPair, set: Collected, batchSize: number, opts: { compile?: boolean; log?: (msg: string) => void }): Promise<Float64Array> {
+async function reconstructionErrors(pair: ModelPair, set: Collected, batchSize: number, opts: InferencePassSwitches): Promise<Float64Array> {
   const per = pair.imageShape.reduce((a, b) => a * b, 1);
   const errors = new Float64Array(set.count);
   const pass = new InferencePass(pair, reconstructionMse(pair), { batchSize, images: set.count, name: 'quality report', ...opts });
@@ -107,12 +107,7 @@ async function reconstructionErrors(pair: ModelPair, set: Collected, batchSize: 
         const x = tf.tensor4d(set.images.subarray(start * per, (start + n) * per), [n, ...pair.imageShape]);
         return classCount(pair) === undefined ? [x] : (withLabels(pair, x, labels) as tf.Tensor[]);
       });
-      let mse: tf.Tensor;
-      try {
-        [mse] = pass.run(inputs) as [tf.Tensor];
-      } finally {
-        tf.dispose(inputs);
-      }
+      const [mse] = pass.runOwned(inputs) as [tf.Tensor];
       errors.set(await mse.data(), start);
       mse.dispose();
     }
@@ -131,7 +126,7 @@ export function conditionalSamples(pair: ModelPair): (inputs: tf.Tensor[]) => tf
  * `perClass` images decoded from N(0, I) latents with each label in turn (class c: rows c*perClass ..).
  * On the native engine full batches run as graph calls (training/inference-pass.ts) unless `compile` is false.
  */
-async function generate(pair: ModelPair, classes: number, perClass: number, seed: number, batchSize: number, opts: { compile?: boolean; log?: (msg: string) => void }): Promise<Float32Array> {
+async function generate(pair: ModelPair, classes: number, perClass: number, seed: number, batchSize: number, opts: InferencePassSwitches): Promise<Float32Array> {
   const per = pair.imageShape.reduce((a, b) => a * b, 1);
   const total = classes * perClass;
   const out = new Float32Array(total * per);
@@ -142,13 +137,7 @@ async function generate(pair: ModelPair, classes: number, perClass: number, seed
       const n = Math.min(batchSize, total - start);
       const labels = Int32Array.from({ length: n }, (_, i) => Math.floor((start + i) / perClass));
       const z = batchNoise(seed, 0, 'report', step++, n, pair.latentDim);
-      const inputs = [tf.tensor2d(z, [n, pair.latentDim]), oneHotLabels(labels, classes)];
-      let images: tf.Tensor;
-      try {
-        [images] = pass.run(inputs) as [tf.Tensor];
-      } finally {
-        tf.dispose(inputs);
-      }
+      const [images] = pass.runOwned([tf.tensor2d(z, [n, pair.latentDim]), oneHotLabels(labels, classes)]) as [tf.Tensor];
       out.set(await images.data(), start * per);
       images.dispose();
     }

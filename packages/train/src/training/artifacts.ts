@@ -14,7 +14,7 @@ import { writeFileAtomic } from '@latentkit/format/node';
 import type { Dataset } from '../types.ts';
 import type { RenderedPng } from '../viz/image-grid.ts';
 import { batchNoise } from './noise.ts';
-import { InferencePass } from './inference-pass.ts';
+import { InferencePass, type InferencePassSwitches } from './inference-pass.ts';
 import { writeImageGrid, writeLatentHistograms, writeLatentScatter } from './pictures.ts';
 import type { RunPaths } from './run-folder.ts';
 
@@ -75,7 +75,7 @@ export async function encodeFirst(
   data: Dataset,
   limit: number,
   seed: number,
-  opts: { compile?: boolean; log?: (msg: string) => void } = {},
+  opts: InferencePassSwitches = {},
 ): Promise<{ z: Float32Array; labels: Int32Array | undefined; images: Float32Array; count: number }> {
   const zs: Float32Array[] = [];
   const labels: number[] = [];
@@ -96,12 +96,7 @@ export async function encodeFirst(
         const withLabel = withLabels(pair, x, batch.labels?.subarray(0, take)) as tf.Tensor[];
         return [x, eps, withLabel[1]!];
       });
-      let z: tf.Tensor;
-      try {
-        [z] = pass.run(inputs) as [tf.Tensor];
-      } finally {
-        tf.dispose(inputs);
-      }
+      const [z] = pass.runOwned(inputs) as [tf.Tensor];
       step++;
       zs.push((await z.data()) as Float32Array);
       z.dispose();
@@ -129,7 +124,7 @@ export async function encodeFirst(
 export async function writeFinalArtifacts(
   paths: RunPaths,
   pair: ModelPair,
-  opts: { validation: Dataset; seed: number; compile?: boolean; log?: (msg: string) => void },
+  opts: { validation: Dataset; seed: number } & InferencePassSwitches,
 ): Promise<void> {
   await saveModel(pair.encoder, paths.encoder);
   await saveModel(pair.decoder, paths.decoder);

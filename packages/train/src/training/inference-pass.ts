@@ -34,6 +34,9 @@ export interface InferencePassOptions {
   name?: string;
 }
 
+/** What a pass's caller passes down from the run: `--no-compile` and the run's log. */
+export type InferencePassSwitches = Pick<InferencePassOptions, 'compile' | 'log'>;
+
 export class InferencePass {
   private graph: InferenceGraph | undefined;
   private eagerOnly: boolean;
@@ -70,6 +73,15 @@ export class InferencePass {
       if (this.graph !== undefined) return this.graph.run(inputs);
     }
     return tf.tidy(() => this.fn(inputs));
+  }
+
+  /** run(), then disposes `inputs` (also when it throws): for inputs made for one batch. */
+  runOwned(inputs: tf.Tensor[]): tf.Tensor[] {
+    try {
+      return this.run(inputs);
+    } finally {
+      tf.dispose(inputs);
+    }
   }
 
   dispose(): void {
