@@ -88,6 +88,21 @@ describe('inference passes as graph calls on tfjs-node', { skip: native.skip }, 
     tf.dispose([x, eps, labelsA, labelsB]);
   });
 
+  test('the book\'s AE: its latents (z) and reconstruction passes compile and equal the eager ones within 1e-5', () => {
+    const pair = buildModel('ae', { seed: 3 });
+    const x = tf.randomUniform([4, 32, 32, 1], 0, 1, 'float32', 2);
+    for (const fn of [latentsOf(pair), reconstructionMse(pair)]) {
+      const pass = new InferencePass(pair, fn, { batchSize: 4, images: 4 * MIN_GRAPH_BATCHES });
+      const [out] = pass.run([x]);
+      assert.ok(pass.compiled);
+      const eager = tf.tidy(() => fn([x])[0]!.dataSync().slice());
+      assert.ok(maxRelDiff(out!.dataSync(), eager) <= 1e-5, `${maxRelDiff(out!.dataSync(), eager)}`);
+      out!.dispose();
+      pass.dispose();
+    }
+    x.dispose();
+  });
+
   test('stays eager with compile: false, with fewer than MIN_GRAPH_BATCHES full batches, and (saying why) when the trace is refused', () => {
     const pair = buildModel(PLAIN, { seed: 1 });
     const x = tf.randomUniform([4, 16, 16, 1], 0, 1, 'float32', 1);
