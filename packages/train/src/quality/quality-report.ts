@@ -17,6 +17,7 @@ import type { ModelPair } from '@latentkit/models';
 import type { Dataset } from '../types.ts';
 import { batchNoise } from '../training/noise.ts';
 import { KnnClassifier } from './knn.ts';
+import { InferencePass, type InferencePassSwitches } from '../training/inference-pass.ts';
 
 export interface QualityReportOptions {
   /** Seeds the reference subsample and the generated latents. */
@@ -31,6 +32,13 @@ export interface QualityReportOptions {
   samplesPerClass?: number;
   /** Images per engine call; default 250. */
   batchSize?: number;
+  /**
+   * Let the reconstruction pass and the conditional samples run their full batches as TensorFlow
+   * graph calls on the native engine (training/inference-pass.ts); default true. false: eager (`--no-compile`).
+   */
+  compile?: boolean;
+  /** Where to say that the pass's graph was refused (default: nowhere). */
+  log?: (msg: string) => void;
 }
 
 /** Defaults of QualityReportOptions. */
@@ -67,39 +75,74 @@ export function psnrDb(mse: number): number {
   return mse <= 0 ? MAX_PSNR_DB : Math.min(MAX_PSNR_DB, Math.max(0, 10 * Math.log10(1 / mse)));
 }
 
-/** Per-image MSE of each validation image against its reconstruction from z_mean (the AE's z). */
-async function reconstructionErrors(pair: ModelPair, set: Collected, batchSize: number): Promise<Float64Array> {
+/**
+ * The reconstruction pass's computation of one batch: [images [n, H, W, C]] (a conditional VAE:
+ * [images, one-hot labels [n, K]]) -> [per-image MSE [n]] of the reconstruction from z_mean (the AE's z).
+ */
+export function reconstructionMse(pair: ModelPair): (inputs: tf.Tensor[]) => tf.Tensor[] {
+  const per = pair.imageShape.reduce((a, b) => a * b, 1);
+  return ([x, labels]) => {
+    const oneHot = labels as tf.Tensor2D | undefined;
+    const encoded = pair.encoder.predict(withLabels(pair, x!, oneHot));
+    const z = Array.isArray(encoded) ? encoded[0]! : encoded;
+    const recon = pair.decoder.predict(withLabels(pair, z, oneHot)) as tf.Tensor;
+    return [tf.mean(tf.reshape(tf.squaredDifference(recon, x!), [x!.shape[0]!, per]), 1)];
+  };
+}
+
+/**
+ * Per-image MSE of each validation image against its reconstruction from z_mean (the AE's z). On the
+ * native engine full batches run as graph calls (training/inference-pass.ts) unless `compile` is false.
+ * @throws ValueError when a conditional pair's images have no labels.
+ */
+async function reconstructionErrors(pair: ModelPair, set: Collected, batchSize: number, opts: InferencePassSwitches): Promise<Float64Array> {
   const per = pair.imageShape.reduce((a, b) => a * b, 1);
   const errors = new Float64Array(set.count);
-  for (let start = 0; start < set.count; start += batchSize) {
-    const n = Math.min(batchSize, set.count - start);
-    const labels = set.labels?.subarray(start, start + n);
-    const mse = tf.tidy(() => {
-      const x = tf.tensor4d(set.images.subarray(start * per, (start + n) * per), [n, ...pair.imageShape]);
-      const encoded = pair.encoder.predict(withLabels(pair, x, labels));
-      const z = Array.isArray(encoded) ? encoded[0]! : encoded;
-      const recon = pair.decoder.predict(withLabels(pair, z, labels)) as tf.Tensor;
-      return tf.mean(tf.reshape(tf.squaredDifference(recon, x), [n, per]), 1);
-    });
-    errors.set(await mse.data(), start);
-    mse.dispose();
+  const pass = new InferencePass(pair, reconstructionMse(pair), { batchSize, images: set.count, name: 'quality report', ...opts });
+  try {
+    for (let start = 0; start < set.count; start += batchSize) {
+      const n = Math.min(batchSize, set.count - start);
+      const labels = set.labels?.subarray(start, start + n);
+      const inputs = tf.tidy(() => {
+        const x = tf.tensor4d(set.images.subarray(start * per, (start + n) * per), [n, ...pair.imageShape]);
+        return classCount(pair) === undefined ? [x] : (withLabels(pair, x, labels) as tf.Tensor[]);
+      });
+      const [mse] = pass.runOwned(inputs) as [tf.Tensor];
+      errors.set(await mse.data(), start);
+      mse.dispose();
+    }
+  } finally {
+    pass.dispose();
   }
   return errors;
 }
 
-/** `perClass` images decoded from N(0, I) latents with each label in turn (class c: rows c*perClass ..). */
-async function generate(pair: ModelPair, classes: number, perClass: number, seed: number, batchSize: number): Promise<Float32Array> {
+/** The conditional samples' computation of one batch: [z [n, latentDim], one-hot labels [n, K]] -> [images [n, H, W, C]]. */
+export function conditionalSamples(pair: ModelPair): (inputs: tf.Tensor[]) => tf.Tensor[] {
+  return ([z, labels]) => [pair.decoder.predict([z!, labels!]) as tf.Tensor];
+}
+
+/**
+ * `perClass` images decoded from N(0, I) latents with each label in turn (class c: rows c*perClass ..).
+ * On the native engine full batches run as graph calls (training/inference-pass.ts) unless `compile` is false.
+ */
+async function generate(pair: ModelPair, classes: number, perClass: number, seed: number, batchSize: number, opts: InferencePassSwitches): Promise<Float32Array> {
   const per = pair.imageShape.reduce((a, b) => a * b, 1);
   const total = classes * perClass;
   const out = new Float32Array(total * per);
   let step = 0;
-  for (let start = 0; start < total; start += batchSize) {
-    const n = Math.min(batchSize, total - start);
-    const labels = Int32Array.from({ length: n }, (_, i) => Math.floor((start + i) / perClass));
-    const z = batchNoise(seed, 0, 'report', step++, n, pair.latentDim);
-    const images = tf.tidy(() => pair.decoder.predict([tf.tensor2d(z, [n, pair.latentDim]), oneHotLabels(labels, classes)]) as tf.Tensor);
-    out.set(await images.data(), start * per);
-    images.dispose();
+  const pass = new InferencePass(pair, conditionalSamples(pair), { batchSize, images: total, name: 'quality report samples', ...opts });
+  try {
+    for (let start = 0; start < total; start += batchSize) {
+      const n = Math.min(batchSize, total - start);
+      const labels = Int32Array.from({ length: n }, (_, i) => Math.floor((start + i) / perClass));
+      const z = batchNoise(seed, 0, 'report', step++, n, pair.latentDim);
+      const [images] = pass.runOwned([tf.tensor2d(z, [n, pair.latentDim]), oneHotLabels(labels, classes)]) as [tf.Tensor];
+      out.set(await images.data(), start * per);
+      images.dispose();
+    }
+  } finally {
+    pass.dispose();
   }
   return out;
 }
@@ -113,7 +156,7 @@ export async function qualityReport(pair: ModelPair, data: { train: Dataset; val
   const started = performance.now();
   const batchSize = options.batchSize ?? REPORT_DEFAULTS.batchSize;
   const validation = await collect(data.validation, options.validationImages ?? data.validation.size, batchSize);
-  const errors = await reconstructionErrors(pair, validation, batchSize);
+  const errors = await reconstructionErrors(pair, validation, batchSize, { compile: options.compile, log: options.log });
   let sumDb = 0;
   let sumMse = 0;
   for (const e of errors) {
@@ -138,7 +181,7 @@ export async function qualityReport(pair: ModelPair, data: { train: Dataset; val
       try {
         const perClass = options.samplesPerClass ?? REPORT_DEFAULTS.samplesPerClass;
         const real = await knn.predict(validation.images);
-        const fake = await knn.predict(await generate(pair, classes, perClass, options.seed, batchSize));
+        const fake = await knn.predict(await generate(pair, classes, perClass, options.seed, batchSize, { compile: options.compile, log: options.log }));
         const names = pair.spec.conditional!.classes;
         const rows: ClassQuality[] = names.map((name, c) => {
           let hits = 0;

@@ -1,10 +1,11 @@
 /**
  * Encodes TensorBoard's Event messages with protobufjs, from tensorboard.proto beside this file (a
- * cited subset of TensorBoard's compat/proto definitions). Field names stay snake_case (keepCase),
- * as in TensorBoard's .proto files, so the objects read like its documentation.
+ * cited subset of TensorBoard's compat/proto definitions; its TensorProto is src/proto/tensor.proto,
+ * shared with the compiled step's GraphDef). Field names stay snake_case (keepCase), as in
+ * TensorBoard's .proto files, so the objects read like its documentation.
  */
-import { readFileSync } from 'node:fs';
-import protobuf from 'protobufjs';
+import type protobuf from 'protobufjs';
+import { loadProto } from '../proto/load.ts';
 
 const PROTO_PATH = new URL('./tensorboard.proto', import.meta.url);
 
@@ -12,7 +13,7 @@ const PROTO_PATH = new URL('./tensorboard.proto', import.meta.url);
 export const SessionStatus = { START: 1, STOP: 2, CHECKPOINT: 3 } as const;
 /** DataClass values (summary.proto). */
 export const DataClass = { SCALAR: 1, TENSOR: 2, BLOB_SEQUENCE: 3 } as const;
-/** DataType values used here (types.proto). */
+/** DataType values used here (TensorFlow's types.proto; TensorProto.dtype in ../proto/tensor.proto). */
 export const DataType = { DT_FLOAT: 1, DT_DOUBLE: 2, DT_STRING: 7 } as const;
 
 export interface SummaryMetadata {
@@ -72,9 +73,7 @@ let eventType: protobuf.Type | undefined;
 
 function eventMessageType(): protobuf.Type {
   if (!eventType) {
-    const root = protobuf.parse(readFileSync(PROTO_PATH, 'utf8'), new protobuf.Root(), { keepCase: true }).root;
-    root.resolveAll();
-    eventType = root.lookupType('tensorboard.Event');
+    eventType = loadProto(PROTO_PATH).lookupType('tensorboard.Event');
   }
   return eventType;
 }

@@ -14,6 +14,7 @@ import { writeFileAtomic } from '@latentkit/format/node';
 import type { Dataset } from '../types.ts';
 import type { RenderedPng } from '../viz/image-grid.ts';
 import { batchNoise } from './noise.ts';
+import { InferencePass, type InferencePassSwitches } from './inference-pass.ts';
 import { writeImageGrid, writeLatentHistograms, writeLatentScatter } from './pictures.ts';
 import type { RunPaths } from './run-folder.ts';
 
@@ -48,35 +49,64 @@ export async function writeEpochSamples(
   });
 }
 
-/** Encodes up to `limit` images of `data` in order; returns z (sampled for VAEs), labels and images seen. */
-async function encodeFirst(
+/** Images per encoder call of the latents pass. */
+const ENCODE_BATCH = 250;
+
+/**
+ * The latents pass's computation of one batch: inputs [images [n, H, W, C]] for the AE, [images,
+ * eps [n, latentDim]] for a VAE, [images, eps, one-hot labels [n, K]] for a conditional VAE ->
+ * [z] (the AE's code; a VAE's z sampled through its Sampling layer with eps).
+ */
+export function latentsOf(pair: ModelPair): (inputs: tf.Tensor[]) => tf.Tensor[] {
+  return ([x, eps, labels]) => {
+    if (pair.spec.type === 'ae') return [pair.encoder.predict(x!) as tf.Tensor];
+    const [mean, logVar] = pair.encoder.predict(withLabels(pair, x!, labels as tf.Tensor2D | undefined)) as tf.Tensor[];
+    return [pair.encoder.getLayer('z').apply([mean!, logVar!, eps!]) as tf.Tensor];
+  };
+}
+
+/**
+ * Encodes up to `limit` images of `data` in order; returns z (sampled for VAEs), labels and images
+ * seen. On the native engine full batches run as graph calls (inference-pass.ts) unless `compile` is false.
+ * @throws ValueError when a conditional pair's data has no labels; DataError from the dataset.
+ */
+export async function encodeFirst(
   pair: ModelPair,
   data: Dataset,
   limit: number,
   seed: number,
+  opts: InferencePassSwitches = {},
 ): Promise<{ z: Float32Array; labels: Int32Array | undefined; images: Float32Array; count: number }> {
   const zs: Float32Array[] = [];
   const labels: number[] = [];
   const images: Float32Array[] = [];
   let count = 0;
   let step = 0;
-  for await (const batch of data.batches(250, { shuffle: false })) {
-    const take = Math.min(batch.count, limit - count);
-    const pixels = batch.images.subarray(0, take * pair.imageShape.reduce((a, b) => a * b, 1));
-    const z = tf.tidy(() => {
-      const x = tf.tensor4d(pixels, [take, ...pair.imageShape]);
-      if (pair.spec.type === 'ae') return pair.encoder.predict(x) as tf.Tensor;
-      const [mean, logVar] = pair.encoder.predict(withLabels(pair, x, batch.labels?.subarray(0, take))) as tf.Tensor[];
-      const eps = tf.tensor2d(batchNoise(seed, 0, 'artifacts', step, take, pair.latentDim), [take, pair.latentDim]);
-      return pair.encoder.getLayer('z').apply([mean, logVar, eps]) as tf.Tensor;
-    });
-    step++;
-    zs.push((await z.data()) as Float32Array);
-    z.dispose();
-    if (images.length === 0) images.push(pixels.slice());
-    if (batch.labels) labels.push(...batch.labels.subarray(0, take));
-    count += take;
-    if (count >= limit) break;
+  const classes = classCount(pair);
+  const pass = new InferencePass(pair, latentsOf(pair), { batchSize: ENCODE_BATCH, images: Math.min(limit, data.size), name: 'latents', ...opts });
+  try {
+    for await (const batch of data.batches(ENCODE_BATCH, { shuffle: false })) {
+      const take = Math.min(batch.count, limit - count);
+      const pixels = batch.images.subarray(0, take * pair.imageShape.reduce((a, b) => a * b, 1));
+      const inputs = tf.tidy(() => {
+        const x = tf.tensor4d(pixels, [take, ...pair.imageShape]);
+        if (pair.spec.type === 'ae') return [x];
+        const eps = tf.tensor2d(batchNoise(seed, 0, 'artifacts', step, take, pair.latentDim), [take, pair.latentDim]);
+        if (classes === undefined) return [x, eps];
+        const withLabel = withLabels(pair, x, batch.labels?.subarray(0, take)) as tf.Tensor[];
+        return [x, eps, withLabel[1]!];
+      });
+      const [z] = pass.runOwned(inputs) as [tf.Tensor];
+      step++;
+      zs.push((await z.data()) as Float32Array);
+      z.dispose();
+      if (images.length === 0) images.push(pixels.slice());
+      if (batch.labels) labels.push(...batch.labels.subarray(0, take));
+      count += take;
+      if (count >= limit) break;
+    }
+  } finally {
+    pass.dispose();
   }
   const z = new Float32Array(count * pair.latentDim);
   let offset = 0;
@@ -87,17 +117,20 @@ async function encodeFirst(
   return { z, labels: labels.length === count ? Int32Array.from(labels) : undefined, images: images[0], count };
 }
 
-/** Writes encoder/, decoder/, reconstructions.png and the latent views of a finished run. */
+/**
+ * Writes encoder/, decoder/, reconstructions.png and the latent views of a finished run. `compile`
+ * (default true) lets the latents pass run as graph calls on the native engine (encodeFirst).
+ */
 export async function writeFinalArtifacts(
   paths: RunPaths,
   pair: ModelPair,
-  opts: { validation: Dataset; seed: number },
+  opts: { validation: Dataset; seed: number } & InferencePassSwitches,
 ): Promise<void> {
   await saveModel(pair.encoder, paths.encoder);
   await saveModel(pair.decoder, paths.decoder);
 
   const limit = pair.latentDim === 2 ? MAX_LATENT_POINTS : HISTOGRAM_IMAGES;
-  const { z, labels, images, count } = await encodeFirst(pair, opts.validation, limit, opts.seed);
+  const { z, labels, images, count } = await encodeFirst(pair, opts.validation, limit, opts.seed, { compile: opts.compile, log: opts.log });
 
   // Originals (top row) against their reconstructions (bottom row).
   const n = Math.min(RECONSTRUCTIONS, count);

@@ -41,11 +41,18 @@ const SPEC: ModelSpec = parseModelSpec({
   activation: { name: 'leaky_relu', alpha: 0.2 }, loss: { type: 'mse', scale: 1000 },
 });
 
+/** A small conditional VAE (the conditional spec of conditional.test.ts, RGB with BatchNorm): its labels are fed per step. */
+const CONDITIONAL: ModelSpec = parseModelSpec({
+  type: 'vae', inputShape: [16, 16, 3], latentDim: 3, encoder: { filters: [4, 8] }, norm: 'batch',
+  activation: { name: 'leaky_relu', alpha: 0.2 }, loss: { type: 'mse', scale: 100 }, conditional: { classes: ['a', 'b', 'c', 'd'] },
+});
+
 const CASES: { name: string; model: ModelKind | ModelSpec; latentDim?: number; batch: number }[] = [
   { name: 'ae', model: 'ae', batch: 8 },
   { name: 'vae', model: 'vae', batch: 8 },
   { name: 'faces-vae (latent 16)', model: 'faces-vae', latentDim: 16, batch: 4 },
   { name: 'spec vae 16x16x3 batch-norm leaky-relu mse', model: SPEC, batch: 6 },
+  { name: 'conditional vae 16x16x3 (4 classes, labels fed per step)', model: CONDITIONAL, batch: 6 },
 ];
 
 const LR = 1e-3;
@@ -56,6 +63,11 @@ function images(pair: ModelPair, n: number, seed: number): tf.Tensor4D {
 }
 function noise(pair: ModelPair, n: number, seed: number): Float32Array {
   return tf.tidy(() => tf.randomNormal([n, pair.latentDim], 0, 1, 'float32', seed).dataSync() as Float32Array);
+}
+/** Class indices for a conditional pair (seeded, every class in range); undefined otherwise. */
+function classLabels(pair: ModelPair, n: number, seed: number): Int32Array | undefined {
+  const k = pair.spec.conditional?.classes.length;
+  return k === undefined ? undefined : Int32Array.from({ length: n }, (_, i) => (i * 7 + seed) % k);
 }
 
 /**
@@ -131,8 +143,9 @@ describe('compiled training step on tfjs-node', { skip: native.skip }, () => {
           const x = images(eager, c.batch, 10 + s);
           const eps = noise(eager, c.batch, 20 + s);
           const klWeight = s === 0 ? undefined : 0.5; // the spec's beta, then a warm-up weight
-          const le = trainStep(eager, optE, x, { eps, klWeight });
-          const lc = step.step(x, { eps, klWeight });
+          const labels = classLabels(eager, c.batch, s);
+          const le = trainStep(eager, optE, x, { eps, klWeight, labels });
+          const lc = step.step(x, { eps, klWeight, labels });
           x.dispose();
           for (const part of ['total', 'reconstruction', 'kl'] as const) {
             assert.equal(lc[part] === undefined, le[part] === undefined, part);
@@ -148,8 +161,9 @@ describe('compiled training step on tfjs-node', { skip: native.skip }, () => {
         // against evaluateBatch on the same weights (the pair's, after sync()).
         const x = images(eager, c.batch, 50);
         const eps = noise(eager, c.batch, 51);
-        const ve = evaluateBatch(compiled, x, { eps, klWeight: 0.5 });
-        const vc = step.evaluate(x, { eps, klWeight: 0.5 });
+        const labels = classLabels(eager, c.batch, 5);
+        const ve = evaluateBatch(compiled, x, { eps, klWeight: 0.5, labels });
+        const vc = step.evaluate(x, { eps, klWeight: 0.5, labels });
         x.dispose();
         for (const part of ['total', 'reconstruction', 'kl'] as const) {
           if (ve[part] === undefined) continue;
@@ -205,6 +219,57 @@ describe('compiled training step on tfjs-node', { skip: native.skip }, () => {
       opt.dispose();
       tf.dispose(x);
       await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('a conditional VAE: the labels are fed, not frozen in the graph (other labels, other losses and weights, as eager); missing or bad labels are refused', () => {
+    const n = 6;
+    const x = images(buildModel(CONDITIONAL, { seed: 1 }), n, 60);
+    const eps = noise(buildModel(CONDITIONAL, { seed: 1 }), n, 61);
+    const batches = [Int32Array.from([0, 1, 2, 3, 0, 1]), Int32Array.from([3, 3, 2, 0, 1, 2])];
+    // One fresh pair per label batch, compiled and eager: the same first step under each label batch.
+    const runs = batches.map((labels) => {
+      const compiled = buildModel(CONDITIONAL, { seed: 5 });
+      const eager = buildModel(CONDITIONAL, { seed: 5 });
+      const optC = new Adam({ learningRate: LR });
+      const optE = new Adam({ learningRate: LR });
+      const step = CompiledStep.create(compiled, optC, { batchSizes: [n], evalBatchSizes: [n] });
+      try {
+        const evaluated = step.evaluate(x, { eps, labels });
+        const trained = step.step(x, { eps, labels });
+        const eagerTrained = trainStep(eager, optE, x, { eps, labels });
+        step.sync();
+        const dense = (p: ModelPair) => p.decoder.getLayer('decoder_dense').getWeights()[0]!.dataSync().slice();
+        return { evaluated, trained, eagerTrained, dense: dense(compiled), eagerDense: dense(eager) };
+      } finally {
+        step.dispose();
+        optC.dispose();
+        optE.dispose();
+      }
+    });
+    const [a, b] = runs as [(typeof runs)[0], (typeof runs)[0]];
+    for (const r of runs) {
+      assert.ok(Math.abs(r.trained.total - r.eagerTrained.total) <= 1e-5 * Math.abs(r.eagerTrained.total), `compiled ${r.trained.total}, eager ${r.eagerTrained.total}`);
+      assert.ok(r.dense.every((v, i) => Math.abs(v - r.eagerDense[i]!) <= 1e-5), 'decoder_dense as the eager step left it');
+    }
+    // Different labels: different losses (evaluation and training) and different label rows of decoder_dense.
+    assert.notEqual(a.evaluated.reconstruction, b.evaluated.reconstruction);
+    assert.notEqual(a.trained.total, b.trained.total);
+    const gap = Math.max(...a.dense.map((v, i) => Math.abs(v - b.dense[i]!)));
+    assert.ok(gap > 1e-4, `decoder_dense moved the same under both label batches (max gap ${gap})`);
+
+    const pair = buildModel(CONDITIONAL, { seed: 1 });
+    const opt = new Adam({ learningRate: LR });
+    const step = CompiledStep.create(pair, opt, { batchSizes: [n] });
+    try {
+      assert.throws(() => step.step(x, { eps }), /conditional VAE \(4 classes\) needs a label per image; the batch has none/);
+      assert.throws(() => step.step(x, { eps, labels: Int32Array.from([0, 1]) }), /2 labels for 6 images: they must match/);
+      assert.throws(() => step.step(x, { eps, labels: Int32Array.from([0, 1, 2, 3, 4, 0]) }), /label 4 of image 4 is not a class index in \[0, 4\)/);
+      assert.equal(opt.step, 0);
+    } finally {
+      step.dispose();
+      opt.dispose();
+      x.dispose();
     }
   });
 

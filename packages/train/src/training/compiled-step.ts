@@ -8,7 +8,9 @@
  *   - weights, BatchNormalization moving statistics and Adam's m and v are resource variables that
  *     live in the session between steps (VarHandleOp; read once per step with ReadVariableOp);
  *   - images [n, H, W, C], the VAE noise eps [n, latentDim], the KL weight and Adam's beta1^t,
- *     beta2^t are placeholders fed per step; everything the step uploaded from JS is a Const;
+ *     beta2^t are placeholders fed per step, and so, for a conditional VAE, is the one-hot label
+ *     matrix [n, K] float32 (see CompiledStepInputs.labels); everything else the step uploaded from
+ *     JS is a Const;
  *   - each weight's update is TensorFlow's ResourceApplyAdam (the kernel the eager path and Keras
  *     run: training/adam.ts's formula), moving statistics are assigned the values the traced
  *     BatchNormalization computed (tfjs-layers' update, as Keras's), all after every read;
@@ -27,9 +29,8 @@ import { GraphSession } from '../engine/native/compiled/session.ts';
 import { NATIVE_BACKEND } from '../engine/native/dispatch.ts';
 import type { TfBackend } from '../engine/native/tf-ops.ts';
 import { ValueError } from '../errors.ts';
-import type { ModelPair } from '@latentkit/models';
+import { classCount, oneHotLabels, type Adam, type ModelPair } from '@latentkit/models';
 import type { Losses } from '../types.ts';
-import type { Adam } from '@latentkit/models';
 import { forwardLoss } from './step.ts';
 import { nonTrainableVariables, trainableVariables } from './weights.ts';
 
@@ -49,6 +50,15 @@ export interface CompiledStepInputs {
   eps?: Float32Array;
   /** KL weight (VAEs); default the spec's beta. */
   klWeight?: number;
+  /**
+   * Class index per image: required by a conditional VAE (spec.conditional, K classes), ignored
+   * otherwise, as by the eager step. Turned into the one-hot [n, K] float32 matrix the models take
+   * (@latentkit/models oneHotLabels, which checks the range) and fed to the graph's label
+   * placeholder. One-hot rather than int labels with a OneHot node in the graph: the eager step
+   * uploads exactly this matrix, so the recorded graph is the eager step's op for op, and the
+   * range check stays in JS with the eager path's error.
+   */
+  labels?: Int32Array;
 }
 
 /** Variables of the session, in one order: weights, moving statistics, Adam m, Adam v. */
@@ -66,6 +76,8 @@ interface SizedStep {
   images: string;
   eps?: string;
   klWeight?: string;
+  /** The one-hot labels [n, K] of a conditional VAE. */
+  labels?: string;
   fetches: string[];
 }
 
@@ -150,6 +162,8 @@ export class CompiledStep {
     const images = tf.zeros([n, ...pair.imageShape]) as tf.Tensor4D;
     const eps = variational ? tf.zeros([n, pair.latentDim]) as tf.Tensor2D : undefined;
     const klWeight = variational ? tf.scalar(pair.spec.beta) : undefined;
+    const classes = classCount(pair);
+    const labels = classes === undefined ? undefined : tf.zeros([n, classes]) as tf.Tensor2D;
     const snapshot = new Map([...moving].map(([k, v]) => [k, v.clone()]));
     const bound = new Map<number, TensorRef>();
     const boundShapes = new Map<number, readonly number[]>();
@@ -157,6 +171,7 @@ export class CompiledStep {
     bound.set(tensorId(this.backend, images), sized.images);
     if (eps) bound.set(tensorId(this.backend, eps), (sized.eps = g.placeholder(`${prefix}/eps`, DT.FLOAT, [n, pair.latentDim])));
     if (klWeight) bound.set(tensorId(this.backend, klWeight), (sized.klWeight = g.placeholder(`${prefix}/kl_weight`, DT.FLOAT, [])));
+    if (labels) bound.set(tensorId(this.backend, labels), (sized.labels = g.placeholder(`${prefix}/labels`, DT.FLOAT, [n, classes!])));
     const reads: string[] = [];
     const byKey = (kind: StateVar['kind'], key: string) => this.state.find((s) => s.kind === kind && s.key === key)!;
     for (const [kind, vars] of [['weight', weights], ['moving', moving]] as const) {
@@ -173,12 +188,12 @@ export class CompiledStep {
       const keyOfName = new Map([...weights].map(([k, v]) => [v.name, k]));
       const { trace } = traceOps(this.backend, () => {
         if (!training) {
-          const l = forwardLoss(pair, images, eps, { lossScale, klWeight }, false);
+          const l = forwardLoss(pair, images, eps, { lossScale, klWeight }, false, labels);
           losses = [l.total, l.reconstruction, ...(l.kl ? [l.kl] : [])];
           return;
         }
         const result = tf.variableGrads(() => {
-          const l = forwardLoss(pair, images, eps, { lossScale, klWeight }, true);
+          const l = forwardLoss(pair, images, eps, { lossScale, klWeight }, true, labels);
           losses = [l.reconstruction, ...(l.kl ? [l.kl] : [])].map((t) => tf.keep(t));
           return l.total;
         }, [...weights.values()]);
@@ -214,7 +229,7 @@ export class CompiledStep {
       return sized;
     } finally {
       for (const [k, v] of moving) v.assign(snapshot.get(k)!);
-      tf.dispose([...snapshot.values(), images, ...(eps ? [eps] : []), ...(klWeight ? [klWeight] : []), ...losses, ...Object.values(grads)]);
+      tf.dispose([...snapshot.values(), images, ...(eps ? [eps] : []), ...(klWeight ? [klWeight] : []), ...(labels ? [labels] : []), ...losses, ...Object.values(grads)]);
     }
   }
 
@@ -246,7 +261,7 @@ export class CompiledStep {
     }
   }
 
-  /** Feeds of one batch ([n, H, W, C] images, eps, KL weight) for `sized`; checks shapes. Returns the tensors made here. */
+  /** Feeds of one batch ([n, H, W, C] images, eps, KL weight, labels) for `sized`; checks shapes. Returns the tensors made here. */
   private batchFeeds(sized: SizedStep | undefined, images: tf.Tensor4D, inputs: CompiledStepInputs, compiled: number[], feeds: [string, tf.Tensor][]): tf.Tensor[] {
     const n = images.shape[0];
     if (sized === undefined) throw new ValueError(`compiled step: batch of ${n} images; the graph takes ${compiled.join(' or ')}`);
@@ -257,7 +272,17 @@ export class CompiledStep {
     if (inputs.eps !== undefined && inputs.eps.length !== n * latentDim) {
       throw new ValueError(`eps holds ${inputs.eps.length} values; ${n} images x latentDim ${latentDim} = ${n * latentDim} expected`);
     }
+    const classes = classCount(this.pair);
+    if (classes !== undefined) {
+      if (inputs.labels === undefined) throw new ValueError(`this conditional VAE (${classes} classes) needs a label per image; the batch has none`);
+      if (inputs.labels.length !== n) throw new ValueError(`${inputs.labels.length} labels for ${n} images: they must match`);
+    }
     const owned: tf.Tensor[] = [];
+    if (sized.labels !== undefined) {
+      const labels = oneHotLabels(inputs.labels!, classes!);
+      owned.push(labels);
+      feeds.push([sized.labels, labels]);
+    }
     feeds.push([sized.images, images]);
     if (sized.eps !== undefined) {
       const eps = inputs.eps ? tf.tensor2d(inputs.eps, [n, latentDim]) : tf.randomNormal([n, latentDim]);
@@ -289,7 +314,8 @@ export class CompiledStep {
    * One training step: the forward pass, the loss, gradients and the Adam update of every weight in
    * one session run; `images` is [n, H, W, C] in [0, 1] with n one of the compiled batch sizes.
    * Returns the batch's losses (per image). Increments optimizer.step.
-   * @throws ValueError for a batch size not compiled, images of another shape or eps of the wrong length.
+   * @throws ValueError for a batch size not compiled, images of another shape, eps of the wrong
+   *   length, or (conditional VAE) labels missing, of another count or out of range.
    */
   step(images: tf.Tensor4D, inputs: CompiledStepInputs = {}): Losses {
     const t = this.optimizer.step + 1;
@@ -310,7 +336,8 @@ export class CompiledStep {
   /**
    * Losses of one batch in inference mode (BN moving statistics, VAE z sampled with `eps`), on the
    * session's current weights, as evaluateBatch computes them on the pair's; nothing is changed.
-   * @throws ValueError for a batch size not compiled for evaluation, images of another shape or eps of the wrong length.
+   * @throws ValueError for a batch size not compiled for evaluation, images of another shape, eps of
+   *   the wrong length, or (conditional VAE) labels missing, of another count or out of range.
    */
   evaluate(images: tf.Tensor4D, inputs: CompiledStepInputs = {}): Losses {
     const feeds: [string, tf.Tensor][] = [];

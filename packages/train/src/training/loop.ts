@@ -353,7 +353,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
         try {
           const labels = batch.labels;
           l = compiled
-            ? compiled.step(x, { eps, klWeight })
+            ? compiled.step(x, { eps, klWeight, labels })
             : stepper
               ? await stepper.step(x, { eps, klWeight, labels })
               : await trainStepAsync(pair, optimizer, x, { ...stepOptions, eps, klWeight, labels });
@@ -410,10 +410,10 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     compiled?.dispose();
   }
 
-  await writeFinalArtifacts(paths, pair, { validation: options.validation, seed });
+  await writeFinalArtifacts(paths, pair, { validation: options.validation, seed, compile: options.compile, log });
   let report: QualityReport | undefined;
   if (options.report !== false) {
-    report = await qualityReport(pair, { train: options.train, validation: options.validation }, { seed, ...options.report });
+    report = await qualityReport(pair, { train: options.train, validation: options.validation }, { seed, compile: options.compile, log, ...options.report });
     await writeJsonAtomic(paths.report, parseQualityReport(report, paths.report));
   }
   const last = state.history[state.history.length - 1];
@@ -456,14 +456,11 @@ function compileStep(
   run: { engine: EngineInfo; stepper: unknown; microBatch: number | undefined; batchSize: number; trainSize: number; validationSize: number; log: (msg: string) => void },
 ): CompiledStep | undefined {
   if (run.engine.backend !== NATIVE_BACKEND) return undefined;
-  // A conditional model's step takes labels too, which the recorded graph has no feed for (yet).
   const why = run.stepper
     ? 'worker replicas'
     : run.microBatch !== undefined && run.microBatch < run.batchSize
       ? 'micro-batches'
-      : pair.spec.conditional
-        ? 'a conditional model'
-        : undefined;
+      : undefined;
   if (why) {
     run.log(`compiled step: off with ${why}; eager steps`);
     return undefined;
@@ -502,8 +499,8 @@ export async function evaluate(
     const x = toTensor(batch.images, batch.count, pair);
     const eps = pair.spec.type === 'ae' ? undefined : batchNoise(opts.seed, opts.epoch, 'val', step++, batch.count, pair.latentDim);
     try {
-      const l = opts.compiled?.evaluates(batch.count) && opts.lossScale === undefined && batch.labels === undefined
-        ? opts.compiled.evaluate(x, { eps, klWeight: opts.klWeight })
+      const l = opts.compiled?.evaluates(batch.count) && opts.lossScale === undefined
+        ? opts.compiled.evaluate(x, { eps, klWeight: opts.klWeight, labels: batch.labels })
         : await evaluateBatchAsync(pair, x, { eps, klWeight: opts.klWeight, lossScale: opts.lossScale, labels: batch.labels });
       sum.total += l.total * batch.count;
       sum.reconstruction += l.reconstruction * batch.count;

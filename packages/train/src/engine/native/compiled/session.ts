@@ -11,14 +11,15 @@
  * --tf_xla_cpu_global_jit` there makes graph sessions on the CPU compile clusters with XLA (see
  * cli/options' --jit). Nothing here changes with it.
  */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import protobuf from 'protobufjs';
+import type protobuf from 'protobufjs';
 import type { Tensor } from '@tensorflow/tfjs-core';
 import type { TfBackend } from '../tf-ops.ts';
 import type { NodeDefObject } from './graph-def.ts';
 import { tensorId } from './trace.ts';
+import { loadProto } from '../../../proto/load.ts';
 
 const PROTO_PATH = new URL('./graph.proto', import.meta.url);
 /** TensorFlow 2.21's GraphDef version (tf.version.GRAPH_DEF_VERSION): the ops' current semantics. */
@@ -26,7 +27,7 @@ const GRAPH_DEF_VERSION = 2474;
 
 let savedModelType: protobuf.Type | undefined;
 function savedModelMessage(): protobuf.Type {
-  savedModelType ??= protobuf.parse(readFileSync(PROTO_PATH, 'utf8'), { keepCase: true }).root.lookupType('latentkit.tf.SavedModel');
+  savedModelType ??= loadProto(PROTO_PATH).lookupType('latentkit.tf.SavedModel');
   return savedModelType;
 }
 
