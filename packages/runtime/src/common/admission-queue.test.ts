@@ -79,6 +79,28 @@ test('the adaptive limit grows while service times stay flat and shrinks when th
   assert.equal(idle.limit, 8, 'an idle server (1 in service) does not grow its limit');
 });
 
+test('on a micro-batched service curve the adaptive limit settles near the best throughput, not below it', () => {
+  // Service time with k requests in service when one batch holds them all: a + b x k ms, fitted to the
+  // Fashion VAE server (1 connection ~4 ms, 16 connections ~13 ms; runtime README). Throughput k / (a + b k)
+  // keeps rising with k, the latency with it: the limit must not stop where 16 in service still pays.
+  const settle = (tolerance: number) => {
+    const limit = new GradientLimit({ initial: 4, tolerance });
+    let now = 0;
+    limit.sample(3.3 + 0.62, 1, now); // the unloaded service time, as the server sees it before a burst
+    for (let i = 0; i < 20000; i++) {
+      const k = limit.limit;
+      const rtt = 3.3 + 0.62 * k;
+      limit.sample(rtt, k, (now += rtt / k));
+    }
+    return limit.limit;
+  };
+  const throughput = (k: number) => k / (3.3 + 0.62 * k);
+  const settled = settle(3);
+  assert.ok(throughput(settled) >= 0.95 * throughput(16), `tolerance 3: limit ${settled}, ${(1000 * throughput(settled)).toFixed(0)}/s against ${(1000 * throughput(16)).toFixed(0)}/s at 16`);
+  assert.ok(settled <= 64, `tolerance 3: limit ${settled} (the queue moved into the model)`);
+  assert.ok(settle(2) < settled, 'the old default, 2, settles lower');
+});
+
 test('with many waiters the overload timeout stretches so refusals come at most maxRefusalsPerSecond', () => {
   const h = harness({ limit: 1, intervalMs: 100, overloadTimeoutMs: 300, maxRefusalsPerSecond: 100, maxOverloadTimeoutMs: 2000 });
   h.enter('busy');
