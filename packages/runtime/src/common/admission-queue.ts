@@ -5,7 +5,11 @@
  * queue discipline Facebook describes for its Wangle/Folly servers ("Fail at Scale", ACM Queue 2015:
  * "Controlled Delay" after CoDel, plus "Adaptive LIFO"):
  *
- *   - the queue counts as standing when it has not been empty for `intervalMs` (CoDel's interval);
+ *   - the queue counts as standing when it has not been empty for `intervalMs` (CoDel's interval), or
+ *     as soon as it holds more than the limit can serve within that interval (waiting / limit x the
+ *     mean service time > intervalMs: a burst that FIFO would make wait longer than the interval
+ *     anyway; without this, the first 100 ms of a burst of 1,024 clients were served FIFO, each after
+ *     up to 100 ms in the queue, and that tail was the p99 of the whole step);
  *   - not standing: FIFO, and a waiter may wait up to `intervalMs`;
  *   - standing (overload): LIFO, so the newest requests (whose clients are most likely still waiting
  *     and whose answers keep a normal latency) are served first; a waiter older than `staleMs` is not
@@ -86,6 +90,8 @@ export class AdmissionQueue {
   private waiters: (Waiter | undefined)[] = [];
   private head = 0;
   private lastEmpty: number;
+  /** Mean service time of recent requests (an exponential average), ms; 0 before the first. */
+  private serviceMs = 0;
   private timer: ReturnType<typeof setInterval> | undefined;
 
   constructor(options: AdmissionQueueOptions = {}) {
@@ -120,9 +126,11 @@ export class AdmissionQueue {
   get currentOverloadTimeoutMs(): number {
     return Math.min(this.maxOverloadTimeoutMs, Math.max(this.overloadTimeoutMs, (1000 * this.waiting) / this.maxRefusalsPerSecond));
   }
-  /** True while the queue has not been empty for intervalMs (served LIFO, overload timeout). */
+  /** True while the queue has not been empty for intervalMs, or holds more than the limit serves in that time (served LIFO, overload timeout). */
   get standing(): boolean {
-    return this.waiting > 0 && this.now() - this.lastEmpty > this.intervalMs;
+    const waiting = this.waiting;
+    if (waiting === 0) return false;
+    return this.now() - this.lastEmpty > this.intervalMs || (this.serviceMs * waiting) / Math.max(1, this.limit) > this.intervalMs;
   }
 
   /**
@@ -167,7 +175,10 @@ export class AdmissionQueue {
       released = true;
       this.inService--;
       const t = this.now();
-      if (measured) this.adaptive?.sample(t - started, concurrent, t);
+      if (measured) {
+        this.adaptive?.sample(t - started, concurrent, t);
+        this.serviceMs = this.serviceMs === 0 ? t - started : 0.9 * this.serviceMs + 0.1 * (t - started);
+      }
       this.next();
     });
   }
@@ -203,7 +214,7 @@ export class AdmissionQueue {
   /** Refuses the waiters that have waited too long (the oldest sit at the head). */
   private expire(): void {
     const t = this.now();
-    const bound = t - this.lastEmpty > this.intervalMs ? this.currentOverloadTimeoutMs : this.intervalMs;
+    const bound = this.standing ? this.currentOverloadTimeoutMs : this.intervalMs;
     while (this.waiting > 0 && t - this.waiters[this.head]!.since > bound) {
       this.stats.refused.queue_timeout++;
       this.take(false)!.refuse('queue_timeout');

@@ -34,11 +34,11 @@ export interface GradientLimitOptions {
   minLimit?: number;
   maxLimit?: number;
   /**
-   * How much service time above the reference is tolerated before the limit shrinks (default 3). Why 3:
-   * with micro-batching a request's service time grows with the requests in service (one batch holds
-   * them all) while throughput grows too; at 2 the limit settled at ~13 in service, below the 16 at
-   * which the Fashion VAE server reached its best throughput, and 64 closed-loop connections were
-   * served 1,058-1,211/s against 1,397-1,560/s at 3 (interleaved runs, runtime README).
+   * How much service time above the reference is tolerated before the limit shrinks (default 2).
+   * Measured with the sessions on a worker thread (runtime README): 3 served 64 closed-loop connections
+   * faster (1,671-1,843 against 1,313-1,451/s) but 256 and 1,024 slower and with a higher p99 of the
+   * answered requests (74-121 against 58-77 ms), and 2 already serves 64 above the capacity measured
+   * at 16 connections.
    */
   tolerance?: number;
   /** Weight of a window's new estimate (default 0.2). */
@@ -69,7 +69,7 @@ export class GradientLimit {
     this.minLimit = options.minLimit ?? 2;
     this.maxLimit = options.maxLimit ?? 1024;
     this.estimate = Math.min(this.maxLimit, Math.max(this.minLimit, options.initial ?? 16));
-    this.tolerance = options.tolerance ?? 3;
+    this.tolerance = options.tolerance ?? 2;
     this.smoothing = options.smoothing ?? 0.2;
     this.windowMs = options.windowMs ?? 100;
     this.windowSamples = options.windowSamples ?? 8;
