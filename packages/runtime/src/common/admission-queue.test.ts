@@ -105,7 +105,8 @@ test('on a micro-batched service curve the adaptive limit settles near the best 
   const settle = (tolerance: number) => {
     const limit = new GradientLimit({ initial: 4, tolerance });
     let now = 0;
-    limit.sample(3.3 + 0.62, 1, now); // the unloaded service time, as the server sees it before a burst
+    // An idle spell first (one in service, a batch of one): it must not become the reference.
+    for (let i = 0; i < 200; i++) limit.sample(3.3 + 0.62, 1, (now += 3.92));
     for (let i = 0; i < 20000; i++) {
       const k = limit.limit;
       const rtt = 3.3 + 0.62 * k;
@@ -114,12 +115,12 @@ test('on a micro-batched service curve the adaptive limit settles near the best 
     return limit.limit;
   };
   const throughput = (k: number) => k / (3.3 + 0.62 * k);
-  for (const tolerance of [2, 3]) {
+  for (const tolerance of [1.5, 2, 3]) {
     const settled = settle(tolerance);
     assert.ok(throughput(settled) >= 0.95 * throughput(16), `tolerance ${tolerance}: limit ${settled}, ${(1000 * throughput(settled)).toFixed(0)}/s against ${(1000 * throughput(16)).toFixed(0)}/s at 16`);
     assert.ok(settled <= 64, `tolerance ${tolerance}: limit ${settled} (the queue moved into the model)`);
   }
-  assert.ok(settle(2) < settle(3), 'a larger tolerance settles higher');
+  assert.ok(settle(1.5) < settle(3), 'a larger tolerance settles higher');
 });
 
 test('with many waiters the overload timeout stretches so refusals come at most maxRefusalsPerSecond', () => {
