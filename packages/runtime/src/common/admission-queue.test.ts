@@ -65,7 +65,7 @@ test('a burst larger than the limit serves in the interval stands at once: newes
   h.q.close();
 });
 
-test('while the queue stands, stale waiters are not served: the free slot waits for a newcomer', () => {
+test('while the queue stands, stale waiters are passed over: the free slot goes to a newcomer', () => {
   const h = harness({ limit: 1, intervalMs: 100, overloadTimeoutMs: 300, staleMs: 50 });
   h.enter('busy');
   h.enter('old');
@@ -75,6 +75,16 @@ test('while the queue stands, stale waiters are not served: the free slot waits 
   h.enter('new');
   assert.deepEqual(h.log, ['admit busy', 'admit new'], 'the newcomer takes the free slot at once');
   h.q.close();
+});
+
+test('the stale bound follows the mean service time unless given', () => {
+  const h = harness({ limit: 1 });
+  assert.equal(h.q.staleBoundMs, 50, 'before any answer');
+  h.enter('a');
+  h.advance(12);
+  h.release('a');
+  assert.equal(h.q.staleBoundMs, 12);
+  assert.equal(harness({ staleMs: 30 }).q.staleBoundMs, 30);
 });
 
 test('a full waiting room refuses at once', () => {
