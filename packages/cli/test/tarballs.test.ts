@@ -3,7 +3,7 @@
  * (`pnpm pack`, scripts/pack/pack.mjs), and the tarballs are installed into a scratch project in the
  * OS temp folder, with third-party packages from the npm registry and no link into this workspace.
  * In that project: `npx latentkit train` (a tiny real run) and `npx latentkit export`, then
- * `npx latentkit serve` (stopped with SIGTERM: exit 0, nothing left running), a user's Node script,
+ * `npx latentkit serve` (sessions on its worker thread; stopped with SIGTERM: exit 0, nothing left running), a user's Node script,
  * a user's Vite app in Chromium, a user's Workers module in workerd, and `npx latentkit demo`.
  *
  * LATENTKIT_SCRATCH=/some/dir keeps the scratch project there and reuses it when already installed
@@ -161,6 +161,8 @@ describe('the packed packages in a scratch project', () => {
     const server = start('npx', ['--no', 'latentkit', 'serve', '--run', 'runs/tiny', '--port', '0'], { cwd: scratch });
     try {
       const [, url] = await server.waitFor(/listening on (http:\/\/\S+)/, MINUTE);
+      // The packed runtime starts its onnxruntime worker from dist/node/session-worker.js (no fallback).
+      assert.match(server.output(), /cpu on the worker thread/, server.output());
       const res = await fetch(`${url}/v1/sample`, { method: 'POST', body: JSON.stringify({ n: 2, seed: 1 }), headers: { 'content-type': 'application/json' } });
       assert.equal(res.status, 200);
       const body = (await res.json()) as { z: number[][]; images: { shape: number[] } };

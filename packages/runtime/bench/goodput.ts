@@ -14,8 +14,9 @@
  * Checks, each printed MET / NOT MET: 200s per second >= 85% of C at every level; the p99 of the 200s
  * <= 3 x the p99 at saturation (S connections: the server busy but not overloaded) — the ratio against the
  * 1-connection p99 is printed too; RSS 5 s after within 10% of the warm level. The same steps then run
- * against the first admission queue (fixed 500 ms wait, no idle collection) and against the previous
- * design (admission by event-loop delay, no concurrency limit), as the baselines of the same run. The
+ * with onnxruntime's sessions on the main thread (`--session-thread main`, the previous default) and
+ * against the first design (admission by event-loop delay, no concurrency limit), as the baselines of
+ * the same run. The
  * machine's load average and CPU model are printed: read ratios.
  * Mechanisms beside the verdicts: each step's CPU seconds for this process (the load generator) and
  * for the server (/proc/PID/stat), the listen-queue overflows of the machine during it
@@ -207,8 +208,8 @@ export async function goodputBench(o: { bundle: string; seconds: number; baselin
   console.log(`\ngoodput under closed-loop overload: ${cpus()[0]?.model ?? 'unknown CPU'}, ${availableParallelism()} cores, ${o.seconds} s per level`);
   const now = await goodput(o.bundle, o.serverArgs, o.seconds, 'server defaults (adaptive concurrency limit)');
   if (o.baseline) {
-    await goodput(o.bundle, ['--max-refusals-per-second', '0', '--no-idle-gc', ...o.serverArgs], o.seconds, 'baseline: the first admission queue (a fixed 500 ms wait, no idle collection; the 4096 backlog stays)');
-    await goodput(o.bundle, ['--concurrency-limit', '0', '--max-event-loop-delay-ms', '30', ...o.serverArgs], o.seconds, 'baseline: the previous design (event-loop delay, no concurrency limit)');
+    await goodput(o.bundle, ['--session-thread', 'main', ...o.serverArgs], o.seconds, "baseline: onnxruntime's sessions on the main thread (the previous default)");
+    await goodput(o.bundle, ['--concurrency-limit', '0', '--max-event-loop-delay-ms', '30', ...o.serverArgs], o.seconds, 'baseline: the first design (event-loop delay, no concurrency limit)');
   }
   console.log(`\ngoodput verdict (server defaults): ${now.met ? 'MET' : 'NOT MET'}`);
   return now.met;
@@ -218,7 +219,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const opts = new Command('goodput')
     .option('--run <path>', 'bundle to serve (default: a fresh Fashion VAE fixture)')
     .option('--seconds <n>', 'seconds per overload level', (v) => Number(v), 8)
-    .option('--no-baseline', 'skip the previous design')
+    .option('--no-baseline', 'skip the baselines')
     .option('--server-args <args>', 'extra server flags', '')
     .parse()
     .opts<{ run?: string; seconds: number; baseline: boolean; serverArgs: string }>();

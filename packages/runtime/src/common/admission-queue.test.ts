@@ -46,7 +46,26 @@ test('once the queue has stood for the interval it serves the newest first and r
   h.q.close();
 });
 
-test('while the queue stands, stale waiters are not served: the free slot waits for a newcomer', () => {
+test('a burst larger than the limit serves in the interval stands at once: newest first, before the interval has passed', () => {
+  const h = harness({ limit: 2, intervalMs: 100, overloadTimeoutMs: 300 });
+  // Teach it a service time: 20 ms a request.
+  h.enter('a');
+  h.advance(20);
+  h.release('a');
+  assert.equal(h.q.standing, false);
+  h.enter('busy1');
+  h.enter('busy2');
+  for (let i = 0; i < 5; i++) h.enter(`w${i}`); // 5 waiting / 2 x 20 ms = 50 ms: drains within the interval
+  assert.equal(h.q.standing, false, 'a queue that drains within the interval is not overload');
+  for (let i = 5; i < 20; i++) h.enter(`w${i}`); // 20 / 2 x 20 ms = 200 ms > 100 ms
+  assert.equal(h.q.standing, true, 'FIFO would keep the last of them 200 ms: overload now, not in 100 ms');
+  h.advance(5);
+  h.release('busy1');
+  assert.deepEqual(h.log.at(-1), 'admit w19', 'LIFO from the start of the burst');
+  h.q.close();
+});
+
+test('while the queue stands, stale waiters are passed over: the free slot goes to a newcomer', () => {
   const h = harness({ limit: 1, intervalMs: 100, overloadTimeoutMs: 300, staleMs: 50 });
   h.enter('busy');
   h.enter('old');
@@ -56,6 +75,16 @@ test('while the queue stands, stale waiters are not served: the free slot waits 
   h.enter('new');
   assert.deepEqual(h.log, ['admit busy', 'admit new'], 'the newcomer takes the free slot at once');
   h.q.close();
+});
+
+test('the stale bound follows the mean service time unless given', () => {
+  const h = harness({ limit: 1 });
+  assert.equal(h.q.staleBoundMs, 50, 'before any answer');
+  h.enter('a');
+  h.advance(12);
+  h.release('a');
+  assert.equal(h.q.staleBoundMs, 12);
+  assert.equal(harness({ staleMs: 30 }).q.staleBoundMs, 30);
 });
 
 test('a full waiting room refuses at once', () => {
@@ -77,6 +106,31 @@ test('the adaptive limit grows while service times stay flat and shrinks when th
   const idle = new GradientLimit({ initial: 8, windowMs: 100, windowSamples: 1 });
   for (let i = 0; i < 200; i++) idle.sample(10, 1, i * 10);
   assert.equal(idle.limit, 8, 'an idle server (1 in service) does not grow its limit');
+});
+
+test('on a micro-batched service curve the adaptive limit settles near the best throughput, not below it', () => {
+  // Service time with k requests in service when one batch holds them all: a + b x k ms, fitted to the
+  // Fashion VAE server (1 connection ~4 ms, 16 connections ~13 ms; runtime README). Throughput k / (a + b k)
+  // keeps rising with k, the latency with it: the limit must not stop where 16 in service still pays.
+  const settle = (tolerance: number) => {
+    const limit = new GradientLimit({ initial: 4, tolerance });
+    let now = 0;
+    // An idle spell first (one in service, a batch of one): it must not become the reference.
+    for (let i = 0; i < 200; i++) limit.sample(3.3 + 0.62, 1, (now += 3.92));
+    for (let i = 0; i < 20000; i++) {
+      const k = limit.limit;
+      const rtt = 3.3 + 0.62 * k;
+      limit.sample(rtt, k, (now += rtt / k));
+    }
+    return limit.limit;
+  };
+  const throughput = (k: number) => k / (3.3 + 0.62 * k);
+  for (const tolerance of [1.5, 2, 3]) {
+    const settled = settle(tolerance);
+    assert.ok(throughput(settled) >= 0.95 * throughput(16), `tolerance ${tolerance}: limit ${settled}, ${(1000 * throughput(settled)).toFixed(0)}/s against ${(1000 * throughput(16)).toFixed(0)}/s at 16`);
+    assert.ok(settled <= 64, `tolerance ${tolerance}: limit ${settled} (the queue moved into the model)`);
+  }
+  assert.ok(settle(1.5) < settle(3), 'a larger tolerance settles higher');
 });
 
 test('with many waiters the overload timeout stretches so refusals come at most maxRefusalsPerSecond', () => {

@@ -18,6 +18,13 @@ export interface Env {
    */
   spinWait: boolean;
   /**
+   * Node: where onnxruntime-node sessions run. 'worker' (default): on one worker thread
+   * (node/session-worker.ts), because onnxruntime-node runs a session synchronously on the thread that
+   * calls it and a server's event loop would otherwise stop for every batch. 'main': on the calling
+   * thread (no thread hop; for scripts that do nothing else meanwhile). Read at each session creation.
+   */
+  sessionThread: 'worker' | 'main';
+  /**
    * onnxruntime-web: where ort-wasm-*.wasm/.mjs live (a URL prefix ending in '/'). Empty (default):
    * onnxruntime-web's own default (next to its script, or the bundled copy).
    */
@@ -36,6 +43,7 @@ export const env: Env = {
   logger: (m) => console.warn(m),
   threads: 0,
   spinWait: false,
+  sessionThread: 'worker',
   wasmPaths: '',
 };
 

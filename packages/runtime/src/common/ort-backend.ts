@@ -12,7 +12,7 @@ interface OrtTensorLike {
   dispose?(): void;
 }
 
-interface OrtSessionLike {
+export interface OrtSessionLike {
   readonly inputNames: readonly string[];
   readonly outputNames: readonly string[];
   run(feeds: Record<string, OrtTensorLike>, fetches?: readonly string[]): Promise<Record<string, OrtTensorLike>>;
@@ -45,17 +45,19 @@ export function createOrtBackend(load: OrtLike | (() => Promise<OrtLike>), optio
     async createSession(model: Uint8Array, so: SessionOptions): Promise<SessionHandle> {
       if (!ort) throw new Error('Backend used before init().');
       options.beforeSession?.();
-      const session = await ort.InferenceSession.create(model, {
-        executionProviders: [so.provider],
-        graphOptimizationLevel: 'all',
-        ...(options.sessionOptions?.(so) ?? {}),
-      });
+      const session = await ort.InferenceSession.create(model, ortSessionOptions(so, options.sessionOptions?.(so)));
       return wrapSession(ort, session, so.provider);
     },
   };
 }
 
-function wrapSession(ort: OrtLike, session: OrtSessionLike, provider: string): SessionHandle {
+/** onnxruntime's session options for one of ours: the one provider, every graph optimisation, and the backend's extras. */
+export function ortSessionOptions(so: SessionOptions, extra: Record<string, unknown> = {}): Record<string, unknown> {
+  return { executionProviders: [so.provider], graphOptimizationLevel: 'all', ...extra };
+}
+
+/** Our SessionHandle over an onnxruntime session (float32 feeds and outputs as TensorData). */
+export function wrapSession(ort: OrtLike, session: OrtSessionLike, provider: string): SessionHandle {
   let released = false;
   return {
     inputNames: session.inputNames,

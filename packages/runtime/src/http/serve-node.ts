@@ -85,6 +85,11 @@ export interface ServeOptions {
    * true): the garbage of an overload otherwise stays in V8's old space, and in the RSS, while idle.
    */
   idleGc?: boolean;
+  /**
+   * Where onnxruntime's sessions run (env.sessionThread; default 'worker'): on the main thread a batch
+   * stops the event loop, and with it accepting, parsing and refusing (runtime README, "Goodput under overload").
+   */
+  sessionThread?: 'worker' | 'main';
   /** Drain on SIGTERM and SIGINT (default true). */
   handleSignals?: boolean;
   /** Where the server's lines go (default console.log). */
@@ -132,6 +137,7 @@ export async function serve(options: ServeOptions): Promise<NodeServer> {
   const log = options.log ?? ((line: string) => console.log(line));
   const drainTimeoutMs = options.drainTimeoutMs ?? 10000;
   if (options.threads !== undefined) env.threads = options.threads;
+  env.sessionThread = options.sessionThread ?? 'worker';
   const loaded = await LatentModel.load(options.bundle, { device: options.device ?? 'auto' });
   const micro = options.microBatch === false ? false : { ...SERVER_QUEUE_DEFAULTS, ...options.microBatch };
   const model = micro ? microBatched(loaded, micro) : loaded;
@@ -242,7 +248,7 @@ export async function serve(options: ServeOptions): Promise<NodeServer> {
   if (maxDelay > 0) loop = watchEventLoopDelay();
   const host = address.address.includes(':') ? `[${address.address}]` : address.address;
   const url = `http://${host}:${address.port}`;
-  log(`serving ${options.bundle} (${modelLabel(model.manifest)}, latent ${model.latentDim}, ${model.provider}, ${model.manifest.onnx?.precision ?? 'fp32'}, micro-batch ${micro ? `on, queue <= ${micro.maxQueueRows} rows / ~${micro.maxQueueWaitMs} ms` : 'off'}, concurrency limit ${queue ? `${limitOption === 'auto' ? 'adaptive' : limitOption}, waiting <= ${queue.overloadTimeoutMs} ms under overload${queue.maxRefusalsPerSecond < Infinity ? ` (longer with many waiting: <= ${queue.maxRefusalsPerSecond} refusals/s, <= ${queue.maxOverloadTimeoutMs} ms)` : ''}` : 'off'}, event-loop delay limit ${maxDelay ? `${maxDelay} ms` : 'off'})`);
+  log(`serving ${options.bundle} (${modelLabel(model.manifest)}, latent ${model.latentDim}, ${model.provider} on the ${env.sessionThread} thread, ${model.manifest.onnx?.precision ?? 'fp32'}, micro-batch ${micro ? `on, queue <= ${micro.maxQueueRows} rows / ~${micro.maxQueueWaitMs} ms` : 'off'}, concurrency limit ${queue ? `${limitOption === 'auto' ? 'adaptive' : limitOption}, waiting <= ${queue.overloadTimeoutMs} ms under overload${queue.maxRefusalsPerSecond < Infinity ? ` (longer with many waiting: <= ${queue.maxRefusalsPerSecond} refusals/s, <= ${queue.maxOverloadTimeoutMs} ms)` : ''}` : 'off'}, event-loop delay limit ${maxDelay ? `${maxDelay} ms` : 'off'})`);
   log(`listening on ${url}`);
 
   // Responses in flight per connection, so shutdown can close the others at once.
@@ -385,6 +391,7 @@ function command(): Command {
     .option('--queue-timeout-ms <n>', 'admission control: longest wait for a turn while the queue stands (then 503 + Retry-After)', int('queue-timeout-ms', 1, 600000), SERVER_QUEUE_TIMEOUT_MS)
     .option('--max-refusals-per-second <n>', 'admission control: with many waiting, their wait stretches (up to 4 s) so at most this many are refused a second (0 = no bound)', int('max-refusals-per-second', 0, 1 << 20), SERVER_MAX_REFUSALS_PER_SECOND)
     .option('--max-body <bytes>', 'largest request body (413 above)', int('max-body', 1024, 1 << 30), 4 * 1024 * 1024)
+    .addOption(new Option('--session-thread <where>', "where onnxruntime's sessions run: 'worker' (a worker thread; the event loop keeps accepting and answering during a batch) or 'main'").choices(['worker', 'main']).default('worker'))
     .option('--no-idle-gc', 'no full garbage collection when the server falls idle after a burst (RSS then keeps the garbage of an overload while idle)')
     .option('--drain-timeout-ms <n>', 'on shutdown, wait at most this long for in-flight requests', int('drain-timeout-ms', 0, 600000), 10000)
     .showHelpAfterError()
@@ -406,7 +413,7 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
   const o = program.opts<{
     run?: string; precision: 'fp32' | 'fp16' | 'int8'; port: number; host: string; device: Device; threads: number; microBatch: boolean;
     maxBatch: number; maxWaitMs: number; maxQueueRows: number; maxQueueWaitMs: number; maxEventLoopDelayMs: number; maxBody: number; drainTimeoutMs: number;
-    concurrencyLimit: number | 'auto'; queueTimeoutMs: number; maxRefusalsPerSecond: number; idleGc: boolean;
+    concurrencyLimit: number | 'auto'; queueTimeoutMs: number; maxRefusalsPerSecond: number; idleGc: boolean; sessionThread: 'worker' | 'main';
   }>();
   let bundle: string;
   try {
@@ -432,6 +439,7 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
         queueTimeoutMs: o.queueTimeoutMs,
         maxRefusalsPerSecond: o.maxRefusalsPerSecond,
         idleGc: o.idleGc,
+        sessionThread: o.sessionThread,
         drainTimeoutMs: o.drainTimeoutMs,
       });
     } catch (e) {
