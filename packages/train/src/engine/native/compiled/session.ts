@@ -24,6 +24,7 @@ const PROTO_PATH = new URL('./graph.proto', import.meta.url);
 /** TensorFlow 2.21's GraphDef version (tf.version.GRAPH_DEF_VERSION): the ops' current semantics. */
 const GRAPH_DEF_VERSION = 2474;
 
+let dumped = 0;
 let savedModelType: protobuf.Type | undefined;
 function savedModelMessage(): protobuf.Type {
   savedModelType ??= protobuf.parse(readFileSync(PROTO_PATH, 'utf8'), { keepCase: true }).root.lookupType('latentkit.tf.SavedModel');
@@ -59,7 +60,14 @@ export class GraphSession {
     const dir = mkdtempSync(join(tmpdir(), 'latentkit-graph-'));
     try {
       mkdirSync(join(dir, 'variables'));
-      writeFileSync(join(dir, 'saved_model.pb'), encodeSavedModel(nodes));
+      const bytes = encodeSavedModel(nodes);
+      writeFileSync(join(dir, 'saved_model.pb'), bytes);
+      // LATENTKIT_DUMP_GRAPH=folder keeps a copy of each graph (graph-1.pb, ...) for profiling in Python.
+      const dump = process.env.LATENTKIT_DUMP_GRAPH;
+      if (dump) {
+        mkdirSync(dump, { recursive: true });
+        writeFileSync(join(dump, `graph-${++dumped}.pb`), bytes);
+      }
       this.id = this.binding.loadSavedModel(dir, 'serve');
     } finally {
       rmSync(dir, { recursive: true, force: true });
