@@ -111,6 +111,7 @@ def main():
     p.add_argument('--steps', type=int, default=20)
     p.add_argument('--traces', type=int, default=5)
     p.add_argument('--top', type=int, default=30)
+    p.add_argument('--nodes', type=int, default=0, help='also list the K slowest nodes of the last traced run')
     a = p.parse_args()
     if a.graph:
         if not a.batch:
@@ -128,6 +129,7 @@ def main():
     print(f'{a.graph or a.keras or a.keras_spec}: {(time.perf_counter() - t) / a.steps * 1000:.1f} ms/step wall, '
           f'{(time.process_time() - c) / a.steps * 1000:.1f} CPU ms/step (all threads), {a.steps} steps')
     per_op = collections.defaultdict(lambda: [0.0, 0.0])
+    per_node = collections.defaultdict(float)
     for _ in range(a.traces):
         md = tf.compat.v1.RunMetadata()
         sess.run(fetches, feeds, options=tf.compat.v1.RunOptions(trace_level=tf.compat.v1.RunOptions.FULL_TRACE), run_metadata=md)
@@ -136,9 +138,14 @@ def main():
                 op = ns.timeline_label.split(' = ')[1].split('(')[0] if ' = ' in ns.timeline_label else ns.node_name
                 per_op[op][0] += ns.op_end_rel_micros / a.traces / 1000
                 per_op[op][1] += 1 / a.traces
+                per_node[ns.timeline_label or ns.node_name] += ns.op_end_rel_micros / a.traces / 1000
     print(f'op time per step (sum over ops): {sum(v[0] for v in per_op.values()):.1f} ms')
     for op, (ms, calls) in sorted(per_op.items(), key=lambda kv: -kv[1][0])[:a.top]:
         print(f'  {op:42s} {ms:8.2f} ms {calls:5.0f} calls')
+    if a.nodes:
+        print(f'slowest nodes (mean over {a.traces} traced runs):')
+        for label, ms in sorted(per_node.items(), key=lambda kv: -kv[1])[:a.nodes]:
+            print(f'  {ms:8.2f} ms  {label[:160]}')
     return 0
 
 
