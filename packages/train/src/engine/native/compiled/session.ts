@@ -7,11 +7,14 @@
  * restores nothing) into a temporary folder, loaded, and the folder removed. Resource variables
  * created in the session live as long as it does.
  *
+ * LATENTKIT_DUMP_GRAPH=folder keeps a copy of each loaded graph there (graph-1.pb, graph-2.pb, ... in
+ * load order; bench/dump-graph.ts, bench/graph_profile.py).
+ *
  * XLA: TensorFlow reads TF_XLA_FLAGS when it first loads; `--tf_xla_auto_jit=2
  * --tf_xla_cpu_global_jit` there makes graph sessions on the CPU compile clusters with XLA (see
  * cli/options' --jit). Nothing here changes with it.
  */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import protobuf from 'protobufjs';
@@ -66,7 +69,9 @@ export class GraphSession {
       const dump = process.env.LATENTKIT_DUMP_GRAPH;
       if (dump) {
         mkdirSync(dump, { recursive: true });
-        writeFileSync(join(dump, `graph-${++dumped}.pb`), bytes);
+        const file = join(dump, `graph-${++dumped}.pb`);
+        writeFileSync(`${file}.partial`, bytes);
+        renameSync(`${file}.partial`, file);
       }
       this.id = this.binding.loadSavedModel(dir, 'serve');
     } finally {
