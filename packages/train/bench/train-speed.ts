@@ -120,7 +120,8 @@ function nativeStepper(pair: ModelPair, optimizer: Adam, batch: number, compiled
   if (!compiled) return { step: (x, eps) => trainStep(pair, optimizer, x, { eps }), note: 'eager', dispose: () => {} };
   const started = performance.now();
   const c = CompiledStep.create(pair, optimizer, { batchSizes: [batch] });
-  const note = `1 graph call/step (eager: ${c.eagerOps[batch]} op calls); built in ${fmt((performance.now() - started) / 1000)} s`;
+  const rewrites = Object.entries(c.rewrites).map(([name, k]) => `${name} x${k}`).join(', ');
+  const note = `1 graph call/step (eager: ${c.eagerOps[batch]} op calls); built in ${fmt((performance.now() - started) / 1000)} s; rewrites: ${rewrites || 'none'}`;
   return { step: (x, eps) => c.step(x, { eps }), note, dispose: () => c.dispose() };
 }
 

@@ -139,6 +139,9 @@ describe('compiled training step on tfjs-node', { skip: native.skip }, () => {
       const step = CompiledStep.create(compiled, optC, { batchSizes: [c.batch], evalBatchSizes: [c.batch] });
       try {
         assert.ok(step.eagerOps[c.batch]! > 50, `the trace holds ${step.eagerOps[c.batch]} ops`);
+        // Every case has conv biases (their gradients become BiasAddGrad) and Conv2DTranspose biases
+        // (Add of a reshaped bias -> BiasAdd): the comparison below covers both rewrites.
+        assert.ok(step.rewrites['sum-to-bias-add-grad']! > 0 && step.rewrites['reshaped-bias-add']! > 0, JSON.stringify(step.rewrites));
         for (let s = 0; s < STEPS; s++) {
           const x = images(eager, c.batch, 10 + s);
           const eps = noise(eager, c.batch, 20 + s);

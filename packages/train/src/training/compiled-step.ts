@@ -89,6 +89,8 @@ export class CompiledStep {
   readonly eagerOps: KernelCounts = {};
   /** Nodes of the graph the session loaded (all batch sizes, variables, init and sync included). */
   readonly graphNodes: number;
+  /** Nodes each graph rewrite changed (engine/native/compiled/rewrites/), all subgraphs together. */
+  readonly rewrites: Record<string, number>;
   private readonly steps = new Map<number, SizedStep>();
   private readonly evals = new Map<number, SizedStep>();
   private readonly state: StateVar[] = [];
@@ -132,6 +134,7 @@ export class CompiledStep {
     const assigns = this.state.map((s, i) => g.assign(`init/assign_${i}`, s.handle, g.placeholder(`init/${i}`, DT.FLOAT, s.shape)));
     g.identityAfter('init/done', g.scalar('init/one', 1), assigns);
     this.state.forEach((s, i) => g.read(`sync/${i}`, s.handle));
+    this.rewrites = g.rewrite();
     this.graphNodes = g.nodes.length;
     this.session = new GraphSession(this.backend, g.nodes);
     this.load();

@@ -11,6 +11,7 @@
 import type { TfBackend, TfOpAttr } from '../tf-ops.ts';
 import type { Trace, TracedConstant } from './trace.ts';
 import { TraceError } from './trace.ts';
+import { rewriteGraph } from './rewrites/index.ts';
 
 /** DataType values used here (types.proto). */
 export const DT = { FLOAT: 1, INT32: 3, BOOL: 10, RESOURCE: 20 } as const;
@@ -111,6 +112,8 @@ function nonNegativeAlpha(attrs: readonly TfOpAttr[]): boolean {
 /** A GraphDef under construction. Node names are unique; adding a name twice throws. */
 export class GraphBuilder {
   readonly nodes: NodeDefObject[] = [];
+  /** Static shapes of the tensors whose shape is known here (placeholders, traced ops' outputs, bound reads). */
+  readonly shapes = new Map<TensorRef, readonly number[]>();
   private readonly names = new Set<string>();
   private readonly codes: AttrCodes;
 
@@ -127,10 +130,12 @@ export class GraphBuilder {
   }
 
   placeholder(name: string, dtype: number, shape: readonly number[]): TensorRef {
+    this.shapes.set(name, shape);
     return this.node(name, 'Placeholder', [], { dtype: { type: dtype }, shape: { shape: shapeProto(shape) } });
   }
 
   constant(name: string, dtype: number, shape: readonly number[], values: Float32Array | Int32Array | Uint8Array): TensorRef {
+    this.shapes.set(name, shape);
     return this.node(name, 'Const', [], { dtype: { type: dtype }, value: { tensor: tensorProto(dtype, shape, values) } });
   }
 
@@ -156,6 +161,15 @@ export class GraphBuilder {
     return this.node(name, 'AssignVariableOp', [handle, value, ...control.map((c) => `^${c}`)], { dtype: { type: DT.FLOAT } });
   }
 
+  /**
+   * Rewrites tfjs's op patterns into the ops Keras's graphs have there (rewrites/index.ts: the same
+   * sums, TensorFlow's dedicated kernels and fusions). Call once, after the last node is added (a
+   * rewrite looks at every consumer of a node). Returns the number of nodes each rewrite changed.
+   */
+  rewrite(): Record<string, number> {
+    return rewriteGraph(this);
+  }
+
   /** Identity of `value` that runs only after every node in `after` (how a fetch waits for updates). */
   identityAfter(name: string, value: TensorRef, after: string[]): TensorRef {
     return this.node(name, 'Identity', [value, ...after.map((c) => `^${c}`)], { T: { type: DT.FLOAT } });
@@ -170,6 +184,7 @@ export class GraphBuilder {
   addTrace(prefix: string, trace: Trace, bound: ReadonlyMap<number, TensorRef>, boundShapes: ReadonlyMap<number, readonly number[]> = new Map()): Map<number, TensorRef> {
     const refs = new Map<number, TensorRef>(bound);
     const shapes = new Map<number, readonly number[]>(boundShapes);
+    for (const [id, shape] of boundShapes) if (bound.has(id)) this.shapes.set(bound.get(id)!, shape);
     for (const c of trace.constants.values()) shapes.set(c.id, c.shape);
     for (const op of trace.ops) for (const o of op.outputs) shapes.set(o.id, o.shape);
     const constantRef = (c: TracedConstant): TensorRef => {
@@ -193,7 +208,10 @@ export class GraphBuilder {
       const kind = asBiasAdd(op.op, op.inputs.map((id) => shapes.get(id))) ? 'BiasAdd' : op.op;
       if (kind === 'BiasAdd') attr.data_format = { s: utf8('NHWC') };
       const name = this.node(`${prefix}/${i}_${kind}`, kind, input, attr);
-      op.outputs.forEach((o, k) => refs.set(o.id, outputRef(name, k)));
+      op.outputs.forEach((o, k) => {
+        refs.set(o.id, outputRef(name, k));
+        this.shapes.set(outputRef(name, k), o.shape);
+      });
       if (op.op === 'Relu' || (op.op === 'LeakyRelu' && nonNegativeAlpha(op.attrs))) activated.set(op.inputs[0]!, name);
     });
     return refs;

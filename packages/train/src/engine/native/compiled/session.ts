@@ -7,11 +7,14 @@
  * restores nothing) into a temporary folder, loaded, and the folder removed. Resource variables
  * created in the session live as long as it does.
  *
+ * LATENTKIT_DUMP_GRAPH=folder keeps a copy of each loaded graph there (graph-1.pb, graph-2.pb, ... in
+ * load order; bench/dump-graph.ts, bench/graph_profile.py).
+ *
  * XLA: TensorFlow reads TF_XLA_FLAGS when it first loads; `--tf_xla_auto_jit=2
  * --tf_xla_cpu_global_jit` there makes graph sessions on the CPU compile clusters with XLA (see
  * cli/options' --jit). Nothing here changes with it.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type protobuf from 'protobufjs';
@@ -25,6 +28,7 @@ const PROTO_PATH = new URL('./graph.proto', import.meta.url);
 /** TensorFlow 2.21's GraphDef version (tf.version.GRAPH_DEF_VERSION): the ops' current semantics. */
 const GRAPH_DEF_VERSION = 2474;
 
+let dumped = 0;
 let savedModelType: protobuf.Type | undefined;
 function savedModelMessage(): protobuf.Type {
   savedModelType ??= loadProto(PROTO_PATH).lookupType('latentkit.tf.SavedModel');
@@ -60,7 +64,16 @@ export class GraphSession {
     const dir = mkdtempSync(join(tmpdir(), 'latentkit-graph-'));
     try {
       mkdirSync(join(dir, 'variables'));
-      writeFileSync(join(dir, 'saved_model.pb'), encodeSavedModel(nodes));
+      const bytes = encodeSavedModel(nodes);
+      writeFileSync(join(dir, 'saved_model.pb'), bytes);
+      // LATENTKIT_DUMP_GRAPH=folder keeps a copy of each graph (graph-1.pb, ...) for profiling in Python.
+      const dump = process.env.LATENTKIT_DUMP_GRAPH;
+      if (dump) {
+        mkdirSync(dump, { recursive: true });
+        const file = join(dump, `graph-${++dumped}.pb`);
+        writeFileSync(`${file}.partial`, bytes);
+        renameSync(`${file}.partial`, file);
+      }
       this.id = this.binding.loadSavedModel(dir, 'serve');
     } finally {
       rmSync(dir, { recursive: true, force: true });
