@@ -5,7 +5,7 @@
  * samples/s on 2 cores, p99 < 25 ms at half that rate.
  *
  * Then goodput under closed-loop overload (bench/goodput.ts: 4x, 16x and 64x the saturating connections,
- * in this process, with the previous admission design as the baseline), and the open-loop overload
+ * in this process, with sessions on the main thread and the first admission design as the baselines), and the open-loop overload
  * test of admission control (bench/overload.ts: 4x capacity for 30 s with wrk, skipped without wrk).
  *
  *   pnpm bench [--run runs/NAME] [--seconds 6] [--threads 1,2] [--overload-seconds 30]

@@ -21,7 +21,8 @@ export interface Env {
    * Node: where onnxruntime-node sessions run. 'worker' (default): on one worker thread
    * (node/session-worker.ts), because onnxruntime-node runs a session synchronously on the thread that
    * calls it and a server's event loop would otherwise stop for every batch. 'main': on the calling
-   * thread (no thread hop; for scripts that do nothing else meanwhile). Read at each session creation.
+   * thread (no thread hop; for scripts that do nothing else meanwhile). Read at each session creation;
+   * set to 'main' (with one warning) when the worker thread cannot start.
    */
   sessionThread: 'worker' | 'main';
   /**

@@ -12,7 +12,7 @@ interface OrtTensorLike {
   dispose?(): void;
 }
 
-export interface OrtSessionLike {
+interface OrtSessionLike {
   readonly inputNames: readonly string[];
   readonly outputNames: readonly string[];
   run(feeds: Record<string, OrtTensorLike>, fetches?: readonly string[]): Promise<Record<string, OrtTensorLike>>;

@@ -86,7 +86,7 @@ export interface ServeOptions {
    */
   idleGc?: boolean;
   /**
-   * Where onnxruntime's sessions run (env.sessionThread; default 'worker'): on the main thread a batch
+   * Where onnxruntime's sessions run (sets env.sessionThread; default: as env says, 'worker' unless changed): on the main thread a batch
    * stops the event loop, and with it accepting, parsing and refusing (runtime README, "Goodput under overload").
    */
   sessionThread?: 'worker' | 'main';
@@ -137,7 +137,7 @@ export async function serve(options: ServeOptions): Promise<NodeServer> {
   const log = options.log ?? ((line: string) => console.log(line));
   const drainTimeoutMs = options.drainTimeoutMs ?? 10000;
   if (options.threads !== undefined) env.threads = options.threads;
-  env.sessionThread = options.sessionThread ?? 'worker';
+  if (options.sessionThread !== undefined) env.sessionThread = options.sessionThread;
   const loaded = await LatentModel.load(options.bundle, { device: options.device ?? 'auto' });
   const micro = options.microBatch === false ? false : { ...SERVER_QUEUE_DEFAULTS, ...options.microBatch };
   const model = micro ? microBatched(loaded, micro) : loaded;

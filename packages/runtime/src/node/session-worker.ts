@@ -12,7 +12,7 @@
  */
 import { parentPort } from 'node:worker_threads';
 import * as ortNode from 'onnxruntime-node';
-import { wrapSession, type OrtLike, type OrtSessionLike } from '../common/ort-backend.ts';
+import { wrapSession, type OrtLike } from '../common/ort-backend.ts';
 import type { SessionHandle } from '../common/backend.ts';
 import type { TensorData } from '../common/tensor-data.ts';
 
@@ -37,7 +37,7 @@ let nextSession = 1;
 async function handle(m: WorkerRequest): Promise<{ reply: WorkerReply; transfer?: ArrayBuffer[] }> {
   switch (m.op) {
     case 'create': {
-      const session = (await ort.InferenceSession.create(m.model, m.options)) as OrtSessionLike;
+      const session = await ort.InferenceSession.create(m.model, m.options);
       const id = nextSession++;
       sessions.set(id, wrapSession(ort, session, m.provider));
       return { reply: { id: m.id, session: id, inputNames: [...session.inputNames], outputNames: [...session.outputNames] } };
