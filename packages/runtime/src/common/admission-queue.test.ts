@@ -77,13 +77,18 @@ test('while the queue stands, stale waiters are passed over: the free slot goes 
   h.q.close();
 });
 
-test('the stale bound follows the mean service time unless given', () => {
+test('the stale bound is half the mean service time (at least 5 ms) unless given', () => {
   const h = harness({ limit: 1 });
   assert.equal(h.q.staleBoundMs, 50, 'before any answer');
   h.enter('a');
-  h.advance(12);
+  h.advance(30);
   h.release('a');
-  assert.equal(h.q.staleBoundMs, 12);
+  assert.equal(h.q.staleBoundMs, 15);
+  const fast = harness({ limit: 1 });
+  fast.enter('a');
+  fast.advance(4);
+  fast.release('a');
+  assert.equal(fast.q.staleBoundMs, 5, 'floor');
   assert.equal(harness({ staleMs: 30 }).q.staleBoundMs, 30);
 });
 
@@ -125,12 +130,14 @@ test('on a micro-batched service curve the adaptive limit settles near the best 
     return limit.limit;
   };
   const throughput = (k: number) => k / (3.3 + 0.62 * k);
-  for (const tolerance of [1.5, 2, 3]) {
+  // The default 1.4 trades a little throughput for latency: >= 90% of 16's on this curve (the real
+  // server settled at 24-42 in service and served 92-132% of it, runtime README); 1.5 and up >= 95%.
+  for (const tolerance of [1.4, 1.5, 2, 3]) {
     const settled = settle(tolerance);
-    assert.ok(throughput(settled) >= 0.95 * throughput(16), `tolerance ${tolerance}: limit ${settled}, ${(1000 * throughput(settled)).toFixed(0)}/s against ${(1000 * throughput(16)).toFixed(0)}/s at 16`);
+    assert.ok(throughput(settled) >= (tolerance < 1.5 ? 0.9 : 0.95) * throughput(16), `tolerance ${tolerance}: limit ${settled}, ${(1000 * throughput(settled)).toFixed(0)}/s against ${(1000 * throughput(16)).toFixed(0)}/s at 16`);
     assert.ok(settled <= 64, `tolerance ${tolerance}: limit ${settled} (the queue moved into the model)`);
   }
-  assert.ok(settle(1.5) < settle(3), 'a larger tolerance settles higher');
+  assert.ok(settle(1.4) < settle(3), 'a larger tolerance settles higher');
 });
 
 test('with many waiters the overload timeout stretches so refusals come at most maxRefusalsPerSecond', () => {
@@ -144,7 +151,14 @@ test('with many waiters the overload timeout stretches so refusals come at most 
   assert.deepEqual(h.log, ['admit busy'], 'nobody refused yet');
   h.advance(60);
   h.expire();
-  assert.equal(h.log.filter((l) => l.startsWith('refuse')).length, 50, 'all refused once past the stretched timeout');
+  const refused = () => h.log.filter((l) => l.startsWith('refuse')).length;
+  assert.equal(refused(), 5, 'past the stretched timeout, paced: the bucket holds 50 ms of refusals at 100/s');
+  for (let i = 0; i < 20; i++) {
+    h.advance(25);
+    h.expire();
+    assert.ok(refused() <= 5 + Math.floor(2.5 * (i + 1)), `at most 100/s: ${refused()} after ${25 * (i + 1)} ms more`);
+  }
+  assert.equal(refused(), 50, 'all refused within half a second');
   for (let i = 0; i < 1000; i++) h.enter(`x${i}`);
   assert.equal(h.q.currentOverloadTimeoutMs, 2000, 'capped at maxOverloadTimeoutMs');
   h.q.close();
@@ -180,4 +194,34 @@ test('closed-loop clients that retry at once are refused at about maxRefusalsPer
   assert.ok(bounded <= 110 && bounded >= 80, `200 clients, bound 100/s: ${bounded}/s`);
   const unbounded = rate(Infinity);
   assert.ok(unbounded > 500, `without the bound: ${unbounded}/s (200 / 0.3 s)`);
+});
+
+test('waiters that time out together are refused over time, not in one tick (a closed loop stays in step otherwise)', () => {
+  const h = harness({ limit: 1, intervalMs: 100, overloadTimeoutMs: 300, maxRefusalsPerSecond: 500, maxOverloadTimeoutMs: 300 });
+  h.enter('busy');
+  for (let i = 0; i < 400; i++) h.enter(`w${i}`); // arrived in the same instant
+  h.advance(301);
+  const perTick: number[] = [];
+  let before = 0;
+  for (let i = 0; i < 60; i++) {
+    h.expire();
+    const now = h.log.filter((l) => l.startsWith('refuse')).length;
+    perTick.push(now - before);
+    before = now;
+    h.advance(25);
+  }
+  assert.equal(before, 400, 'all refused in the end');
+  assert.ok(Math.max(...perTick) <= 25, `at most 50 ms of refusals at 500/s in one tick: ${perTick.join(',')}`);
+  assert.ok(perTick.filter((n) => n > 0).length >= 30, 'spread over >= 30 ticks (0.75 s)');
+  h.q.close();
+});
+
+test('without a refusal bound, timed-out waiters are all refused at the next tick', () => {
+  const h = harness({ limit: 1, intervalMs: 100, overloadTimeoutMs: 300, maxRefusalsPerSecond: Infinity });
+  h.enter('busy');
+  for (let i = 0; i < 100; i++) h.enter(`w${i}`);
+  h.advance(301);
+  h.expire();
+  assert.equal(h.log.filter((l) => l.startsWith('refuse')).length, 100);
+  h.q.close();
 });

@@ -1,11 +1,12 @@
 /**
  * The idle collector (issue 21): one full collection once work stops, none while work arrives or a
- * request is in flight, none for a small heap growth; and exposeGc() returns V8's real collector.
+ * request is in flight, none for a small heap growth; exposeGc() returns V8's real collector; and the
+ * default collection (memoryReducingGc) gives V8's committed heap back, young generation included.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { getHeapStatistics } from 'node:v8';
-import { exposeGc, startIdleCollector } from './idle-collector.ts';
+import { getHeapSpaceStatistics, getHeapStatistics } from 'node:v8';
+import { exposeGc, memoryReducingGc, startIdleCollector } from './idle-collector.ts';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const MiB = 2 ** 20;
@@ -51,4 +52,39 @@ test('exposeGc() returns a collector that frees garbage V8 would otherwise keep'
   gc();
   assert.equal(junk, null);
   assert.ok(getHeapStatistics().used_heap_size - base < 4 * MiB, `used heap back near ${(base / MiB).toFixed(1)} MiB: ${(getHeapStatistics().used_heap_size / MiB).toFixed(1)} MiB`);
+});
+
+test('an async collection counts once it settles, and none starts while one runs', async () => {
+  let heap = 100 * MiB;
+  let started = 0;
+  let finish: () => void = () => {};
+  const idle = startIdleCollector({ inFlight: () => 0, heapBytes: () => heap, gc: () => new Promise<void>((r) => ((started++), (finish = () => ((heap = 50 * MiB), r())))), intervalMs: 10 });
+  try {
+    heap += 40 * MiB;
+    await sleep(80);
+    assert.equal(started, 1, 'one collection started, the ticks meanwhile wait for it');
+    assert.equal(idle.stats.collections, 0, 'not counted before it settles');
+    finish();
+    await sleep(30);
+    assert.equal(idle.stats.collections, 1);
+    assert.equal(idle.stats.freedBytes, 90 * MiB);
+  } finally {
+    idle.stop();
+  }
+});
+
+test('memoryReducingGc() shrinks the young generation and compacts old space', async () => {
+  const space = (name: string) => getHeapSpaceStatistics().find((s) => s.space_name === name)!.space_size;
+  // Short-lived garbage at a high rate grows the semi-spaces; a few survivors per batch spread over old space.
+  const survivors: object[] = [];
+  for (let r = 0; r < 200; r++) {
+    const batch = Array.from({ length: 20_000 }, (_, i) => ({ i, s: `x${r}-${i}` }));
+    survivors.push(batch[r % batch.length]!);
+  }
+  const grown = space('new_space');
+  assert.ok(grown >= 4 * MiB, `the young generation grew under the allocation rate (${(grown / MiB).toFixed(1)} MiB)`);
+  await memoryReducingGc()();
+  const after = space('new_space');
+  assert.ok(after < grown / 2, `new space ${(grown / MiB).toFixed(1)} -> ${(after / MiB).toFixed(1)} MiB`);
+  assert.equal(survivors.length, 200, 'live objects stay');
 });
