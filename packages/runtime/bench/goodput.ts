@@ -124,7 +124,9 @@ function bucketP99(before: Map<number, number> | null, after: Map<number, number
 
 async function admissionLimit(url: string): Promise<string> {
   const m = await (await fetch(`${url}/metrics`)).text();
-  return m.match(/^latentkit_admission_limit (\d+)/m)?.[1] ?? 'off';
+  const limit = m.match(/^latentkit_admission_limit (\d+)/m)?.[1];
+  const reference = Number(m.match(/^latentkit_admission_reference_seconds ([\d.e-]+)/m)?.[1]);
+  return limit === undefined ? 'off' : `${limit}${Number.isFinite(reference) ? ` (reference service time ${(1000 * reference).toFixed(1)} ms)` : ''}`;
 }
 
 async function fullBatches(url: string, rows = 256, count = 4): Promise<void> {

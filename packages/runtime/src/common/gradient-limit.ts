@@ -25,6 +25,12 @@
  * change of the machine (another process taking a core) is learned within a minute or two, but not the
  * queueing the limit itself causes. Loaded windows only, because behind a micro-batcher an idle
  * server's service time (a batch of one, plus the wait for company) is one no loaded server reaches.
+ * And the minimum of the loaded windows averaged over about three windows (`referenceSmoothing`),
+ * not of single windows: a 100 ms window holds a few batches, and the luckiest single window sets the
+ * reference. Measured (bench/goodput.ts, tolerance 1.3, three runs each; the reference is in /metrics
+ * as latentkit_admission_reference_seconds): single windows gave a reference of 8.5-11.4 ms and a
+ * limit of 20-27 under overload, and in two of ten runs a limit of 17-19 that served 83% of the
+ * capacity at 64 connections; averaged windows 12.8-17.3 ms and 27-48.
  *
  * Service time here is server-side (admission to answer) and only for answers that did the work, so
  * this signal cannot feed on the server's own refusals.
@@ -36,12 +42,13 @@ export interface GradientLimitOptions {
   minLimit?: number;
   maxLimit?: number;
   /**
-   * How much service time above the reference is tolerated before the limit shrinks (default 1.4).
-   * Measured on the Fashion VAE server with its sessions on a worker thread, the reference from loaded
-   * windows, paced refusals and the stale bound at half a service time (admission-queue.ts; runtime
-   * README, "Holding the targets"): 1.5 served 113-150% of the capacity at 16 connections with the p99
-   * of the answered 1.7-4.1x the p99 there (the limit climbing to 36-53); 1.3 kept the p99 at 1.3-2.3x
-   * but served 83-108% at 64 connections (the limit there at 17-29); 1.4 served 92-132% at 1.7-3.3x.
+   * How much service time above the reference is tolerated before the limit shrinks (default 1.3).
+   * Measured on the Fashion VAE server with its sessions on a worker thread, paced refusals and the
+   * stale bound at half a service time (admission-queue.ts; runtime README, "Holding the targets"),
+   * first with single-window references: 1.5 served 113-150% of the capacity at 16 connections with the
+   * p99 of the answered 1.7-4.1x the p99 there; 1.4 92-138% at 1.7-3.8x (p99 misses in three runs of
+   * seven); 1.3 83-150% at 1.1-2.5x (goodput misses, 83%, in two runs of ten). With the averaged
+   * reference (below), 1.3 served 88-135% at 1.1-2.7x, every target met in six runs of six.
    */
   tolerance?: number;
   /** Weight of a window's new estimate (default 0.2). */
@@ -51,6 +58,8 @@ export interface GradientLimitOptions {
   windowSamples?: number;
   /** How fast the reference rises while no lower window is seen, per second (default 0.01). */
   driftPerSecond?: number;
+  /** Weight of a loaded window in the average the reference is the minimum of (default 0.3; 1: single windows). */
+  referenceSmoothing?: number;
 }
 
 export class GradientLimit {
@@ -64,6 +73,9 @@ export class GradientLimit {
   private readonly drift: number;
   private reference = 0;
   private referenceAt = 0;
+  private readonly referenceSmoothing: number;
+  /** Exponential average of the loaded windows' service times, ms (0 before the first). */
+  private loadedRtt = 0;
   private windowStart = -1;
   private sum = 0;
   private count = 0;
@@ -73,11 +85,13 @@ export class GradientLimit {
     this.minLimit = options.minLimit ?? 2;
     this.maxLimit = options.maxLimit ?? 1024;
     this.estimate = Math.min(this.maxLimit, Math.max(this.minLimit, options.initial ?? 16));
-    this.tolerance = options.tolerance ?? 1.4;
+    this.tolerance = options.tolerance ?? 1.3;
     this.smoothing = options.smoothing ?? 0.2;
     this.windowMs = options.windowMs ?? 100;
     this.windowSamples = options.windowSamples ?? 8;
     this.drift = options.driftPerSecond ?? 0.01;
+    this.referenceSmoothing = options.referenceSmoothing ?? 0.3;
+    if (!(this.referenceSmoothing > 0 && this.referenceSmoothing <= 1)) throw new RangeError(`referenceSmoothing must be in (0, 1], got ${this.referenceSmoothing}.`);
   }
 
   /** The current limit (an integer >= minLimit). */
@@ -114,7 +128,8 @@ export class GradientLimit {
     // or about the reference (the file comment): the idle reference held the limit at ~12 in service
     // where 64 in service served 1.6x as many (runtime README).
     if (inFlight < this.estimate / 2) return;
-    this.reference = this.reference === 0 ? shortRtt : Math.min(shortRtt, this.reference * (1 + (this.drift * (now - this.referenceAt)) / 1000));
+    this.loadedRtt = this.loadedRtt === 0 ? shortRtt : this.loadedRtt + this.referenceSmoothing * (shortRtt - this.loadedRtt);
+    this.reference = this.reference === 0 ? this.loadedRtt : Math.min(this.loadedRtt, this.reference * (1 + (this.drift * (now - this.referenceAt)) / 1000));
     this.referenceAt = now;
     const gradient = Math.max(0.5, Math.min(1, (this.tolerance * this.reference) / shortRtt));
     const next = this.estimate * gradient + Math.sqrt(this.estimate);

@@ -31,7 +31,11 @@ test('serves sample, decode and the model description over HTTP', async () => {
   const info = (await (await fetch(`${server.url}/v1/model`)).json()) as { provider: string; microBatch: unknown };
   assert.equal(info.provider, 'cpu');
   assert.deepEqual(info.microBatch, SERVER_QUEUE_DEFAULTS);
-  assert.match(await (await fetch(`${server.url}/metrics`)).text(), /process_resident_memory_bytes \d+/);
+  const metrics = await (await fetch(`${server.url}/metrics`)).text();
+  assert.match(metrics, /process_resident_memory_bytes \d+/);
+  // The adaptive limit and its reference (0 before the first loaded window: a few requests here).
+  assert.match(metrics, /^latentkit_admission_limit \d+$/m);
+  assert.match(metrics, /^latentkit_admission_reference_seconds [\d.e-]+$/m);
 });
 
 test('the Node server reads JPEG uploads of any size through sharp (resized to the model)', async () => {
