@@ -5,7 +5,7 @@
  *
  * The limit is how many requests may be in service at once. Every `windowMs` (and at least
  * `windowSamples` samples) the mean service time of the window (`shortRtt`) is compared with a
- * reference, the best recent window (`referenceRtt`):
+ * reference, the best recent service time of loaded windows (`referenceRtt`, below):
  *
  *   gradient = clamp(tolerance x referenceRtt / shortRtt, 0.5, 1)
  *   limit'   = limit x gradient + sqrt(limit)                (sqrt(limit): the queue it allows to form)
@@ -27,7 +27,7 @@
  * server's service time (a batch of one, plus the wait for company) is one no loaded server reaches.
  * And the minimum of the loaded windows averaged over about three windows (`referenceSmoothing`),
  * not of single windows: a 100 ms window holds a few batches, and the luckiest single window sets the
- * reference. Measured (bench/goodput.ts, tolerance 1.3, three runs each; the reference is in /metrics
+ * reference. Measured (bench/goodput.ts, tolerance 1.3, three and six runs; the reference is in /metrics
  * as latentkit_admission_reference_seconds): single windows gave a reference of 8.5-11.4 ms and a
  * limit of 20-27 under overload, and in two of ten runs a limit of 17-19 that served 83% of the
  * capacity at 64 connections; averaged windows 12.8-17.3 ms and 27-48.
