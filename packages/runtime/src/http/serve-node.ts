@@ -207,11 +207,11 @@ export async function serve(options: ServeOptions): Promise<NodeServer> {
 
   // Admission by a concurrency limit, decided on the raw request before Hono builds anything.
   const limitOption = options.concurrencyLimit ?? 'auto';
-  const adaptive = limitOption === 'auto' ? new GradientLimit() : null;
-  const queue = limitOption === 0 ? null : new AdmissionQueue({ limit: limitOption === 'auto' ? adaptive! : limitOption, overloadTimeoutMs: options.queueTimeoutMs ?? SERVER_QUEUE_TIMEOUT_MS, maxRefusalsPerSecond: (options.maxRefusalsPerSecond ?? SERVER_MAX_REFUSALS_PER_SECOND) || Infinity });
+  const limit = limitOption === 'auto' ? new GradientLimit() : limitOption;
+  const queue = limit === 0 ? null : new AdmissionQueue({ limit, overloadTimeoutMs: options.queueTimeoutMs ?? SERVER_QUEUE_TIMEOUT_MS, maxRefusalsPerSecond: (options.maxRefusalsPerSecond ?? SERVER_MAX_REFUSALS_PER_SECOND) || Infinity });
   if (queue) for (const reason of ['admission_full', 'admission_timeout']) metrics.rejected.inc({ reason }, 0);
   if (queue) metrics.registry.add(new Gauge('latentkit_admission_limit', 'Admission control: requests allowed in service at once (adaptive).', () => queue.limit));
-  if (queue && adaptive) metrics.registry.add(new Gauge('latentkit_admission_reference_seconds', "Admission control: the adaptive limit's reference service time (the best smoothed loaded window), seconds.", () => adaptive.referenceRttMs / 1000));
+  if (queue && limit instanceof GradientLimit) metrics.registry.add(new Gauge('latentkit_admission_reference_seconds', "Admission control: the adaptive limit's reference service time (the best average of loaded windows), seconds.", () => limit.referenceRttMs / 1000));
   const answered = queue
     ? metrics.registry.add(new Histogram('latentkit_admitted_request_seconds', 'POSTs to /v1 answered 200: time from arrival to the answer written (admission wait + service), seconds.', [0.005, 0.01, 0.025, 0.05, 0.1, 0.15, 0.2, 0.3, 0.5, 0.75, 1, 2.5]))
     : null;
