@@ -47,12 +47,22 @@ const CONDITIONAL: ModelSpec = parseModelSpec({
   activation: { name: 'leaky_relu', alpha: 0.2 }, loss: { type: 'mse', scale: 100 }, conditional: { classes: ['a', 'b', 'c', 'd'] },
 });
 
-const CASES: { name: string; model: ModelKind | ModelSpec; latentDim?: number; batch: number }[] = [
+/** A conditional spec without BatchNormalization, which the compiled step may shard (replicas). */
+const CONDITIONAL_NO_BN: ModelSpec = parseModelSpec({
+  type: 'vae', inputShape: [16, 16, 3], latentDim: 3, encoder: { filters: [4, 8] },
+  activation: { name: 'leaky_relu', alpha: 0.2 }, loss: { type: 'bce', scale: 100 }, conditional: { classes: ['a', 'b', 'c'] },
+});
+
+const CASES: { name: string; model: ModelKind | ModelSpec; latentDim?: number; batch: number; replicas?: number }[] = [
   { name: 'ae', model: 'ae', batch: 8 },
   { name: 'vae', model: 'vae', batch: 8 },
   { name: 'faces-vae (latent 16)', model: 'faces-vae', latentDim: 16, batch: 4 },
   { name: 'spec vae 16x16x3 batch-norm leaky-relu mse', model: SPEC, batch: 6 },
   { name: 'conditional vae 16x16x3 (4 classes, labels fed per step)', model: CONDITIONAL, batch: 6 },
+  // One shard per replica (CompiledStepOptions.replicas): equal shards, uneven shards, and labels split with the images.
+  { name: 'ae in 2 replicas (shards of 4 and 4)', model: 'ae', batch: 8, replicas: 2 },
+  { name: 'vae in 3 replicas (shards of 3, 3 and 2)', model: 'vae', batch: 8, replicas: 3 },
+  { name: 'conditional vae without batch norm in 2 replicas (labels split with the images)', model: CONDITIONAL_NO_BN, batch: 6, replicas: 2 },
 ];
 
 const LR = 1e-3;
@@ -136,7 +146,7 @@ describe('compiled training step on tfjs-node', { skip: native.skip }, () => {
       const compiled = buildModel(c.model, args);
       const optE = new Adam({ learningRate: LR });
       const optC = new Adam({ learningRate: LR });
-      const step = CompiledStep.create(compiled, optC, { batchSizes: [c.batch], evalBatchSizes: [c.batch] });
+      const step = CompiledStep.create(compiled, optC, { batchSizes: [c.batch], evalBatchSizes: [c.batch], replicas: c.replicas });
       try {
         assert.ok(step.eagerOps[c.batch]! > 50, `the trace holds ${step.eagerOps[c.batch]} ops`);
         // Every case has conv biases (their gradients become BiasAddGrad) and Conv2DTranspose biases
@@ -273,6 +283,30 @@ describe('compiled training step on tfjs-node', { skip: native.skip }, () => {
       step.dispose();
       opt.dispose();
       x.dispose();
+    }
+  });
+
+  test('replicas: one copy of the step per shard in the graph; refused with BatchNormalization, named', () => {
+    const nodes = (replicas: number) => {
+      const opt = new Adam({ learningRate: LR });
+      const step = CompiledStep.create(buildModel('vae', { seed: 1 }), opt, { batchSizes: [8], replicas });
+      try {
+        assert.equal(step.replicas, replicas);
+        return step.graphNodes;
+      } finally {
+        step.dispose();
+        opt.dispose();
+      }
+    };
+    const one = nodes(1);
+    // Variables, Adam and the init/sync nodes are shared; the traced ops (~400 here) are copied.
+    assert.ok(nodes(2) > 1.5 * one, `2 replicas: ${nodes(2)} nodes, 1 replica: ${one}`);
+    const opt = new Adam({ learningRate: LR });
+    try {
+      assert.throws(() => CompiledStep.create(buildModel(SPEC, { seed: 1 }), opt, { batchSizes: [6], replicas: 2 }), /replicas 2 with BatchNormalization: each shard would normalise with its own statistics/);
+      assert.throws(() => CompiledStep.create(buildModel('ae', { seed: 1 }), opt, { batchSizes: [6], replicas: 0 }), /replicas must be a positive integer, received 0/);
+    } finally {
+      opt.dispose();
     }
   });
 

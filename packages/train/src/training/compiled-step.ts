@@ -23,7 +23,7 @@
  * back (before validation, samples, checkpoints, export). The state at create() is copied in.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { TraceError, tensorId, traceOps } from '../engine/native/compiled/trace.ts';
+import { TraceError, tensorId, traceOps, type Trace } from '../engine/native/compiled/trace.ts';
 import { DT, GraphBuilder, type TensorRef } from '../engine/native/compiled/graph-def.ts';
 import { GraphSession } from '../engine/native/compiled/session.ts';
 import { NATIVE_BACKEND } from '../engine/native/dispatch.ts';
@@ -33,6 +33,7 @@ import { classCount, oneHotLabels, type Adam, type ModelPair } from '@latentkit/
 import type { Losses } from '../types.ts';
 import { forwardLoss } from './step.ts';
 import { nonTrainableVariables, trainableVariables } from './weights.ts';
+import { shardSizes } from './shards.ts';
 
 export { TraceError };
 
@@ -43,6 +44,17 @@ export interface CompiledStepOptions {
   evalBatchSizes?: number[];
   /** Reconstruction weight, fixed in the graph; default the spec's loss.scale. */
   lossScale?: number;
+  /**
+   * Data-parallel replicas inside the graph (default 1): each batch is split into this many
+   * near-equal shards (shardSizes), each shard's forward and backward pass is its own copy of the
+   * traced step, and their gradients are combined into the whole batch's before one Adam update.
+   * TensorFlow's inter-op pool then runs the copies side by side, one per core, which pays when
+   * each op runs on one thread (the engine's TF_NUM_INTRAOP_THREADS=1, see stepReplicas): no op
+   * then waits on another core, and TensorFlow's per-op thread hand-offs go. The sums are the
+   * whole batch's up to float32 summation order. Not for models with BatchNormalization: a shard
+   * would normalise with its own statistics, where the book's Keras (and replicas: 1) use the batch's.
+   */
+  replicas?: number;
 }
 
 export interface CompiledStepInputs {
@@ -81,6 +93,29 @@ interface SizedStep {
   fetches: string[];
 }
 
+/** The names of the losses a step returns, in fetch order. */
+const LOSS_NAMES = ['total', 'reconstruction', 'kl'] as const;
+
+/** One recorded eager step (or inference pass) on a shard of one size, and the ids it reads and yields. */
+interface ShardTrace {
+  trace: Trace;
+  inputs: {
+    images: number;
+    eps?: number;
+    klWeight?: number;
+    labels?: number;
+    /** "weight:<key>" / "moving:<key>" -> the id the step read that variable as. */
+    reads: Map<string, number>;
+    readShapes: Map<number, readonly number[]>;
+  };
+  /** total, reconstruction, kl (VAEs). */
+  losses: number[];
+  grads: Map<string, number>;
+  /** BatchNormalization's new moving statistics (training only). */
+  moving: Map<string, number>;
+  dispose(): void;
+}
+
 /** TensorFlow op calls one eager step made while traced (graph nodes before grappler), per batch size. */
 export type KernelCounts = Record<number, number>;
 
@@ -97,6 +132,8 @@ export class CompiledStep {
   private readonly session: GraphSession;
   private readonly backend: TfBackend;
   private readonly powers = { beta1: 'adam/beta1_power', beta2: 'adam/beta2_power' };
+  /** Shards per batch (CompiledStepOptions.replicas). */
+  readonly replicas: number;
 
   private constructor(private readonly pair: ModelPair, private readonly optimizer: Adam, options: CompiledStepOptions) {
     if (tf.getBackend() !== NATIVE_BACKEND) {
@@ -105,6 +142,11 @@ export class CompiledStep {
     this.backend = tf.backend() as TfBackend;
     const sizes = [...new Set(options.batchSizes)];
     for (const n of sizes) if (!Number.isInteger(n) || n < 1) throw new ValueError(`compiled step: batch sizes must be positive integers, received ${n}`);
+    this.replicas = options.replicas ?? 1;
+    if (!Number.isInteger(this.replicas) || this.replicas < 1) throw new ValueError(`compiled step: replicas must be a positive integer, received ${this.replicas}`);
+    if (this.replicas > 1 && nonTrainableVariables(pair).size > 0) {
+      throw new ValueError(`compiled step: replicas ${this.replicas} with BatchNormalization: each shard would normalise with its own statistics; train this model with replicas: 1`);
+    }
     const g = new GraphBuilder(this.backend);
     const run = `latentkit_${process.pid}_${sessions++}`;
     const add = (kind: StateVar['kind'], key: string, shape: number[]) => {
@@ -154,7 +196,11 @@ export class CompiledStep {
   /**
    * Adds the subgraph of one batch size: `hyper` given, a training step (BatchNormalization on batch
    * statistics, gradients, Adam and moving-statistics updates); undefined, the inference-mode losses
-   * (moving statistics, nothing written), as evaluateBatch computes them.
+   * (moving statistics, nothing written), as evaluateBatch computes them. With replicas, the batch
+   * is split along its first axis (SplitV) into shards of shardSizes(n, replicas), each shard runs
+   * its own copy of the step traced at its size, and the shards' losses and gradients are combined
+   * as the whole batch's: the losses are means over images, so the batch's mean is the shards'
+   * means weighted by shard size / n (an exact halving for two equal shards).
    */
   private addStep(g: GraphBuilder, prefix: string, n: number, lossScale: number | undefined, hyper?: Record<'lr' | 'beta1' | 'beta2' | 'epsilon', TensorRef>): SizedStep {
     const training = hyper !== undefined;
@@ -162,31 +208,102 @@ export class CompiledStep {
     const variational = pair.spec.type === 'vae';
     const weights = trainableVariables(pair);
     const moving = nonTrainableVariables(pair);
+    const classes = classCount(pair);
+    const shards = shardSizes(n, Math.min(n, this.replicas));
+    const sized: SizedStep = { images: g.placeholder(`${prefix}/images`, DT.FLOAT, [n, ...pair.imageShape]), fetches: [] };
+    if (variational) {
+      sized.eps = g.placeholder(`${prefix}/eps`, DT.FLOAT, [n, pair.latentDim]);
+      sized.klWeight = g.placeholder(`${prefix}/kl_weight`, DT.FLOAT, []);
+    }
+    if (classes !== undefined) sized.labels = g.placeholder(`${prefix}/labels`, DT.FLOAT, [n, classes]);
+    // Per shard: the batch inputs it reads (the placeholders themselves when there is one shard).
+    const split = (input: TensorRef | undefined, name: string) => (input === undefined ? undefined : g.splitRows(`${prefix}/split_${name}`, input, shards));
+    const shardInputs = { images: split(sized.images, 'images')!, eps: split(sized.eps, 'eps'), labels: split(sized.labels, 'labels') };
+    const byKey = (kind: StateVar['kind'], key: string) => this.state.find((s) => s.kind === kind && s.key === key)!;
+    const reads = new Map<string, TensorRef>();
+    for (const [kind, vars] of [['weight', weights], ['moving', moving]] as const) {
+      for (const key of vars.keys()) reads.set(`${kind}:${key}`, g.read(`${prefix}/read_${this.state.indexOf(byKey(kind, key))}`, byKey(kind, key).handle));
+    }
+    const traces = new Map<number, ShardTrace>();
+    try {
+      const parts = shards.map((size, r) => {
+        let t = traces.get(size);
+        if (t === undefined) traces.set(size, (t = this.traceShard(size, lossScale, training)));
+        const bound = new Map<number, TensorRef>([[t.inputs.images, shardInputs.images[r]!]]);
+        if (t.inputs.eps !== undefined) bound.set(t.inputs.eps, shardInputs.eps![r]!);
+        if (t.inputs.klWeight !== undefined) bound.set(t.inputs.klWeight, sized.klWeight!);
+        if (t.inputs.labels !== undefined) bound.set(t.inputs.labels, shardInputs.labels![r]!);
+        for (const [k, id] of t.inputs.reads) bound.set(id, reads.get(k)!);
+        const refs = g.addTrace(shards.length === 1 ? prefix : `${prefix}/r${r}`, t.trace, bound, t.inputs.readShapes);
+        const ref = (id: number, what: string) => {
+          const found = refs.get(id);
+          if (found === undefined) throw new TraceError(`${what} was not computed by the recorded step`);
+          return found;
+        };
+        return {
+          losses: t.losses.map((id, i) => ref(id, `the ${LOSS_NAMES[i]} loss`)),
+          grads: new Map([...t.grads].map(([key, id]) => [key, ref(id, `the gradient of ${key}`)])),
+          moving: new Map([...t.moving].map(([key, id]) => [key, ref(id, `the new value of ${key}`)])),
+          eagerOps: t.trace.ops.length,
+        };
+      });
+      if (training) this.eagerOps[n] = parts[0]!.eagerOps;
+      const combine = (name: string, values: TensorRef[]) => g.weightedSum(name, values, shards.map((s) => s / n));
+      const losses = parts[0]!.losses.map((_, i) => combine(`${prefix}/${LOSS_NAMES[i]}_shards`, parts.map((p) => p.losses[i]!)));
+      if (!training) {
+        sized.fetches = losses;
+        return sized;
+      }
+      const readList = [...reads.values()];
+      const updates: string[] = [];
+      for (const key of parts[0]!.grads.keys()) {
+        const [w, m, v] = (['weight', 'm', 'v'] as const).map((kind) => byKey(kind, key).handle);
+        const grad = combine(`${prefix}/grad_${this.state.indexOf(byKey('weight', key))}`, parts.map((p) => p.grads.get(key)!));
+        updates.push(
+          g.node(`${prefix}/adam_${this.state.indexOf(byKey('weight', key))}`, 'ResourceApplyAdam',
+            [w!, m!, v!, this.powers.beta1, this.powers.beta2, hyper!.lr, hyper!.beta1, hyper!.beta2, hyper!.epsilon, grad, ...readList.map((r) => `^${r}`)],
+            { T: { type: DT.FLOAT }, use_locking: { b: false }, use_nesterov: { b: false } }),
+        );
+      }
+      for (const key of moving.keys()) {
+        const s = byKey('moving', key);
+        updates.push(g.assign(`${prefix}/update_${this.state.indexOf(s)}`, s.handle, parts[0]!.moving.get(key)!, readList));
+      }
+      sized.fetches = losses.map((l, i) => g.identityAfter(`${prefix}/${LOSS_NAMES[i]}`, l, updates));
+      return sized;
+    } finally {
+      for (const t of traces.values()) t.dispose();
+    }
+  }
+
+  /**
+   * Runs the eager step (training) or the inference-mode losses once on zeros of `n` images while
+   * recording its ops; returns the record and the ids of its inputs and results. BatchNormalization
+   * moving statistics are put back as they were.
+   */
+  private traceShard(n: number, lossScale: number | undefined, training: boolean): ShardTrace {
+    const { pair } = this;
+    const variational = pair.spec.type === 'vae';
+    const weights = trainableVariables(pair);
+    const moving = nonTrainableVariables(pair);
+    const classes = classCount(pair);
     const images = tf.zeros([n, ...pair.imageShape]) as tf.Tensor4D;
     const eps = variational ? tf.zeros([n, pair.latentDim]) as tf.Tensor2D : undefined;
     const klWeight = variational ? tf.scalar(pair.spec.beta) : undefined;
-    const classes = classCount(pair);
     const labels = classes === undefined ? undefined : tf.zeros([n, classes]) as tf.Tensor2D;
     const snapshot = new Map([...moving].map(([k, v]) => [k, v.clone()]));
-    const bound = new Map<number, TensorRef>();
-    const boundShapes = new Map<number, readonly number[]>();
-    const sized: SizedStep = { images: g.placeholder(`${prefix}/images`, DT.FLOAT, [n, ...pair.imageShape]), fetches: [] };
-    bound.set(tensorId(this.backend, images), sized.images);
-    if (eps) bound.set(tensorId(this.backend, eps), (sized.eps = g.placeholder(`${prefix}/eps`, DT.FLOAT, [n, pair.latentDim])));
-    if (klWeight) bound.set(tensorId(this.backend, klWeight), (sized.klWeight = g.placeholder(`${prefix}/kl_weight`, DT.FLOAT, [])));
-    if (labels) bound.set(tensorId(this.backend, labels), (sized.labels = g.placeholder(`${prefix}/labels`, DT.FLOAT, [n, classes!])));
-    const reads: string[] = [];
-    const byKey = (kind: StateVar['kind'], key: string) => this.state.find((s) => s.kind === kind && s.key === key)!;
+    const id = (t: tf.Tensor) => tensorId(this.backend, t);
+    const reads = new Map<string, number>();
+    const readShapes = new Map<number, readonly number[]>();
     for (const [kind, vars] of [['weight', weights], ['moving', moving]] as const) {
       for (const [key, v] of vars) {
-        const read = g.read(`${prefix}/read_${this.state.indexOf(byKey(kind, key))}`, byKey(kind, key).handle);
-        reads.push(read);
-        bound.set(tensorId(this.backend, v), read);
-        boundShapes.set(tensorId(this.backend, v), v.shape);
+        reads.set(`${kind}:${key}`, id(v));
+        readShapes.set(id(v), v.shape);
       }
     }
     let losses: tf.Scalar[] = [];
-    let grads: tf.NamedTensorMap = {};
+    const grads: tf.NamedTensorMap = {};
+    const held: tf.Tensor[] = [images, ...(eps ? [eps] : []), ...(klWeight ? [klWeight] : []), ...(labels ? [labels] : [])];
     try {
       const keyOfName = new Map([...weights].map(([k, v]) => [v.name, k]));
       const { trace } = traceOps(this.backend, () => {
@@ -203,36 +320,22 @@ export class CompiledStep {
         losses.unshift(result.value);
         for (const [name, t] of Object.entries(result.grads)) grads[keyOfName.get(name)!] = t;
       });
-      if (training) this.eagerOps[n] = trace.ops.length;
-      const refs = g.addTrace(prefix, trace, bound, boundShapes);
-      const ref = (t: tf.Tensor, what: string) => {
-        const r = refs.get(tensorId(this.backend, t));
-        if (r === undefined) throw new TraceError(`${what} was not computed by the recorded step`);
-        return r;
+      held.push(...losses, ...Object.values(grads));
+      return {
+        trace,
+        inputs: { images: id(images), eps: eps && id(eps), klWeight: klWeight && id(klWeight), labels: labels && id(labels), reads, readShapes },
+        losses: losses.map(id),
+        grads: new Map(Object.entries(grads).map(([k, t]) => [k, id(t)])),
+        // The traced BatchNormalization assigned the moving statistics: their new values.
+        moving: new Map(training ? [...moving].map(([k, v]) => [k, id(v)]) : []),
+        dispose: () => tf.dispose(held),
       };
-      const names = ['total', 'reconstruction', 'kl'];
-      if (!training) {
-        sized.fetches = losses.map((t, i) => ref(t, `the ${names[i]} loss`));
-        return sized;
-      }
-      const updates: string[] = [];
-      for (const [key, grad] of Object.entries(grads)) {
-        const [w, m, v] = (['weight', 'm', 'v'] as const).map((kind) => byKey(kind, key).handle);
-        updates.push(
-          g.node(`${prefix}/adam_${this.state.indexOf(byKey('weight', key))}`, 'ResourceApplyAdam',
-            [w!, m!, v!, this.powers.beta1, this.powers.beta2, hyper!.lr, hyper!.beta1, hyper!.beta2, hyper!.epsilon, ref(grad, `the gradient of ${key}`), ...reads.map((r) => `^${r}`)],
-            { T: { type: DT.FLOAT }, use_locking: { b: false }, use_nesterov: { b: false } }),
-        );
-      }
-      for (const [key, v] of nonTrainableVariables(pair)) {
-        const s = byKey('moving', key);
-        updates.push(g.assign(`${prefix}/update_${this.state.indexOf(s)}`, s.handle, ref(v, `the new value of ${key}`), reads));
-      }
-      sized.fetches = losses.map((t, i) => g.identityAfter(`${prefix}/${names[i]}`, ref(t, `the ${names[i]} loss`), updates));
-      return sized;
+    } catch (error) {
+      tf.dispose(held);
+      throw error;
     } finally {
       for (const [k, v] of moving) v.assign(snapshot.get(k)!);
-      tf.dispose([...snapshot.values(), images, ...(eps ? [eps] : []), ...(klWeight ? [klWeight] : []), ...(labels ? [labels] : []), ...losses, ...Object.values(grads)]);
+      tf.dispose([...snapshot.values()]);
     }
   }
 

@@ -35,6 +35,8 @@ import { TensorBoardLog } from './tensorboard-log.ts';
 import { evaluateBatchAsync, trainStepAsync } from './step.ts';
 import { CompiledStep } from './compiled-step.ts';
 import { NATIVE_BACKEND } from '../engine/native/dispatch.ts';
+import { compiledStepReplicas } from '../engine/native/threads.ts';
+import { nonTrainableVariables } from './weights.ts';
 import { memoryMicroBatch } from './memory-budget.ts';
 import { describeSpec, klWarmupWeight, parseQualityReport, parseRunManifest, presetOf, presetSpec, unconditional, type QualityReport } from '@latentkit/format';
 import { qualityReport, type QualityReportOptions } from '../quality/quality-report.ts';
@@ -469,9 +471,12 @@ function compileStep(
   // Every batch size the data gives: full batches and the last partial one.
   const sizes = (total: number) => (total > run.batchSize && total % run.batchSize > 0 ? [run.batchSize, total % run.batchSize] : [Math.min(run.batchSize, total)]);
   try {
-    const step = CompiledStep.create(pair, optimizer, { batchSizes: sizes(run.trainSize), evalBatchSizes: sizes(run.validationSize) });
+    // One shard per core where each op runs on one thread (engine/native/threads.ts); TensorFlow's GPU build keeps one.
+    const replicas = run.engine.name === 'tfjs-node' ? compiledStepReplicas({ batchNorm: nonTrainableVariables(pair).size > 0, batchSize: run.batchSize }) : 1;
+    const step = CompiledStep.create(pair, optimizer, { batchSizes: sizes(run.trainSize), evalBatchSizes: sizes(run.validationSize), replicas });
     const ops = Object.entries(step.eagerOps).map(([n, k]) => `${k} op calls at batch ${n}`).join(', ');
-    run.log(`compiled step: one TensorFlow graph call per batch (the eager step: ${ops}; ${step.graphNodes} graph nodes, built in ${((performance.now() - started) / 1000).toFixed(1)} s)`);
+    const layout = replicas > 1 ? `; ${replicas} shards per batch, one per core, each op on one thread` : '';
+    run.log(`compiled step: one TensorFlow graph call per batch (the eager step: ${ops}; ${step.graphNodes} graph nodes, built in ${((performance.now() - started) / 1000).toFixed(1)} s${layout})`);
     return step;
   } catch (err) {
     run.log(`compiled step: unavailable (${(err as Error).message}); eager steps`);

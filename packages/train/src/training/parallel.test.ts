@@ -4,7 +4,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import { initEngine } from '../engine/select.ts';
 import { buildModel } from '@latentkit/models';
 import { Adam } from '@latentkit/models';
-import { createParallelStepper, shardSizes } from './parallel.ts';
+import { createParallelStepper } from './parallel.ts';
+import { shardSizes } from './shards.ts';
 import { computeGradients, trainStep } from './step.ts';
 import { allVariables } from './weights.ts';
 

@@ -48,6 +48,7 @@ import type { Adam } from '@latentkit/models';
 import { buffersOf, type FromWorker, type GradientsReply, type ToWorker, type WeightValues } from './parallel-protocol.ts';
 import { computeGradients, type GradientResult } from './step.ts';
 import { allVariables, nonTrainableVariables, trainableVariables } from './weights.ts';
+import { shardSizes } from './shards.ts';
 
 export type { WeightValues } from './parallel-protocol.ts';
 
@@ -81,12 +82,6 @@ export interface ParallelStepper {
   dispose(): Promise<void>;
 }
 
-/** Splits n items into `parts` near-equal shard sizes, larger first (10 into 3: 4, 3, 3). */
-export function shardSizes(n: number, parts: number): number[] {
-  const base = Math.floor(n / parts);
-  const extra = n % parts;
-  return Array.from({ length: parts }, (_, i) => base + (i < extra ? 1 : 0));
-}
 
 function readValues(vars: Map<string, tf.Variable>): WeightValues {
   const out: WeightValues = {};

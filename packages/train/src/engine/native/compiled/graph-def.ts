@@ -170,6 +170,38 @@ export class GraphBuilder {
     return rewriteGraph(this);
   }
 
+  /**
+   * `input` split along axis 0 into consecutive pieces of `sizes` rows (SplitV); one size: `input`
+   * itself. Returns the pieces' references in order.
+   */
+  splitRows(name: string, input: TensorRef, sizes: readonly number[]): TensorRef[] {
+    if (sizes.length === 1) return [input];
+    const shape = this.shapes.get(input);
+    const splits = this.constant(`${name}/sizes`, DT.INT32, [sizes.length], Int32Array.from(sizes));
+    const axis = this.constant(`${name}/axis`, DT.INT32, [], Int32Array.of(0));
+    this.node(name, 'SplitV', [input, splits, axis], { T: { type: DT.FLOAT }, Tlen: { type: DT.INT32 }, num_split: { i: sizes.length } });
+    return sizes.map((rows, k) => {
+      const ref = outputRef(name, k);
+      if (shape) this.shapes.set(ref, [rows, ...shape.slice(1)]);
+      return ref;
+    });
+  }
+
+  /**
+   * Σ weights[k] * values[k] of float32 tensors of one shape: `values[0]` itself for one value of
+   * weight 1; (AddN of the values) * w when every weight is w (for two halves an exact halving);
+   * otherwise AddN of the scaled values.
+   */
+  weightedSum(name: string, values: readonly TensorRef[], weights: readonly number[]): TensorRef {
+    if (values.length === 1 && weights[0] === 1) return values[0]!;
+    const T = { T: { type: DT.FLOAT } };
+    const addN = (inputs: TensorRef[], node: string) => this.node(node, 'AddN', inputs, { ...T, N: { i: inputs.length } });
+    if (weights.every((w) => w === weights[0])) {
+      return this.node(name, 'Mul', [addN([...values], `${name}/sum`), this.scalar(`${name}/weight`, weights[0]!)], T);
+    }
+    return addN(values.map((v, k) => this.node(`${name}/scaled_${k}`, 'Mul', [v, this.scalar(`${name}/weight_${k}`, weights[k]!)], T)), name);
+  }
+
   /** Identity of `value` that runs only after every node in `after` (how a fetch waits for updates). */
   identityAfter(name: string, value: TensorRef, after: string[]): TensorRef {
     return this.node(name, 'Identity', [value, ...after.map((c) => `^${c}`)], { T: { type: DT.FLOAT } });
