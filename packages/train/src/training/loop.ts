@@ -69,7 +69,10 @@ export interface TrainOptions {
   /**
    * Run each training step as one TensorFlow graph (compiled-step.ts) where the engine is TensorFlow
    * (tfjs-node) and batches are whole (no micro-batches, one worker); default true. false keeps the
-   * eager step (one TensorFlow op call per tfjs kernel), which every other engine uses.
+   * eager step (one TensorFlow op call per tfjs kernel), which every other engine uses. On
+   * TensorFlow's CPU build in a process where each op runs on one thread (engine/native/threads.ts
+   * requestOneThreadPerOp, before the engine loads; what `pnpm train` does), a model without
+   * BatchNormalization gets one shard of each batch per core (CompiledStepOptions.replicas).
    */
   compile?: boolean;
   /**
