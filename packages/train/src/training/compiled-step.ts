@@ -49,7 +49,7 @@ export interface CompiledStepOptions {
    * near-equal shards (shardSizes), each shard's forward and backward pass is its own copy of the
    * traced step, and their gradients are combined into the whole batch's before one Adam update.
    * TensorFlow's inter-op pool then runs the copies side by side, one per core, which pays when
-   * each op runs on one thread (the engine's TF_NUM_INTRAOP_THREADS=1, see stepReplicas): no op
+   * each op runs on one thread (TF_NUM_INTRAOP_THREADS=1; engine/native/threads.ts): no op
    * then waits on another core, and TensorFlow's per-op thread hand-offs go. The sums are the
    * whole batch's up to float32 summation order. Not for models with BatchNormalization: a shard
    * would normalise with its own statistics, where the book's Keras (and replicas: 1) use the batch's.
