@@ -11,6 +11,7 @@ import { basename, join } from 'node:path';
 import { describeQualityReport, describeSpec } from '@latentkit/format';
 import { initEngine } from '../engine/select.ts';
 import { requestOneThreadPerOp } from '../engine/native/threads.ts';
+import { wantsOneThreadPerOp } from './thread-layout.ts';
 import { enableXla } from '../engine/native/compiled/xla.ts';
 import { train } from '../training/loop.ts';
 import { defaultProgressMode } from '../training/progress.ts';
@@ -26,11 +27,8 @@ async function run(options: CliOptions): Promise<void> {
   // Data first: a missing folder or a faces run without data fails before any engine loads.
   const { spec, train: trainData, validation } = conditionRun(options.spec, await loadRunData(options, log), options.conditional);
   if (options.jit) enableXla();
-  // One shard of each batch per core, each TensorFlow op on one thread (engine/native/threads.ts):
-  // for the compiled step (not under XLA, which splits its kernels over the intra-op pool), on
-  // TensorFlow's CPU build, for models without BatchNormalization; the eager step keeps the default.
-  const compiledCpuStep = options.compile !== false && !options.jit && options.microBatch === undefined && (options.workers === 'auto' || options.workers === 1) && (options.engine === 'auto' || options.engine === 'tfjs-node');
-  if (compiledCpuStep && spec.norm !== 'batch') requestOneThreadPerOp();
+  // One shard of each batch per core, each TensorFlow op on one thread, where that applies.
+  if (wantsOneThreadPerOp(options, spec)) requestOneThreadPerOp();
   const engine = await initEngine(options.engine, { log });
   log(
     `training ${options.model ?? 'a spec model'}${spec.conditional ? ' (conditional)' : ''} (${describeSpec(spec)}) on ${trainData.name} (${trainData.size} images, ${trainData.source}); ` +

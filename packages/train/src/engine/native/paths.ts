@@ -37,6 +37,16 @@ export function tfjsNodeDir(): string | undefined {
   }
 }
 
+/** Whether @tensorflow/tfjs-node-gpu (the GPU build, an optional peer) is installed: 'auto' tries it first. */
+export function gpuBuildInstalled(): boolean {
+  try {
+    require.resolve('@tensorflow/tfjs-node-gpu/package.json');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /**
  * `napi-v<N>`: the folder node-pre-gyp loads the addon from, N being the highest N-API version that
  * both the package lists (binary.napi_versions) and this Node supports.
