@@ -86,21 +86,14 @@ type InspectorSession = { connect(): void; post(method: string, callback: (err: 
  * resolves once V8 has run it.
  */
 export function memoryReducingGc(): () => Promise<void> {
-  let Session: (new () => InspectorSession) | undefined;
-  try {
-    // Optional at run time: a Node built --without-inspector throws ERR_INSPECTOR_NOT_AVAILABLE here.
-    Session = (createRequire(import.meta.url)('node:inspector') as { Session: new () => InspectorSession }).Session;
-  } catch {
-    Session = undefined;
-  }
+  const Session = inspectorSession();
   if (!Session) {
     const gc = exposeGc();
     return async () => gc();
   }
-  const Inspector = Session;
   return () =>
     new Promise<void>((resolve, reject) => {
-      const session = new Inspector();
+      const session = new Session();
       session.connect();
       session.post('HeapProfiler.collectGarbage', (err) => {
         // Not from inside the callback: the session is still dispatching it there, and disconnecting
@@ -110,6 +103,15 @@ export function memoryReducingGc(): () => Promise<void> {
         else resolve();
       });
     });
+}
+
+/** node:inspector's Session, or undefined where Node is built --without-inspector (it throws ERR_INSPECTOR_NOT_AVAILABLE then). */
+function inspectorSession(): (new () => InspectorSession) | undefined {
+  try {
+    return (createRequire(import.meta.url)('node:inspector') as { Session: new () => InspectorSession }).Session;
+  } catch {
+    return undefined;
+  }
 }
 
 export function startIdleCollector(options: IdleCollectorOptions): IdleCollector {

@@ -244,10 +244,9 @@ export class CompiledStep {
           losses: t.losses.map((id, i) => ref(id, `the ${LOSS_NAMES[i]} loss`)),
           grads: new Map([...t.grads].map(([key, id]) => [key, ref(id, `the gradient of ${key}`)])),
           moving: new Map([...t.moving].map(([key, id]) => [key, ref(id, `the new value of ${key}`)])),
-          eagerOps: t.trace.ops.length,
         };
       });
-      if (training) this.eagerOps[n] = parts[0]!.eagerOps;
+      if (training) this.eagerOps[n] = traces.get(shards[0]!)!.trace.ops.length;
       const combine = (name: string, values: TensorRef[]) => g.weightedSum(name, values, shards.map((s) => s / n));
       const losses = parts[0]!.losses.map((_, i) => combine(`${prefix}/${LOSS_NAMES[i]}_shards`, parts.map((p) => p.losses[i]!)));
       if (!training) {
@@ -258,9 +257,10 @@ export class CompiledStep {
       const updates: string[] = [];
       for (const key of parts[0]!.grads.keys()) {
         const [w, m, v] = (['weight', 'm', 'v'] as const).map((kind) => byKey(kind, key).handle);
-        const grad = combine(`${prefix}/grad_${this.state.indexOf(byKey('weight', key))}`, parts.map((p) => p.grads.get(key)!));
+        const index = this.state.indexOf(byKey('weight', key));
+        const grad = combine(`${prefix}/grad_${index}`, parts.map((p) => p.grads.get(key)!));
         updates.push(
-          g.node(`${prefix}/adam_${this.state.indexOf(byKey('weight', key))}`, 'ResourceApplyAdam',
+          g.node(`${prefix}/adam_${index}`, 'ResourceApplyAdam',
             [w!, m!, v!, this.powers.beta1, this.powers.beta2, hyper!.lr, hyper!.beta1, hyper!.beta2, hyper!.epsilon, grad, ...readList.map((r) => `^${r}`)],
             { T: { type: DT.FLOAT }, use_locking: { b: false }, use_nesterov: { b: false } }),
         );
